@@ -37,6 +37,22 @@ public final class Availability {
         this.coverage = localFiles == 0 ? 0 : (double) matchingCount / localFiles;
     }
 
+    /** As persisted: coverage is restored, not recomputed (for {@link AvailabilityReader}). */
+    static Availability restore(RoaringBitmap matching, OutdatedCopies outdated, long scannedAtMillis,
+            long listedEntries, double coverage) {
+        Availability a = new Availability(matching, outdated, scannedAtMillis, listedEntries, 0);
+        return new Availability(a, coverage);
+    }
+
+    private Availability(Availability a, double coverage) {
+        this.matching = a.matching;
+        this.outdated = a.outdated;
+        this.scannedAtMillis = a.scannedAtMillis;
+        this.listedEntries = a.listedEntries;
+        this.matchingCount = a.matchingCount;
+        this.coverage = coverage;
+    }
+
     private Availability(Availability old, RoaringBitmap matching, OutdatedCopies outdated) {
         matching.runOptimize();
         this.matching = matching;

@@ -144,6 +144,23 @@ public final class FileTable {
         return new Builder(this);
     }
 
+    /**
+     * A table exactly as persisted, ids included (a null path is a free id): for {@link
+     * FileTableReader}. The arrays are taken, not copied.
+     */
+    static FileTable restore(String[] paths, long[] sizes, long[] mtimes, long[] changedAt, long[] deletedAt,
+            Map<Digest, byte[]> digests) {
+        Builder b = new Builder(null);
+        b.paths = paths;
+        b.sizes = sizes;
+        b.mtimes = mtimes;
+        b.changedAt = changedAt;
+        b.deletedAt = deletedAt;
+        b.digests.putAll(digests);
+        b.idLimit = paths.length;
+        return b.build();
+    }
+
     private static int spread(int h) {
         return (h ^ (h >>> 16)) * 0x9E3779B1;
     }

@@ -1,0 +1,174 @@
+package org.mirrorgate.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class IndexCodecTest {
+
+    private static FileTable sampleTable() {
+        FileTable.Builder b = FileTable.EMPTY.toBuilder().keepDigest(Digest.SHA256).keepDigest(Digest.MD5);
+        for (int i = 0; i < 10_000; i++) {
+            b.put("pool/main/p" + (i / 10) + "/pkg_" + i + ".deb", i * 31L, 1_600_000_000_000L + i * 7L, 1_700_000_000_000L);
+        }
+        b.put("dists/sid/Ünïcode 😀 name", 5, 1, 2);
+        b.setDigest(3, Digest.SHA256, filled(32, 7));
+        b.setDigest(9_999, Digest.MD5, filled(16, 9));
+        b.markDeleted(5, 1_700_000_100_000L);
+        b.purge(7); // a hole: a free id
+        return b.build();
+    }
+
+    private static byte[] filled(int n, int v) {
+        byte[] out = new byte[n];
+        java.util.Arrays.fill(out, (byte) v);
+        return out;
+    }
+
+    private static FileTable roundTrip(FileTable t) {
+        FileTableReader r = new FileTableReader(IndexCodec.fileHeader(t));
+        for (int s = 0; s < r.segmentCount(); s++) {
+            r.segment(IndexCodec.fileSegment(t, s));
+        }
+        return r.build();
+    }
+
+    private static void assertSameFiles(FileTable a, FileTable b) {
+        assertThat(b.idLimit()).isEqualTo(a.idLimit());
+        assertThat(b.fileCount()).isEqualTo(a.fileCount());
+        assertThat(b.digests()).isEqualTo(a.digests());
+        for (int id = 0; id < a.idLimit(); id++) {
+            assertThat(b.exists(id)).as("id %s exists", id).isEqualTo(a.exists(id));
+            if (a.exists(id)) {
+                assertThat(b.path(id)).isEqualTo(a.path(id));
+                assertThat(b.idOf(a.path(id))).isEqualTo(id);
+                assertThat(b.size(id)).isEqualTo(a.size(id));
+                assertThat(b.mtimeMillis(id)).isEqualTo(a.mtimeMillis(id));
+                assertThat(b.changedAtMillis(id)).isEqualTo(a.changedAtMillis(id));
+                assertThat(b.deletedAtMillis(id)).isEqualTo(a.deletedAtMillis(id));
+                for (Digest d : a.digests()) {
+                    assertThat(b.digest(id, d)).isEqualTo(a.digest(id, d));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFileTableComesBackIdForIdWithHolesDeletionsAndDigests() {
+        FileTable t = sampleTable();
+        FileTable back = roundTrip(t);
+        assertSameFiles(t, back);
+        assertThat(back.exists(7)).isFalse();
+        assertThat(back.isDeleted(5)).isTrue();
+        assertThat(back.isDirectory("pool/main/p3/")).isTrue();
+        assertThat(IndexCodec.fileSegment(t, 0).length).as("front-coded paths, varints")
+                .isLessThan(IndexCodec.FILE_SEGMENT_IDS * 40);
+    }
+
+    @Test
+    void unchangedSegmentsCanBeCopiedFromATableInMemory() {
+        FileTable t = sampleTable();
+        FileTableReader r = new FileTableReader(IndexCodec.fileHeader(t));
+        r.copy(0, t);
+        for (int s = 1; s < r.segmentCount(); s++) {
+            r.segment(IndexCodec.fileSegment(t, s));
+        }
+        assertSameFiles(t, r.build());
+    }
+
+    @Test
+    void anEmptyTableRoundTrips() {
+        assertThat(roundTrip(FileTable.EMPTY).fileCount()).isZero();
+    }
+
+    @Test
+    void aNewerLayoutIsRefused() {
+        byte[] header = IndexCodec.fileHeader(FileTable.EMPTY);
+        header[0] = (byte) (IndexCodec.LAYOUT + 1);
+        assertThatThrownBy(() -> new FileTableReader(header)).hasMessageContaining("newer than this mirrorgate");
+    }
+
+    private static Availability scan(FileTable t, double missing, double outdated, long seed) {
+        ListingIngest in = new ListingIngest("m", t, 1, 0);
+        Random random = new Random(seed);
+        for (int id = 0; id < t.idLimit(); id++) {
+            if (!t.exists(id)) {
+                continue;
+            }
+            double x = random.nextDouble();
+            if (x < missing) {
+                continue;
+            }
+            boolean old = x < missing + outdated;
+            in.accept(t.path(id), t.size(id), old ? (id % 3 == 0 ? -1 : t.mtimeMillis(id) - 60_000) : t.mtimeMillis(id));
+        }
+        in.accept("not/local", 1, 1);
+        return in.finish(1_700_000_200_000L).availability();
+    }
+
+    private static Availability roundTrip(Availability a, FileTable t, long gen, FileTable readAgainst, long readGen) {
+        byte[] header = IndexCodec.availabilityHeader(a, t.idLimit(), gen, t.lastChangeMillis());
+        List<byte[]> segments = IndexCodec.availabilitySegments(a, t.idLimit());
+        assertThat(segments).hasSize(AvailabilityReader.segmentCount(header));
+        return new AvailabilityReader(readAgainst, readGen).read(header, segments);
+    }
+
+    @Test
+    void anAvailabilityComesBackWithItsOutdatedCopiesAndScanFacts() {
+        FileTable t = bigTable(200_000);
+        for (double missing : new double[] {0.02, 0.9}) {
+            Availability a = scan(t, missing, 0.01, 42);
+            Availability back = roundTrip(a, t, 1, t, 1);
+            assertThat(back.matchingIds()).isEqualTo(a.matchingIds());
+            assertThat(back.outdatedCount()).isEqualTo(a.outdatedCount());
+            for (int id = 0; id < t.idLimit(); id++) {
+                assertThat(back.outdatedMtime(id)).isEqualTo(a.outdatedMtime(id));
+            }
+            assertThat(back.scannedAtMillis()).isEqualTo(a.scannedAtMillis());
+            assertThat(back.listedEntries()).isEqualTo(a.listedEntries());
+            assertThat(back.coverage()).isEqualTo(a.coverage());
+        }
+    }
+
+    @Test
+    void aMirrorMissingFewFilesIsStoredAsWhatItMisses() {
+        FileTable t = bigTable(200_000);
+        Availability a = scan(t, 0.02, 0, 1);
+        int bytes = IndexCodec.availabilitySegments(a, t.idLimit()).stream().mapToInt(b -> b.length).sum();
+        assertThat(bytes).as("about 2 bytes per missing id, not a bit per held id").isLessThan(200_000 / 50 * 2 + 2_000);
+    }
+
+    @Test
+    void readAgainstANewerTableChangedAndPurgedFilesStopMatching() {
+        FileTable t = bigTable(1000);
+        Availability a = scan(t, 0, 0, 3);
+        assertThat(a.matches(10)).isTrue();
+        FileTable.Builder b = t.toBuilder();
+        b.put(t.path(10), 999_999, 5, t.lastChangeMillis() + 1000); // changed later
+        b.purge(20);
+        FileTable newer = b.build();
+        Availability back = roundTrip(a, t, 1, newer, 2);
+        assertThat(back.matches(10)).isFalse();
+        assertThat(back.outdatedMtime(10)).as("outdated, mtime unknown").isEqualTo(-1);
+        assertThat(back.matches(20)).isFalse();
+        assertThat(back.holdsAnyVersion(20)).isFalse();
+        assertThat(back.matches(11)).isTrue();
+    }
+
+    static FileTable bigTable(int n) {
+        FileTable.Builder b = FileTable.EMPTY.toBuilder();
+        List<String> dirs = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            dirs.add("pool/main/" + (char) ('a' + i % 26) + "/lib" + i + "/");
+        }
+        for (int i = 0; i < n; i++) {
+            b.put(dirs.get(i % 64) + "file-" + i + "_1.0_amd64.deb", 1000 + i, 1_600_000_000_000L + i * 1000L,
+                    1_700_000_000_000L);
+        }
+        return b.build();
+    }
+}
