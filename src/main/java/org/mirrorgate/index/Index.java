@@ -127,6 +127,44 @@ public final class Index {
     }
 
     /**
+     * Replaces everything in one publication, as the store restored it at start: readers go from the
+     * empty index straight to the restored one.
+     *
+     * @param ready true when a file table was persisted (the local tree had been indexed)
+     */
+    public void restore(FileTable files, boolean ready, List<MirrorSpec> mirrors, List<MirrorState> states,
+            List<Availability> availability) {
+        synchronized (writeLock) {
+            IndexSnapshot cur = current;
+            publish(cur, newVersionWithMirrorChange(cur, ready || cur.ready(), files, mirrors,
+                    states.toArray(new MirrorState[0]), availability.toArray(new Availability[0])));
+        }
+    }
+
+    /**
+     * Replaces the file table with one another replica published (ids are the store's), and
+     * reconciles every mirror's availability as {@link #publishFiles} does.
+     */
+    public void restoreFiles(FileTable files) {
+        synchronized (writeLock) {
+            IndexSnapshot cur = current;
+            RoaringBitmap changed = changedBetween(cur.files(), files);
+            RoaringBitmap purged = new RoaringBitmap();
+            changed.forEach((int id) -> {
+                if (!files.exists(id)) {
+                    purged.add(id);
+                }
+            });
+            Availability[] availability = cur.availabilityCopy();
+            for (int i = 0; i < availability.length; i++) {
+                availability[i] = availability[i].reconcile(changed, purged, cur.files());
+            }
+            publish(cur, new IndexSnapshot(nextVersion++, cur.mirrorsVersion(), true, files, cur.specs(),
+                    cur.statesCopy(), availability));
+        }
+    }
+
+    /**
      * Changes one mirror's runtime state (health, enabled, trace time).
      *
      * @return the new state

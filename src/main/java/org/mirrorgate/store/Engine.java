@@ -44,6 +44,9 @@ interface Engine extends AutoCloseable {
     /** All fields of a hash that holds few fields (mirror records, pending writes). */
     Map<String, byte[]> hashGetAll(String key);
 
+    /** One field of a hash, or null. */
+    byte[] hashGet(String key, String field);
+
     void hashPut(String key, Map<String, byte[]> fields);
 
     void hashDelete(String key, Collection<String> fields);

@@ -165,6 +165,11 @@ final class MvStoreEngine implements Engine {
     }
 
     @Override
+    public byte[] hashGet(String key, String field) {
+        return read(() -> expired(key) ? null : hashes.get(key + SEP + field));
+    }
+
+    @Override
     public void hashPut(String key, Map<String, byte[]> fields) {
         write(() -> {
             fields.forEach((f, v) -> hashes.put(key + SEP + f, v));

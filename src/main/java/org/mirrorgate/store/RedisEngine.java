@@ -112,6 +112,11 @@ final class RedisEngine implements Engine {
     }
 
     @Override
+    public byte[] hashGet(String key, String field) {
+        return one(c -> c.hget(key, field));
+    }
+
+    @Override
     public void hashPut(String key, Map<String, byte[]> fields) {
         List<Map<String, byte[]>> groups = new ArrayList<>();
         Map<String, byte[]> group = new LinkedHashMap<>();

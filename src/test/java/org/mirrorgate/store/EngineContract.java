@@ -77,6 +77,8 @@ abstract class EngineContract {
         engine.hashPut("h", Map.of("a", b("1"), "b/c d", b("2")));
         engine.hashPut("h2", Map.of("a", b("other")));
         assertThat(engine.hashGetAll("h")).containsOnlyKeys("a", "b/c d");
+        assertThat(s(engine.hashGet("h", "b/c d"))).isEqualTo("2");
+        assertThat(engine.hashGet("h", "none")).isNull();
         engine.hashDelete("h", List.of("a"));
         assertThat(engine.hashGetAll("h")).containsOnlyKeys("b/c d");
         engine.delete(List.of("h"));

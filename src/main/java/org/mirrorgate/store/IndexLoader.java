@@ -1,0 +1,188 @@
+package org.mirrorgate.store;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mirrorgate.index.Availability;
+import org.mirrorgate.index.AvailabilityReader;
+import org.mirrorgate.index.FileTable;
+import org.mirrorgate.index.Index;
+import org.mirrorgate.index.IndexSnapshot;
+import org.mirrorgate.mirror.MirrorSpec;
+import org.mirrorgate.mirror.MirrorState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings what the store holds into the index: everything at start ({@link #restore}, one
+ * publication), one item when another replica's notice says it changed ({@link #apply}), and every
+ * item that differs after a reconnect ({@link #resync}). An item this replica has not written yet
+ * (dirty) is left alone: the local change is newer and is about to be written.
+ */
+final class IndexLoader {
+
+    private static final Logger log = LoggerFactory.getLogger(IndexLoader.class);
+
+    private final Index index;
+    private final IndexRepository repo;
+    private final StoredState stored;
+    private final ChangeTracker tracker;
+
+    IndexLoader(Index index, IndexRepository repo, StoredState stored, ChangeTracker tracker) {
+        this.index = index;
+        this.repo = repo;
+        this.stored = stored;
+        this.tracker = tracker;
+    }
+
+    /**
+     * Loads everything into the index in one publication. Mirrors declared in the index (from the
+     * config) keep their declaration; mirrors only in the store (added through the admin API) are
+     * added; runtime states and availabilities come from the store.
+     */
+    void restore() {
+        IndexSnapshot snap = index.snapshot();
+        IndexRepository.StoredFiles files = repo.readFiles(null);
+        FileTable table = files == null ? snap.files() : files.tableOrNull();
+        Map<String, MirrorSpec> storedSpecs = repo.readSpecs();
+        Map<String, MirrorState> storedStates = repo.readStates();
+        Map<String, MirrorSpec> merged = new LinkedHashMap<>();
+        snap.specs().forEach(s -> merged.put(s.name(), s));
+        storedSpecs.forEach(merged::putIfAbsent);
+        List<MirrorSpec> specs = new ArrayList<>(merged.values());
+        List<MirrorState> states = new ArrayList<>();
+        List<Availability> availability = new ArrayList<>();
+        AvailabilityReader reader = new AvailabilityReader(table, files == null ? 0 : files.generation());
+        for (MirrorSpec spec : specs) {
+            MirrorState state = storedStates.get(spec.name());
+            states.add(state != null ? state : MirrorState.initial(spec));
+            IndexRepository.StoredAvailability a = repo.readAvailability(spec.name(), reader);
+            availability.add(a == null ? Availability.NONE : a.availability());
+            if (a != null) {
+                stored.availability.put(spec.name(), a);
+            }
+        }
+        stored.files = files;
+        stored.specs.putAll(storedSpecs);
+        stored.states.putAll(storedStates);
+        tracker.remote(() -> index.restore(table, files != null, specs, states, availability));
+        for (MirrorSpec spec : specs) {
+            if (!spec.equals(storedSpecs.get(spec.name()))) {
+                tracker.markSpecs();
+            }
+            if (!storedStates.containsKey(spec.name())) {
+                tracker.markState(spec.name());
+            }
+        }
+        log.info("restored {} files and {} mirrors ({} with availability) from the store", table.fileCount(),
+                specs.size(), stored.availability.size());
+    }
+
+    /** Applies another replica's change. */
+    void apply(Notice n) {
+        switch (n.kind()) {
+            case FILES -> applyFiles();
+            case MIRRORS -> applySpecs(repo.readSpecs());
+            case STATE -> applyState(n.mirror(), repo.readState(n.mirror()));
+            case AVAILABILITY -> applyAvailability(n.mirror());
+        }
+    }
+
+    /** Compares every item with the store and loads what differs; notes what the store lacks. */
+    void resync() {
+        applySpecs(repo.readSpecs());
+        Map<String, MirrorState> states = repo.readStates();
+        IndexSnapshot snap = index.snapshot();
+        for (int i = 0; i < snap.mirrorCount(); i++) {
+            String name = snap.spec(i).name();
+            if (states.containsKey(name)) {
+                applyState(name, states.get(name));
+            } else {
+                tracker.markState(name);
+            }
+        }
+        Manifest files = repo.filesManifest();
+        if (files == null) {
+            if (snap.ready()) {
+                tracker.markFiles();
+            }
+        } else if (files.generation() != stored.filesGeneration()) {
+            applyFiles();
+        }
+        snap = index.snapshot();
+        List<String> names = snap.specs().stream().map(MirrorSpec::name).toList();
+        List<Manifest> manifests = repo.availabilityManifests(names);
+        for (int i = 0; i < names.size(); i++) {
+            IndexRepository.StoredAvailability known = stored.availability.get(names.get(i));
+            Manifest m = manifests.get(i);
+            if (m == null && snap.availability(i) != Availability.NONE) {
+                tracker.markAvailability(names.get(i));
+            } else if (m != null && (known == null || known.manifest().generation() != m.generation())) {
+                applyAvailability(names.get(i));
+            }
+        }
+    }
+
+    private void applyFiles() {
+        if (tracker.filesDirty()) {
+            return;
+        }
+        IndexRepository.StoredFiles files = repo.readFiles(stored.files);
+        if (files == null || files.generation() == stored.filesGeneration()) {
+            return;
+        }
+        FileTable table = files.tableOrNull();
+        stored.files = files;
+        tracker.remote(() -> index.restoreFiles(table));
+    }
+
+    private void applySpecs(Map<String, MirrorSpec> fromStore) {
+        if (tracker.specsDirty()) {
+            return;
+        }
+        IndexSnapshot snap = index.snapshot();
+        List<MirrorSpec> next = new ArrayList<>();
+        snap.specs().forEach(s -> {
+            if (fromStore.containsKey(s.name())) {
+                next.add(fromStore.get(s.name()));
+            }
+        });
+        fromStore.values().stream().filter(s -> snap.positionOf(s.name()) < 0).forEach(next::add);
+        stored.specs.clear();
+        stored.specs.putAll(fromStore);
+        if (next.equals(snap.specs())) {
+            return;
+        }
+        snap.specs().stream().filter(s -> !fromStore.containsKey(s.name())).forEach(s -> stored.forget(s.name()));
+        tracker.remote(() -> index.replaceMirrors(next));
+        for (MirrorSpec s : next) {
+            if (snap.positionOf(s.name()) < 0) {
+                applyState(s.name(), repo.readState(s.name()));
+                applyAvailability(s.name());
+            }
+        }
+    }
+
+    private void applyState(String mirror, MirrorState state) {
+        if (state == null || tracker.stateDirty(mirror) || index.snapshot().positionOf(mirror) < 0) {
+            return;
+        }
+        stored.states.put(mirror, state);
+        tracker.remote(() -> index.updateMirrorState(mirror, s -> state));
+    }
+
+    private void applyAvailability(String mirror) {
+        if (tracker.availabilityDirty(mirror) || index.snapshot().positionOf(mirror) < 0) {
+            return;
+        }
+        FileTable files = index.snapshot().files();
+        IndexRepository.StoredAvailability a = repo.readAvailability(mirror,
+                new AvailabilityReader(files, stored.files != null && stored.files.holds(files) ? stored.filesGeneration() : -1));
+        if (a == null) {
+            return;
+        }
+        stored.availability.put(mirror, a);
+        tracker.remote(() -> index.restoreAvailability(mirror, a.availability()));
+    }
+}

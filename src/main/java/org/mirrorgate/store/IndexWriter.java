@@ -1,0 +1,101 @@
+package org.mirrorgate.store;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.mirrorgate.index.IndexSnapshot;
+import org.mirrorgate.mirror.MirrorSpec;
+import org.mirrorgate.mirror.MirrorState;
+
+/**
+ * Writes the dirty parts of a snapshot to the store, then tells the other replicas. Order matters:
+ * mirrors first, then the file table, then availabilities (each written against the stored table
+ * generation), then states. What was written is recorded in {@link StoredState} as it goes, so a
+ * retry after a failure skips it.
+ */
+final class IndexWriter {
+
+    private final IndexRepository repo;
+    private final StoredState stored;
+    private final Engine engine;
+    private final String channel;
+    private final String self;
+
+    IndexWriter(IndexRepository repo, StoredState stored, Engine engine, Keys keys, String self) {
+        this.repo = repo;
+        this.stored = stored;
+        this.engine = engine;
+        this.channel = keys.changes();
+        this.self = self;
+    }
+
+    /** Writes what {@code dirty} names, as {@code snap} has it. Throws on the first failure. */
+    void write(ChangeTracker.Dirty dirty, IndexSnapshot snap) {
+        if (dirty.specs()) {
+            writeSpecs(snap);
+        }
+        if (snap.ready() && (dirty.files() || stored.files == null || !stored.files.holds(snap.files()))) {
+            stored.files = repo.writeFiles(snap.files());
+            notice(Notice.Kind.FILES, "");
+        }
+        for (String mirror : dirty.availability()) {
+            int pos = snap.positionOf(mirror);
+            if (pos < 0) {
+                continue;
+            }
+            IndexRepository.StoredAvailability known = stored.availability.get(mirror);
+            if (known != null && known.availability() == snap.availability(pos)) {
+                continue;
+            }
+            stored.availability.put(mirror, repo.writeAvailability(mirror, snap.availability(pos), stored.files,
+                    snap.files().idLimit()));
+            notice(Notice.Kind.AVAILABILITY, mirror);
+        }
+        Map<String, MirrorState> states = new LinkedHashMap<>();
+        for (String mirror : dirty.states()) {
+            int pos = snap.positionOf(mirror);
+            if (pos >= 0 && !snap.state(pos).equals(stored.states.get(mirror))) {
+                states.put(mirror, snap.state(pos));
+            }
+        }
+        if (!states.isEmpty()) {
+            repo.writeStates(states);
+            stored.states.putAll(states);
+            states.keySet().forEach(m -> notice(Notice.Kind.STATE, m));
+        }
+    }
+
+    private void writeSpecs(IndexSnapshot snap) {
+        List<MirrorSpec> upserts = new ArrayList<>();
+        Set<String> present = new HashSet<>();
+        for (MirrorSpec s : snap.specs()) {
+            present.add(s.name());
+            if (!s.equals(stored.specs.get(s.name()))) {
+                upserts.add(s);
+            }
+        }
+        List<String> removed = new ArrayList<>(); // only mirrors we knew: one added elsewhere meanwhile stays
+        for (String name : stored.specs.keySet()) {
+            if (!present.contains(name)) {
+                removed.add(name);
+            }
+        }
+        if (upserts.isEmpty() && removed.isEmpty()) {
+            return;
+        }
+        repo.writeSpecs(upserts);
+        upserts.forEach(s -> stored.specs.put(s.name(), s));
+        for (String name : removed) {
+            repo.deleteMirror(name);
+            stored.forget(name);
+        }
+        notice(Notice.Kind.MIRRORS, "");
+    }
+
+    private void notice(Notice.Kind kind, String mirror) {
+        engine.publish(channel, new Notice(self, kind, mirror).encode());
+    }
+}

@@ -1,0 +1,219 @@
+package org.mirrorgate.store;
+
+import static java.util.Objects.requireNonNull;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.mirrorgate.index.Index;
+import org.mirrorgate.mirror.EventLog;
+import org.mirrorgate.stats.DownloadCounters;
+import org.mirrorgate.stats.DownloadRecorder;
+import org.mirrorgate.stats.DownloadStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state store facade: what the server wires. {@link #open} restores the index from the store
+ * (before the first local walk, so a restart serves at once), then keeps the store in step with the
+ * index; it also provides the persistent {@link EventLog}, the buffered {@link DownloadRecorder},
+ * the {@link DownloadStats} queries, the {@link Leases} that give each scan to one replica, and
+ * the {@link Replicas} that spread mirrors over the live replicas.
+ *
+ * <p>Nothing here is on the request path: Resolve reads the in-memory index. A store that is down
+ * or restarting only delays writes (kept, bounded, retried) and notices; see {@link #status()}.
+ */
+public final class StateStore implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StateStore.class);
+
+    private final StoreSettings settings;
+    private final Engine engine;
+    private final ScheduledExecutorService storeThread;
+    private final ScheduledExecutorService statsThread;
+    private final ScheduledExecutorService leaseThread;
+    private final IndexSync sync;
+    private final DownloadCounters counters;
+    private final DownloadStats stats;
+    private final StoredEventLog events;
+    private final Leases leases;
+    private final Replicas replicas;
+    private volatile String statsError = "";
+    private volatile boolean closed;
+
+    private StateStore(StoreSettings settings, Engine engine, Index index) {
+        this.settings = settings;
+        this.engine = engine;
+        String self = settings.replicaId().isEmpty() ? defaultReplicaId() : settings.replicaId();
+        Keys keys = new Keys(settings.keyPrefix());
+        this.storeThread = Executors.newSingleThreadScheduledExecutor(daemon("mirrorgate-store"));
+        this.statsThread = Executors.newSingleThreadScheduledExecutor(daemon("mirrorgate-store-stats"));
+        this.leaseThread = Executors.newSingleThreadScheduledExecutor(daemon("mirrorgate-store-leases"));
+        SegmentedItems items = new SegmentedItems(engine, keys, settings.segmentBatch(), index::nowMillis);
+        this.sync = new IndexSync(index, engine, keys, self, new FormatVersion(engine, keys, self), items,
+                storeThread, settings.writeDelay(), settings.resyncInterval());
+        this.counters = new DownloadCounters(new DownloadCounters.Settings(settings.statsRetentionDays(),
+                settings.statsMonthlyRetentionMonths(), settings.statsBufferKeys()), index::nowMillis);
+        EngineCounters counterStore = new EngineCounters(engine, keys);
+        this.stats = new DownloadStats(counterStore);
+        this.events = new StoredEventLog(engine, keys, settings.eventsPerMirror(), settings.eventBuffer(),
+                index::nowMillis);
+        this.leases = new Leases(engine, keys, self, settings.leaseTime(), leaseThread);
+        this.replicas = new Replicas(engine, keys, self, settings.replicaTtl(), index::nowMillis, leaseThread);
+        long every = settings.flushInterval().toMillis();
+        statsThread.scheduleWithFixedDelay(() -> flushStatsAndEvents(counterStore), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Opens the store and restores {@code index} from it (one publication). Call it before the
+     * local walker first publishes. If a Redis store cannot be reached now, this returns anyway: the
+     * index starts empty and is restored as soon as the store answers.
+     *
+     * @throws StoreFormatException when the store was written by a newer mirrorgate
+     * @throws StoreUnavailableException when the embedded store's file cannot be opened
+     */
+    public static StateStore open(StoreSettings settings, Index index) {
+        requireNonNull(settings, "settings");
+        requireNonNull(index, "index");
+        Engine engine = settings.type() == StoreSettings.Type.EMBEDDED
+                ? MvStoreEngine.open(settings.file(), settings.fsync(), System::currentTimeMillis) // expiry: wall time, as Redis
+                : new RedisEngine(settings.redisUri(), settings.timeout(), settings.pipelineBatch());
+        StateStore store = new StateStore(settings, engine, index);
+        try {
+            if (!store.storeThread.submit(store.sync::initialize).get()) {
+                log.warn("{}: not reachable at start; serving without restored state until it is",
+                        engine.describe());
+            }
+        } catch (ExecutionException e) {
+            store.close();
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            store.close();
+            throw new StoreUnavailableException("interrupted while restoring", e);
+        }
+        return store;
+    }
+
+    /** Mirror event logs, kept in the store, bounded per mirror. */
+    public EventLog eventLog() {
+        return events;
+    }
+
+    /** Counts downloads in memory; flushed every {@code flush-interval}. */
+    public DownloadRecorder recorder() {
+        return counters;
+    }
+
+    /** Queries over the download counters. */
+    public DownloadStats stats() {
+        return stats;
+    }
+
+    /** Leases on shared work: {@code "scan:" + mirror}, {@code "walk"} ... */
+    public Leases leases() {
+        return leases;
+    }
+
+    /** The live replicas, and which mirrors this one should handle. */
+    public Replicas replicas() {
+        return replicas;
+    }
+
+    /** For health and metrics: never a reason to stop serving while an index is loaded. */
+    public StoreStatus status() {
+        String error = sync.healthy() ? statsError : sync.lastError();
+        return new StoreStatus(engine.describe(), sync.initialized(), sync.healthy() && statsError.isEmpty(),
+                counters.pendingKeys(), counters.dropped(), events.queued(), events.dropped(), error);
+    }
+
+    /**
+     * Writes everything pending now and waits for it (shutdown, tests).
+     *
+     * @return true when all of it reached the store
+     */
+    public boolean flush() {
+        if (closed) {
+            return false;
+        }
+        try {
+            storeThread.submit(sync::flush).get(30, TimeUnit.SECONDS);
+            statsThread.submit(() -> flushStatsAndEvents(new EngineCounters(engine, new Keys(settings.keyPrefix()))))
+                    .get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+        return sync.healthy() && statsError.isEmpty();
+    }
+
+    private void flushStatsAndEvents(EngineCounters counterStore) {
+        try {
+            counters.flushTo(counterStore);
+            events.flush();
+            if (!statsError.isEmpty()) {
+                log.info("statistics and events are reaching the store again");
+            }
+            statsError = "";
+        } catch (StoreUnavailableException e) {
+            if (statsError.isEmpty()) {
+                log.warn("statistics and events kept in memory, the store is unavailable: {}", e.getMessage());
+            }
+            statsError = e.getMessage();
+        } catch (RuntimeException e) {
+            log.error("flushing statistics and events failed", e);
+            statsError = e.toString();
+        }
+    }
+
+    /** Flushes (bounded wait), releases leases, and closes the engine. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        flush();
+        closed = true;
+        leases.close();
+        replicas.close();
+        sync.close();
+        for (ScheduledExecutorService s : new ScheduledExecutorService[] {storeThread, statsThread, leaseThread}) {
+            s.shutdownNow();
+            try {
+                s.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        engine.close();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static String defaultReplicaId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "replica";
+        }
+        return (host + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt())).replace(' ', '_');
+    }
+}

@@ -1,0 +1,200 @@
+package org.mirrorgate.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.mirrorgate.index.FileTable;
+import org.mirrorgate.index.Index;
+import org.mirrorgate.index.IndexSnapshot;
+import org.mirrorgate.index.ListingIngest;
+import org.mirrorgate.mirror.MirrorEvent;
+import org.mirrorgate.mirror.MirrorSpec;
+import org.mirrorgate.mirror.ProtocolHealth;
+import org.mirrorgate.stats.DownloadStats;
+import org.mirrorgate.testing.TestMirror;
+
+/**
+ * What the state store keeps across restarts, run on the embedded store and on real Redis
+ * (standalone, Cluster) by subclasses: same calls, same answers.
+ */
+abstract class StateStoreContract {
+
+    /** The 10th of this month, UTC: near the wall clock, as counters expire by it. */
+    static final LocalDate DAY0 = LocalDate.now(ZoneOffset.UTC).withDayOfMonth(10);
+    static final long T0 = DAY0.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+
+    protected final AtomicLong clock = new AtomicLong(T0 + 3_600_000);
+    private StateStore open;
+
+    /** Settings of a fresh, empty store of the kind under test (same store for every call in a test). */
+    protected abstract StoreSettings settings();
+
+    /** Writes a raw key in the (closed or open) store, bypassing the state store. */
+    protected abstract void putRaw(String key, String value) throws Exception;
+
+    @AfterEach
+    void closeStore() {
+        if (open != null) {
+            open.close();
+        }
+    }
+
+    protected StateStore open(Index index) {
+        if (open != null) {
+            open.close();
+        }
+        open = StateStore.open(settings(), index);
+        return open;
+    }
+
+    protected Index newIndex(String... mirrors) {
+        List<MirrorSpec> specs = java.util.Arrays.stream(mirrors).map(m -> TestMirror.mirror(m).build()).toList();
+        return new Index(specs, clock::get);
+    }
+
+    static void publish(Index index, String... paths) {
+        FileTable.Builder b = index.snapshot().files().toBuilder();
+        for (String p : paths) {
+            b.put(p, p.length(), T0 - 86_400_000L, T0);
+        }
+        index.publishFiles(b);
+    }
+
+    static void scan(Index index, String mirror, String... paths) {
+        ListingIngest in = index.beginListing(mirror, 1000, 0);
+        FileTable t = index.snapshot().files();
+        for (String p : paths) {
+            int id = t.idOf(p);
+            in.accept(p, t.size(id), t.mtimeMillis(id));
+        }
+        index.applyListing(in.finish(T0 + 1000), 0);
+    }
+
+    @Test
+    void aRestartServesTheRestoredIndexAtOnce() {
+        Index before = newIndex("a", "b");
+        StateStore store = open(before);
+        publish(before, "pool/x.deb", "pool/y.deb", "dists/sid/InRelease");
+        scan(before, "a", "pool/x.deb", "pool/y.deb");
+        before.updateMirrorState("b", s -> s.withHttp(ProtocolHealth.down("timeout", T0)).withTraceSync(T0 + 5));
+        before.replaceMirrors(List.of(before.snapshot().spec(0), before.snapshot().spec(1),
+                TestMirror.mirror("admin-added").build()));
+        assertThat(store.flush()).isTrue();
+        store.close();
+
+        Index after = newIndex("a", "b");
+        open(after);
+        IndexSnapshot s = after.snapshot();
+        assertThat(s.ready()).isTrue();
+        assertThat(s.files().fileCount()).isEqualTo(3);
+        int x = s.files().idOf("pool/x.deb");
+        assertThat(x).isEqualTo(before.snapshot().files().idOf("pool/x.deb"));
+        assertThat(s.availability(s.positionOf("a")).matches(x)).isTrue();
+        assertThat(s.availability(s.positionOf("a")).matches(s.files().idOf("dists/sid/InRelease"))).isFalse();
+        assertThat(s.state(s.positionOf("b")).http().reason()).isEqualTo("timeout");
+        assertThat(s.state(s.positionOf("b")).traceSyncMillis()).isEqualTo(T0 + 5);
+        assertThat(s.positionOf("admin-added")).as("a mirror added through the admin API").isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void aRemovedMirrorIsForgotten() {
+        Index index = newIndex("a", "gone");
+        StateStore store = open(index);
+        index.replaceMirrors(List.of(index.snapshot().spec(0)));
+        store.eventLog().record("gone", "down", "bye");
+        assertThat(store.flush()).isTrue();
+        store.close();
+        Index after = newIndex("a");
+        open(after);
+        assertThat(after.snapshot().positionOf("gone")).isEqualTo(-1);
+    }
+
+    @Test
+    void eventLogsKeepTheNewestEventsPerMirror() {
+        StateStore store = open(newIndex("a"));
+        for (int i = 0; i < 8; i++) {
+            clock.addAndGet(1);
+            store.eventLog().record("a", "scan", "scan " + i);
+        }
+        store.eventLog().record("b", "up", "other mirror");
+        assertThat(store.eventLog().recent("a", 2)).extracting(MirrorEvent::message)
+                .as("queued events are visible before the flush").containsExactly("scan 7", "scan 6");
+        assertThat(store.flush()).isTrue();
+        store.close();
+        StateStore again = open(newIndex("a"));
+        List<MirrorEvent> recent = again.eventLog().recent("a", 100);
+        assertThat(recent).extracting(MirrorEvent::message).containsExactly("scan 7", "scan 6", "scan 5", "scan 4", "scan 3");
+        assertThat(recent.get(0).kind()).isEqualTo("scan");
+    }
+
+    @Test
+    void downloadsAreCountedPerMirrorFileCountryAndDayWithRollUps() {
+        StateStore store = open(newIndex("a"));
+        store.recorder().record("pool/x.deb", "a", "FR", 100);
+        store.recorder().record("pool/x.deb", "a", "DE", 100);
+        store.recorder().record("pool/y.deb", "", "", 7);
+        clock.addAndGet(86_400_000); // next day
+        store.recorder().record("pool/x.deb", "a", "FR", 100);
+        assertThat(store.flush()).isTrue();
+
+        DownloadStats stats = store.stats();
+        LocalDate d1 = DAY0;
+        LocalDate d2 = d1.plusDays(1);
+        assertThat(stats.mirror("a", d1, d1)).isEqualTo(new DownloadStats.Counts(2, 200));
+        assertThat(stats.mirror("a", d1, d2)).isEqualTo(new DownloadStats.Counts(3, 300));
+        assertThat(stats.mirror(DownloadStats.LOCAL, d1, d2)).isEqualTo(new DownloadStats.Counts(1, 7));
+        assertThat(stats.file("pool/x.deb", d1, d2).requests()).isEqualTo(3);
+        assertThat(stats.country("FR", d1, d2).requests()).isEqualTo(2);
+        assertThat(stats.country(DownloadStats.UNKNOWN_COUNTRY, d1, d1).requests()).isEqualTo(1);
+        assertThat(stats.total(d1.withDayOfMonth(1), d1.withDayOfMonth(d1.lengthOfMonth())))
+                .as("a whole month, from the monthly roll-up").isEqualTo(new DownloadStats.Counts(4, 307));
+        assertThat(stats.total(d1.withDayOfYear(1), d1.withDayOfYear(d1.lengthOfYear())).requests()).isEqualTo(4);
+        assertThat(stats.series(DownloadStats.Dimension.MIRROR, "a", DownloadStats.Granularity.DAY, d1, d2))
+                .extracting(p -> p.counts().requests()).containsExactly(2L, 1L);
+        assertThat(stats.breakdown(DownloadStats.Dimension.COUNTRY, DownloadStats.Granularity.MONTH, d1))
+                .containsEntry("FR", new DownloadStats.Counts(2, 200)).containsEntry("DE", new DownloadStats.Counts(1, 100));
+    }
+
+    @Test
+    void dailyCountersExpireAfterTheRetentionButRollUpsStay() {
+        clock.set(System.currentTimeMillis() - Duration.ofDays(200).toMillis()); // retention is 90 days
+        StateStore store = open(newIndex("a"));
+        store.recorder().record("pool/x.deb", "a", "FR", 10);
+        assertThat(store.flush()).isTrue();
+        LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(clock.get(), 86_400_000L));
+        assertThat(store.stats().mirror("a", day, day).requests()).as("expired daily counter").isZero();
+        assertThat(store.stats().series(DownloadStats.Dimension.MIRROR, "a", DownloadStats.Granularity.MONTH, day, day))
+                .extracting(p -> p.counts().requests()).containsExactly(1L);
+    }
+
+    @Test
+    void aStoreWrittenByANewerMirrorgateIsRefused() throws Exception {
+        putRaw(new Keys(settings().keyPrefix()).format(), "99");
+        assertThatThrownBy(() -> open(newIndex("a"))).isInstanceOf(StoreFormatException.class)
+                .hasMessageContaining("format 99").hasMessageContaining("knows formats up to " + FormatVersion.CURRENT);
+    }
+
+    @Test
+    void aLeaseGivesWorkToOneHolderAndIsRenewedWhileHeld() {
+        StateStore store = open(newIndex("a"));
+        Lease lease = store.leases().tryAcquire("scan:a").orElseThrow();
+        assertThat(store.leases().tryAcquire("scan:a")).isEmpty();
+        assertThat(store.leases().holder("scan:a")).isEqualTo(store.leases().owner());
+        assertThat(lease.isHeld()).isTrue();
+        lease.close();
+        assertThat(lease.isHeld()).isFalse();
+        assertThat(store.leases().tryAcquire("scan:a")).isPresent();
+    }
+
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}
