@@ -17,7 +17,11 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,12 +42,14 @@ final class RedisConnections implements AutoCloseable {
 
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
+    private final ClientResources resources;
     private final AbstractRedisClient client;
     private final StatefulConnection<String, byte[]> connection;
     private final RedisClusterAsyncCommands<String, byte[]> commands;
 
-    private RedisConnections(AbstractRedisClient client, StatefulConnection<String, byte[]> connection,
-            RedisClusterAsyncCommands<String, byte[]> commands) {
+    private RedisConnections(ClientResources resources, AbstractRedisClient client,
+            StatefulConnection<String, byte[]> connection, RedisClusterAsyncCommands<String, byte[]> commands) {
+        this.resources = resources;
         this.client = client;
         this.connection = connection;
         this.commands = commands;
@@ -53,8 +59,13 @@ final class RedisConnections implements AutoCloseable {
     static RedisConnections connect(String uri, Duration timeout) {
         SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();
         TimeoutOptions timeouts = TimeoutOptions.builder().fixedTimeout(timeout).build();
+        // Reconnect attempts back off to at most 1 s (Lettuce's default grows to 30 s): a restarted
+        // Redis is used again within a second.
+        ClientResources resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.equalJitter(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
         if (isCluster(uri)) {
-            RedisClusterClient client = RedisClusterClient.create(clusterSeeds(uri));
+            RedisClusterClient client = RedisClusterClient.create(resources, clusterSeeds(uri));
             client.setOptions(ClusterClientOptions.builder()
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .socketOptions(socket).timeoutOptions(timeouts)
@@ -63,21 +74,23 @@ final class RedisConnections implements AutoCloseable {
                     .build());
             try {
                 StatefulRedisClusterConnection<String, byte[]> c = client.connect(CODEC);
-                return new RedisConnections(client, c, c.async());
+                return new RedisConnections(resources, client, c, c.async());
             } catch (RuntimeException e) {
                 client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+                resources.shutdown(0, 1, TimeUnit.SECONDS);
                 throw e;
             }
         }
-        RedisClient client = RedisClient.create();
+        RedisClient client = RedisClient.create(resources);
         client.setOptions(ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .socketOptions(socket).timeoutOptions(timeouts).build());
         try {
             StatefulRedisConnection<String, byte[]> c = client.connect(CODEC, RedisURI.create(uri));
-            return new RedisConnections(client, c, c.async());
+            return new RedisConnections(resources, client, c, c.async());
         } catch (RuntimeException e) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            resources.shutdown(0, 1, TimeUnit.SECONDS);
             throw e;
         }
     }
@@ -106,6 +119,7 @@ final class RedisConnections implements AutoCloseable {
     public void close() {
         connection.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 
     static boolean isCluster(String uri) {
