@@ -36,7 +36,7 @@ import java.util.List;
  * nodes. Credentials ({@code user:password@}) and the database number come from the URI.
  *
  * <p>Commands are rejected at once while disconnected (instead of Lettuce's unbounded queue): the
- * store keeps its own bounded buffers and counts what it drops.
+ * store keeps its own bounded buffers and counts what it drops. (Cluster: see {@link #connect}.)
  */
 final class RedisConnections implements AutoCloseable {
 
@@ -66,8 +66,10 @@ final class RedisConnections implements AutoCloseable {
                 .build();
         if (isCluster(uri)) {
             RedisClusterClient client = RedisClusterClient.create(resources, clusterSeeds(uri));
-            client.setOptions(ClusterClientOptions.builder()
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            // Cluster node connections open lazily: rejecting commands until each is up would fail
+            // the first command per node. Commands wait instead, bounded by the queue and the timeout
+            // (a timed-out command may still run later: counters are "at least once" here).
+            client.setOptions(ClusterClientOptions.builder().requestQueueSize(100_000)
                     .socketOptions(socket).timeoutOptions(timeouts)
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                             .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30)).build())

@@ -25,25 +25,46 @@ public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private final Path dir;
+    private final String configFile; // null, or a file given first (sentinel)
     private final List<String> extraArgs;
     private Process process;
 
-    private RedisServer(int port, Path dir, List<String> extraArgs) {
+    private RedisServer(int port, Path dir, String configFile, List<String> extraArgs) {
         this.port = port;
         this.dir = dir;
+        this.configFile = configFile;
         this.extraArgs = extraArgs;
     }
 
     /** Starts a server on a free port; {@code extraArgs} are passed as {@code --name value} pairs. */
     public static RedisServer start(String... extraArgs) throws IOException {
-        RedisServer s = new RedisServer(freePort(), Files.createTempDirectory("redis-test"), List.of(extraArgs));
+        return start(freePort(), extraArgs);
+    }
+
+    /** Starts a server on {@code port}. */
+    public static RedisServer start(int port, String... extraArgs) throws IOException {
+        RedisServer s = new RedisServer(port, Files.createTempDirectory("redis-test"), null, List.of(extraArgs));
+        s.restart();
+        return s;
+    }
+
+    /**
+     * Starts {@code redis-server <configFile> <extraArgs>} on {@code port} (the config file must come
+     * first, e.g. for {@code --sentinel}; it must be writable, Sentinel rewrites it).
+     */
+    public static RedisServer startWithConfig(int port, Path configFile, String... extraArgs) throws IOException {
+        RedisServer s = new RedisServer(port, configFile.getParent(), configFile.toString(), List.of(extraArgs));
         s.restart();
         return s;
     }
 
     /** (Re)starts the process on this server's port and waits until it answers PING. */
     public synchronized void restart() throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
+        List<String> cmd = new ArrayList<>(List.of("redis-server"));
+        if (configFile != null) {
+            cmd.add(configFile);
+        }
+        cmd.addAll(List.of("--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly", "no",
                 "--protected-mode", "no", "--logfile", dir.resolve("redis.log").toString()));
         cmd.addAll(extraArgs);
@@ -102,6 +123,25 @@ public final class RedisServer implements AutoCloseable {
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
+        }
+    }
+
+    /** A free port whose Cluster bus port (port + 10000) is free too. */
+    public static int freeClusterPort() throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(25_000);
+            if (isFree(port) && isFree(port + 10_000)) {
+                return port;
+            }
+        }
+        throw new IOException("no free port pair (p, p + 10000) found");
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
