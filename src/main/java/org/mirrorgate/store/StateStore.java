@@ -145,9 +145,10 @@ public final class StateStore implements AutoCloseable {
             return false;
         }
         try {
-            storeThread.submit(sync::flush).get(30, TimeUnit.SECONDS);
+            // A full-scale first write (1.64 M files x 375 mirrors) takes seconds to tens of seconds.
+            storeThread.submit(sync::flush).get(5, TimeUnit.MINUTES);
             statsThread.submit(() -> flushStatsAndEvents(new EngineCounters(engine, new Keys(settings.keyPrefix()))))
-                    .get(30, TimeUnit.SECONDS);
+                    .get(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

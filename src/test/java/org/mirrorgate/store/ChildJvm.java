@@ -39,8 +39,12 @@ final class ChildJvm implements AutoCloseable {
     }
 
     static ChildJvm start(Class<?> main, String... args) throws IOException {
+        return startWithHeap("512m", main, args);
+    }
+
+    static ChildJvm startWithHeap(String maxHeap, Class<?> main, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), main.getName()));
+                "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(List.of(args));
         return new ChildJvm(new ProcessBuilder(cmd).redirectErrorStream(true).start());
     }
@@ -50,6 +54,19 @@ final class ChildJvm implements AutoCloseable {
         await().atMost(atMost).until(() -> lines.stream().anyMatch(l -> l.startsWith(prefix)) || !process.isAlive());
         return lines.stream().filter(l -> l.startsWith(prefix)).reduce((a, b) -> b)
                 .orElseThrow(() -> new AssertionError("child exited without printing " + prefix + ": " + lines));
+    }
+
+    /** Closes the child's standard input (a signal some children wait for). */
+    void closeStdin() throws IOException {
+        process.getOutputStream().close();
+    }
+
+    /** Waits for the child to exit by itself. */
+    void awaitExit(Duration atMost) throws InterruptedException {
+        if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("child still running after " + atMost + ": " + lines);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> !process.isAlive());
     }
 
     List<String> lines() {
