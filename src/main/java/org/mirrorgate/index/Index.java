@@ -155,6 +155,7 @@ public final class Index {
                     purged.add(id);
                 }
             });
+            changed.andNot(purged); // as FileTable.Builder reports them: a purged id is not "changed"
             Availability[] availability = cur.availabilityCopy();
             for (int i = 0; i < availability.length; i++) {
                 availability[i] = availability[i].reconcile(changed, purged, cur.files());
