@@ -72,7 +72,7 @@ final class RedisConnections implements AutoCloseable {
             client.setOptions(ClusterClientOptions.builder().requestQueueSize(100_000)
                     .socketOptions(socket).timeoutOptions(timeouts)
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                            .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30)).build())
+                            .enablePeriodicRefresh(Duration.ofSeconds(30)).build())
                     .build());
             try {
                 StatefulRedisClusterConnection<String, byte[]> c = client.connect(CODEC);

@@ -32,7 +32,6 @@ public final class StateStore implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StateStore.class);
 
-    private final StoreSettings settings;
     private final Engine engine;
     private final ScheduledExecutorService storeThread;
     private final ScheduledExecutorService statsThread;
@@ -40,6 +39,7 @@ public final class StateStore implements AutoCloseable {
     private final IndexSync sync;
     private final DownloadCounters counters;
     private final DownloadStats stats;
+    private final EngineCounters counterStore;
     private final StoredEventLog events;
     private final Leases leases;
     private final Replicas replicas;
@@ -47,7 +47,6 @@ public final class StateStore implements AutoCloseable {
     private volatile boolean closed;
 
     private StateStore(StoreSettings settings, Engine engine, Index index) {
-        this.settings = settings;
         this.engine = engine;
         String self = settings.replicaId().isEmpty() ? defaultReplicaId() : settings.replicaId();
         Keys keys = new Keys(settings.keyPrefix());
@@ -59,14 +58,14 @@ public final class StateStore implements AutoCloseable {
                 storeThread, settings.writeDelay(), settings.resyncInterval());
         this.counters = new DownloadCounters(new DownloadCounters.Settings(settings.statsRetentionDays(),
                 settings.statsMonthlyRetentionMonths(), settings.statsBufferKeys()), index::nowMillis);
-        EngineCounters counterStore = new EngineCounters(engine, keys);
+        this.counterStore = new EngineCounters(engine, keys);
         this.stats = new DownloadStats(counterStore);
         this.events = new StoredEventLog(engine, keys, settings.eventsPerMirror(), settings.eventBuffer(),
                 index::nowMillis);
         this.leases = new Leases(engine, keys, self, settings.leaseTime(), leaseThread);
         this.replicas = new Replicas(engine, keys, self, settings.replicaTtl(), index::nowMillis, leaseThread);
         long every = settings.flushInterval().toMillis();
-        statsThread.scheduleWithFixedDelay(() -> flushStatsAndEvents(counterStore), every, every, TimeUnit.MILLISECONDS);
+        statsThread.scheduleWithFixedDelay(this::flushStatsAndEvents, every, every, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -147,8 +146,7 @@ public final class StateStore implements AutoCloseable {
         try {
             // A full-scale first write (1.64 M files x 375 mirrors) takes seconds to tens of seconds.
             storeThread.submit(sync::flush).get(5, TimeUnit.MINUTES);
-            statsThread.submit(() -> flushStatsAndEvents(new EngineCounters(engine, new Keys(settings.keyPrefix()))))
-                    .get(1, TimeUnit.MINUTES);
+            statsThread.submit(this::flushStatsAndEvents).get(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -158,7 +156,7 @@ public final class StateStore implements AutoCloseable {
         return sync.healthy() && statsError.isEmpty();
     }
 
-    private void flushStatsAndEvents(EngineCounters counterStore) {
+    private void flushStatsAndEvents() {
         try {
             counters.flushTo(counterStore);
             events.flush();

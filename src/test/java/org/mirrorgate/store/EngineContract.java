@@ -144,6 +144,7 @@ abstract class EngineContract {
     }
 
     @Test
+    @SuppressWarnings("try") // the resource is held for its effect
     void noticesReachSubscribers() throws Exception {
         List<String> got = new CopyOnWriteArrayList<>();
         try (AutoCloseable sub = engine.subscribe("chan", m -> got.add(s(m)), () -> { })) {

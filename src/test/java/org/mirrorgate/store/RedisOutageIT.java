@@ -84,6 +84,7 @@ class RedisOutageIT {
     }
 
     @Test
+    @SuppressWarnings("try") // the resource is held for its effect
     void redisKilledAndRestartedUnderLoadFailsNoResolveAndLosesNoWrite() throws Exception {
         redis = RedisServer.start("--appendonly", "yes", "--appendfsync", "always");
         Index index = index();
@@ -123,6 +124,7 @@ class RedisOutageIT {
     }
 
     @Test
+    @SuppressWarnings("try") // the resource is held for its effect
     void aRedisThatComesBackEmptyGetsTheWholeStateWrittenAgain() throws Exception {
         redis = RedisServer.start(); // no persistence: a restart loses everything
         Index index = index();

@@ -66,6 +66,7 @@ class ReplicasIT {
     }
 
     @Test
+    @SuppressWarnings("try") // the resource is held for its effect
     void aChangeOnOneReplicaReachesTheOthersWithinASecondAndIsNotBroadcastAgain() throws Exception {
         List<String> origins = new CopyOnWriteArrayList<>();
         try (RedisEngine listener = new RedisEngine(redis.uri(), Duration.ofSeconds(2), 16);

@@ -39,9 +39,7 @@ public final class RedisCluster implements AutoCloseable {
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(cluster::allOk);
             return cluster;
         } catch (IOException | RuntimeException | InterruptedException e) {
-            for (RedisServer n : nodes) {
-                n.close();
-            }
+            nodes.forEach(RedisServer::close);
             throw e;
         }
     }
@@ -81,7 +79,7 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         for (RedisServer n : nodes) {
             n.close();
         }

@@ -64,7 +64,7 @@ public final class RedisSentinel implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         sentinel.close();
         replica.close();
         master.close();

@@ -109,11 +109,16 @@ public final class RedisServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public synchronized void close() {
         if (process != null) {
             process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
                 process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
             process = null;
         }
@@ -137,6 +142,7 @@ public final class RedisServer implements AutoCloseable {
         throw new IOException("no free port pair (p, p + 10000) found");
     }
 
+    @SuppressWarnings("try")
     private static boolean isFree(int port) {
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             return true;
