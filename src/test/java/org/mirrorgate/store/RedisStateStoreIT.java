@@ -1,39 +1,23 @@
 package org.mirrorgate.store;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.mirrorgate.testing.RedisServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mirrorgate.testing.RedisExtension;
 
 /** The state store contract on a real standalone redis-server. */
 class RedisStateStoreIT extends StateStoreContract {
 
-    private static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        redis.close();
-    }
-
-    @BeforeEach
-    void empty() throws Exception {
-        redis.cli("FLUSHALL");
-    }
+    @RegisterExtension
+    static final RedisExtension REDIS = new RedisExtension();
 
     @Override
     protected StoreSettings settings() {
-        return StoreSettings.DEFAULTS.toBuilder().redis(redis.uri()).flushInterval(Duration.ofMillis(200))
+        return StoreSettings.DEFAULTS.toBuilder().redis(REDIS.uri()).flushInterval(Duration.ofMillis(200))
                 .eventsPerMirror(5).build();
     }
 
     @Override
     protected void putRaw(String key, String value) throws Exception {
-        redis.cli("SET", key, value);
+        REDIS.server().cli("SET", key, value);
     }
 }

@@ -10,16 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.IndexSnapshot;
 import org.mirrorgate.mirror.MirrorState;
 import org.mirrorgate.mirror.ProtocolHealth;
-import org.mirrorgate.testing.RedisServer;
+import org.mirrorgate.testing.RedisExtension;
 import org.mirrorgate.testing.TestMirror;
 
 /**
@@ -30,23 +28,11 @@ import org.mirrorgate.testing.TestMirror;
 class ReplicasIT {
 
     private static final Duration ONE_SECOND = Duration.ofSeconds(1);
-    private static RedisServer redis;
+
+    @RegisterExtension
+    static final RedisExtension REDIS = new RedisExtension();
+
     private final List<StateStore> stores = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        redis.close();
-    }
-
-    @BeforeEach
-    void empty() throws Exception {
-        redis.cli("FLUSHALL");
-    }
 
     @AfterEach
     void closeAll() {
@@ -54,7 +40,7 @@ class ReplicasIT {
     }
 
     private StoreSettings settings(String id) {
-        return StoreSettings.DEFAULTS.toBuilder().redis(redis.uri()).replicaId(id).flushInterval(Duration.ofMillis(200))
+        return StoreSettings.DEFAULTS.toBuilder().redis(REDIS.uri()).replicaId(id).flushInterval(Duration.ofMillis(200))
                 .leaseTime(Duration.ofMillis(1500)).replicaTtl(Duration.ofMillis(1500)).build();
     }
 
@@ -69,7 +55,7 @@ class ReplicasIT {
     @SuppressWarnings("try") // the resource is held for its effect
     void aChangeOnOneReplicaReachesTheOthersWithinASecondAndIsNotBroadcastAgain() throws Exception {
         List<String> origins = new CopyOnWriteArrayList<>();
-        try (RedisEngine listener = new RedisEngine(redis.uri(), Duration.ofSeconds(2), 16);
+        try (RedisEngine listener = new RedisEngine(REDIS.uri(), Duration.ofSeconds(2), 16);
                 AutoCloseable sub = listener.subscribe("mg:changes", m -> origins.add(Notice.decode(m).origin()), () -> { })) {
             listener.get("warm-up"); // connects, and so subscribes
             Index a = replica("A");
@@ -108,12 +94,12 @@ class ReplicasIT {
     void aReplicaThatMissedNoticesCatchesUpWhenItsConnectionComesBack() throws Exception {
         Index b = replica("B");
         // A change written behind B's back, with no notice (as if sent while B was disconnected):
-        try (RedisEngine raw = new RedisEngine(redis.uri(), Duration.ofSeconds(2), 16)) {
+        try (RedisEngine raw = new RedisEngine(REDIS.uri(), Duration.ofSeconds(2), 16)) {
             Keys keys = new Keys("mg:");
             new IndexRepository(raw, keys, new SegmentedItems(raw, keys, 4, System::currentTimeMillis))
                     .writeStates(Map.of("a", MirrorState.initial(TestMirror.mirror("a").build()).withTraceSync(777)));
         }
-        redis.cli("CLIENT", "KILL", "TYPE", "pubsub");
+        REDIS.server().cli("CLIENT", "KILL", "TYPE", "pubsub");
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> b.snapshot().state(b.snapshot().positionOf("a")).traceSyncMillis() == 777);
     }
@@ -122,7 +108,7 @@ class ReplicasIT {
     void theLeaseOfAReplicaKilledWithSigkillIsTakenOver() throws Exception {
         replica("survivor");
         StateStore survivor = stores.get(0);
-        try (ChildJvm child = ChildJvm.start(LeaseHolderMain.class, redis.uri(), "doomed", "scan:a", "1500")) {
+        try (ChildJvm child = ChildJvm.start(LeaseHolderMain.class, REDIS.uri(), "doomed", "scan:a", "1500")) {
             child.awaitLine("HELD", Duration.ofSeconds(20));
             await().atMost(Duration.ofSeconds(5)).until(() -> survivor.replicas().live().contains("doomed"));
             assertThat(survivor.leases().tryAcquire("scan:a")).as("held by the child").isEmpty();
