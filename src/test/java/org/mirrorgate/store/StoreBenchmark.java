@@ -28,6 +28,9 @@ import org.mirrorgate.testing.RedisServer;
  */
 public final class StoreBenchmark {
 
+    private static final String SUM_MEMORY = "local c = '0' local t = 0 repeat "
+            + "local r = redis.call('SCAN', c, 'MATCH', ARGV[1], 'COUNT', 1000) c = r[1] "
+            + "for _, k in ipairs(r[2]) do t = t + redis.call('MEMORY', 'USAGE', k) end until c == '0' return t";
     private static final double MISSING = 0.02;
     private static final double OUTDATED = 0.01;
 
@@ -86,6 +89,9 @@ public final class StoreBenchmark {
             long pairs = (long) files * mirrors;
             print("Redis used_memory: %,d bytes (%.1f MiB) = %.2f bytes per file x mirror pair; DBSIZE %s",
                     used, used / 1048576.0, used / (double) pairs, redis.cli("DBSIZE"));
+            for (String pattern : new String[] {"mg:files*", "mg:avail:*", "mg:*"}) {
+                print("  MEMORY USAGE of %s keys: %s bytes", pattern, redis.cli("EVAL", SUM_MEMORY, "0", pattern));
+            }
             print("%s", redis.cli("INFO", "memory").lines().filter(l -> l.startsWith("used_memory_human")
                     || l.startsWith("used_memory_dataset:") || l.startsWith("used_memory_peak_human")).toList());
 
