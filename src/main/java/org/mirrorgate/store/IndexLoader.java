@@ -42,8 +42,10 @@ final class IndexLoader {
      * added; runtime states and availabilities come from the store.
      */
     void restore() {
+        long start = System.nanoTime();
         IndexSnapshot snap = index.snapshot();
         IndexRepository.StoredFiles files = repo.readFiles(null);
+        long filesNanos = System.nanoTime() - start;
         FileTable table = files == null ? snap.files() : files.tableOrNull();
         Map<String, MirrorSpec> storedSpecs = repo.readSpecs();
         Map<String, MirrorState> storedStates = repo.readStates();
@@ -75,8 +77,9 @@ final class IndexLoader {
                 tracker.markState(spec.name());
             }
         }
-        log.info("restored {} files and {} mirrors ({} with availability) from the store", table.fileCount(),
-                specs.size(), stored.availability.size());
+        log.info("restored {} files and {} mirrors ({} with availability) from the store in {} ms ({} ms for the files)",
+                table.fileCount(), specs.size(), stored.availability.size(), (System.nanoTime() - start) / 1_000_000,
+                filesNanos / 1_000_000);
     }
 
     /** Applies another replica's change. */

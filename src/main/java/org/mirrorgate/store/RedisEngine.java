@@ -118,24 +118,25 @@ final class RedisEngine implements Engine {
 
     @Override
     public void hashPut(String key, Map<String, byte[]> fields) {
-        List<Map<String, byte[]>> groups = new ArrayList<>();
-        Map<String, byte[]> group = new LinkedHashMap<>();
-        for (Map.Entry<String, byte[]> e : fields.entrySet()) {
-            group.put(e.getKey(), e.getValue());
-            if (group.size() == batch) {
-                groups.add(group);
-                group = new LinkedHashMap<>();
-            }
-        }
-        if (!group.isEmpty()) {
-            groups.add(group);
-        }
-        pipeline(groups, (c, g) -> c.hset(key, g));
+        pipeline(groups(new ArrayList<>(fields.entrySet())), (c, g) -> {
+            Map<String, byte[]> m = new LinkedHashMap<>();
+            g.forEach(e -> m.put(e.getKey(), e.getValue()));
+            return c.hset(key, m);
+        });
     }
 
     @Override
     public void hashDelete(String key, Collection<String> fields) {
-        pipeline(new ArrayList<>(fields), (c, f) -> c.hdel(key, f));
+        pipeline(groups(new ArrayList<>(fields)), (c, g) -> c.hdel(key, g.toArray(new String[0])));
+    }
+
+    /** Fields in groups of at most {@code batch}: one command per group, none unbounded. */
+    private <T> List<List<T>> groups(List<T> all) {
+        List<List<T>> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += batch) {
+            out.add(all.subList(i, Math.min(all.size(), i + batch)));
+        }
+        return out;
     }
 
     @Override

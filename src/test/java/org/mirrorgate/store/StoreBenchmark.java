@@ -42,17 +42,24 @@ public final class StoreBenchmark {
             case "coldstart-redis" -> coldStart(StoreSettings.DEFAULTS.toBuilder().redis(args[1]).build());
             case "coldstart-embedded" -> coldStart(StoreSettings.DEFAULTS.toBuilder().embedded(Path.of(args[1])).build());
             case "probe" -> Probe.run(args[1]);
+            case "fill-redis" -> fill(StoreSettings.DEFAULTS.toBuilder().redis(args[1]).build(), files(args), mirrors(args));
             default -> throw new IllegalArgumentException("mode: " + mode + " (expected: redis, embedded)");
         }
         System.exit(0);
     }
 
     private static int files(String[] args) {
-        return args.length > 1 ? Integer.parseInt(args[1]) : 1_640_000;
+        return intArg(args, 1_640_000, 0);
     }
 
     private static int mirrors(String[] args) {
-        return args.length > 2 ? Integer.parseInt(args[2]) : 375;
+        return intArg(args, 375, 1);
+    }
+
+    /** The {@code n}th numeric argument (after the mode and any URI), or {@code def}. */
+    private static int intArg(String[] args, int def, int n) {
+        List<String> numbers = java.util.Arrays.stream(args).filter(a -> a.matches("\\d+")).toList();
+        return numbers.size() > n ? Integer.parseInt(numbers.get(n)) : def;
     }
 
     private static Index synthetic(int files, int mirrors) {
@@ -117,6 +124,17 @@ public final class StoreBenchmark {
             print("cold start of a replica from Redis (child JVM, -Xmx1g):");
             coldStartChild("coldstart-redis", redis.uri());
         }
+    }
+
+    /** Writes the synthetic index to an existing store and leaves it there (to profile cold starts). */
+    private static void fill(StoreSettings settings, int files, int mirrors) {
+        Index index = synthetic(files, mirrors);
+        StateStore store = StateStore.open(settings, index);
+        long t = System.nanoTime();
+        synthIndex.run();
+        check(store.flush(), store);
+        print("full commit: %.1f s", secs(t));
+        store.close();
     }
 
     private static void embedded(int files, int mirrors) throws Exception {
