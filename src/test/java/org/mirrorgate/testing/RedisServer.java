@@ -165,7 +165,8 @@ public final class RedisServer implements AutoCloseable {
             InputStream in = s.getInputStream();
             byte[] buf = new byte[7];
             int n = in.readNBytes(buf, 0, 7);
-            return n == 7 && new String(buf, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+            String answer = new String(buf, 0, n, StandardCharsets.US_ASCII);
+            return answer.equals("+PONG\r\n") || answer.startsWith("-NOAUTH"); // up, and wants a password
         }
     }
 }
