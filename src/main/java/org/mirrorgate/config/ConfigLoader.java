@@ -91,7 +91,7 @@ public final class ConfigLoader {
 
         ConfigNode resolve = root.section("resolve");
         var resolveSettings = new ResolveSettings(prefix, (int) resolve.integer("max-alternates", 5, 0, 50),
-                (int) resolve.integer("client-cache-size", 16_384, 1, 1 << 24));
+                (int) resolve.integer("client-cache-size", 32_768, 1, 1 << 24));
         RankSettings d = RankSettings.DEFAULTS;
         var rank = new RankSettings(
                 resolve.number("weight-distance-range", d.weightDistanceRange(), 1.0, 100),

@@ -22,6 +22,9 @@ final class MirrorTable {
     final boolean[] trusted;
     final double[] weight;
     final String[] geoLabel;
+    /** The mirror's location as a unit vector, for the per-client distance computation. */
+    final double[][] unit;
+    final boolean[] hasLocation;
 
     MirrorTable(IndexSnapshot snap) {
         int n = snap.mirrorCount();
@@ -34,6 +37,8 @@ final class MirrorTable {
         trusted = new boolean[n];
         weight = new double[n];
         geoLabel = new String[n];
+        unit = new double[n][];
+        hasLocation = new boolean[n];
         for (int i = 0; i < n; i++) {
             MirrorSpec spec = snap.spec(i);
             MirrorState state = snap.state(i);
@@ -49,6 +54,8 @@ final class MirrorTable {
             // when it is the only one holding a file.
             weight[i] = spec.capacity() * Math.max(0.001, 1 + spec.score() / 100.0);
             geoLabel[i] = spec.primaryCountry().toLowerCase(Locale.ROOT);
+            hasLocation[i] = spec.hasCoordinates();
+            unit[i] = hasLocation[i] ? Geodesy.unitVector(spec.latitude(), spec.longitude()) : null;
         }
     }
 }

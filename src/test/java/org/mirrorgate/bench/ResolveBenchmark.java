@@ -36,8 +36,12 @@ public class ResolveBenchmark {
     @Param("375")
     int mirrors;
 
-    /** Distinct client addresses; the plan cache holds 65,536. */
-    @Param("50000")
+    /**
+     * Distinct client addresses. 20,000 fit the default plan cache (32,768): the steady state of
+     * clients that come back (apt fetches dozens of files per run); 2,000,000 makes nearly every
+     * call a plan miss (GeoIP + per-mirror distances + sort): the cost of a client never seen.
+     */
+    @Param({"20000", "2000000"})
     int clients;
 
     Resolver resolver;
@@ -48,7 +52,7 @@ public class ResolveBenchmark {
     public void setUp() {
         Index index = SyntheticIndex.build(files, mirrors, 42);
         resolver = new Resolver(index, SyntheticIndex.geo(), new Ranker(RankSettings.DEFAULTS), PathRules.NONE,
-                List.of(), new ResolveSettings("/debian/", 5, 65_536), DownloadRecorder.NONE);
+                List.of(), ResolveSettings.DEFAULTS.withUrlPrefix("/debian/"), DownloadRecorder.NONE);
         SplittableRandom r = new SplittableRandom(7);
         paths = new String[1 << 16];
         for (int i = 0; i < paths.length; i++) {
