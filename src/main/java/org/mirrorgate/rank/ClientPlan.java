@@ -71,8 +71,8 @@ public final class ClientPlan {
     }
 
     /** Tier of any mirror (for Explain of restricted mirrors: the slow path). */
-    Tier tierOf(IndexSnapshot snap, int m) {
-        return tierOf(snap.spec(m), address, location);
+    Tier tierOf(MirrorTable table, int m) {
+        return tierOf(table, m, address, location);
     }
 
     /** Distance of any mirror in km, NaN when unknown (Explain's slow path). */
@@ -95,9 +95,8 @@ public final class ClientPlan {
         int allowed = 0;
         int refused = 0;
         for (int i = 0; i < n; i++) {
-            MirrorSpec spec = snap.spec(i);
-            Tier tier = tierOf(spec, address, loc);
-            int reason = restrictionOf(spec, loc, tier);
+            Tier tier = tierOf(table, i, address, loc);
+            int reason = restrictionOf(table, i, loc, tier);
             if (reason != 0) {
                 restricted[refused] = (short) i;
                 reasons[refused++] = (byte) reason;
@@ -134,27 +133,27 @@ public final class ClientPlan {
         return Math.min((long) (-Math.log(u) / weight * 1e9), (1L << 39) - 1);
     }
 
-    static Tier tierOf(MirrorSpec spec, InetAddress address, ClientLocation loc) {
-        for (var p : spec.prefixes()) {
+    static Tier tierOf(MirrorTable t, int m, InetAddress address, ClientLocation loc) {
+        for (var p : t.prefixes[m]) {
             if (p.contains(address)) {
                 return Tier.PREFIX;
             }
         }
-        if (loc.asn() != 0 && !spec.asns().isEmpty() && spec.asns().contains(loc.asn())) {
+        if (loc.asn() != 0 && Arrays.binarySearch(t.asns[m], loc.asn()) >= 0) {
             return Tier.ASN;
         }
-        if (loc.hasCountry() && spec.countries().contains(loc.country())) {
+        if (loc.hasCountry() && contains(t.countries[m], loc.country())) {
             return Tier.COUNTRY;
         }
-        if (!loc.continent().isEmpty() && loc.continent().equals(spec.continent())) {
+        if (!loc.continent().isEmpty() && loc.continent().equals(t.continent[m])) {
             return Tier.CONTINENT;
         }
         return Tier.WORLD;
     }
 
     /** Mirrorbits' rules: a restricted mirror also refuses clients whose location is unknown. */
-    private static int restrictionOf(MirrorSpec spec, ClientLocation loc, Tier tier) {
-        MirrorSpec.Restrictions r = spec.restrictions();
+    private static int restrictionOf(MirrorTable t, int m, ClientLocation loc, Tier tier) {
+        MirrorSpec.Restrictions r = t.restrictions[m];
         if (r.asnOnly() && tier.compareTo(Tier.ASN) > 0) {
             return 1;
         }
@@ -164,10 +163,19 @@ public final class ClientPlan {
         if (r.continentOnly() && tier.compareTo(Tier.CONTINENT) > 0) {
             return 3;
         }
-        if (loc.hasCountry() && !spec.excludedCountries().isEmpty() && spec.excludedCountries().contains(loc.country())) {
+        if (loc.hasCountry() && contains(t.excludedCountries[m], loc.country())) {
             return 4;
         }
         return 0;
+    }
+
+    private static boolean contains(String[] values, String value) {
+        for (String v : values) {
+            if (v.equals(value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static long mix(long z) {

@@ -99,7 +99,7 @@ public final class Ranker {
         }
         for (int i = 0; i < plan.restricted.length; i++) {
             int m = plan.restricted[i];
-            excluded.add(new Verdict(m, plan.restrictionReason(i), plan.tierOf(snap, m), plan.distanceOf(snap, m), 0, 0));
+            excluded.add(new Verdict(m, plan.restrictionReason(i), plan.tierOf(t, m), plan.distanceOf(snap, m), 0, 0));
         }
         List<Verdict> out = new ArrayList<>(accepted.size() + excluded.size());
         for (Verdict v : accepted) {
