@@ -75,7 +75,11 @@ final class DatabaseFile {
         try {
             reader = new Reader(path.toFile(), Reader.FileMode.MEMORY_MAPPED);
         } catch (InvalidDatabaseException e) {
-            throw role.problem(path, "not a MaxMind DB file: " + e.getMessage(), e);
+            String what = String.valueOf(e.getMessage()).contains("metadata marker")
+                    ? "not a MaxMind DB file: no MaxMind DB metadata marker, as in an HTML error page or a"
+                            + " truncated download"
+                    : "not a valid MaxMind DB file: " + e.getMessage();
+            throw role.problem(path, what, e);
         } catch (IOException | RuntimeException e) {
             throw role.problem(path, "cannot be read as a MaxMind DB file: " + e, e);
         }

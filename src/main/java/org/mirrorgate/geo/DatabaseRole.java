@@ -27,13 +27,8 @@ enum DatabaseRole {
      * which file, what is wrong with it, and what to do.
      */
     GeoDatabaseException problem(Path file, String what, Throwable cause) {
-        return problem(file, file.toString(), what, cause);
-    }
-
-    /** As {@link #problem(Path, String, Throwable)}, showing {@code value} for the setting. */
-    GeoDatabaseException problem(Path file, String value, String what, Throwable cause) {
         return new GeoDatabaseException(file,
-                key + ": " + value + " (" + what + "; expected: " + expected + "). Set " + key + " to such a file "
+                key + ": " + file + " (" + what + "; expected: " + expected + "). Set " + key + " to such a file "
                         + remedy + ".",
                 cause);
     }

@@ -110,8 +110,8 @@ final class ReloadingGeoLookup implements GeoLookup, Closeable {
         } catch (GeoDatabaseException e) {
             // Until one of them changes again: a file still being written gets a new stamp when done.
             refused.putAll(changed);
-            log.warn("geoip: kept the database in use, {}, because its replacement cannot be used: {}",
-                    describe(snapshot.databases(), e.file()), e.getMessage());
+            log.warn("geoip: {} changed but cannot be used, so the databases in use stay: {}. {}",
+                    changed.keySet(), snapshot.databases().describe(), e.getMessage());
             return;
         }
         current = new Snapshot(next, newCache());
@@ -144,10 +144,5 @@ final class ReloadingGeoLookup implements GeoLookup, Closeable {
 
     private @Nullable Cache<InetAddress, ClientLocation> newCache() {
         return cacheSize == 0 ? null : CacheBuilder.newBuilder().maximumSize(cacheSize).build();
-    }
-
-    private static String describe(GeoDatabases databases, Path path) {
-        return databases.files().stream().filter(f -> f.path.equals(path)).findFirst()
-                .map(DatabaseFile::describe).orElse(path.toString());
     }
 }
