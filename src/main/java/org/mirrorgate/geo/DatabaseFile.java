@@ -1,5 +1,6 @@
 package org.mirrorgate.geo;
 
+import com.maxmind.db.CHMCache;
 import com.maxmind.db.InvalidDatabaseException;
 import com.maxmind.db.Metadata;
 import com.maxmind.db.Reader;
@@ -73,7 +74,9 @@ final class DatabaseFile {
         }
         Reader reader;
         try {
-            reader = new Reader(path.toFile(), Reader.FileMode.MEMORY_MAPPED);
+            // CHMCache keeps the first 4,096 values reached through pointers (map keys, country
+            // codes, shared strings) decoded: it nearly halves what a cache miss allocates.
+            reader = new Reader(path.toFile(), Reader.FileMode.MEMORY_MAPPED, new CHMCache());
         } catch (InvalidDatabaseException e) {
             String what = String.valueOf(e.getMessage()).contains("metadata marker")
                     ? "not a MaxMind DB file: no MaxMind DB metadata marker, as in an HTML error page or a"
