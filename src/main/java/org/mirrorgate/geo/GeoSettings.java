@@ -15,14 +15,15 @@ import org.jspecify.annotations.Nullable;
  * <p>Every part is optional: with no database the lookup answers {@link ClientLocation#UNKNOWN}
  * for everyone and the service still works (it only loses nearest-mirror ranking).
  *
- * @param cityDatabases {@code geoip.city-database}: none; one GeoIP2/GeoLite2 City (or Country)
- *     file, which covers IPv4 and IPv6; or two files of the DB-IP flat layout, one {@code city ipv4}
- *     and one {@code city ipv6}, which the lookup picks by address family
+ * @param cityDatabases {@code geoip.city-database} / {@code geoip.city-databases}: none; one
+ *     GeoIP2/GeoLite2 City (or Country) file, which covers IPv4 and IPv6; or two files of the DB-IP
+ *     flat layout, one {@code city ipv4} and one {@code city ipv6}, which the lookup picks by address
+ *     family
  * @param asnDatabase {@code geoip.asn-database}: a GeoLite2-ASN-shaped file
  *     ({@code autonomous_system_number}); null for none
  * @param cacheSize {@code geoip.cache-size}: at most this many addresses are remembered; 0 turns
  *     the cache off
- * @param reloadCheckInterval {@code geoip.reload-check-interval}: how often the files are checked
+ * @param reloadCheckInterval {@code geoip.reload-interval}: how often the files are checked
  *     for a replacement; {@link Duration#ZERO} turns reloading off
  */
 public record GeoSettings(
@@ -41,15 +42,15 @@ public record GeoSettings(
         requireNonNull(cityDatabases, "cityDatabases");
         cityDatabases = List.copyOf(cityDatabases); // also rejects null elements
         checkArgument(cityDatabases.size() <= 2,
-                "geoip.city-database: %s (expected: one .mmdb file, or two: a DB-IP city ipv4 and city ipv6 file)",
+                "geoip.city-databases: %s (expected: one .mmdb file, or two: a DB-IP city ipv4 and city ipv6 file)",
                 cityDatabases);
         checkArgument(cityDatabases.size() < 2 || !cityDatabases.get(0).equals(cityDatabases.get(1)),
-                "geoip.city-database: %s (expected: two different files)", cityDatabases);
+                "geoip.city-databases: %s (expected: two different files)", cityDatabases);
         checkArgument(cacheSize >= 0 && cacheSize <= MAX_CACHE_SIZE,
                 "geoip.cache-size: %s (expected: 0..%s)", cacheSize, MAX_CACHE_SIZE);
         requireNonNull(reloadCheckInterval, "reloadCheckInterval");
         checkArgument(!reloadCheckInterval.isNegative(),
-                "geoip.reload-check-interval: %s (expected: >= 0; 0 turns reloading off)", reloadCheckInterval);
+                "geoip.reload-interval: %s (expected: >= 0; 0 turns reloading off)", reloadCheckInterval);
     }
 
     /** No database, default cache size and reload interval: every client is unknown. */
@@ -72,7 +73,7 @@ public record GeoSettings(
         return new GeoSettings(cityDatabases, asnDatabase, size, reloadCheckInterval);
     }
 
-    /** A copy with {@code geoip.reload-check-interval} set. */
+    /** A copy with {@code geoip.reload-interval} set. */
     public GeoSettings withReloadCheckInterval(Duration interval) {
         return new GeoSettings(cityDatabases, asnDatabase, cacheSize, interval);
     }

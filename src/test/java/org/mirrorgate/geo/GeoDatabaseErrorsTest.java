@@ -94,9 +94,9 @@ class GeoDatabaseErrorsTest {
         Path v4 = write(TestDatabases.dbIpIpv4(), dir, "dbip-city-ipv4.mmdb");
 
         assertThatThrownBy(() -> GeoLookups.open(city(geoIp2, v4)))
-                .hasMessage("geoip.city-database: [" + geoIp2 + ", " + v4 + "] (both files cover IPv4; expected: one"
+                .hasMessage("geoip.city-databases: [" + geoIp2 + ", " + v4 + "] (both files cover IPv4; expected: one"
                         + " GeoIP2/GeoLite2 City file, or a DB-IP city ipv4 file and a city ipv6 file)."
-                        + " Set geoip.city-database to one of these.");
+                        + " Set geoip.city-databases to one of these.");
     }
 
     @Test
@@ -134,9 +134,9 @@ class GeoDatabaseErrorsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("geoip.cache-size: -1 (expected: 0..16777216)");
         assertThatThrownBy(() -> GeoSettings.none().withReloadCheckInterval(Duration.ofSeconds(-5)))
-                .hasMessage("geoip.reload-check-interval: PT-5S (expected: >= 0; 0 turns reloading off)");
+                .hasMessage("geoip.reload-interval: PT-5S (expected: >= 0; 0 turns reloading off)");
         assertThatThrownBy(() -> GeoSettings.none().withCityDatabases(dir.resolve("a"), dir.resolve("a")))
-                .hasMessage("geoip.city-database: [" + dir.resolve("a") + ", " + dir.resolve("a")
+                .hasMessage("geoip.city-databases: [" + dir.resolve("a") + ", " + dir.resolve("a")
                         + "] (expected: two different files)");
         assertThatThrownBy(() -> GeoSettings.none().withCityDatabases(dir.resolve("a"), dir.resolve("b"), dir.resolve("c")))
                 .hasMessageEndingWith("(expected: one .mmdb file, or two: a DB-IP city ipv4 and city ipv6 file)");
