@@ -2,6 +2,7 @@ package org.mirrorgate.geo;
 
 import com.maxmind.db.CHMCache;
 import com.maxmind.db.InvalidDatabaseException;
+import com.maxmind.db.InvalidNetworkException;
 import com.maxmind.db.Metadata;
 import com.maxmind.db.Reader;
 import java.io.IOException;
@@ -32,6 +33,9 @@ final class DatabaseFile {
 
     /** Lookup failures are logged at most this often per file, so a bad file cannot flood the log. */
     private static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    /** Networks decoded when a file is opened; a few milliseconds even for a large file. */
+    private static final int PROBE_NETWORKS = 1024;
 
     private static final List<InetAddress> PROBES = probeAddresses();
 
@@ -142,23 +146,29 @@ final class DatabaseFile {
     }
 
     /**
-     * Looks up addresses spread over the space the file covers, so that a damaged tree or data
-     * section, or records of a shape our decoding does not expect, stop the file here (at startup or
-     * reload, where the old file can be kept) instead of on the request path. Best effort: it
-     * cannot find damage in a part of the file it does not visit.
+     * Reads records before the file is put to use, so that a damaged tree or data section, or
+     * records of a shape our decoding does not expect, stop the file here (at startup or reload,
+     * where the old file can be kept) instead of on the request path: the first
+     * {@value #PROBE_NETWORKS} networks in tree order (all of a small file), then addresses spread
+     * over the space the file covers. Best effort: damage elsewhere in a large file shows up as
+     * rate-limited lookup failures (see {@link #lookup}).
      */
     private void probe() {
-        for (InetAddress address : PROBES) {
-            if (!covers(address instanceof Inet6Address)) {
-                continue;
+        String step = "reading its first networks";
+        try {
+            var networks = reader.networks(false, kind.recordClass);
+            for (int i = 0; i < PROBE_NETWORKS && networks.hasNext(); i++) {
+                networks.next();
             }
-            try {
-                reader.get(address, kind.recordClass);
-            } catch (IOException | RuntimeException e) {
-                close();
-                throw role.problem(path, "damaged or of an unexpected layout: looking up "
-                        + address.getHostAddress() + " failed: " + e.getMessage(), e);
+            for (InetAddress address : PROBES) {
+                if (covers(address instanceof Inet6Address)) {
+                    step = "looking up " + address.getHostAddress();
+                    reader.get(address, kind.recordClass);
+                }
             }
+        } catch (IOException | InvalidNetworkException | RuntimeException e) {
+            close();
+            throw role.problem(path, "damaged or of an unexpected layout: " + step + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -108,7 +108,21 @@ class GeoDatabaseErrorsTest {
         assertThatThrownBy(() -> GeoLookups.open(city(odd)))
                 .isInstanceOf(GeoDatabaseException.class)
                 .hasMessageStartingWith("geoip.city-database: " + odd
-                        + " (damaged or of an unexpected layout: looking up 1.2.3.4 failed: ")
+                        + " (damaged or of an unexpected layout: reading its first networks failed: ")
+                .hasMessageEndingWith(CITY_REMEDY);
+    }
+
+    @Test
+    void badRecordBeyondTheFirstNetworksIsFoundByTheSpreadLookups() {
+        var writer = new MmdbWriter("city ipv4", 4);
+        for (int i = 0; i < 1024; i++) { // the networks read first, all good
+            writer.insert("0." + (i >> 8) + "." + (i & 0xff) + ".0/24", TestDatabases.flat("DE", "", "", 50f, 8f));
+        }
+        Path odd = write(writer.insert("8.0.0.0/8", Map.of("country_code", "FR", "latitude", "48.85")), dir, "odd.mmdb");
+
+        assertThatThrownBy(() -> GeoLookups.open(city(odd)))
+                .hasMessageStartingWith("geoip.city-database: " + odd
+                        + " (damaged or of an unexpected layout: looking up 8.2.3.4 failed: ")
                 .hasMessageEndingWith(CITY_REMEDY);
     }
 
@@ -124,7 +138,7 @@ class GeoDatabaseErrorsTest {
 
         assertThatThrownBy(() -> GeoLookups.open(city(damaged)))
                 .hasMessageStartingWith("geoip.city-database: " + damaged
-                        + " (damaged or of an unexpected layout: looking up 1.2.3.4 failed: ")
+                        + " (damaged or of an unexpected layout: reading its first networks failed: ")
                 .hasMessageEndingWith(CITY_REMEDY);
     }
 
