@@ -23,11 +23,13 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Lookup throughput and allocation, cached and uncached. Uses the files in
  * {@code MIRRORGATE_GEOIP_DIR} (from deploy/fetch-geoip.sh) when set, else a synthetic DB-IP-shaped
- * IPv4 file of 65,536 networks. Run from the project directory after {@code mvn test-compile}:
+ * IPv4 file of 65,536 networks. Run from the project directory (bench/classpath.sh, where present,
+ * prints the same classpath):
  *
  * <pre>
- * mvn -q dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
- * java -cp target/test-classes:target/classes:$(cat target/cp.txt) org.openjdk.jmh.Main GeoLookupBenchmark -prof gc
+ * mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * MIRRORGATE_GEOIP_DIR=$PWD/geoip java -cp target/test-classes:target/classes:$(cat target/cp.txt) \
+ *     org.openjdk.jmh.Main GeoLookupBenchmark -prof gc
  * </pre>
  *
  * <p>{@code distinct} addresses are cycled through: 4,096 fit the cache (all hits after warm-up);
