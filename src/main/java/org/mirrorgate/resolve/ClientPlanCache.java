@@ -58,8 +58,9 @@ final class ClientPlanCache {
         try {
             return IpAddresses.parse(clientIp);
         } catch (IllegalArgumentException e) {
+            // IpAddresses says "ip: <value> (expected: ...)"; the request field is client_ip.
             String m = String.valueOf(e.getMessage());
-            throw new InvalidRequestException(m.startsWith("client_ip") ? m : "client_ip: " + m);
+            throw new InvalidRequestException("client_ip" + (m.startsWith("ip:") ? m.substring(2) : ": " + m));
         }
     }
 }

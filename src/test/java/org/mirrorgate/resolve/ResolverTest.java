@@ -170,7 +170,8 @@ class ResolverTest {
         assertThatThrownBy(() -> get("/debian/pool/main/a/a b.deb", "not-an-ip"))
                 .isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("client_ip");
         assertThatThrownBy(() -> get("/debian/pool/main/a/a b.deb", "example.org"))
-                .isInstanceOf(InvalidRequestException.class);
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage("client_ip: example.org (expected: an IP address literal; host names are not resolved)");
         Index empty = new Index(List.of(), () -> T);
         Resolver notReady = new Resolver(empty, GeoLookup.NONE, new Ranker(RankSettings.DEFAULTS), PathRules.NONE,
                 List.of(), ResolveSettings.DEFAULTS, (p, m, c, b) -> { });
