@@ -20,16 +20,18 @@ import org.slf4j.LoggerFactory;
  * Background hashing: a fixed set of daemon threads takes files lacking digests from {@link
  * HashJobs}, reads each once for all configured digests, and publishes the results in batches.
  *
- * <p>Why batches: every publication copies the file table (tens of MB at 500k files), so one per
- * file would be hours of copying on a first scan. A batch is published when it holds {@link
- * #BATCH_FILES} files, when its oldest result is {@link #BATCH_NANOS} old, or when there is nothing
- * left to hash. Serving never waits for any of this: readers see the previous snapshot meanwhile.
+ * <p>Why batches: every publication copies the file table (~45 MB at 500k files), so one per file
+ * would be hours of copying on a first scan. A batch is published when it holds {@link
+ * #BATCH_FILES} files, when its oldest result is {@link #BATCH_NANOS} old (a long backlog of big
+ * files), or as soon as there is nothing left to hash, which is what makes the few files changed
+ * between two walks get their digests within moments. Serving never waits for any of this: readers
+ * see the previous snapshot meanwhile.
  */
 final class HashPipeline {
 
     private static final Logger log = LoggerFactory.getLogger(LocalTreeScanner.class);
     static final int BATCH_FILES = 10_000;
-    static final long BATCH_NANOS = TimeUnit.SECONDS.toNanos(5);
+    static final long BATCH_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private record Hashed(Job job, byte[][] values) {}
@@ -123,18 +125,24 @@ final class HashPipeline {
             while (!stopped) {
                 Job job = jobs.poll();
                 if (job == null) {
-                    flush(); // caught up: publish what is pending now rather than in 5 s
+                    flush(); // caught up: publish what is pending now rather than in 30 s
                     caughtUp();
                     jobs.awaitWork();
                     continue;
                 }
-                hash(digester, job);
+                try {
+                    hash(digester, job);
+                } catch (RuntimeException e) { // a bug, not the file: keep hashing the others
+                    jobs.failed(job);
+                    log.error("local hashing: {} failed; retried when its size or mtime changes", job.path(), e);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // stop() asked us to end
-        } catch (RuntimeException | Error e) {
+        } catch (Error e) {
             log.error("local hashing thread {} died; digests stop being computed until restart",
                     Thread.currentThread().getName(), e);
+            throw e;
         }
     }
 
