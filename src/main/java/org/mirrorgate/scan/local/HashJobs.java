@@ -49,23 +49,27 @@ final class HashJobs {
         this.digests = digests;
     }
 
-    /** The next file to hash, or null when a full pass over the current table found none. */
+    /**
+     * The next file to hash, or null when the pass over the current table is complete. A {@link
+     * #wake()} since the pass began starts a new one from id 0 (a file before the cursor may have
+     * changed).
+     */
     synchronized Job poll() {
-        while (!closed) {
-            FileTable t = index.snapshot().files();
-            while (position < t.idLimit()) {
-                int id = position++;
-                if (t.exists(id) && !t.isDeleted(id) && !hasAll(t, id, digests) && !inFlight.contains(id)
-                        && !failedBefore(t, id)) {
-                    inFlight.add(id);
-                    return new Job(id, t.path(id), t.size(id), t.mtimeMillis(id));
-                }
-            }
-            if (passGeneration == generation) {
-                return null;
-            }
+        if (closed) {
+            return null;
+        }
+        if (passGeneration != generation) {
             passGeneration = generation;
             position = 0;
+        }
+        FileTable t = index.snapshot().files();
+        while (position < t.idLimit()) {
+            int id = position++;
+            if (t.exists(id) && !t.isDeleted(id) && !hasAll(t, id, digests) && !inFlight.contains(id)
+                    && !failedBefore(t, id)) {
+                inFlight.add(id);
+                return new Job(id, t.path(id), t.size(id), t.mtimeMillis(id));
+            }
         }
         return null;
     }

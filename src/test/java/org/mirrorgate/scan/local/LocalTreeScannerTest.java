@@ -190,7 +190,7 @@ class LocalTreeScannerTest {
         Path repo = Files.createDirectory(root.resolve("repo"));
         fx = ScanFixture.of(repo);
         fx.write("a", "a", 1_000);
-        fx.scan();
+        fx.scanAndHash();
         long version = fx.index.snapshot().version();
         Files.delete(repo.resolve("a"));
         Files.delete(repo);
