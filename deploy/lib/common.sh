@@ -1,6 +1,10 @@
 # Shared by the deploy scripts: installing what is missing, finding free ports.
 # shellcheck shell=bash
 
+# The JVM decodes file names with the locale's charset: without UTF-8, non-ASCII names in the
+# repository could not be indexed.
+export LC_ALL=C.UTF-8 LANG=C.UTF-8
+
 # ensure_packages PKG...: installs the Debian packages that are not installed yet.
 ensure_packages() {
     local missing=()

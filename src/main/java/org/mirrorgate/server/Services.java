@@ -12,6 +12,7 @@ import org.mirrorgate.mirror.EventLog;
 import org.mirrorgate.mirror.InMemoryEventLog;
 import org.mirrorgate.rank.Ranker;
 import org.mirrorgate.resolve.Resolver;
+import org.mirrorgate.scan.local.LocalTreeScanner;
 import org.mirrorgate.stats.DownloadRecorder;
 
 /**
@@ -52,26 +53,34 @@ public final class Services {
                 config.resolve(), DownloadRecorder.NONE);
         MirrorAdminService admin = new MirrorAdminService(index, resolver, events);
         List<Lifecycle> background = new java.util.ArrayList<>();
+        LocalTreeScanner local = new LocalTreeScanner(config.repository().scan(), index);
+        background.add(lifecycle(local::start, local::stop));
         if (geo instanceof AutoCloseable closeable) {
-            background.add(onStop(closeable)); // stops the database reload thread
+            background.add(lifecycle(() -> { }, () -> close(closeable))); // stops the database reload thread
         }
         return new Services(index, resolver, events, admin, background);
     }
 
-    private static Lifecycle onStop(AutoCloseable closeable) {
+    private static Lifecycle lifecycle(Runnable start, Runnable stop) {
         return new Lifecycle() {
             @Override
-            public void start() {}
+            public void start() {
+                start.run();
+            }
 
             @Override
             public void stop() {
-                try {
-                    closeable.close();
-                } catch (Exception e) {
-                    org.slf4j.LoggerFactory.getLogger(Services.class).warn("closing {}: {}", closeable, e.toString());
-                }
+                stop.run();
             }
         };
+    }
+
+    private static void close(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(Services.class).warn("closing {}: {}", closeable, e.toString());
+        }
     }
 
     void start() throws IOException {

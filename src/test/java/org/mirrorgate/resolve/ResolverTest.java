@@ -61,7 +61,7 @@ class ResolverTest {
                 new PathRules.Rule("dists/**/InRelease", 0, new PathPolicy(PathPolicy.Kind.LOCAL, 0, "dists/**/InRelease")),
                 new PathRules.Rule("images/**", 0, new PathPolicy(PathPolicy.Kind.MIRROR_ONLY, 0, "images/**"))));
         return new Resolver(index, GEO, new Ranker(RankSettings.DEFAULTS), rules, fallbacks,
-                new ResolveSettings("/debian/", 3, 64), (path, m, country, bytes) -> downloads.add(path + "|" + m + "|" + country));
+                new ResolveSettings("/debian/", 3, 64, 0), (path, m, country, bytes) -> downloads.add(path + "|" + m + "|" + country));
     }
 
     private Decision get(String path, String ip) throws Exception {
