@@ -54,8 +54,13 @@ trap cleanup INT TERM EXIT
 java -jar target/mirrorgate.jar serve --config "$work/mirrorgate.yaml" >"$work/mirrorgate.log" 2>&1 &
 pids+=($!)
 echo "starting mirrorgate (log: $work/mirrorgate.log) ..."
-wait_for "mirrorgate on 127.0.0.1:$grpc_port" 60 \
-    mg resolve --target "127.0.0.1:$grpc_port" /debian/pool/main/h/hello/hello_2.10-3_amd64.deb --ip 192.0.2.1
+# Wait on the service's own "serving" line (health SERVING): polling with the CLI would start a
+# JVM every time and starve the warm-up on a small machine.
+serving() {
+    kill -0 "${pids[0]}" 2>/dev/null || { echo "mirrorgate exited; see $work/mirrorgate.log" >&2; tail -5 "$work/mirrorgate.log" >&2; exit 1; }
+    grep -q "INFO  MirrorgateServer: serving:" "$work/mirrorgate.log"
+}
+wait_for "mirrorgate on 127.0.0.1:$grpc_port" 90 serving
 
 cat <<TXT
 
