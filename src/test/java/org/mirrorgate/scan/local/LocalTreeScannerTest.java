@@ -202,7 +202,7 @@ class LocalTreeScannerTest {
         assertThat(s.failure()).startsWith("repository.root " + repo + ": no such directory (expected: the local copy");
         assertThat(fx.index.snapshot().version()).isEqualTo(version);
         assertThat(fx.files().isDeleted(fx.id("a"))).isFalse();
-        assertThat(fx.scanner.lastSummary().files()).isEqualTo(1);
+        assertThat(fx.scanner.lastSummary()).isSameAs(s);
     }
 
     @Test
@@ -214,6 +214,23 @@ class LocalTreeScannerTest {
 
         assertThat(s.failure()).startsWith("repository.root " + file + ": not a directory (expected: the local copy");
         assertThat(fx.index.snapshot().ready()).isFalse();
+    }
+
+    @Test
+    void untilTheFirstScanSucceedsAFailedScheduledScanIsRetriedSoonerThanTheInterval() throws Exception {
+        Path repo = root.resolve("not-mounted-yet");
+        fx = new ScanFixture(LocalScanSettings.defaults(repo).withInterval(Duration.ofHours(1)),
+                DirectoryOpener.DEFAULT, Duration.ofMillis(100));
+
+        fx.scanner.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx.scanner.lastSummary() != null);
+        assertThat(fx.scanner.lastSummary().failure()).contains("no such directory");
+        Path staging = Files.createDirectory(root.resolve("staging"));
+        Files.writeString(staging.resolve("a"), "a");
+        Files.move(staging, repo, java.nio.file.StandardCopyOption.ATOMIC_MOVE); // "mounted" with its files
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx.index.snapshot().ready());
+        assertThat(fx.id("a")).isNotNegative();
     }
 
     @Test
