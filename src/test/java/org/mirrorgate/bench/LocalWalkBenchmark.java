@@ -121,7 +121,8 @@ public class LocalWalkBenchmark {
         Files.walkFileTree(TREE, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                sum[0] += TREE.relativize(file).toString().length() + attrs.size() + attrs.lastModifiedTime().toMillis();
+                String rel = TREE.relativize(file).toString();
+                sum[0] += rel.length() + attrs.size() + attrs.lastModifiedTime().toMillis();
                 return FileVisitResult.CONTINUE;
             }
         });

@@ -46,11 +46,13 @@ public final class LocalTreeScanner {
 
     private static final Logger log = LoggerFactory.getLogger(LocalTreeScanner.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration RETRY_UNTIL_READY = Duration.ofSeconds(10);
 
     private final LocalScanSettings settings;
     private final Index index;
     private final NameFilter filter;
     private final DirectoryOpener opener;
+    private final Duration retryUntilReady;
     private final Object scanLock = new Object();
     private final Object tableLock = new Object(); // walk publications vs digest batches
     private final HashPipeline hashes;
@@ -62,13 +64,14 @@ public final class LocalTreeScanner {
 
     /** A scanner of {@code settings.root()} feeding {@code index}; nothing runs until a scan is asked for. */
     public LocalTreeScanner(LocalScanSettings settings, Index index) {
-        this(settings, index, DirectoryOpener.DEFAULT);
+        this(settings, index, DirectoryOpener.DEFAULT, RETRY_UNTIL_READY);
     }
 
-    LocalTreeScanner(LocalScanSettings settings, Index index, DirectoryOpener opener) {
+    LocalTreeScanner(LocalScanSettings settings, Index index, DirectoryOpener opener, Duration retryUntilReady) {
         this.settings = requireNonNull(settings, "settings");
         this.index = requireNonNull(index, "index");
         this.opener = requireNonNull(opener, "opener");
+        this.retryUntilReady = requireNonNull(retryUntilReady, "retryUntilReady");
         this.filter = new NameFilter(settings.excludes(), settings.skipRsyncTemporaries());
         this.hashes = new HashPipeline(index, tableLock, settings.digests(), settings.hashThreads());
         String nameCharset = System.getProperty("sun.jnu.encoding", "");
@@ -78,7 +81,11 @@ public final class LocalTreeScanner {
         }
     }
 
-    /** Scans now, then every {@link LocalScanSettings#interval()} after the previous scan ended. */
+    /**
+     * Scans now, then every {@link LocalScanSettings#interval()} after the previous scan ended. While
+     * no scan has succeeded yet (the index is not ready; the root may be a mount that is not up
+     * yet), a failed scan is retried after 10 s instead.
+     */
     public synchronized void start() {
         if (scheduler != null) {
             throw new IllegalStateException("local tree scanner: already started");
@@ -88,8 +95,8 @@ public final class LocalTreeScanner {
             t.setDaemon(true);
             return t;
         });
-        // Fixed delay on one thread: a scan that takes longer than the interval never overlaps the next.
-        scheduler.scheduleWithFixedDelay(this::scheduledScan, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
+        // One thread, and the next run is scheduled when a scan ends: scans never overlap.
+        scheduler.execute(this::scheduledScan);
     }
 
     /**
@@ -102,11 +109,13 @@ public final class LocalTreeScanner {
         ScheduledExecutorService s;
         synchronized (this) {
             s = scheduler;
+            if (s != null) {
+                s.shutdownNow(); // under the lock: scheduledScan() does not schedule on a shut pool
+            }
         }
         boolean ended = true;
         try {
             if (s != null) {
-                s.shutdownNow();
                 ended = s.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
             ended &= hashes.stop(deadline);
@@ -130,14 +139,12 @@ public final class LocalTreeScanner {
         synchronized (scanLock) {
             long start = System.nanoTime();
             LocalScanSummary summary = scan(start);
-            if (summary.ok()) {
-                lastSummary = summary;
-            }
+            lastSummary = summary;
             return summary;
         }
     }
 
-    /** The summary of the last scan that completed, or null before the first. */
+    /** The summary of the last scan, failed or not, or null before the first. */
     public LocalScanSummary lastSummary() {
         return lastSummary;
     }
@@ -212,12 +219,22 @@ public final class LocalTreeScanner {
     }
 
     private void scheduledScan() {
+        boolean ok = false;
         try {
-            scanOnce();
+            ok = scanOnce().ok();
         } catch (RuntimeException e) {
-            // Do not let the exception cancel the schedule: the next run may well succeed.
-            log.error("local scan of {} failed unexpectedly; the index keeps its previous files; next try in {}",
-                    settings.root(), settings.interval(), e);
+            // Caught so that the schedule goes on: the next run may well succeed.
+            log.error("local scan of {} failed unexpectedly; the index keeps its previous files",
+                    settings.root(), e);
+        }
+        Duration next = settings.interval();
+        if (!ok && !index.snapshot().ready() && next.compareTo(retryUntilReady) > 0) {
+            next = retryUntilReady;
+        }
+        synchronized (this) {
+            if (!scheduler.isShutdown()) {
+                scheduler.schedule(this::scheduledScan, next.toMillis(), TimeUnit.MILLISECONDS);
+            }
         }
     }
 

@@ -80,6 +80,8 @@ final class TreeWalker {
         }
         try (DirectoryStream<Path> entries = opener.open(dir)) {
             list(entries, dir, prefix);
+        } catch (NoSuchFileException e) {
+            // Removed since its parent was listed: its files are gone, not unreadable.
         } catch (IOException e) {
             unreadable(dir, prefix, e);
         } finally {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -61,6 +62,25 @@ class LocalTreeScannerOddEntriesTest {
         assertThat(t.isDeleted(t.idOf("pool/main/a/a.deb"))).isFalse();
         assertThat(t.isDeleted(t.idOf("pool/main/b/b.deb"))).isFalse();
         assertThat(t.isDeleted(t.idOf("dists/gone"))).isTrue();
+    }
+
+    @Test
+    void aDirectoryRemovedWhileTheWalkRunsHasItsFilesMarkedDeleted() throws Exception {
+        Set<Path> vanishing = ConcurrentHashMap.newKeySet();
+        fx = new ScanFixture(LocalScanSettings.defaults(root), dir -> {
+            if (vanishing.contains(dir)) {
+                throw new NoSuchFileException(dir.toString()); // listed in its parent, gone when opened
+            }
+            return Files.newDirectoryStream(dir);
+        });
+        fx.write("pool/old/a.deb", "a", 1_000);
+        fx.scan();
+        vanishing.add(root.toRealPath().resolve("pool/old"));
+
+        LocalScanSummary s = fx.scan();
+
+        assertThat(s.unreadable()).isZero();
+        assertThat(s.deleted()).isEqualTo(1);
     }
 
     /**

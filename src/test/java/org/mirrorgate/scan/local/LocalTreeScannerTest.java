@@ -1,6 +1,7 @@
 package org.mirrorgate.scan.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -201,7 +202,7 @@ class LocalTreeScannerTest {
         assertThat(s.failure()).startsWith("repository.root " + repo + ": no such directory (expected: the local copy");
         assertThat(fx.index.snapshot().version()).isEqualTo(version);
         assertThat(fx.files().isDeleted(fx.id("a"))).isFalse();
-        assertThat(fx.scanner.lastSummary().files()).isEqualTo(1);
+        assertThat(fx.scanner.lastSummary()).isSameAs(s);
     }
 
     @Test
@@ -216,16 +217,35 @@ class LocalTreeScannerTest {
     }
 
     @Test
+    void untilTheFirstScanSucceedsAFailedScheduledScanIsRetriedSoonerThanTheInterval() throws Exception {
+        Path repo = root.resolve("not-mounted-yet");
+        fx = new ScanFixture(LocalScanSettings.defaults(repo).withInterval(Duration.ofHours(1)),
+                DirectoryOpener.DEFAULT, Duration.ofMillis(100));
+
+        fx.scanner.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx.scanner.lastSummary() != null);
+        assertThat(fx.scanner.lastSummary().failure()).contains("no such directory");
+        Path staging = Files.createDirectory(root.resolve("staging"));
+        Files.writeString(staging.resolve("a"), "a");
+        Files.move(staging, repo, java.nio.file.StandardCopyOption.ATOMIC_MOVE); // "mounted" with its files
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx.index.snapshot().ready());
+        assertThat(fx.id("a")).isNotNegative();
+    }
+
+    @Test
     void startScansRightAwayAndStopEndsTheThreads() {
         fx = new ScanFixture(LocalScanSettings.defaults(root).withInterval(Duration.ofMillis(50)));
         fx.write("a", "a", 1_000);
 
         fx.scanner.start();
 
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(10))
                 .until(() -> fx.index.snapshot().ready() && fx.hex("a", Digest.SHA256) != null);
         fx.scanner.stop();
         assertThat(fx.scan().failure()).isEqualTo("local tree scanner: stopped");
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("mirrorgate-local-"));
+        // The pool reports termination from its last thread, a moment before that thread ends.
+        await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet()
+                .stream().noneMatch(t -> t.getName().startsWith("mirrorgate-local-")));
     }
 }

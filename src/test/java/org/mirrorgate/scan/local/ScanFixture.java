@@ -31,8 +31,12 @@ final class ScanFixture implements AutoCloseable {
     }
 
     ScanFixture(LocalScanSettings settings, DirectoryOpener opener) {
+        this(settings, opener, Duration.ofSeconds(10));
+    }
+
+    ScanFixture(LocalScanSettings settings, DirectoryOpener opener, Duration retryUntilReady) {
         this.root = settings.root();
-        this.scanner = new LocalTreeScanner(settings, index, opener);
+        this.scanner = new LocalTreeScanner(settings, index, opener, retryUntilReady);
     }
 
     static ScanFixture of(Path root) {
