@@ -126,6 +126,11 @@ public final class Availability {
         return outdated;
     }
 
+    /** The matching ids, not copied: for the codecs of this package, which never mutate it. */
+    RoaringBitmap matchingView() {
+        return matching;
+    }
+
     /**
      * After a local rescan: files whose local version changed are no longer matching; the mirror's
      * copy is now the previous version, so it moves to the outdated set with the old mtime.

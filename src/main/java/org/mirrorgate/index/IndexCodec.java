@@ -94,6 +94,44 @@ public final class IndexCodec {
     }
 
     /**
+     * True when segment {@code segment} of {@code b} holds exactly what it holds in {@code a}
+     * (same id limit, same files, same digests): it need not be encoded again.
+     */
+    public static boolean sameFileSegment(FileTable a, FileTable b, int segment) {
+        if (a == b) {
+            return true;
+        }
+        int from = segment * FILE_SEGMENT_IDS;
+        int to = Math.min(a.idLimit(), from + FILE_SEGMENT_IDS);
+        if (to != Math.min(b.idLimit(), from + FILE_SEGMENT_IDS) || !a.digests().equals(b.digests())) {
+            return false; // another id range (the last segment grew or shrank), or other digests kept
+        }
+        for (int id = from; id < to; id++) {
+            if (a.exists(id) != b.exists(id)) {
+                return false;
+            }
+            if (a.exists(id) && !sameFile(a, b, id)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameFile(FileTable a, FileTable b, int id) {
+        if (a.size(id) != b.size(id) || a.mtimeMillis(id) != b.mtimeMillis(id)
+                || a.changedAtMillis(id) != b.changedAtMillis(id) || a.deletedAtMillis(id) != b.deletedAtMillis(id)
+                || !a.path(id).equals(b.path(id))) {
+            return false;
+        }
+        for (Digest d : a.digests()) {
+            if (!java.util.Arrays.equals(a.digest(id, d), b.digest(id, d))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * What a reader needs besides the segments: when the mirror was scanned, what it listed, and
      * which file table the availability was consistent with.
      *
@@ -108,42 +146,99 @@ public final class IndexCodec {
                 .varLong(filesStampMillis).toByteArray();
     }
 
-    /** The availability cut in {@link #segmentCount}{@code (idLimit, AVAILABILITY_SEGMENT_IDS)} segments. */
+    /** How many segments an availability over {@code idLimit} ids is cut into (at least one). */
+    public static int availabilitySegmentCount(int idLimit) {
+        return Math.max(1, segmentCount(idLimit, AVAILABILITY_SEGMENT_IDS));
+    }
+
+    /** The availability cut in {@link #availabilitySegmentCount}{@code (idLimit)} segments. */
     public static List<byte[]> availabilitySegments(Availability a, int idLimit) {
-        RoaringBitmap all = a.matchingIds();
-        OutdatedCopies outdated = a.outdated();
-        int n = Math.max(1, segmentCount(idLimit, AVAILABILITY_SEGMENT_IDS));
-        List<byte[]> out = new ArrayList<>(n);
-        int o = 0;
-        for (int s = 0; s < n; s++) {
-            long lo = (long) s * AVAILABILITY_SEGMENT_IDS;
-            long hi = s == n - 1 ? Math.max(lo, Math.max(idLimit, all.isEmpty() ? 0 : all.last() + 1L))
-                    : lo + AVAILABILITY_SEGMENT_IDS;
-            RoaringBitmap ids = RoaringBitmap.addOffset(RoaringBitmap.and(all, RoaringBitmap.bitmapOfRange(lo, hi)), -lo);
-            RoaringBitmap complement = RoaringBitmap.flip(ids, 0L, hi - lo);
-            ids.runOptimize();
-            complement.runOptimize();
-            boolean flip = complement.serializedSizeInBytes() < ids.serializedSizeInBytes();
-            RoaringBitmap chosen = flip ? complement : ids;
-            ByteBuffer bb = ByteBuffer.allocate(chosen.serializedSizeInBytes());
-            chosen.serialize(bb);
-            ByteCodec.Writer w = new ByteCodec.Writer(bb.capacity() + 64);
-            w.varLong(flip ? MODE_COMPLEMENT : MODE_IDS).varLong(hi - lo).lengthPrefixed(bb.array());
-            int start = o;
-            while (o < outdated.size() && outdated.idAt(o) < hi) {
-                o++;
-            }
-            w.varLong(o - start);
-            long prevId = lo;
-            long prevMtime = 0;
-            for (int i = start; i < o; i++) {
-                w.varLong(outdated.idAt(i) - prevId).zigZag(outdated.mtimeAt(i) - prevMtime);
-                prevId = outdated.idAt(i);
-                prevMtime = outdated.mtimeAt(i);
-            }
-            out.add(w.toByteArray());
+        List<byte[]> out = new ArrayList<>();
+        for (int s = 0; s < availabilitySegmentCount(idLimit); s++) {
+            out.add(availabilitySegment(a, idLimit, s));
         }
         return out;
+    }
+
+    /** Segment {@code segment}: the ids of one 65536-id range (one RoaringBitmap container). */
+    public static byte[] availabilitySegment(Availability a, int idLimit, int segment) {
+        RoaringBitmap all = a.matchingView();
+        long lo = (long) segment * AVAILABILITY_SEGMENT_IDS;
+        long hi = segment == availabilitySegmentCount(idLimit) - 1
+                ? Math.max(lo, Math.max(idLimit, all.isEmpty() ? 0 : all.last() + 1L)) : lo + AVAILABILITY_SEGMENT_IDS;
+        RoaringBitmap ids = RoaringBitmap.addOffset(RoaringBitmap.and(all, RoaringBitmap.bitmapOfRange(lo, hi)), -lo);
+        RoaringBitmap complement = RoaringBitmap.flip(ids, 0L, hi - lo);
+        ids.runOptimize();
+        complement.runOptimize();
+        boolean flip = complement.serializedSizeInBytes() < ids.serializedSizeInBytes();
+        RoaringBitmap chosen = flip ? complement : ids;
+        ByteBuffer bb = ByteBuffer.allocate(chosen.serializedSizeInBytes());
+        chosen.serialize(bb);
+        ByteCodec.Writer w = new ByteCodec.Writer(bb.capacity() + 64);
+        w.varLong(flip ? MODE_COMPLEMENT : MODE_IDS).varLong(hi - lo).lengthPrefixed(bb.array());
+        OutdatedCopies outdated = a.outdated();
+        int start = firstOutdatedAtOrAfter(outdated, lo);
+        int end = segment == availabilitySegmentCount(idLimit) - 1 ? outdated.size() : firstOutdatedAtOrAfter(outdated, hi);
+        w.varLong(end - start);
+        long prevId = lo;
+        long prevMtime = 0;
+        for (int i = start; i < end; i++) {
+            w.varLong(outdated.idAt(i) - prevId).zigZag(outdated.mtimeAt(i) - prevMtime);
+            prevId = outdated.idAt(i);
+            prevMtime = outdated.mtimeAt(i);
+        }
+        return w.toByteArray();
+    }
+
+    /**
+     * True when segment {@code segment} of {@code b} holds what it holds in {@code a}: it need not
+     * be encoded again. May answer false for equal content in another representation (then the
+     * segment is encoded and its hash decides).
+     */
+    public static boolean sameAvailabilitySegment(Availability a, Availability b, int idLimit, int segment) {
+        if (a == b) {
+            return true;
+        }
+        if (segment == availabilitySegmentCount(idLimit) - 1) {
+            return false; // the last segment also holds whatever lies beyond: not worth the care
+        }
+        if (!java.util.Objects.equals(container(a.matchingView(), segment), container(b.matchingView(), segment))) {
+            return false;
+        }
+        long lo = (long) segment * AVAILABILITY_SEGMENT_IDS;
+        long hi = lo + AVAILABILITY_SEGMENT_IDS;
+        OutdatedCopies x = a.outdated();
+        OutdatedCopies y = b.outdated();
+        int i = firstOutdatedAtOrAfter(x, lo);
+        int j = firstOutdatedAtOrAfter(y, lo);
+        for (; i < x.size() && x.idAt(i) < hi; i++, j++) {
+            if (j >= y.size() || x.idAt(i) != y.idAt(j) || x.mtimeAt(i) != y.mtimeAt(j)) {
+                return false;
+            }
+        }
+        return j >= y.size() || y.idAt(j) >= hi;
+    }
+
+    private static org.roaringbitmap.Container container(RoaringBitmap b, int key) {
+        org.roaringbitmap.ContainerPointer p = b.getContainerPointer();
+        while (p.getContainer() != null && p.key() < key) {
+            p.advance();
+        }
+        return p.getContainer() != null && p.key() == key ? p.getContainer() : null;
+    }
+
+    private static int firstOutdatedAtOrAfter(OutdatedCopies o, long id) {
+        int lo = 0;
+        int hi = o.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (o.idAt(mid) < id) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     private static int sharedPrefix(String a, String b) {

@@ -72,9 +72,16 @@ final class IndexRepository {
         return items;
     }
 
-    StoredFiles writeFiles(FileTable t) {
+    /**
+     * Writes {@code t}. Segments equal to those of {@code previous} (the table last written, if
+     * still in memory) are not even encoded: a hashing batch or a small push costs its segments,
+     * not the whole table.
+     */
+    StoredFiles writeFiles(FileTable t, StoredFiles previous) {
+        FileTable old = previous == null ? null : previous.tableOrNull();
         Manifest m = items.write(keys.files(), IndexCodec.fileHeader(t),
-                IndexCodec.segmentCount(t.idLimit(), IndexCodec.FILE_SEGMENT_IDS), s -> IndexCodec.fileSegment(t, s));
+                IndexCodec.segmentCount(t.idLimit(), IndexCodec.FILE_SEGMENT_IDS), s -> IndexCodec.fileSegment(t, s),
+                old == null ? null : previous.manifest(), s -> IndexCodec.sameFileSegment(old, t, s));
         return new StoredFiles(m, t);
     }
 
@@ -107,16 +114,23 @@ final class IndexRepository {
     }
 
     /**
+     * Writes a mirror's availability. Segments equal to those of {@code previous} (what was last
+     * written for the mirror) are not even encoded: reconciling 375 mirrors after a push costs the
+     * segments holding the changed files, not 375 whole bitmaps.
+     *
      * @param files the stored table {@code a} is consistent with, or null when none is stored yet
      * @param idLimit that table's id limit
      */
-    StoredAvailability writeAvailability(String mirror, Availability a, StoredFiles files, int idLimit) {
+    StoredAvailability writeAvailability(String mirror, Availability a, StoredFiles files, int idLimit,
+            StoredAvailability previous) {
         long gen = files == null ? 0 : files.generation();
         long stamp = files == null ? 0 : files.stampMillis;
         int limit = files == null ? idLimit : files.idLimit;
-        List<byte[]> segments = IndexCodec.availabilitySegments(a, limit);
+        Availability old = previous == null ? null : previous.availability();
         Manifest m = items.write(keys.availability(mirror), IndexCodec.availabilityHeader(a, limit, gen, stamp),
-                segments.size(), segments::get);
+                IndexCodec.availabilitySegmentCount(limit), s -> IndexCodec.availabilitySegment(a, limit, s),
+                previous == null ? null : previous.manifest(),
+                s -> old != null && IndexCodec.sameAvailabilitySegment(old, a, limit, s));
         return new StoredAvailability(m, a);
     }
 

@@ -38,7 +38,7 @@ final class IndexWriter {
             writeSpecs(snap);
         }
         if (snap.ready() && (dirty.files() || stored.files == null || !stored.files.holds(snap.files()))) {
-            stored.files = repo.writeFiles(snap.files());
+            stored.files = repo.writeFiles(snap.files(), stored.files);
             notice(Notice.Kind.FILES, "");
         }
         for (String mirror : dirty.availability()) {
@@ -51,7 +51,7 @@ final class IndexWriter {
                 continue;
             }
             stored.availability.put(mirror, repo.writeAvailability(mirror, snap.availability(pos), stored.files,
-                    snap.files().idLimit()));
+                    snap.files().idLimit(), known));
             notice(Notice.Kind.AVAILABILITY, mirror);
         }
         Map<String, MirrorState> states = new LinkedHashMap<>();

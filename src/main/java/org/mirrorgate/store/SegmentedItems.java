@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 import java.util.function.Function;
 
@@ -68,9 +69,22 @@ final class SegmentedItems {
      * @return the manifest now stored
      */
     Manifest write(String item, byte[] meta, int segmentCount, IntFunction<byte[]> segment) {
+        return write(item, meta, segmentCount, segment, null, i -> false);
+    }
+
+    /**
+     * As {@link #write(String, byte[], int, IntFunction)}, and segments the caller knows to be the
+     * same as in {@code known} (what it wrote last) are not even encoded, if the store still holds
+     * {@code known}.
+     */
+    Manifest write(String item, byte[] meta, int segmentCount, IntFunction<byte[]> segment, Manifest known,
+            IntPredicate unchangedSinceKnown) {
         Manifest base = manifest(item);
+        IntPredicate reuse = base != null && known != null && base.generation() == known.generation()
+                ? unchangedSinceKnown : i -> false;
         for (int attempt = 0; ; attempt++) {
-            Draft draft = writeSegments(item, meta, segmentCount, segment, attempt == 0 ? base : null);
+            Draft draft = attempt == 0 ? writeSegments(item, meta, segmentCount, segment, base, reuse)
+                    : writeSegments(item, meta, segmentCount, segment, null, i -> false);
             Manifest replaced = Manifest.decode(engine.swap(item, draft.manifest.encode()));
             engine.hashDelete(keys.pending(), draft.newKeys);
             deleteUnused(item, replaced, draft.manifest);
@@ -94,7 +108,7 @@ final class SegmentedItems {
     }
 
     private Draft writeSegments(String item, byte[] meta, int segmentCount, IntFunction<byte[]> segment,
-            Manifest base) {
+            Manifest base, IntPredicate reuse) {
         long gen = ThreadLocalRandom.current().nextLong();
         long[] gens = new long[segmentCount];
         long[] hashes = new long[segmentCount];
@@ -103,6 +117,11 @@ final class SegmentedItems {
         for (int from = 0; from < segmentCount; from += batchSegments) {
             Map<String, byte[]> batch = new LinkedHashMap<>();
             for (int i = from; i < Math.min(segmentCount, from + batchSegments); i++) {
+                if (base != null && i < base.segmentCount() && reuse.test(i)) {
+                    gens[i] = base.segmentGenerations()[i];
+                    hashes[i] = base.segmentHashes()[i];
+                    continue;
+                }
                 byte[] data = segment.apply(i);
                 hashes[i] = HASH.hashBytes(data).asLong();
                 if (base != null && i < base.segmentCount() && base.segmentHashes()[i] == hashes[i]) {

@@ -38,28 +38,53 @@ class IndexCodecTest {
     }
 
     private static void assertSameFiles(FileTable a, FileTable b) {
-        assertThat(b.idLimit()).isEqualTo(a.idLimit());
         assertThat(b.fileCount()).isEqualTo(a.fileCount());
-        assertThat(b.digests()).isEqualTo(a.digests());
-        List<String> differences = new ArrayList<>();
+        for (int s = 0; s < IndexCodec.segmentCount(a.idLimit(), IndexCodec.FILE_SEGMENT_IDS); s++) {
+            assertThat(IndexCodec.sameFileSegment(a, b, s)).as("segment %s", s).isTrue();
+        }
         for (int id = 0; id < a.idLimit(); id++) {
-            if (b.exists(id) != a.exists(id)) {
-                differences.add(id + " exists");
-            } else if (a.exists(id) && !sameFile(a, b, id)) {
-                differences.add(id + " " + a.path(id));
+            if (a.exists(id) && b.idOf(a.path(id)) != id) {
+                throw new AssertionError("idOf(" + a.path(id) + ") is " + b.idOf(a.path(id)) + ", not " + id);
             }
         }
-        assertThat(differences).isEmpty();
     }
 
-    private static boolean sameFile(FileTable a, FileTable b, int id) {
-        boolean same = b.path(id).equals(a.path(id)) && b.idOf(a.path(id)) == id && b.size(id) == a.size(id)
-                && b.mtimeMillis(id) == a.mtimeMillis(id) && b.changedAtMillis(id) == a.changedAtMillis(id)
-                && b.deletedAtMillis(id) == a.deletedAtMillis(id);
-        for (Digest d : a.digests()) {
-            same &= java.util.Arrays.equals(b.digest(id, d), a.digest(id, d));
+    @Test
+    void segmentsDifferingInAnyFieldAreSeenAsChanged() {
+        FileTable t = sampleTable();
+        FileTable.Builder b = t.toBuilder();
+        b.setDigest(4_100, Digest.SHA256, filled(32, 1)); // segment 1
+        FileTable changed = b.build();
+        assertThat(IndexCodec.sameFileSegment(t, changed, 0)).isTrue();
+        assertThat(IndexCodec.sameFileSegment(t, changed, 1)).isFalse();
+        assertThat(IndexCodec.sameFileSegment(t, changed, 2)).isTrue();
+        FileTable.Builder d = t.toBuilder();
+        d.markDeleted(9_000, 77);
+        assertThat(IndexCodec.sameFileSegment(t, d.build(), 2)).isFalse();
+        FileTable.Builder grown = t.toBuilder();
+        grown.put("added/later", 1, 1, 1);
+        grown.put("added/then", 1, 1, 1);
+        FileTable g = grown.build();
+        assertThat(IndexCodec.sameFileSegment(t, g, 0)).as("the new file took the free id 7").isFalse();
+        assertThat(IndexCodec.sameFileSegment(t, g, 1)).as("full segments below both limits").isTrue();
+        assertThat(IndexCodec.sameFileSegment(t, g, 2)).as("the last segment grew").isFalse();
+    }
+
+    @Test
+    void availabilitySegmentsUntouchedByAReconcileAreSeenAsUnchanged() {
+        FileTable t = bigTable(200_000);
+        Availability a = scan(t, 0.02, 0.01, 5);
+        FileTable.Builder b = t.toBuilder();
+        b.put(t.path(70_000), 1, 1, t.lastChangeMillis() + 1); // segment 1
+        Availability r = a.reconcile(b.changedIds(), b.purgedIds(), t);
+        int limit = t.idLimit();
+        assertThat(IndexCodec.sameAvailabilitySegment(a, r, limit, 0)).isTrue();
+        assertThat(IndexCodec.sameAvailabilitySegment(a, r, limit, 1)).isFalse();
+        assertThat(IndexCodec.sameAvailabilitySegment(a, r, limit, 2)).isTrue();
+        assertThat(IndexCodec.sameAvailabilitySegment(a, r, limit, 3)).as("the last one is always encoded").isFalse();
+        for (int s : new int[] {0, 2}) {
+            assertThat(IndexCodec.availabilitySegment(r, limit, s)).isEqualTo(IndexCodec.availabilitySegment(a, limit, s));
         }
-        return same;
     }
 
     @Test

@@ -66,7 +66,7 @@ class RedisOutageIT {
     /** Two threads resolving as fast as they can; counts answers that are not redirects. */
     private void startLoad(Index index, AtomicLong ok, AtomicLong failed) {
         Resolver resolver = new Resolver(index, a -> ClientLocation.UNKNOWN, new Ranker(RankSettings.DEFAULTS),
-                new PathRules(List.of()), List.of(), new ResolveSettings("/debian/", 3, 64), store.recorder());
+                new PathRules(List.of()), List.of(), new ResolveSettings("/debian/", 3, 64, 0), store.recorder());
         for (int i = 0; i < 2; i++) {
             Thread t = new Thread(() -> {
                 while (!stop.get()) {

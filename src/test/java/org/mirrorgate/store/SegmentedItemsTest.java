@@ -77,6 +77,28 @@ class SegmentedItemsTest {
     }
 
     @Test
+    void segmentsKnownUnchangedSinceTheLastWriteAreNotEvenEncoded() {
+        Manifest first = write(segments("a", "b", "c"));
+        List<Integer> encoded = new ArrayList<>();
+        List<String> next = segments("a", "B", "c");
+        Manifest second = items.write("t:item", "meta".getBytes(UTF_8), 3, i -> {
+            encoded.add(i);
+            return next.get(i).getBytes(UTF_8);
+        }, first, i -> i != 1);
+        assertThat(encoded).containsExactly(1);
+        assertThat(second.segmentGenerations()[0]).isEqualTo(first.generation());
+        assertThat(read()).containsExactly("a", "B", "c");
+        write(segments("x", "y", "z")); // the store moved on: what we knew no longer counts
+        encoded.clear();
+        items.write("t:item", "meta".getBytes(UTF_8), 3, i -> {
+            encoded.add(i);
+            return next.get(i).getBytes(UTF_8);
+        }, second, i -> true);
+        assertThat(encoded).containsExactly(0, 1, 2);
+        assertThat(read()).containsExactly("a", "B", "c");
+    }
+
+    @Test
     void aWriterDyingBeforeTheSwitchLeavesTheOldGenerationWholeAndItsSegmentsAreCollected() {
         write(segments("a", "b", "c", "d"));
         failSwap.set(true);
