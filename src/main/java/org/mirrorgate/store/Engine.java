@@ -88,6 +88,15 @@ interface Engine extends AutoCloseable {
      */
     AutoCloseable subscribe(String channel, Consumer<byte[]> onMessage, Runnable onReconnect);
 
+    /**
+     * Runs {@code writes} (calls to this engine on this thread) as one group: the embedded engine
+     * commits and syncs once at the end instead of after each call, Redis runs them as they come.
+     * Not a transaction: a failure may leave part of the group applied, as without it.
+     */
+    default void writeGroup(Runnable writes) {
+        writes.run();
+    }
+
     /** True when the last command reached the engine (for health and metrics, not for decisions). */
     boolean connected();
 

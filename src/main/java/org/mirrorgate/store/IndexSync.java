@@ -136,7 +136,7 @@ final class IndexSync implements AutoCloseable {
             return;
         }
         try {
-            writer.write(dirty, index.snapshot());
+            engine.writeGroup(() -> writer.write(dirty, index.snapshot()));
             healthy = true;
             backoffMillis = 0;
         } catch (StoreUnavailableException e) {

@@ -58,6 +58,7 @@ final class MvStoreEngine implements Engine {
     private final Map<String, List<Consumer<byte[]>>> subscribers = new ConcurrentHashMap<>();
     @GuardedBy("writeLock")
     private long nextSweep;
+    private final ThreadLocal<int[]> groupDepth = ThreadLocal.withInitial(() -> new int[1]);
 
     private record Lease(String owner, long expiresAt) {}
 
@@ -370,14 +371,32 @@ final class MvStoreEngine implements Engine {
         }
     }
 
-    /** Runs {@code op} and commits: one MVStore version per call, so a batch is atomic here. */
+    @Override
+    public void writeGroup(Runnable writes) {
+        int[] depth = groupDepth.get();
+        depth[0]++;
+        try {
+            writes.run();
+        } finally {
+            if (--depth[0] == 0) {
+                write(() -> null); // one commit and sync for the whole group
+            }
+        }
+    }
+
+    /**
+     * Runs {@code op} and commits (one MVStore version per call, so a batch is atomic here), unless
+     * a {@link #writeGroup} on this thread commits at its end.
+     */
     private <T> T write(Supplier<T> op) {
         synchronized (writeLock) {
             try {
                 T result = op.get();
-                store.commit();
-                if (fsync) {
-                    store.sync();
+                if (groupDepth.get()[0] == 0) {
+                    store.commit();
+                    if (fsync) {
+                        store.sync();
+                    }
                 }
                 return result;
             } catch (MVStoreException | IllegalStateException e) {

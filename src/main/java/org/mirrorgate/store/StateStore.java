@@ -158,8 +158,10 @@ public final class StateStore implements AutoCloseable {
 
     private void flushStatsAndEvents() {
         try {
-            counters.flushTo(counterStore);
-            events.flush();
+            engine.writeGroup(() -> {
+                counters.flushTo(counterStore);
+                events.flush();
+            });
             if (!statsError.isEmpty()) {
                 log.info("statistics and events are reaching the store again");
             }
