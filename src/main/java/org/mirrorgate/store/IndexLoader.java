@@ -44,7 +44,7 @@ final class IndexLoader {
     void restore() {
         long start = System.nanoTime();
         IndexSnapshot snap = index.snapshot();
-        IndexRepository.StoredFiles files = repo.readFiles(null);
+        IndexRepository.StoredFiles files = damaged("the file table", () -> repo.readFiles(null));
         long filesNanos = System.nanoTime() - start;
         FileTable table = files == null ? snap.files() : files.tableOrNull();
         Map<String, MirrorSpec> storedSpecs = repo.readSpecs();
@@ -59,7 +59,8 @@ final class IndexLoader {
         for (MirrorSpec spec : specs) {
             MirrorState state = storedStates.get(spec.name());
             states.add(state != null ? state : MirrorState.initial(spec));
-            IndexRepository.StoredAvailability a = repo.readAvailability(spec.name(), reader);
+            IndexRepository.StoredAvailability a = damaged("the availability of " + spec.name(),
+                    () -> repo.readAvailability(spec.name(), reader));
             availability.add(a == null ? Availability.NONE : a.availability());
             if (a != null) {
                 stored.availability.put(spec.name(), a);
@@ -80,6 +81,22 @@ final class IndexLoader {
         log.info("restored {} files and {} mirrors ({} with availability) from the store in {} ms ({} ms for the files)",
                 table.fileCount(), specs.size(), stored.availability.size(), (System.nanoTime() - start) / 1_000_000,
                 filesNanos / 1_000_000);
+    }
+
+    /**
+     * Reads one item; damaged data (a decoding error, a missing segment) is logged and read as
+     * absent, so the rest is restored and serving starts; the next write of the item replaces it.
+     */
+    private static <T> T damaged(String what, java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (StoreUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            log.error("{} in the store is damaged and was not restored (it is rewritten at its next change): {}",
+                    what, e.getMessage());
+            return null;
+        }
     }
 
     /** Applies another replica's change. */

@@ -20,6 +20,8 @@ import org.mirrorgate.mirror.MirrorState;
  */
 final class IndexRepository {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(IndexRepository.class);
+
     /**
      * A file table as stored. The table is held weakly: it serves to skip unchanged segments, and a
      * replica cut off from the store must not keep an old 300 MB table alive for that.
@@ -149,10 +151,9 @@ final class IndexRepository {
         return items.manifests(mirrors.stream().map(keys::availability).toList());
     }
 
+    /** Mirror declarations; an unreadable record is skipped with an error (the writer replaces it). */
     Map<String, MirrorSpec> readSpecs() {
-        Map<String, MirrorSpec> out = new LinkedHashMap<>();
-        engine.hashGetAll(keys.mirrors()).forEach((name, json) -> out.put(name, MirrorCodec.spec(json)));
-        return out;
+        return readRecords(keys.mirrors(), MirrorCodec::spec);
     }
 
     void writeSpecs(Collection<MirrorSpec> upserts) {
@@ -171,9 +172,20 @@ final class IndexRepository {
         engine.delete(List.of(keys.events(name)));
     }
 
+    /** Mirror states; an unreadable record is skipped with an error (the writer replaces it). */
     Map<String, MirrorState> readStates() {
-        Map<String, MirrorState> out = new LinkedHashMap<>();
-        engine.hashGetAll(keys.states()).forEach((name, json) -> out.put(name, MirrorCodec.state(json)));
+        return readRecords(keys.states(), MirrorCodec::state);
+    }
+
+    private <T> Map<String, T> readRecords(String key, java.util.function.Function<byte[], T> decode) {
+        Map<String, T> out = new LinkedHashMap<>();
+        engine.hashGetAll(key).forEach((name, json) -> {
+            try {
+                out.put(name, decode.apply(json));
+            } catch (RuntimeException e) {
+                log.error("{} {} field {}: unreadable, ignored: {}", engine.describe(), key, name, e.getMessage());
+            }
+        });
         return out;
     }
 

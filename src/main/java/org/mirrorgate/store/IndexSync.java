@@ -171,6 +171,8 @@ final class IndexSync implements AutoCloseable {
             healthy = true;
         } catch (StoreUnavailableException e) {
             failed("resync", e);
+        } catch (RuntimeException e) { // damaged data: logged, and the periodic resync goes on
+            log.error("resync with the store failed", e);
         }
     }
 

@@ -105,6 +105,25 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void aDamagedItemIsSkippedAndTheRestRestored() throws Exception {
+        Index before = newIndex("a", "b");
+        StateStore store = open(before);
+        publish(before, "pool/x.deb");
+        scan(before, "a", "pool/x.deb");
+        scan(before, "b", "pool/x.deb");
+        assertThat(store.flush()).isTrue();
+        store.close();
+        putRaw(new Keys(settings().keyPrefix()).availability("a"), "not a manifest");
+
+        Index after = newIndex("a", "b");
+        open(after);
+        IndexSnapshot s = after.snapshot();
+        assertThat(s.ready()).isTrue();
+        assertThat(s.availability(s.positionOf("a")).matchingCount()).as("damaged: not restored").isZero();
+        assertThat(s.availability(s.positionOf("b")).matchingCount()).isEqualTo(1);
+    }
+
+    @Test
     void aRemovedMirrorIsForgotten() {
         Index index = newIndex("a", "gone");
         StateStore store = open(index);
