@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +16,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
@@ -41,7 +38,6 @@ import org.h2.mvstore.type.StringDataType;
  */
 final class MvStoreEngine implements Engine {
 
-    private static final char SEP = '\u0000';
     private static final long SWEEP_EVERY_MILLIS = 60_000;
 
     private final Path file;
@@ -53,20 +49,18 @@ final class MvStoreEngine implements Engine {
     private final boolean fsync;
     private final LongSupplier clock;
     private final Object writeLock = new Object();
-    @GuardedBy("leases")
-    private final Map<String, Lease> leases = new HashMap<>();
+    private final LocalLeases leases;
     private final Map<String, List<Consumer<byte[]>>> subscribers = new ConcurrentHashMap<>();
     @GuardedBy("writeLock")
     private long nextSweep;
     private final ThreadLocal<int[]> groupDepth = ThreadLocal.withInitial(() -> new int[1]);
-
-    private record Lease(String owner, long expiresAt) {}
 
     private MvStoreEngine(Path file, MVStore store, boolean fsync, LongSupplier clock) {
         this.file = file;
         this.store = store;
         this.fsync = fsync;
         this.clock = clock;
+        this.leases = new LocalLeases(clock);
         this.strings = store.openMap("strings", bytesMap());
         this.hashes = store.openMap("hashes", bytesMap());
         this.lists = store.openMap("lists", bytesMap());
@@ -142,38 +136,25 @@ final class MvStoreEngine implements Engine {
     @GuardedBy("writeLock")
     private void deleteNow(String key) {
         strings.remove(key);
-        removeRange(hashes, key);
-        removeRange(lists, key);
+        KeyRanges.remove(hashes, key);
+        KeyRanges.remove(lists, key);
         expiry.remove(key);
     }
 
     @Override
     public Map<String, byte[]> hashGetAll(String key) {
-        return read(() -> {
-            Map<String, byte[]> out = new LinkedHashMap<>();
-            if (!expired(key)) {
-                String prefix = key + SEP;
-                for (Cursor<String, byte[]> c = hashes.cursor(prefix); c.hasNext(); ) {
-                    String k = c.next();
-                    if (!k.startsWith(prefix)) {
-                        break;
-                    }
-                    out.put(k.substring(prefix.length()), c.getValue());
-                }
-            }
-            return out;
-        });
+        return read(() -> expired(key) ? new LinkedHashMap<>() : KeyRanges.fields(hashes, key));
     }
 
     @Override
     public byte[] hashGet(String key, String field) {
-        return read(() -> expired(key) ? null : hashes.get(key + SEP + field));
+        return read(() -> expired(key) ? null : hashes.get(KeyRanges.entry(key, field)));
     }
 
     @Override
     public void hashPut(String key, Map<String, byte[]> fields) {
         write(() -> {
-            fields.forEach((f, v) -> hashes.put(key + SEP + f, v));
+            fields.forEach((f, v) -> hashes.put(KeyRanges.entry(key, f), v));
             return null;
         });
     }
@@ -181,7 +162,7 @@ final class MvStoreEngine implements Engine {
     @Override
     public void hashDelete(String key, Collection<String> fields) {
         write(() -> {
-            fields.forEach(f -> hashes.remove(key + SEP + f));
+            fields.forEach(f -> hashes.remove(KeyRanges.entry(key, f)));
             return null;
         });
     }
@@ -194,7 +175,7 @@ final class MvStoreEngine implements Engine {
                 if (expired(inc.key())) {
                     deleteNow(inc.key());
                 }
-                String k = inc.key() + SEP + inc.field();
+                String k = KeyRanges.entry(inc.key(), inc.field());
                 hashes.put(k, ascii(parse(hashes.get(k)) + inc.delta()));
                 if (inc.expireAtMillis() > 0) {
                     expiry.put(inc.key(), inc.expireAtMillis());
@@ -219,7 +200,7 @@ final class MvStoreEngine implements Engine {
         return read(() -> {
             List<Long> out = new ArrayList<>(keys.size());
             for (String key : keys) {
-                out.add(expired(key) ? 0 : parse(hashes.get(key + SEP + field)));
+                out.add(expired(key) ? 0 : parse(hashes.get(KeyRanges.entry(key, field))));
             }
             return out;
         });
@@ -233,85 +214,34 @@ final class MvStoreEngine implements Engine {
     @Override
     public void push(String key, List<byte[]> values, int keep) {
         write(() -> {
-            String prefix = key + SEP;
-            String last = lists.lowerKey(key + '\u0001');
-            long seq = last != null && last.startsWith(prefix) ? Long.parseLong(last.substring(prefix.length()), 16) : 0;
-            for (byte[] v : values) {
-                lists.put(prefix + String.format("%016x", ++seq), v);
-            }
-            String first = lists.ceilingKey(prefix);
-            long firstSeq = Long.parseLong(first.substring(prefix.length()), 16);
-            for (long s = firstSeq; seq - s + 1 > keep; s++) {
-                lists.remove(prefix + String.format("%016x", s));
-            }
+            KeyRanges.push(lists, key, values, keep);
             return null;
         });
     }
 
     @Override
     public List<byte[]> newest(String key, int limit) {
-        return read(() -> {
-            List<byte[]> out = new ArrayList<>();
-            String prefix = key + SEP;
-            String last = lists.lowerKey(key + '\u0001');
-            if (last == null || !last.startsWith(prefix)) {
-                return out;
-            }
-            for (Iterator<String> it = lists.keyIteratorReverse(last); it.hasNext() && out.size() < limit; ) {
-                String k = it.next();
-                if (!k.startsWith(prefix)) {
-                    break;
-                }
-                out.add(lists.get(k));
-            }
-            return out;
-        });
+        return read(() -> KeyRanges.newest(lists, key, limit));
     }
 
     @Override
     public boolean lock(String key, String owner, long leaseMillis) {
-        synchronized (leases) {
-            Lease l = leases.get(key);
-            long now = clock.getAsLong();
-            if (l != null && l.expiresAt > now) {
-                return false;
-            }
-            leases.put(key, new Lease(owner, now + leaseMillis));
-            return true;
-        }
+        return leases.lock(key, owner, leaseMillis);
     }
 
     @Override
     public boolean renew(String key, String owner, long leaseMillis) {
-        synchronized (leases) {
-            Lease l = leases.get(key);
-            long now = clock.getAsLong();
-            if (l == null || l.expiresAt <= now || !l.owner.equals(owner)) {
-                return false;
-            }
-            leases.put(key, new Lease(owner, now + leaseMillis));
-            return true;
-        }
+        return leases.renew(key, owner, leaseMillis);
     }
 
     @Override
     public boolean unlock(String key, String owner) {
-        synchronized (leases) {
-            Lease l = leases.get(key);
-            if (l == null || l.expiresAt <= clock.getAsLong() || !l.owner.equals(owner)) {
-                return false;
-            }
-            leases.remove(key);
-            return true;
-        }
+        return leases.unlock(key, owner);
     }
 
     @Override
     public String lockHolder(String key) {
-        synchronized (leases) {
-            Lease l = leases.get(key);
-            return l == null || l.expiresAt <= clock.getAsLong() ? null : l.owner;
-        }
+        return leases.holder(key);
     }
 
     @Override
@@ -350,18 +280,6 @@ final class MvStoreEngine implements Engine {
     }
 
     @GuardedBy("writeLock")
-    private static void removeRange(MVMap<String, byte[]> map, String key) {
-        String prefix = key + SEP;
-        List<String> doomed = new ArrayList<>();
-        for (Iterator<String> it = map.keyIterator(prefix); it.hasNext(); ) {
-            String k = it.next();
-            if (!k.startsWith(prefix)) {
-                break;
-            }
-            doomed.add(k);
-        }
-        doomed.forEach(map::remove);
-    }
 
     private <T> T read(Supplier<T> op) {
         try {
