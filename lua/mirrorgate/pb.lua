@@ -1,0 +1,195 @@
+-- mirrorgate.pb: protobuf wire codec for mirrorgate.v1.ResolveRequest / ResolveResponse.
+--
+-- Synopsis
+--
+--     local pb = require("mirrorgate.pb")
+--     local bytes = pb.encode_request("/debian/pool/x.deb", "192.0.2.1", pb.HTTPS, "GET", "")
+--     local res, err = pb.decode_response(reply)
+--     -- res.action (pb.REDIRECT ...), res.url, res.alternates = { { url =, priority =,
+--     -- country =, mirror = }, ... }, res.content, res.content_type, res.mirror, res.reason,
+--     -- res.http_status, res.file_size; on malformed input res == nil and err says why
+--
+-- syntax: bytes = pb.encode_request(path, client_ip, scheme, method, query)
+-- syntax: res, err = pb.decode_response(bytes)
+-- syntax: bytes = pb.varint(n)
+--
+-- Hand-written rather than generated: the two messages are small and fixed, there is no protoc
+-- plugin for Lua in Debian, and the access hook must not allocate more than it needs. Encoding
+-- follows protobuf-java exactly (fields in number order, proto3 defaults omitted), so the bytes
+-- match the Java classes byte for byte; the test vectors written by the Java side check that.
+-- Decoding skips unknown fields of every wire type, as protobuf-java does, so the service may add
+-- fields; a known field number with an unexpected wire type is skipped too, like protobuf-java.
+-- Anything truncated is rejected.
+
+local byte = string.byte
+local char = string.char
+local sub = string.sub
+local concat = table.concat
+local floor = math.floor
+
+local _M = {
+    _VERSION = "0.1.0",
+    -- enum mirrorgate.v1.Scheme
+    HTTP = 1, HTTPS = 2,
+    -- enum mirrorgate.v1.Action
+    REDIRECT = 1, SERVE_LOCAL = 2, NOT_FOUND = 3, CONTENT = 4,
+}
+
+local function varint(n)
+    if n < 128 then return char(n) end
+    local out, i = {}, 0
+    while n >= 128 do
+        i = i + 1
+        out[i] = char(n % 128 + 128)
+        n = floor(n / 128)
+    end
+    out[i + 1] = char(n)
+    return concat(out)
+end
+_M.varint = varint
+
+-- Appends a length-delimited field (tag already encoded) unless the string is empty, which
+-- proto3 leaves out.
+local function put_bytes(buf, n, tag, s)
+    if s == nil or s == "" then return n end
+    buf[n + 1] = tag
+    buf[n + 2] = varint(#s)
+    buf[n + 3] = s
+    return n + 3
+end
+_M.put_bytes = put_bytes
+
+function _M.encode_request(path, client_ip, scheme, method, query)
+    local buf, n = {}, 0
+    n = put_bytes(buf, n, "\10", path)          -- 1: path
+    n = put_bytes(buf, n, "\18", client_ip)     -- 2: client_ip
+    if scheme and scheme ~= 0 then              -- 3: scheme (varint)
+        buf[n + 1] = "\24"
+        buf[n + 2] = varint(scheme)
+        n = n + 2
+    end
+    n = put_bytes(buf, n, "\34", method)        -- 4: method
+    put_bytes(buf, n, "\42", query)             -- 5: query
+    return concat(buf)
+end
+
+-- Reads a varint at pos; returns value, next pos or nil, err. Values above 2^53 lose precision
+-- (only file_size could be that large); a negative int64 comes out as a huge positive number.
+local function read_varint(s, pos, last)
+    local v, m = 0, 1
+    for i = pos, pos + 9 do
+        if i > last then return nil, "pb: truncated varint" end
+        local b = byte(s, i)
+        v = v + (b % 128) * m
+        if b < 128 then return v, i + 1 end
+        m = m * 128
+    end
+    return nil, "pb: varint longer than 10 bytes"
+end
+
+-- Skips one field of wire type wt whose tag ended before pos; returns the next pos or nil, err.
+local function skip(s, pos, last, wt, field)
+    if wt == 0 then
+        local v, p = read_varint(s, pos, last)
+        if not v then return nil, p end
+        return p
+    elseif wt == 1 or wt == 5 then
+        local p = pos + (wt == 1 and 8 or 4)
+        if p - 1 > last then return nil, "pb: truncated fixed field" end
+        return p
+    elseif wt == 2 then
+        local len, p = read_varint(s, pos, last)
+        if not len then return nil, p end
+        if p + len - 1 > last then return nil, "pb: truncated length-delimited field" end
+        return p + len
+    elseif wt == 3 then -- group: skip fields until the matching end-group tag
+        while true do
+            local tag, p = read_varint(s, pos, last)
+            if not tag then return nil, p end
+            local t = tag % 8
+            local f = floor(tag / 8)
+            if t == 4 then
+                if f ~= field then return nil, "pb: mismatched end group" end
+                return p
+            end
+            local err
+            pos, err = skip(s, p, last, t, f)
+            if not pos then return nil, err end
+        end
+    end
+    return nil, "pb: bad wire type " .. wt
+end
+
+-- Iterates over the fields in s[first..last], calling on_field(acc, number, wire_type, value,
+-- first, last): value is the varint, or s with the field's bytes at first..last. on_field
+-- returns an error message or nothing. Returns true or nil, err.
+local function each_field(s, first, last, on_field, acc)
+    local pos = first
+    while pos <= last do
+        local tag, p = read_varint(s, pos, last)
+        if not tag then return nil, p end
+        local field, wt = floor(tag / 8), tag % 8
+        if field == 0 then return nil, "pb: field number 0" end
+        if wt == 0 then
+            local v
+            v, pos = read_varint(s, p, last)
+            if not v then return nil, pos end
+            local err = on_field(acc, field, 0, v)
+            if err then return nil, err end
+        elseif wt == 2 then
+            local len
+            len, p = read_varint(s, p, last)
+            if not len then return nil, p end
+            pos = p + len
+            if pos - 1 > last then return nil, "pb: truncated length-delimited field" end
+            local err = on_field(acc, field, 2, s, p, pos - 1)
+            if err then return nil, err end
+        else
+            local err
+            pos, err = skip(s, p, last, wt, field)
+            if not pos then return nil, err end
+        end
+    end
+    return true
+end
+
+local function alternate_field(alt, field, wt, v, first, last)
+    if wt == 2 then
+        if field == 1 then alt.url = sub(v, first, last)
+        elseif field == 3 then alt.country = sub(v, first, last)
+        elseif field == 4 then alt.mirror = sub(v, first, last)
+        end
+    elseif field == 2 then
+        alt.priority = v
+    end
+end
+
+local STRING_FIELDS = { [2] = "url", [4] = "content", [5] = "content_type", [6] = "mirror",
+                        [7] = "reason" }
+local VARINT_FIELDS = { [1] = "action", [8] = "http_status", [9] = "file_size" }
+
+local function response_field(res, field, wt, v, first, last)
+    if wt == 0 then
+        local key = VARINT_FIELDS[field]
+        if key then res[key] = v end
+    elseif field == 3 then
+        local alt = { url = "", priority = 0, country = "", mirror = "" }
+        local ok, err = each_field(v, first, last, alternate_field, alt)
+        if not ok then return err end
+        local alts = res.alternates
+        alts[#alts + 1] = alt
+    else
+        local key = STRING_FIELDS[field]
+        if key then res[key] = sub(v, first, last) end
+    end
+end
+
+function _M.decode_response(s)
+    local res = { action = 0, url = "", alternates = {}, content = "", content_type = "",
+                  mirror = "", reason = "", http_status = 0, file_size = 0 }
+    local ok, err = each_field(s, 1, #s, response_field, res)
+    if not ok then return nil, err end
+    return res
+end
+
+return _M
