@@ -6,4 +6,4 @@
 set -eu
 cd "$(dirname "$0")"
 luacheck --no-color --formatter plain .
-busted --output=utfTerminal "$@"
+busted "$@"
