@@ -1,0 +1,124 @@
+package org.mirrorgate.api;
+
+import static java.util.Objects.requireNonNull;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import org.mirrorgate.api.v1.ExplainRequest;
+import org.mirrorgate.api.v1.ExplainResponse;
+import org.mirrorgate.api.v1.GetMirrorEventsRequest;
+import org.mirrorgate.api.v1.GetMirrorEventsResponse;
+import org.mirrorgate.api.v1.GetMirrorRequest;
+import org.mirrorgate.api.v1.ListMirrorsRequest;
+import org.mirrorgate.api.v1.ListMirrorsResponse;
+import org.mirrorgate.api.v1.MirrorAdminGrpc;
+import org.mirrorgate.api.v1.MirrorEvent;
+import org.mirrorgate.api.v1.MirrorInfo;
+import org.mirrorgate.api.v1.Scheme;
+import org.mirrorgate.api.v1.SetMirrorEnabledRequest;
+import org.mirrorgate.index.Index;
+import org.mirrorgate.index.IndexSnapshot;
+import org.mirrorgate.mirror.EventLog;
+import org.mirrorgate.rank.Verdict;
+import org.mirrorgate.resolve.Explanation;
+import org.mirrorgate.resolve.InvalidRequestException;
+import org.mirrorgate.resolve.NotReadyException;
+import org.mirrorgate.resolve.Resolver;
+
+/** gRPC binding of the operator's API over the index, the resolver and the event log. */
+public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
+
+    private final Index index;
+    private final Resolver resolver;
+    private final EventLog events;
+
+    public MirrorAdminService(Index index, Resolver resolver, EventLog events) {
+        this.index = requireNonNull(index, "index");
+        this.resolver = requireNonNull(resolver, "resolver");
+        this.events = requireNonNull(events, "events");
+    }
+
+    @Override
+    public void listMirrors(ListMirrorsRequest request, StreamObserver<ListMirrorsResponse> response) {
+        IndexSnapshot s = index.snapshot();
+        ListMirrorsResponse.Builder b = ListMirrorsResponse.newBuilder();
+        for (int i = 0; i < s.mirrorCount(); i++) {
+            b.addMirrors(ProtoMapping.mirror(s.spec(i), s.state(i), s.availability(i)));
+        }
+        response.onNext(b.build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void getMirror(GetMirrorRequest request, StreamObserver<MirrorInfo> response) {
+        IndexSnapshot s = index.snapshot();
+        int m = position(s, request.getName(), response);
+        if (m >= 0) {
+            response.onNext(ProtoMapping.mirror(s.spec(m), s.state(m), s.availability(m)));
+            response.onCompleted();
+        }
+    }
+
+    @Override
+    public void setMirrorEnabled(SetMirrorEnabledRequest request, StreamObserver<MirrorInfo> response) {
+        if (position(index.snapshot(), request.getName(), response) < 0) {
+            return;
+        }
+        boolean wasEnabled = index.snapshot().state(index.snapshot().positionOf(request.getName())).enabled();
+        index.updateMirrorState(request.getName(), st -> st.withEnabled(request.getEnabled()));
+        if (wasEnabled != request.getEnabled()) {
+            events.record(request.getName(), request.getEnabled() ? "enabled" : "disabled", "through the admin API");
+        }
+        getMirror(GetMirrorRequest.newBuilder().setName(request.getName()).build(), response);
+    }
+
+    @Override
+    public void explain(ExplainRequest request, StreamObserver<ExplainResponse> response) {
+        Explanation e;
+        try {
+            e = resolver.explain(request.getPath(), request.getClientIp(), request.getScheme() == Scheme.HTTPS);
+        } catch (InvalidRequestException ex) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription(ex.getMessage()).asRuntimeException());
+            return;
+        } catch (NotReadyException ex) {
+            response.onError(Status.UNAVAILABLE.withDescription(ex.getMessage()).asRuntimeException());
+            return;
+        }
+        ExplainResponse.Builder b = ExplainResponse.newBuilder()
+                .setClient(ProtoMapping.client(e.clientIp(), e.client()))
+                .setDecision(ResolverService.toProto(e.decision()));
+        if (e.fileId() >= 0) {
+            b.setFile(ProtoMapping.file(e.snapshot().files(), e.fileId())).setPolicy(e.policy().describe());
+        }
+        for (Verdict v : e.verdicts()) {
+            b.addVerdicts(ProtoMapping.verdict(e.snapshot().spec(v.mirror()).name(), v));
+        }
+        response.onNext(b.build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void getMirrorEvents(GetMirrorEventsRequest request, StreamObserver<GetMirrorEventsResponse> response) {
+        if (position(index.snapshot(), request.getName(), response) < 0) {
+            return;
+        }
+        int limit = request.getLimit() == 0 ? 100 : (int) Math.min(request.getLimit(), 10_000);
+        GetMirrorEventsResponse.Builder b = GetMirrorEventsResponse.newBuilder();
+        for (var ev : events.recent(request.getName(), limit)) {
+            b.addEvents(MirrorEvent.newBuilder().setTime(ProtoMapping.timestamp(ev.timeMillis()))
+                    .setKind(ev.kind()).setMessage(ev.message()));
+        }
+        response.onNext(b.build());
+        response.onCompleted();
+    }
+
+    /** The mirror's position, or -1 after answering NOT_FOUND. */
+    static int position(IndexSnapshot s, String name, StreamObserver<?> response) {
+        int m = s.positionOf(name);
+        if (m < 0) {
+            response.onError(Status.NOT_FOUND.withDescription("mirror: " + name + " (expected: one of "
+                    + s.specs().stream().map(x -> x.name()).toList() + ")").asRuntimeException());
+        }
+        return m;
+    }
+}

@@ -1,0 +1,179 @@
+package org.mirrorgate.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.mirrorgate.index.Digest;
+import org.mirrorgate.rank.PathPolicy;
+import org.mirrorgate.rank.PathRules;
+import org.mirrorgate.rank.RankSettings;
+import org.mirrorgate.resolve.ResolveSettings;
+
+/**
+ * Reads and validates the YAML config. Every problem is collected and reported at once, each as
+ * {@code key: value (expected: ...)}; unknown keys are errors. All defaults are here.
+ */
+public final class ConfigLoader {
+
+    private ConfigLoader() {}
+
+    public static MirrorgateConfig load(Path file) throws IOException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new IOException(file + ": cannot read the config file (" + e.getMessage()
+                    + "); pass --config with a readable YAML file", e);
+        }
+        return parse(text, file.toString(), file.toAbsolutePath().getParent());
+    }
+
+    /**
+     * @param baseDir relative paths in the config (repository root, databases) resolve against it
+     */
+    public static MirrorgateConfig parse(String yaml, String name, Path baseDir) {
+        JsonNode tree;
+        try {
+            tree = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(name, List.of("not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr())));
+        }
+        List<String> problems = new ArrayList<>();
+        ConfigNode root = ConfigNode.root(tree, problems);
+        MirrorgateConfig config = build(root, baseDir);
+        root.finish();
+        if (!problems.isEmpty()) {
+            throw new ConfigException(name, problems);
+        }
+        return config;
+    }
+
+    private static MirrorgateConfig build(ConfigNode root, Path baseDir) {
+        ConfigNode repo = root.section("repository");
+        String rootText = repo.string("root", "");
+        Path repoRoot = null;
+        if (rootText.isEmpty()) {
+            repo.problem("root", "(missing)", "the directory holding the local copy of the archive");
+        } else {
+            repoRoot = baseDir.resolve(rootText).normalize();
+        }
+        String prefix = repo.string("url-prefix", "/");
+        if (!prefix.startsWith("/") || !prefix.endsWith("/")) {
+            repo.problem("url-prefix", prefix, "a URL path starting and ending with '/', e.g. /debian/");
+            prefix = "/";
+        }
+        Duration scanInterval = repo.duration("scan-interval", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofDays(1));
+        Set<Digest> digests = EnumSet.noneOf(Digest.class);
+        digests.addAll(repo.has("hashes") ? repo.list("hashes", ConfigLoader::digest, "sha256, sha1 or md5")
+                : List.of(Digest.SHA256));
+        Duration grace = repo.duration("deleted-grace", Duration.ofDays(3), Duration.ZERO, Duration.ofDays(365));
+        int hashThreads = (int) repo.integer("hash-threads", 1, 1, 64);
+        var repository = new MirrorgateConfig.Repository(repoRoot, scanInterval, digests, grace, hashThreads);
+
+        ConfigNode listen = root.section("listen");
+        var grpc = hostPort(listen, "grpc", "127.0.0.1:7390");
+        String metricsText = listen.string("metrics", "127.0.0.1:9390");
+        var metrics = metricsText.isEmpty() ? null : hostPort(listen, "metrics", "127.0.0.1:9390");
+
+        ConfigNode admin = root.section("admin");
+        String token = admin.string("token-file", "");
+        Path tokenFile = token.isEmpty() ? null : baseDir.resolve(token);
+
+        ConfigNode resolve = root.section("resolve");
+        var resolveSettings = new ResolveSettings(prefix, (int) resolve.integer("max-alternates", 5, 0, 50),
+                (int) resolve.integer("client-cache-size", 16_384, 1, 1 << 24));
+        RankSettings d = RankSettings.DEFAULTS;
+        var rank = new RankSettings(
+                resolve.number("weight-distance-range", d.weightDistanceRange(), 1.0, 100),
+                resolve.number("near-slack-km", d.nearSlackKm(), 0, 20_000),
+                (int) resolve.integer("max-near", d.maxNear(), 1, 1000),
+                resolve.bool("allow-http-to-https", d.allowHttpToHttps()),
+                resolve.bool("trace-freshness", d.traceFreshness()),
+                resolve.number("trace-min-coverage", d.traceMinCoverage(), 0, 1));
+
+        ConfigNode geo = root.section("geoip");
+        List<Path> city = new ArrayList<>();
+        if (geo.has("city-database")) {
+            city.add(baseDir.resolve(geo.string("city-database", "")));
+        }
+        city.addAll(geo.list("city-databases", baseDir::resolve, "paths of .mmdb files"));
+        String asn = geo.string("asn-database", "");
+        var geoConfig = new MirrorgateConfig.Geo(city, asn.isEmpty() ? null : baseDir.resolve(asn),
+                (int) geo.integer("cache-size", 65_536, 0, 1 << 24),
+                geo.duration("reload-interval", Duration.ofMinutes(1), Duration.ZERO, Duration.ofDays(1)));
+
+        return new MirrorgateConfig(repository, new MirrorgateConfig.Listen(grpc, metrics), tokenFile,
+                resolveSettings, rank, geoConfig, policies(root), MirrorParser.fallbacks(root.sections("fallbacks")),
+                MirrorParser.mirrors(root.sections("mirrors")), root);
+    }
+
+    private static PathRules policies(ConfigNode root) {
+        List<PathRules.Rule> rules = new ArrayList<>();
+        for (ConfigNode n : root.sections("policies")) {
+            String match = n.string("match", "");
+            String kindText = n.choice("policy", "strict", List.of("strict", "allow-outdated", "local", "mirror-only"));
+            PathPolicy.Kind kind = PathPolicy.Kind.byKey(kindText);
+            long minutes = n.integer("minutes", kind == PathPolicy.Kind.ALLOW_OUTDATED ? 60 : 0, 0, 525_600);
+            if (minutes != 0 && kind != PathPolicy.Kind.ALLOW_OUTDATED) {
+                n.problem("minutes", Long.toString(minutes), "only with policy: allow-outdated");
+            }
+            long smallerThan = n.bytes("smaller-than", 0, 0, Long.MAX_VALUE / 2);
+            if (match.isEmpty()) {
+                n.problem("match", "(missing)", "a glob such as dists/**/InRelease");
+                continue;
+            }
+            try {
+                rules.add(new PathRules.Rule(match, smallerThan, new PathPolicy(kind, minutes * 60_000,
+                        match + (smallerThan > 0 ? " < " + smallerThan + " B" : ""))));
+                new PathRules(List.of(rules.get(rules.size() - 1))); // compiles the glob: reports a bad one here
+            } catch (IllegalArgumentException e) {
+                n.problem("match", match, "a glob relative to the repository root (no leading '/'): * ** ?");
+                rules.remove(rules.size() - 1);
+            }
+        }
+        return new PathRules(rules);
+    }
+
+    private static MirrorgateConfig.HostPort hostPort(ConfigNode node, String key, String def) {
+        String text = node.string(key, def);
+        int colon = text.lastIndexOf(':');
+        String host = colon < 0 ? "" : text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port = -1;
+        try {
+            port = Integer.parseInt(text.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        if (colon < 0 || host.isEmpty() || port < 0 || port > 65535) {
+            node.problem(key, text, "host:port, e.g. 127.0.0.1:7390 or [::1]:7390 (port 0 = any free port)");
+            return hostPort(def);
+        }
+        return new MirrorgateConfig.HostPort(host, port);
+    }
+
+    private static MirrorgateConfig.HostPort hostPort(String text) {
+        int colon = text.lastIndexOf(':');
+        return new MirrorgateConfig.HostPort(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
+    }
+
+    private static Digest digest(String key) {
+        Digest d = Digest.byKey(key);
+        if (d == null) {
+            throw new IllegalArgumentException(key);
+        }
+        return d;
+    }
+}

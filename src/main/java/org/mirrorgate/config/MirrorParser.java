@@ -1,0 +1,164 @@
+package org.mirrorgate.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.mirrorgate.geo.IpPrefix;
+import org.mirrorgate.mirror.MirrorSpec;
+import org.mirrorgate.resolve.Fallback;
+
+/** Parses the {@code mirrors:} and {@code fallbacks:} lists. */
+final class MirrorParser {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern COUNTRY = Pattern.compile("[A-Za-z]{2}");
+    private static final Set<String> CONTINENTS = Set.of("AF", "AN", "AS", "EU", "NA", "OC", "SA");
+
+    private MirrorParser() {}
+
+    static List<MirrorSpec> mirrors(List<ConfigNode> nodes) {
+        List<MirrorSpec> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (ConfigNode n : nodes) {
+            String name = name(n, names);
+            URI http = url(n, "http-url", Set.of("http"));
+            URI https = url(n, "https-url", Set.of("https"));
+            URI rsync = url(n, "rsync-url", Set.of("rsync", "rsyncs"));
+            URI ftp = url(n, "ftp-url", Set.of("ftp"));
+            if (!n.has("http-url") && !n.has("https-url")) {
+                n.problem("http-url", "(missing)", "http-url or https-url: where clients are redirected to");
+            }
+            List<String> countries = n.list("countries", MirrorParser::country, "ISO 3166-1 alpha-2 codes such as DE");
+            String continent = continent(n);
+            Set<Integer> asns = new LinkedHashSet<>(n.list("asns", MirrorParser::asn, "AS numbers 1 .. 2147483647"));
+            List<IpPrefix> prefixes = n.list("prefixes", IpPrefix::parse, "CIDR prefixes such as 192.0.2.0/24");
+            var restrictions = new MirrorSpec.Restrictions(n.bool("country-only", false),
+                    n.bool("continent-only", false), n.bool("asn-only", false));
+            Set<String> excluded = new LinkedHashSet<>(n.list("excluded-countries", MirrorParser::country,
+                    "ISO 3166-1 alpha-2 codes"));
+            int score = (int) n.integer("score", 0, -100, 1000);
+            double capacity = n.number("capacity", 1.0, 0.001, 1_000_000);
+            boolean enabled = n.bool("enabled", true);
+            boolean trusted = n.bool("trusted", false);
+            double lat = n.number("latitude", Double.NaN, -90, 90);
+            double lon = n.number("longitude", Double.NaN, -180, 180);
+            if (Double.isNaN(lat) != Double.isNaN(lon)) {
+                n.problem(Double.isNaN(lat) ? "latitude" : "longitude", "(missing)", "latitude and longitude together");
+                lat = Double.NaN;
+                lon = Double.NaN;
+            }
+            if (restrictions.countryOnly() && countries.isEmpty()) {
+                n.problem("country-only", "true", "countries: the list of countries it serves");
+            }
+            if (restrictions.asnOnly() && asns.isEmpty()) {
+                n.problem("asn-only", "true", "asns: the autonomous systems it serves");
+            }
+            if (restrictions.continentOnly() && continent.isEmpty()) {
+                n.problem("continent-only", "true", "continent: the continent it serves");
+            }
+            if (name != null) {
+                out.add(new MirrorSpec(name, http, https, rsync, ftp, countries, continent, asns, prefixes, restrictions,
+                        excluded, score, capacity, enabled, trusted, lat, lon));
+            }
+        }
+        return out;
+    }
+
+    static List<Fallback> fallbacks(List<ConfigNode> nodes) {
+        List<Fallback> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (ConfigNode n : nodes) {
+            String name = name(n, names);
+            URI http = url(n, "http-url", Set.of("http"));
+            URI https = url(n, "https-url", Set.of("https"));
+            if (!n.has("http-url") && !n.has("https-url")) {
+                n.problem("http-url", "(missing)", "http-url or https-url");
+            }
+            String country = n.has("country") ? country(n, n.string("country", "")) : "";
+            String continent = continent(n);
+            if (name != null && (http != null || https != null)) {
+                out.add(new Fallback(name, http == null ? null : http.toString(), https == null ? null : https.toString(),
+                        country, continent));
+            }
+        }
+        return out;
+    }
+
+    private static String name(ConfigNode n, Set<String> seen) {
+        String name = n.string("name", "");
+        if (!NAME.matcher(name).matches()) {
+            n.problem("name", name.isEmpty() ? "(missing)" : name, "1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit");
+            return null;
+        }
+        if (!seen.add(name)) {
+            n.problem("name", name, "a name not used by another entry");
+            return null;
+        }
+        return name;
+    }
+
+    /**
+     * A base URL: the given schemes only, a host, no user info, query or fragment; a missing final
+     * '/' is added so that appending a path can never change the host or the last directory.
+     */
+    private static URI url(ConfigNode n, String key, Set<String> schemes) {
+        String text = n.string(key, "");
+        if (text.isEmpty()) {
+            return null;
+        }
+        String expected = "an absolute " + String.join(" or ", schemes) + ":// URL with a host, no query, fragment or user info";
+        try {
+            URI u = new URI(text);
+            if (u.getScheme() == null || !schemes.contains(u.getScheme().toLowerCase(Locale.ROOT)) || u.getHost() == null
+                    || u.getRawQuery() != null || u.getRawFragment() != null || u.getRawUserInfo() != null
+                    && !key.equals("rsync-url") && !key.equals("ftp-url")) {
+                n.problem(key, text, expected);
+                return null;
+            }
+            String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+            return new URI(u.getScheme().toLowerCase(Locale.ROOT) + "://" + (u.getRawUserInfo() == null ? "" : u.getRawUserInfo() + "@")
+                    + u.getRawAuthority().substring(u.getRawAuthority().indexOf('@') + 1) + (path.endsWith("/") ? path : path + "/"));
+        } catch (URISyntaxException e) {
+            n.problem(key, text, expected);
+            return null;
+        }
+    }
+
+    private static String continent(ConfigNode n) {
+        String c = n.string("continent", "").toUpperCase(Locale.ROOT);
+        if (!c.isEmpty() && !CONTINENTS.contains(c)) {
+            n.problem("continent", c, "one of AF, AN, AS, EU, NA, OC, SA");
+            return "";
+        }
+        return c;
+    }
+
+    private static String country(ConfigNode n, String c) {
+        if (!COUNTRY.matcher(c).matches()) {
+            n.problem("country", c, "an ISO 3166-1 alpha-2 code such as DE");
+            return "";
+        }
+        return c.toUpperCase(Locale.ROOT);
+    }
+
+    private static String country(String c) {
+        if (!COUNTRY.matcher(c).matches()) {
+            throw new IllegalArgumentException(c);
+        }
+        return c.toUpperCase(Locale.ROOT);
+    }
+
+    private static Integer asn(String s) {
+        long v = Long.parseLong(s.toUpperCase(Locale.ROOT).startsWith("AS") ? s.substring(2) : s);
+        if (v < 1 || v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(s);
+        }
+        return (int) v;
+    }
+}

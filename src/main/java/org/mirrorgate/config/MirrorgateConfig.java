@@ -1,0 +1,46 @@
+package org.mirrorgate.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.mirrorgate.index.Digest;
+import org.mirrorgate.mirror.MirrorSpec;
+import org.mirrorgate.rank.PathRules;
+import org.mirrorgate.rank.RankSettings;
+import org.mirrorgate.resolve.Fallback;
+import org.mirrorgate.resolve.ResolveSettings;
+
+/**
+ * The whole configuration, typed and validated; built only by {@link ConfigLoader}. Defaults live
+ * in the loader, in one place, and in the commented sample {@code deploy/mirrorgate.yaml}.
+ */
+public record MirrorgateConfig(
+        Repository repository,
+        Listen listen,
+        Path adminTokenFile,
+        ResolveSettings resolve,
+        RankSettings rank,
+        Geo geo,
+        PathRules policies,
+        List<Fallback> fallbacks,
+        List<MirrorSpec> mirrors,
+        ConfigNode root) {
+
+    /** The local copy of the archive. */
+    public record Repository(Path root, Duration scanInterval, Set<Digest> digests, Duration deletedGrace,
+            int hashThreads) {}
+
+    /** Where the service listens; a port of 0 picks a free one, a null metrics address turns it off. */
+    public record Listen(HostPort grpc, HostPort metrics) {}
+
+    /** GeoIP databases; empty lists / null mean none. */
+    public record Geo(List<Path> cityDatabases, Path asnDatabase, int cacheSize, Duration reloadInterval) {}
+
+    public record HostPort(String host, int port) {
+        @Override
+        public String toString() {
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+}

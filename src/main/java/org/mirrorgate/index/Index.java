@@ -1,0 +1,222 @@
+package org.mirrorgate.index;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.annotations.VisibleForTesting;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import org.mirrorgate.mirror.MirrorSpec;
+import org.mirrorgate.mirror.MirrorState;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * The index facade: holds the current {@link IndexSnapshot} and serialises every change to it.
+ *
+ * <p>Readers call {@link #snapshot()} (one volatile read) and never wait. Writers (the local tree
+ * scanner, mirror scanners, health probes, the admin API, the store) take one lock, derive the next
+ * snapshot from the current one, and publish it with one volatile write. Unchanged parts (the file
+ * table, other mirrors' bitmaps) are shared between snapshots, so a health flip costs a few
+ * hundred bytes, not a copy of the index.
+ */
+public final class Index {
+
+    private final Object writeLock = new Object();
+    private final List<IndexListener> listeners = new CopyOnWriteArrayList<>();
+    private final LongSupplier clock;
+
+    @GuardedBy("writeLock")
+    private long nextVersion = 1;
+
+    private volatile IndexSnapshot current;
+
+    public Index(List<MirrorSpec> mirrors, LongSupplier clockMillis) {
+        this.clock = requireNonNull(clockMillis, "clockMillis");
+        int n = mirrors.size();
+        MirrorState[] states = new MirrorState[n];
+        Availability[] availability = new Availability[n];
+        for (int i = 0; i < n; i++) {
+            states[i] = MirrorState.initial(mirrors.get(i));
+            availability[i] = Availability.NONE;
+        }
+        current = new IndexSnapshot(0, 0, false, FileTable.EMPTY, mirrors, states, availability);
+    }
+
+    /** The current snapshot: lock-free, never null. */
+    public IndexSnapshot snapshot() {
+        return current;
+    }
+
+    public void addListener(IndexListener listener) {
+        listeners.add(requireNonNull(listener, "listener"));
+    }
+
+    /** Milliseconds since the epoch, from the clock this index was built with. */
+    public long nowMillis() {
+        return clock.getAsLong();
+    }
+
+    /**
+     * Publishes the local tree as {@code builder} describes it (built from {@link
+     * #snapshot()}{@code .files().toBuilder()}) and marks the index ready. Every mirror's bitmaps are
+     * reconciled: a file whose local version changed stops matching until the mirror is rescanned
+     * (or its trace file says it synced since).
+     */
+    public void publishFiles(FileTable.Builder builder) {
+        RoaringBitmap changed = builder.changedIds();
+        RoaringBitmap purged = builder.purgedIds();
+        FileTable table = builder.build();
+        synchronized (writeLock) {
+            IndexSnapshot cur = current;
+            Availability[] availability = cur.availabilityCopy();
+            for (int i = 0; i < availability.length; i++) {
+                availability[i] = availability[i].reconcile(changed, purged, cur.files());
+            }
+            publish(cur, new IndexSnapshot(nextVersion++, cur.mirrorsVersion(), true, table, cur.specs(),
+                    cur.statesCopy(), availability));
+        }
+    }
+
+    /**
+     * Starts comparing a listing of {@code mirror} with the current local files.
+     *
+     * @param precisionMillis the listing's mtime precision (1000 for rsync, 1 for FTP MLSD ...)
+     * @param tzOffsetMillis added to every listed mtime before comparing
+     * @throws IllegalArgumentException when no mirror has that name
+     */
+    public ListingIngest beginListing(String mirror, long precisionMillis, long tzOffsetMillis) {
+        requirePosition(current, mirror);
+        return new ListingIngest(mirror, current.files(), precisionMillis, tzOffsetMillis);
+    }
+
+    /**
+     * Publishes a compared listing as the mirror's availability and records the scan time. Files
+     * changed locally since the listing was compared do not count as matching.
+     */
+    public void applyListing(ListingResult result, long tzOffsetMillis) {
+        synchronized (writeLock) {
+            IndexSnapshot cur = current;
+            int pos = requirePosition(cur, result.mirror());
+            Availability fresh = result.availability();
+            if (result.comparedWith() != cur.files()) {
+                fresh = fresh.reconcile(changedBetween(result.comparedWith(), cur.files()),
+                        new RoaringBitmap(), result.comparedWith());
+            }
+            Availability[] availability = cur.availabilityCopy();
+            availability[pos] = fresh;
+            MirrorState[] states = cur.statesCopy();
+            states[pos] = states[pos].withLastScan(fresh.scannedAtMillis(), tzOffsetMillis);
+            publish(cur, newVersionWithMirrorChange(cur, cur.ready(), cur.files(), cur.specs(),
+                    states, availability));
+        }
+    }
+
+    /** Replaces a mirror's availability as it was persisted (store restore, replica sync). */
+    public void restoreAvailability(String mirror, Availability availability) {
+        synchronized (writeLock) {
+            IndexSnapshot cur = current;
+            Availability[] all = cur.availabilityCopy();
+            all[requirePosition(cur, mirror)] = requireNonNull(availability, "availability");
+            publish(cur, new IndexSnapshot(nextVersion++, cur.mirrorsVersion(), cur.ready(), cur.files(),
+                    cur.specs(), cur.statesCopy(), all));
+        }
+    }
+
+    /**
+     * Changes one mirror's runtime state (health, enabled, trace time).
+     *
+     * @return the new state
+     * @throws IllegalArgumentException when no mirror has that name
+     */
+    public MirrorState updateMirrorState(String mirror, UnaryOperator<MirrorState> change) {
+        synchronized (writeLock) {
+            IndexSnapshot cur = current;
+            int pos = requirePosition(cur, mirror);
+            MirrorState[] states = cur.statesCopy();
+            MirrorState next = requireNonNull(change.apply(states[pos]), "new state");
+            if (next.equals(states[pos])) {
+                return next;
+            }
+            states[pos] = next;
+            publish(cur, newVersionWithMirrorChange(cur, cur.ready(), cur.files(), cur.specs(),
+                    states, cur.availabilityCopy()));
+            return next;
+        }
+    }
+
+    /**
+     * Replaces the set of mirrors (config reload, admin changes). Mirrors kept by name keep their
+     * state and availability; new ones start unknown and empty.
+     */
+    public void replaceMirrors(List<MirrorSpec> mirrors) {
+        synchronized (writeLock) {
+            IndexSnapshot cur = current;
+            MirrorState[] states = new MirrorState[mirrors.size()];
+            Availability[] availability = new Availability[mirrors.size()];
+            for (int i = 0; i < mirrors.size(); i++) {
+                MirrorSpec spec = mirrors.get(i);
+                int old = cur.positionOf(spec.name());
+                states[i] = old < 0 ? MirrorState.initial(spec) : cur.state(old);
+                availability[i] = old < 0 ? Availability.NONE : cur.availability(old);
+            }
+            publish(cur, newVersionWithMirrorChange(cur, cur.ready(), cur.files(),
+                    new ArrayList<>(mirrors), states, availability));
+        }
+    }
+
+    /** Mirror name to availability, for persistence. */
+    public Map<String, Availability> availabilityByMirror() {
+        IndexSnapshot snap = current;
+        java.util.LinkedHashMap<String, Availability> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < snap.mirrorCount(); i++) {
+            out.put(snap.spec(i).name(), snap.availability(i));
+        }
+        return out;
+    }
+
+    /** Starts a snapshot whose mirror declarations or states changed: both versions move. */
+    @GuardedBy("writeLock")
+    private IndexSnapshot newVersionWithMirrorChange(IndexSnapshot cur, boolean ready, FileTable files,
+            List<MirrorSpec> specs, MirrorState[] states, Availability[] availability) {
+        long v = nextVersion++;
+        return new IndexSnapshot(v, v, ready, files, specs, states, availability);
+    }
+
+    @GuardedBy("writeLock")
+    private void publish(IndexSnapshot previous, IndexSnapshot next) {
+        current = next;
+        for (IndexListener l : listeners) {
+            l.published(previous, next);
+        }
+    }
+
+    private static int requirePosition(IndexSnapshot snap, String mirror) {
+        int pos = snap.positionOf(mirror);
+        if (pos < 0) {
+            throw new IllegalArgumentException("mirror: " + mirror + " (expected: one of "
+                    + snap.specs().stream().map(MirrorSpec::name).toList() + ")");
+        }
+        return pos;
+    }
+
+    /** Ids whose size or mtime differ between two tables, or that exist in only one. */
+    @VisibleForTesting
+    static RoaringBitmap changedBetween(FileTable before, FileTable after) {
+        RoaringBitmap changed = new RoaringBitmap();
+        int limit = Math.max(before.idLimit(), after.idLimit());
+        for (int id = 0; id < limit; id++) {
+            boolean inBefore = before.exists(id);
+            boolean inAfter = after.exists(id);
+            if (inBefore != inAfter
+                    || inBefore && (before.size(id) != after.size(id) || before.mtimeMillis(id) != after.mtimeMillis(id)
+                            || !before.path(id).equals(after.path(id)))) {
+                changed.add(id);
+            }
+        }
+        return changed;
+    }
+}

@@ -1,0 +1,75 @@
+package org.mirrorgate.metrics;
+
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.mirrorgate.index.Index;
+import org.mirrorgate.index.IndexSnapshot;
+import org.mirrorgate.mirror.MirrorState;
+
+/** Gauges read from the current snapshot at scrape time: nothing to update on the request path. */
+public final class IndexMetrics {
+
+    private IndexMetrics() {}
+
+    public static void register(PrometheusRegistry registry, Index index) {
+        GaugeWithCallback.builder()
+                .name("mirrorgate_index_files")
+                .help("Files in the local index, by state (present, deleted: kept for the grace period)")
+                .labelNames("state")
+                .callback(cb -> {
+                    IndexSnapshot s = index.snapshot();
+                    int deleted = 0;
+                    for (int id = 0; id < s.files().idLimit(); id++) {
+                        if (s.files().exists(id) && s.files().isDeleted(id)) {
+                            deleted++;
+                        }
+                    }
+                    cb.call(s.files().fileCount() - deleted, "present");
+                    cb.call(deleted, "deleted");
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("mirrorgate_mirrors")
+                .help("Mirrors by state: disabled, or per protocol up / down / unknown (not probed yet)")
+                .labelNames("protocol", "state")
+                .callback(cb -> {
+                    IndexSnapshot s = index.snapshot();
+                    int disabled = 0;
+                    int[][] counts = new int[2][3];
+                    for (int i = 0; i < s.mirrorCount(); i++) {
+                        MirrorState st = s.state(i);
+                        if (!st.enabled()) {
+                            disabled++;
+                            continue;
+                        }
+                        if (s.spec(i).httpUrl() != null) {
+                            counts[0][st.http().status().ordinal()]++;
+                        }
+                        if (s.spec(i).httpsUrl() != null) {
+                            counts[1][st.https().status().ordinal()]++;
+                        }
+                    }
+                    String[] protocols = {"http", "https"};
+                    String[] states = {"unknown", "up", "down"};
+                    for (int p = 0; p < 2; p++) {
+                        for (int st = 0; st < 3; st++) {
+                            cb.call(counts[p][st], protocols[p], states[st]);
+                        }
+                    }
+                    cb.call(disabled, "any", "disabled");
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("mirrorgate_mirror_files")
+                .help("Files each mirror holds, by state (matching the local copy, outdated)")
+                .labelNames("mirror", "state")
+                .callback(cb -> {
+                    IndexSnapshot s = index.snapshot();
+                    for (int i = 0; i < s.mirrorCount(); i++) {
+                        cb.call(s.availability(i).matchingCount(), s.spec(i).name(), "matching");
+                        cb.call(s.availability(i).outdatedCount(), s.spec(i).name(), "outdated");
+                    }
+                })
+                .register(registry);
+    }
+}

@@ -1,0 +1,59 @@
+package org.mirrorgate.metrics;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.EnumMap;
+import java.util.Locale;
+import org.mirrorgate.resolve.Decision;
+
+/**
+ * Resolve's metrics: answers by action, errors by kind, latency. Label children are looked up once
+ * here, so the request path only increments.
+ */
+public final class ResolveMetrics {
+
+    private final EnumMap<Decision.Action, CounterDataPoint> byAction = new EnumMap<>(Decision.Action.class);
+    private final CounterDataPoint invalid;
+    private final CounterDataPoint unavailable;
+    private final DistributionDataPoint latency;
+
+    public ResolveMetrics(PrometheusRegistry registry) {
+        Counter resolves = Counter.builder()
+                .name("mirrorgate_resolves_total")
+                .help("Resolve answers by action (redirect, serve_local, not_found, content)")
+                .labelNames("action")
+                .register(registry);
+        for (Decision.Action a : Decision.Action.values()) {
+            byAction.put(a, resolves.labelValues(a.name().toLowerCase(Locale.ROOT)));
+        }
+        Counter errors = Counter.builder()
+                .name("mirrorgate_resolve_errors_total")
+                .help("Resolve calls refused: invalid_argument (bad path or client IP), unavailable (no index yet)")
+                .labelNames("status")
+                .register(registry);
+        invalid = errors.labelValues("invalid_argument");
+        unavailable = errors.labelValues("unavailable");
+        latency = Histogram.builder()
+                .name("mirrorgate_resolve_duration_seconds")
+                .help("Time spent deciding one Resolve call, in the service (excludes transport)")
+                .classicUpperBounds(1e-6, 2e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 5e-4, 1e-3, 1e-2)
+                .classicOnly()
+                .register(registry);
+    }
+
+    public void answered(Decision.Action action, long nanos) {
+        byAction.get(action).inc();
+        latency.observe(nanos / 1e9);
+    }
+
+    public void invalid() {
+        invalid.inc();
+    }
+
+    public void unavailable() {
+        unavailable.inc();
+    }
+}

@@ -1,0 +1,80 @@
+package org.mirrorgate.mirror;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+import org.mirrorgate.geo.IpPrefix;
+
+/**
+ * A mirror as the operator declared it: where it is, what it serves, whom it serves.
+ *
+ * <p>Immutable; validated by the config loader. Runtime facts (up/down, scans) live in {@link
+ * MirrorState}.
+ *
+ * @param name unique, stable name used in logs, metrics labels and the admin API
+ * @param httpUrl base URL ending in '/' for plain-HTTP redirects; null when not offered
+ * @param httpsUrl base URL ending in '/' for https redirects; null when not offered
+ * @param rsyncUrl scan URL (rsync:// or rsyncs://); null when not offered
+ * @param ftpUrl scan URL (ftp://); null when not offered
+ * @param countries ISO 3166-1 alpha-2 codes, upper case; the first is the primary country
+ * @param continent two-letter continent code, or "" when unknown
+ * @param asns autonomous systems the mirror is reachable in (several for multi-homed mirrors)
+ * @param prefixes client networks that should prefer this mirror
+ * @param excludedCountries clients from these countries are never sent here
+ * @param score percentage modifier of the mirror's weight, -100..1000
+ * @param capacity relative capacity weight, > 0
+ * @param latitude degrees, NaN when unknown
+ * @param longitude degrees, NaN when unknown
+ */
+public record MirrorSpec(
+        String name,
+        URI httpUrl,
+        URI httpsUrl,
+        URI rsyncUrl,
+        URI ftpUrl,
+        List<String> countries,
+        String continent,
+        Set<Integer> asns,
+        List<IpPrefix> prefixes,
+        Restrictions restrictions,
+        Set<String> excludedCountries,
+        int score,
+        double capacity,
+        boolean enabled,
+        boolean trusted,
+        double latitude,
+        double longitude) {
+
+    /** Whom a mirror may serve, beyond proximity. */
+    public record Restrictions(boolean countryOnly, boolean continentOnly, boolean asnOnly) {
+        public static final Restrictions NONE = new Restrictions(false, false, false);
+    }
+
+    public MirrorSpec {
+        requireNonNull(name, "name");
+        countries = List.copyOf(countries);
+        continent = continent == null ? "" : continent;
+        asns = Set.copyOf(asns);
+        prefixes = List.copyOf(prefixes);
+        restrictions = restrictions == null ? Restrictions.NONE : restrictions;
+        excludedCountries = Set.copyOf(excludedCountries);
+    }
+
+    /** The primary country, or "" when none is declared. */
+    public String primaryCountry() {
+        return countries.isEmpty() ? "" : countries.get(0);
+    }
+
+    public boolean hasCoordinates() {
+        return !Double.isNaN(latitude) && !Double.isNaN(longitude);
+    }
+
+    /** A minimal spec for tests and examples: one name, base URLs, nothing else. */
+    public static MirrorSpec simple(String name, String httpUrl, String httpsUrl) {
+        return new MirrorSpec(name, httpUrl == null ? null : URI.create(httpUrl),
+                httpsUrl == null ? null : URI.create(httpsUrl), null, null, List.of(), "", Set.of(),
+                List.of(), Restrictions.NONE, Set.of(), 0, 1.0, true, false, Double.NaN, Double.NaN);
+    }
+}

@@ -1,0 +1,45 @@
+package org.mirrorgate.mirror;
+
+/**
+ * What is known of a mirror at run time. Immutable: changes produce a new value ({@code with...}).
+ *
+ * @param enabled the operator's switch (starts from the config, changed through the admin API)
+ * @param http health of the mirror's http base URL
+ * @param https health of the mirror's https base URL
+ * @param traceSyncMillis when the mirror last completed a sync, per its trace file; 0 = unknown
+ * @param lastScanMillis when the last successful scan completed; 0 = never
+ * @param tzOffsetMillis constant offset to add to the mirror's listed mtimes (FTP servers in local
+ *     time); 0 when none was detected
+ */
+public record MirrorState(
+        boolean enabled,
+        ProtocolHealth http,
+        ProtocolHealth https,
+        long traceSyncMillis,
+        long lastScanMillis,
+        long tzOffsetMillis) {
+
+    public static MirrorState initial(MirrorSpec spec) {
+        return new MirrorState(spec.enabled(), ProtocolHealth.UNKNOWN, ProtocolHealth.UNKNOWN, 0, 0, 0);
+    }
+
+    public MirrorState withEnabled(boolean value) {
+        return new MirrorState(value, http, https, traceSyncMillis, lastScanMillis, tzOffsetMillis);
+    }
+
+    public MirrorState withHttp(ProtocolHealth value) {
+        return new MirrorState(enabled, value, https, traceSyncMillis, lastScanMillis, tzOffsetMillis);
+    }
+
+    public MirrorState withHttps(ProtocolHealth value) {
+        return new MirrorState(enabled, http, value, traceSyncMillis, lastScanMillis, tzOffsetMillis);
+    }
+
+    public MirrorState withTraceSync(long millis) {
+        return new MirrorState(enabled, http, https, millis, lastScanMillis, tzOffsetMillis);
+    }
+
+    public MirrorState withLastScan(long millis, long tzOffset) {
+        return new MirrorState(enabled, http, https, traceSyncMillis, millis, tzOffset);
+    }
+}

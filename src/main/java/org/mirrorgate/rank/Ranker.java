@@ -1,0 +1,232 @@
+package org.mirrorgate.rank;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.mirrorgate.geo.ClientLocation;
+import org.mirrorgate.index.Availability;
+import org.mirrorgate.index.FileTable;
+import org.mirrorgate.index.IndexSnapshot;
+
+/**
+ * Chooses mirrors for a file and a client: filters (enabled, protocol up, holds the file as the
+ * path policy requires, client restrictions), then proximity (tier, then distance), then a weighted
+ * random draw among the near mirrors (capacity x score).
+ *
+ * <p>{@link #select} is the request path: it walks the client's cached {@link ClientPlan} and stops
+ * as soon as the near group and the alternates are known, so a request usually checks a handful of
+ * bitmaps, not one per mirror. {@link #explain} walks everything and says why for each mirror.
+ */
+public final class Ranker {
+
+    private final RankSettings settings;
+    private volatile MirrorTable table;
+
+    public Ranker(RankSettings settings) {
+        this.settings = requireNonNull(settings, "settings");
+    }
+
+    public RankSettings settings() {
+        return settings;
+    }
+
+    /** The client's mirror order for this snapshot's mirror set. */
+    public ClientPlan plan(IndexSnapshot snap, InetAddress address, ClientLocation location) {
+        return ClientPlan.build(snap, table(snap), address, location);
+    }
+
+    /**
+     * The redirect target and up to {@code maxAlternates} alternates, or {@link Selection#EMPTY}
+     * when no mirror qualifies. {@code plan} must be current for {@code snap}.
+     */
+    public Selection select(IndexSnapshot snap, ClientPlan plan, int fileId, PathPolicy policy, boolean https,
+            int maxAlternates, RandomGenerator random) {
+        MirrorTable t = table(snap);
+        int want = 1 + maxAlternates;
+        int[] picked = new int[Math.min(plan.order.length, settings.maxNear() + want)];
+        String[] bases = new String[picked.length];
+        Group group = new Group();
+        int count = 0;
+        for (int k = 0; k < plan.order.length && count < picked.length; k++) {
+            int m = plan.order[k];
+            String base = baseFor(t, m, https);
+            if (base == null || availabilityRefusal(snap, t, m, fileId, policy) != null) {
+                continue;
+            }
+            group.offer(plan, m);
+            picked[count] = m;
+            bases[count++] = base;
+            if (group.closed && count >= want) {
+                break;
+            }
+        }
+        if (count == 0) {
+            return Selection.EMPTY;
+        }
+        int chosen = draw(t.weight, picked, group.size, random);
+        // Move the winner to the front; the others keep their rank order as alternates.
+        int winner = picked[chosen];
+        String winnerBase = bases[chosen];
+        System.arraycopy(picked, 0, picked, 1, chosen);
+        System.arraycopy(bases, 0, bases, 1, chosen);
+        picked[0] = winner;
+        bases[0] = winnerBase;
+        return new Selection(picked, bases, Math.min(count, want));
+    }
+
+    /** Every mirror's verdict: accepted ones in rank order with their draw probability, then the rest. */
+    public List<Verdict> explain(IndexSnapshot snap, ClientPlan plan, int fileId, PathPolicy policy, boolean https) {
+        MirrorTable t = table(snap);
+        List<Verdict> accepted = new ArrayList<>();
+        List<Verdict> excluded = new ArrayList<>();
+        Group group = new Group();
+        boolean[] seen = new boolean[snap.mirrorCount()];
+        double groupWeight = 0;
+        for (int m : plan.order) {
+            seen[m] = true;
+            String reason = refusal(snap, t, m, fileId, policy, https);
+            if (reason != null) {
+                excluded.add(verdict(plan, m, reason, 0, 0));
+                continue;
+            }
+            group.offer(plan, m);
+            boolean inDraw = !group.closed && group.size == accepted.size() + 1;
+            double w = inDraw ? t.weight[m] : 0;
+            groupWeight += w;
+            accepted.add(verdict(plan, m, null, w, 0));
+        }
+        for (int m = 0; m < seen.length; m++) {
+            if (!seen[m]) {
+                excluded.add(verdict(plan, m, plan.restriction[m], 0, 0));
+            }
+        }
+        List<Verdict> out = new ArrayList<>(accepted.size() + excluded.size());
+        for (Verdict v : accepted) {
+            out.add(groupWeight == 0 ? v : new Verdict(v.mirror(), null, v.tier(), v.distanceKm(), v.weight(),
+                    v.weight() / groupWeight));
+        }
+        out.addAll(excluded);
+        return out;
+    }
+
+    private Verdict verdict(ClientPlan plan, int m, String reason, double weight, double p) {
+        return new Verdict(m, reason, plan.tier[m], plan.distanceKm[m], weight, p);
+    }
+
+    private String refusal(IndexSnapshot snap, MirrorTable t, int m, int fileId, PathPolicy policy, boolean https) {
+        if (!t.enabled[m]) {
+            return Reasons.DISABLED;
+        }
+        if (baseFor(t, m, https) == null) {
+            if (https) {
+                return t.httpsRefusal[m];
+            }
+            return settings.allowHttpToHttps() ? t.httpRefusal[m] + " / " + t.httpsRefusal[m] : t.httpRefusal[m];
+        }
+        return availabilityRefusal(snap, t, m, fileId, policy);
+    }
+
+    /** The base URL to use for mirror {@code m}, or null when it cannot take this request at all. */
+    private String baseFor(MirrorTable t, int m, boolean https) {
+        if (!t.enabled[m]) {
+            return null;
+        }
+        if (https) {
+            return t.httpsRefusal[m] == null ? t.httpsBase[m] : null;
+        }
+        if (t.httpRefusal[m] == null) {
+            return t.httpBase[m];
+        }
+        return settings.allowHttpToHttps() && t.httpsRefusal[m] == null ? t.httpsBase[m] : null;
+    }
+
+    /** Null when mirror {@code m} holds file {@code id} as {@code policy} requires, else why not. */
+    private String availabilityRefusal(IndexSnapshot snap, MirrorTable t, int m, int id, PathPolicy policy) {
+        FileTable files = snap.files();
+        if (t.trusted[m]) {
+            return files.isDeleted(id) ? Reasons.FILE_DELETED : null;
+        }
+        Availability a = snap.availability(m);
+        if (a.matches(id)) {
+            return null;
+        }
+        if (settings.traceFreshness() && !files.isDeleted(id)) {
+            long changed = files.changedAtMillis(id);
+            if (snap.state(m).traceSyncMillis() >= changed && a.scannedAtMillis() < changed
+                    && a.coverage() >= settings.traceMinCoverage()) {
+                return null; // synced after this file changed; the next scan will confirm
+            }
+        }
+        long mirrorMtime = a.outdatedMtime(id);
+        if (policy.kind() == PathPolicy.Kind.ALLOW_OUTDATED && mirrorMtime != Long.MIN_VALUE) {
+            long lag = files.mtimeMillis(id) - mirrorMtime;
+            return mirrorMtime >= 0 && lag >= 0 && lag <= policy.outdatedMillis() ? null : Reasons.FILE_TOO_OLD;
+        }
+        if (a.scannedAtMillis() == 0) {
+            return Reasons.NOT_SCANNED;
+        }
+        return mirrorMtime != Long.MIN_VALUE ? Reasons.FILE_OUTDATED : Reasons.FILE_MISSING;
+    }
+
+    private static int draw(double[] weight, int[] picked, int groupSize, RandomGenerator random) {
+        if (groupSize <= 1) {
+            return 0;
+        }
+        double total = 0;
+        for (int i = 0; i < groupSize; i++) {
+            total += weight[picked[i]];
+        }
+        double r = random.nextDouble() * total;
+        for (int i = 0; i < groupSize; i++) {
+            r -= weight[picked[i]];
+            if (r < 0) {
+                return i;
+            }
+        }
+        return groupSize - 1;
+    }
+
+    private MirrorTable table(IndexSnapshot snap) {
+        MirrorTable t = table;
+        if (t == null || t.mirrorsVersion != snap.mirrorsVersion()) {
+            t = new MirrorTable(snap);
+            table = t; // a benign race: two threads may both build it; either result is right
+        }
+        return t;
+    }
+
+    /**
+     * The near group: accepted mirrors of the best tier within the sharing radius of the closest
+     * one, at most {@code maxNear}. Closed at the first accepted mirror outside it.
+     */
+    private final class Group {
+        int size;
+        boolean closed;
+        private Tier tier;
+        private double radius;
+
+        void offer(ClientPlan plan, int m) {
+            if (closed) {
+                return;
+            }
+            double d = plan.distanceKm[m];
+            if (size == 0) {
+                tier = plan.tier[m];
+                radius = Double.isNaN(d) ? Double.NaN
+                        : Math.max(d * settings.weightDistanceRange(), d + settings.nearSlackKm());
+                size = 1;
+                return;
+            }
+            boolean near = plan.tier[m] == tier && size < settings.maxNear()
+                    && (Double.isNaN(radius) || !Double.isNaN(d) && d <= radius);
+            if (near) {
+                size++;
+            } else {
+                closed = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package org.mirrorgate.rank;
+
+/**
+ * Why a mirror was excluded: short stable strings, shown by Explain and the mirror list and used as
+ * metric labels, asserted by the tests rule by rule. Protocol-down reasons are built as
+ * {@code "http down: <probe reason>"}.
+ */
+public final class Reasons {
+    public static final String DISABLED = "disabled";
+    public static final String NO_HTTP_URL = "no http url";
+    public static final String NO_HTTPS_URL = "no https url";
+    public static final String NOT_SCANNED = "not scanned";
+    public static final String FILE_MISSING = "file missing";
+    public static final String FILE_OUTDATED = "file outdated";
+    public static final String FILE_TOO_OLD = "file older than allowed";
+    public static final String FILE_DELETED = "file deleted locally";
+    public static final String COUNTRY_ONLY = "country only";
+    public static final String CONTINENT_ONLY = "continent only";
+    public static final String ASN_ONLY = "asn only";
+    public static final String EXCLUDED_COUNTRY = "client country excluded";
+
+    private Reasons() {}
+
+    static String down(String protocol, String probeReason) {
+        return protocol + " down: " + (probeReason.isEmpty() ? "unknown" : probeReason);
+    }
+}

@@ -1,0 +1,50 @@
+package org.mirrorgate.resolve;
+
+import java.util.List;
+
+/**
+ * What Resolve decided for one request; the gRPC adapter maps it to a ResolveResponse one to one.
+ *
+ * @param url REDIRECT: absolute URL; "" otherwise
+ * @param alternates REDIRECT: other mirrors holding the file, best first
+ * @param content CONTENT: the body; empty otherwise
+ * @param contentType CONTENT: media type; "" otherwise
+ * @param httpStatus CONTENT: status to answer; 0 otherwise
+ * @param mirror REDIRECT: mirror or fallback name; "" otherwise
+ * @param reason short stable explanation for logs and metrics
+ * @param fileSize bytes, 0 when the path is not a file
+ */
+public record Decision(
+        Action action,
+        String url,
+        List<Alternate> alternates,
+        byte[] content,
+        String contentType,
+        int httpStatus,
+        String mirror,
+        String reason,
+        long fileSize) {
+
+    public enum Action { REDIRECT, SERVE_LOCAL, NOT_FOUND, CONTENT }
+
+    /** An RFC 6249 alternate: {@code Link: <url>; rel=duplicate; pri=N; geo=cc}. */
+    public record Alternate(String url, int priority, String country, String mirror) {}
+
+    private static final byte[] NO_BYTES = new byte[0];
+
+    static Decision redirect(String url, List<Alternate> alternates, String mirror, String reason, long size) {
+        return new Decision(Action.REDIRECT, url, alternates, NO_BYTES, "", 0, mirror, reason, size);
+    }
+
+    static Decision serveLocal(String reason, long size) {
+        return new Decision(Action.SERVE_LOCAL, "", List.of(), NO_BYTES, "", 0, "", reason, size);
+    }
+
+    static Decision notFound(String reason) {
+        return new Decision(Action.NOT_FOUND, "", List.of(), NO_BYTES, "", 0, "", reason, 0);
+    }
+
+    static Decision content(int status, String contentType, byte[] body, String reason, long size) {
+        return new Decision(Action.CONTENT, "", List.of(), body, contentType, status, "", reason, size);
+    }
+}

@@ -1,0 +1,22 @@
+package org.mirrorgate.resolve;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+/**
+ * @param urlPrefix the URL path the repository root is served under; starts and ends with '/'
+ * @param maxAlternates at most this many RFC 6249 alternates per redirect (Mirrorbits'
+ *     MaxLinkHeaders)
+ * @param clientCacheSize client plans kept (rounded up to a power of two); each costs ~40 bytes
+ *     per mirror
+ */
+public record ResolveSettings(String urlPrefix, int maxAlternates, int clientCacheSize) {
+
+    public static final ResolveSettings DEFAULTS = new ResolveSettings("/", 5, 16_384);
+
+    public ResolveSettings {
+        checkArgument(urlPrefix.startsWith("/") && urlPrefix.endsWith("/"),
+                "url-prefix: %s (expected: a path starting and ending with '/')", urlPrefix);
+        checkArgument(maxAlternates >= 0 && maxAlternates <= 50, "max-alternates: %s (expected: 0 .. 50)", maxAlternates);
+        checkArgument(clientCacheSize >= 1, "client-cache-size: %s (expected: >= 1)", clientCacheSize);
+    }
+}

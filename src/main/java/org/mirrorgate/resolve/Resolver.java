@@ -1,0 +1,185 @@
+package org.mirrorgate.resolve;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.mirrorgate.geo.ClientLocation;
+import org.mirrorgate.geo.GeoLookup;
+import org.mirrorgate.index.FileTable;
+import org.mirrorgate.index.Index;
+import org.mirrorgate.index.IndexSnapshot;
+import org.mirrorgate.rank.ClientPlan;
+import org.mirrorgate.rank.PathPolicy;
+import org.mirrorgate.rank.PathRules;
+import org.mirrorgate.rank.Ranker;
+import org.mirrorgate.rank.Selection;
+import org.mirrorgate.rank.Verdict;
+import org.mirrorgate.stats.DownloadRecorder;
+
+/**
+ * The decision for one download: validates the request, finds the file, applies its path policy,
+ * ranks the mirrors, and falls back (fallback servers, then local serving) when none qualifies.
+ *
+ * <p>Runs on the gRPC transport thread: it reads one snapshot, never locks, never does I/O; the
+ * only allocation beyond the answer is the selection's two small arrays.
+ */
+public final class Resolver {
+
+    private final Index index;
+    private final Ranker ranker;
+    private final PathRules rules;
+    private final List<Fallback> fallbacks;
+    private final ResolveSettings settings;
+    private final DownloadRecorder downloads;
+    private final ClientPlanCache plans;
+    private final ContentRenderer content;
+
+    public Resolver(Index index, GeoLookup geo, Ranker ranker, PathRules rules, List<Fallback> fallbacks,
+            ResolveSettings settings, DownloadRecorder downloads) {
+        this.index = requireNonNull(index, "index");
+        this.ranker = requireNonNull(ranker, "ranker");
+        this.rules = requireNonNull(rules, "rules");
+        this.fallbacks = List.copyOf(fallbacks);
+        this.settings = requireNonNull(settings, "settings");
+        this.downloads = requireNonNull(downloads, "downloads");
+        this.plans = new ClientPlanCache(settings.clientCacheSize(), requireNonNull(geo, "geo"), ranker);
+        this.content = new ContentRenderer(this);
+    }
+
+    /**
+     * @param method "GET", "HEAD", ...; "" means GET
+     * @param query the raw query string without '?', "" for none
+     * @throws InvalidRequestException malformed path or client address
+     * @throws NotReadyException the local tree has not been indexed yet
+     */
+    public Decision resolve(String path, String clientIp, boolean https, String method, String query)
+            throws InvalidRequestException, NotReadyException {
+        IndexSnapshot snap = readySnapshot();
+        String rel = RequestPath.relative(path, settings.urlPrefix());
+        ClientPlan plan = plans.plan(snap, clientIp);
+        if (rel == null) {
+            return Decision.notFound("outside repository");
+        }
+        boolean get = method.isEmpty() || method.equals("GET");
+        if (!get && !method.equals("HEAD")) {
+            return Decision.serveLocal("method " + method, 0);
+        }
+        FileTable files = snap.files();
+        if (rel.isEmpty() || rel.endsWith("/") || files.isDirectory(rel + "/")) {
+            return Decision.serveLocal("directory", 0);
+        }
+        int id = files.idOf(rel);
+        if (id < 0) {
+            return content.metalinkSibling(snap, plan, rel, https);
+        }
+        if (!query.isEmpty()) {
+            Decision generated = content.forQuery(snap, plan, id, query, https);
+            if (generated != null) {
+                return generated;
+            }
+        }
+        Decision d = decide(snap, plan, id, https);
+        if (get && d.action() != Decision.Action.NOT_FOUND) {
+            downloads.record(rel, d.mirror(), plan.location().country(), d.fileSize());
+        }
+        return d;
+    }
+
+    /** How {@link #resolve} would treat the request, with every mirror's verdict. */
+    public Explanation explain(String path, String clientIp, boolean https)
+            throws InvalidRequestException, NotReadyException {
+        IndexSnapshot snap = readySnapshot();
+        String rel = RequestPath.relative(path, settings.urlPrefix());
+        ClientPlan plan = plans.plan(snap, clientIp);
+        int id = rel == null ? -1 : snap.files().idOf(rel);
+        if (id < 0) {
+            Decision d = rel == null ? Decision.notFound("outside repository") : Decision.notFound("unknown path");
+            return new Explanation(snap, clientIp, plan.location(), rel, -1, null, List.of(), d);
+        }
+        PathPolicy policy = policyOf(snap.files(), id);
+        List<Verdict> verdicts = ranker.explain(snap, plan, id, policy, https);
+        return new Explanation(snap, clientIp, plan.location(), rel, id, policy, verdicts, decide(snap, plan, id, https));
+    }
+
+    Decision decide(IndexSnapshot snap, ClientPlan plan, int id, boolean https) {
+        FileTable files = snap.files();
+        long size = files.size(id);
+        PathPolicy policy = policyOf(files, id);
+        boolean deleted = files.isDeleted(id);
+        if (policy.kind() == PathPolicy.Kind.LOCAL) {
+            return deleted ? Decision.notFound("deleted") : Decision.serveLocal("path policy local", size);
+        }
+        Selection s = ranker.select(snap, plan, id, policy, https, settings.maxAlternates(),
+                ThreadLocalRandom.current());
+        if (!s.isEmpty()) {
+            return redirect(snap, s, files.path(id), size, deleted ? "deleted, mirror still holds it" : "mirror");
+        }
+        if (deleted) {
+            return Decision.notFound("deleted, no mirror holds it");
+        }
+        Fallback f = fallbackFor(plan.location(), https);
+        if (f != null) {
+            return Decision.redirect(UrlPaths.url(https ? f.httpsBase() : baseOf(f), files.path(id)), List.of(),
+                    f.name(), "fallback", size);
+        }
+        if (policy.kind() == PathPolicy.Kind.MIRROR_ONLY) {
+            return Decision.notFound("mirror-only, no mirror holds it");
+        }
+        return Decision.serveLocal("no eligible mirror", size);
+    }
+
+    PathPolicy policyOf(FileTable files, int id) {
+        return rules.policyFor(files.path(id), files.size(id));
+    }
+
+    private Decision redirect(IndexSnapshot snap, Selection s, String rel, long size, String reason) {
+        List<Decision.Alternate> alternates = new ArrayList<>(s.size() - 1);
+        for (int i = 1; i < s.size(); i++) {
+            int m = s.mirror(i);
+            alternates.add(new Decision.Alternate(UrlPaths.url(s.baseUrl(i), rel), i,
+                    snap.spec(m).primaryCountry().toLowerCase(java.util.Locale.ROOT), snap.spec(m).name()));
+        }
+        return Decision.redirect(UrlPaths.url(s.baseUrl(0), rel), alternates, snap.spec(s.mirror(0)).name(),
+                reason, size);
+    }
+
+    /** Same country, then same continent, then config order; only ones serving the scheme. */
+    private Fallback fallbackFor(ClientLocation loc, boolean https) {
+        Fallback sameContinent = null;
+        Fallback any = null;
+        for (Fallback f : fallbacks) {
+            if (https ? f.httpsBase() == null : baseOf(f) == null) {
+                continue;
+            }
+            if (loc.hasCountry() && loc.country().equals(f.country())) {
+                return f;
+            }
+            if (sameContinent == null && !loc.continent().isEmpty() && loc.continent().equals(f.continent())) {
+                sameContinent = f;
+            }
+            if (any == null) {
+                any = f;
+            }
+        }
+        return sameContinent != null ? sameContinent : any;
+    }
+
+    /** For http requests: the http base, else the https one (a fallback is the origin's own name). */
+    private static String baseOf(Fallback f) {
+        return f.httpBase() != null ? f.httpBase() : f.httpsBase();
+    }
+
+    private IndexSnapshot readySnapshot() throws NotReadyException {
+        IndexSnapshot snap = index.snapshot();
+        if (!snap.ready()) {
+            throw new NotReadyException("the local repository has not been indexed yet");
+        }
+        return snap;
+    }
+
+    Ranker ranker() {
+        return ranker;
+    }
+}

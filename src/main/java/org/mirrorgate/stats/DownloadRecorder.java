@@ -1,0 +1,19 @@
+package org.mirrorgate.stats;
+
+/**
+ * Counts downloads. Called on the request path for every GET that Resolve answers with a redirect
+ * or local serving: implementations only add to in-memory counters and flush elsewhere.
+ */
+@FunctionalInterface
+public interface DownloadRecorder {
+
+    DownloadRecorder NONE = (path, mirror, country, bytes) -> { };
+
+    /**
+     * @param path the file, relative to the repository root
+     * @param mirror the mirror's name, or "" when served locally
+     * @param country the client's ISO country code, or ""
+     * @param bytes the file's size
+     */
+    void record(String path, String mirror, String country, long bytes);
+}

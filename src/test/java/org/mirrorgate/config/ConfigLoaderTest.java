@@ -1,0 +1,110 @@
+package org.mirrorgate.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.mirrorgate.rank.PathPolicy;
+
+class ConfigLoaderTest {
+
+    private static MirrorgateConfig parse(String yaml) {
+        return ConfigLoader.parse(yaml, "test.yaml", Path.of("/etc/mirrorgate"));
+    }
+
+    private static ConfigException problems(String yaml) {
+        return catchThrowableOfType(ConfigException.class, () -> parse(yaml));
+    }
+
+    @Test
+    void aMinimalConfigGetsEveryDefault() {
+        MirrorgateConfig c = parse("repository: {root: /srv/debian}\n");
+        assertThat(c.repository().root()).isEqualTo(Path.of("/srv/debian"));
+        assertThat(c.repository().scanInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.repository().deletedGrace()).isEqualTo(Duration.ofDays(3));
+        assertThat(c.listen().grpc().toString()).isEqualTo("127.0.0.1:7390");
+        assertThat(c.resolve().urlPrefix()).isEqualTo("/");
+        assertThat(c.resolve().maxAlternates()).isEqualTo(5);
+        assertThat(c.mirrors()).isEmpty();
+    }
+
+    @Test
+    void readsMirrorsFallbacksAndPolicies() {
+        MirrorgateConfig c = parse("""
+                repository: {root: data, url-prefix: /debian/}
+                mirrors:
+                  - name: m1
+                    http-url: http://m1.example.org/debian
+                    https-url: https://m1.example.org/debian/
+                    rsync-url: rsync://m1.example.org/debian/
+                    countries: [de, AT]
+                    continent: eu
+                    asns: [3320, AS680]
+                    prefixes: [192.0.2.0/24]
+                    score: -20
+                    capacity: 2.5
+                    latitude: 52.5
+                    longitude: 13.4
+                fallbacks:
+                  - {name: origin, https-url: https://deb.example.org/debian/, country: DE, continent: EU}
+                policies:
+                  - {match: "dists/**/InRelease", policy: local}
+                  - {match: "dists/**", policy: allow-outdated, minutes: 90}
+                  - {match: "**", policy: local, smaller-than: 4KiB}
+                """);
+        assertThat(c.repository().root()).isEqualTo(Path.of("/etc/mirrorgate/data"));
+        var m = c.mirrors().get(0);
+        assertThat(m.httpUrl()).hasToString("http://m1.example.org/debian/");
+        assertThat(m.countries()).containsExactly("DE", "AT");
+        assertThat(m.continent()).isEqualTo("EU");
+        assertThat(m.asns()).containsExactlyInAnyOrder(3320, 680);
+        assertThat(m.capacity()).isEqualTo(2.5);
+        assertThat(c.fallbacks().get(0).httpsBase()).isEqualTo("https://deb.example.org/debian/");
+        assertThat(c.policies().policyFor("dists/sid/main/Packages", 100_000))
+                .isEqualTo(new PathPolicy(PathPolicy.Kind.ALLOW_OUTDATED, 90 * 60_000, "dists/**"));
+        assertThat(c.policies().policyFor("pool/a.deb", 100).kind()).isEqualTo(PathPolicy.Kind.LOCAL);
+    }
+
+    @Test
+    void reportsEveryProblemPreciselyAtOnce() {
+        ConfigException e = problems("""
+                repository: {scan-interval: 5x, hashes: [sha256, crc32]}
+                listen: {grpc: "localhost"}
+                resolve: {max-alternates: 99}
+                mirrors:
+                  - name: m1
+                    http-url: ftp://m1/
+                    score: 5000
+                    countries: [Germany]
+                  - name: m1
+                    https-url: https://m2/?x=1
+                    tyop: true
+                policies:
+                  - {match: "/abs/**", policy: fast}
+                """);
+        assertThat(e.problems()).containsExactlyInAnyOrder(
+                "repository.root: (missing) (expected: the directory holding the local copy of the archive)",
+                "repository.scan-interval: 5x (expected: a duration such as 150ms, 30s, 5m, 6h, 3d)",
+                "repository.hashes[1]: crc32 (expected: sha256, sha1 or md5)",
+                "listen.grpc: localhost (expected: host:port, e.g. 127.0.0.1:7390 or [::1]:7390 (port 0 = any free port))",
+                "resolve.max-alternates: 99 (expected: a whole number, 0 .. 50)",
+                "mirrors[0].http-url: ftp://m1/ (expected: an absolute http:// URL with a host, no query, fragment or user info)",
+                "mirrors[0].countries[0]: Germany (expected: ISO 3166-1 alpha-2 codes such as DE)",
+                "mirrors[0].score: 5000 (expected: a whole number, -100 .. 1000)",
+                "mirrors[1].name: m1 (expected: a name not used by another entry)",
+                "mirrors[1].https-url: https://m2/?x=1 (expected: an absolute https:// URL with a host, no query, fragment or user info)",
+                "mirrors[1].tyop: unknown key (expected one of: name, http-url, https-url, rsync-url, ftp-url, countries,"
+                        + " continent, asns, prefixes, country-only, continent-only, asn-only, excluded-countries, score,"
+                        + " capacity, enabled, trusted, latitude, longitude)",
+                "policies[0].policy: fast (expected: one of strict, allow-outdated, local, mirror-only)",
+                "policies[0].match: /abs/** (expected: a glob relative to the repository root (no leading '/'): * ** ?)");
+        assertThat(e.getMessage()).startsWith("test.yaml: 13 problems\n  ");
+    }
+
+    @Test
+    void refusesInvalidYamlWithItsLine() {
+        assertThat(problems("repository: [\n").problems().get(0)).startsWith("not valid YAML:");
+    }
+}

@@ -1,0 +1,217 @@
+package org.mirrorgate.rank;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mirrorgate.testing.TestMirror.mirror;
+
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.mirrorgate.geo.ClientLocation;
+import org.mirrorgate.index.FileTable;
+import org.mirrorgate.index.Index;
+import org.mirrorgate.index.IndexSnapshot;
+import org.mirrorgate.index.ListingIngest;
+import org.mirrorgate.mirror.MirrorSpec;
+import org.mirrorgate.mirror.ProtocolHealth;
+
+/** Each filter rule excludes with its reason; proximity and weights order the rest. */
+class RankerTest {
+
+    private static final ClientLocation BERLIN = new ClientLocation("DE", "EU", 3320, 52.52, 13.40);
+    private static final long MTIME = 1_700_000_000_000L;
+
+    private final Ranker ranker = new Ranker(RankSettings.DEFAULTS);
+    private Index index;
+
+    /** Local files "f" (size 100) and "g"; every listed mirror holds them up to date unless said. */
+    private IndexSnapshot snapshot(MirrorSpec... mirrors) {
+        index = new Index(List.of(mirrors), () -> MTIME);
+        FileTable.Builder b = index.snapshot().files().toBuilder();
+        b.put("f", 100, MTIME, MTIME);
+        b.put("g", 100, MTIME, MTIME);
+        index.publishFiles(b);
+        for (MirrorSpec m : mirrors) {
+            list(m.name(), "f", 100, MTIME);
+        }
+        return index.snapshot();
+    }
+
+    private void list(String mirror, String path, long size, long mtime) {
+        ListingIngest in = index.beginListing(mirror, 1000, 0);
+        in.accept(path, size, mtime);
+        index.applyListing(in.finish(MTIME), 0);
+    }
+
+    private Map<String, String> reasons(ClientLocation client, boolean https, PathPolicy policy) throws Exception {
+        IndexSnapshot s = index.snapshot();
+        ClientPlan plan = ranker.plan(s, InetAddress.getByName("192.0.2.10"), client);
+        Map<String, String> out = new HashMap<>();
+        for (Verdict v : ranker.explain(s, plan, s.files().idOf("f"), policy, https)) {
+            out.put(s.spec(v.mirror()).name(), v.accepted() ? "accepted" : v.reason());
+        }
+        return out;
+    }
+
+    private Map<String, String> reasons(ClientLocation client) throws Exception {
+        return reasons(client, false, PathPolicy.DEFAULT);
+    }
+
+    @Test
+    void excludesDisabledMirrors() throws Exception {
+        snapshot(mirror("a").build(), mirror("b").disabled().build());
+        assertThat(reasons(BERLIN)).containsEntry("a", "accepted").containsEntry("b", "disabled");
+    }
+
+    @Test
+    void httpsRequestsOnlyGetMirrorsWithAWorkingHttpsUrl() throws Exception {
+        snapshot(mirror("plain").httpOnly().build(), mirror("tls").build(), mirror("broken").build());
+        index.updateMirrorState("broken", s -> s.withHttps(ProtocolHealth.down("certificate expired", 1)));
+        Map<String, String> r = reasons(BERLIN, true, PathPolicy.DEFAULT);
+        assertThat(r).containsEntry("plain", "no https url").containsEntry("tls", "accepted")
+                .containsEntry("broken", "https down: certificate expired");
+        IndexSnapshot s = index.snapshot();
+        Selection sel = ranker.select(s, ranker.plan(s, InetAddress.getByName("192.0.2.1"), BERLIN),
+                s.files().idOf("f"), PathPolicy.DEFAULT, true, 5, new SplittableRandom(1));
+        assertThat(sel.size()).isEqualTo(1);
+        assertThat(sel.baseUrl(0)).startsWith("https://tls.");
+    }
+
+    @Test
+    void plainHttpRequestsAreNotUpgradedToHttpsUnlessAllowed() throws Exception {
+        snapshot(mirror("tlsonly").httpsOnly().build());
+        assertThat(reasons(BERLIN)).containsEntry("tlsonly", "no http url");
+        Ranker lenient = new Ranker(new RankSettings(1.5, 100, 16, true, true, 0.95));
+        IndexSnapshot s = index.snapshot();
+        Selection sel = lenient.select(s, lenient.plan(s, InetAddress.getByName("192.0.2.1"), BERLIN),
+                s.files().idOf("f"), PathPolicy.DEFAULT, false, 5, new SplittableRandom(1));
+        assertThat(sel.baseUrl(0)).isEqualTo("https://tlsonly.example.org/debian/");
+    }
+
+    @Test
+    void excludesMirrorsLackingTheFileOrHoldingAnotherVersion() throws Exception {
+        snapshot(mirror("ok").build(), mirror("old").build(), mirror("none").build(), mirror("new").build());
+        list("old", "f", 100, MTIME - 60_000);
+        list("none", "g", 100, MTIME);
+        index = indexWithNewMirror("new");
+        Map<String, String> r = reasons(BERLIN);
+        assertThat(r).containsEntry("ok", "accepted").containsEntry("old", "file outdated")
+                .containsEntry("none", "file missing").containsEntry("new", "not scanned");
+    }
+
+    /** Forgets what {@code name} holds, as if it had just been added and never scanned. */
+    private Index indexWithNewMirror(String name) {
+        List<MirrorSpec> all = index.snapshot().specs();
+        index.replaceMirrors(all.stream().filter(m -> !m.name().equals(name)).toList());
+        index.replaceMirrors(all);
+        return index;
+    }
+
+    @Test
+    void allowOutdatedAcceptsCopiesUpToTheLimitButNeverNewerOnes() throws Exception {
+        snapshot(mirror("lag5m").build(), mirror("lag2h").build(), mirror("ahead").build());
+        list("lag5m", "f", 99, MTIME - 300_000);
+        list("lag2h", "f", 100, MTIME - 7_200_000);
+        list("ahead", "f", 100, MTIME + 60_000);
+        PathPolicy hour = new PathPolicy(PathPolicy.Kind.ALLOW_OUTDATED, 3_600_000, "dists/**");
+        assertThat(reasons(BERLIN, false, hour)).containsEntry("lag5m", "accepted")
+                .containsEntry("lag2h", "file older than allowed").containsEntry("ahead", "file older than allowed");
+        assertThat(reasons(BERLIN)).containsEntry("lag5m", "file outdated");
+    }
+
+    @Test
+    void trustedMirrorsHoldEverythingButDeletedFiles() throws Exception {
+        snapshot(mirror("trusted").trusted().build());
+        assertThat(reasons(BERLIN)).containsEntry("trusted", "accepted");
+        FileTable.Builder b = index.snapshot().files().toBuilder();
+        b.markDeleted(b.idOf("f"), MTIME);
+        index.publishFiles(b);
+        assertThat(reasons(BERLIN)).containsEntry("trusted", "file deleted locally");
+    }
+
+    @Test
+    void aTraceSyncAfterAFileChangedCountsAsHoldingIt() throws Exception {
+        snapshot(mirror("synced").build(), mirror("lagging").build());
+        for (String m : List.of("synced", "lagging")) {
+            ListingIngest in = index.beginListing(m, 1000, 0);
+            in.accept("f", 100, MTIME);
+            in.accept("g", 100, MTIME);
+            index.applyListing(in.finish(MTIME), 0);
+        }
+        FileTable.Builder b = index.snapshot().files().toBuilder();
+        b.put("f", 200, MTIME + 3_600_000, MTIME + 3_600_000); // archive push
+        index.publishFiles(b);
+        index.updateMirrorState("synced", s -> s.withTraceSync(MTIME + 3_700_000));
+        index.updateMirrorState("lagging", s -> s.withTraceSync(MTIME + 100));
+        assertThat(reasons(BERLIN)).containsEntry("synced", "accepted").containsEntry("lagging", "file outdated");
+    }
+
+    @Test
+    void clientRestrictionsExcludeWithTheirReason() throws Exception {
+        snapshot(mirror("de-only").in("DE", "EU").countryOnly().build(),
+                mirror("fr-only").in("FR", "EU").countryOnly().build(),
+                mirror("na-only").in("US", "NA").continentOnly().build(),
+                mirror("as-only").asn(64500).asnOnly().build(),
+                mirror("no-de").excluding("DE").build());
+        Map<String, String> r = reasons(BERLIN);
+        assertThat(r).containsEntry("de-only", "accepted").containsEntry("fr-only", "country only")
+                .containsEntry("na-only", "continent only").containsEntry("as-only", "asn only")
+                .containsEntry("no-de", "client country excluded");
+        assertThat(reasons(ClientLocation.UNKNOWN)).as("unknown clients cannot satisfy restrictions")
+                .containsEntry("de-only", "country only").containsEntry("no-de", "accepted");
+    }
+
+    @Test
+    void prefixBeatsAsnBeatsCountryBeatsContinentBeatsWorld() throws Exception {
+        snapshot(mirror("world").at(52.5, 13.4).build(), mirror("continent").in("FR", "EU").at(48.8, 2.3).build(),
+                mirror("country").in("DE", "EU").at(48.1, 11.6).build(), mirror("asn").asn(3320).at(40.7, -74).build(),
+                mirror("prefix").prefix("192.0.2.0/24").at(-33.9, 151.2).build());
+        IndexSnapshot s = index.snapshot();
+        ClientPlan plan = ranker.plan(s, InetAddress.getByName("192.0.2.10"), BERLIN);
+        List<String> order = ranker.explain(s, plan, s.files().idOf("f"), PathPolicy.DEFAULT, false).stream()
+                .map(v -> s.spec(v.mirror()).name() + ":" + v.tier().label()).toList();
+        assertThat(order).containsExactly("prefix:prefix", "asn:asn", "country:country", "continent:continent",
+                "world:world");
+        Selection sel = ranker.select(s, plan, s.files().idOf("f"), PathPolicy.DEFAULT, false, 2, new SplittableRandom(3));
+        assertThat(s.spec(sel.mirror(0)).name()).isEqualTo("prefix");
+        assertThat(sel.size()).as("target plus two alternates").isEqualTo(3);
+        assertThat(s.spec(sel.mirror(1)).name()).isEqualTo("asn");
+    }
+
+    @Test
+    void nearMirrorsShareTrafficByCapacityAndScoreAndFarOnesGetNone() throws Exception {
+        snapshot(mirror("berlin-big").in("DE", "EU").at(52.5, 13.4).capacity(3).build(),
+                mirror("potsdam").in("DE", "EU").at(52.4, 13.06).build(),
+                mirror("munich").in("DE", "EU").at(48.1, 11.6).build());
+        IndexSnapshot s = index.snapshot();
+        ClientPlan plan = ranker.plan(s, InetAddress.getByName("192.0.2.10"), BERLIN);
+        int[] wins = new int[3];
+        SplittableRandom random = new SplittableRandom(42);
+        for (int i = 0; i < 20_000; i++) {
+            wins[ranker.select(s, plan, s.files().idOf("f"), PathPolicy.DEFAULT, false, 0, random).mirror(0)]++;
+        }
+        assertThat(wins[2]).as("munich is ~500 km away: outside the sharing radius").isZero();
+        double bigShare = wins[0] / 20_000.0;
+        assertThat(bigShare).as("capacity 3 vs 1: ~75 %% (%s)", Arrays.toString(wins)).isBetween(0.72, 0.78);
+        List<Verdict> v = ranker.explain(s, plan, s.files().idOf("f"), PathPolicy.DEFAULT, false);
+        assertThat(v.get(0).probability()).isEqualTo(0.75);
+    }
+
+    @Test
+    void withoutGeoDataEveryMirrorIsEligibleByWeightAndAClientStaysOnItsOrder() throws Exception {
+        snapshot(mirror("a").build(), mirror("b").build(), mirror("c").score(-100).build());
+        IndexSnapshot s = index.snapshot();
+        int[] wins = new int[3];
+        SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < 9_000; i++) {
+            ClientPlan plan = ranker.plan(s, InetAddress.getByName("198.51.100." + (i % 250)), ClientLocation.UNKNOWN);
+            wins[ranker.select(s, plan, s.files().idOf("f"), PathPolicy.DEFAULT, false, 0, random).mirror(0)]++;
+        }
+        assertThat(wins[0]).isBetween(4_000, 5_000);
+        assertThat(wins[1]).isBetween(4_000, 5_000);
+        assertThat(wins[2]).as("score -100 keeps a token weight").isLessThan(50);
+    }
+}

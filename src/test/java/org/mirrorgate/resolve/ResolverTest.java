@@ -1,0 +1,180 @@
+package org.mirrorgate.resolve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mirrorgate.testing.TestMirror.mirror;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mirrorgate.geo.ClientLocation;
+import org.mirrorgate.geo.GeoLookup;
+import org.mirrorgate.index.Digest;
+import org.mirrorgate.index.FileTable;
+import org.mirrorgate.index.Index;
+import org.mirrorgate.index.ListingIngest;
+import org.mirrorgate.rank.PathPolicy;
+import org.mirrorgate.rank.PathRules;
+import org.mirrorgate.rank.RankSettings;
+import org.mirrorgate.rank.Ranker;
+
+class ResolverTest {
+
+    private static final long T = 1_700_000_000_000L;
+    private static final GeoLookup GEO = a -> a.getHostAddress().startsWith("192.0.2.")
+            ? new ClientLocation("FR", "EU", 0, 48.8, 2.3)
+            : a.getHostAddress().startsWith("198.51.100.") ? new ClientLocation("JP", "AS", 0, 35.7, 139.7)
+            : ClientLocation.UNKNOWN;
+
+    private final Index index = new Index(List.of(
+            mirror("fr1").in("FR", "EU").at(48.8, 2.3).build(),
+            mirror("de1").in("DE", "EU").at(52.5, 13.4).build()), () -> T);
+    private final List<String> downloads = new ArrayList<>();
+    private Resolver resolver;
+
+    @BeforeEach
+    void setUp() {
+        FileTable.Builder b = index.snapshot().files().toBuilder().keepDigest(Digest.SHA256);
+        int f = b.put("pool/main/a/a b.deb", 1234, T, T);
+        byte[] sha = new byte[32];
+        sha[31] = 1;
+        b.setDigest(f, Digest.SHA256, sha);
+        b.put("pool/main/n/new.deb", 10, T, T);
+        b.put("dists/sid/InRelease", 10, T, T);
+        b.put("images/x.iso", 10, T, T);
+        b.put("pool/main/g/gone.deb", 5, T, T);
+        index.publishFiles(b);
+        for (String m : List.of("fr1", "de1")) {
+            ListingIngest in = index.beginListing(m, 1000, 0);
+            in.accept("pool/main/a/a b.deb", 1234, T);
+            in.accept("dists/sid/InRelease", 10, T);
+            in.accept("pool/main/g/gone.deb", 5, T);
+            index.applyListing(in.finish(T), 0);
+        }
+        resolver = resolver(List.of());
+    }
+
+    private Resolver resolver(List<Fallback> fallbacks) {
+        PathRules rules = new PathRules(List.of(
+                new PathRules.Rule("dists/**/InRelease", 0, new PathPolicy(PathPolicy.Kind.LOCAL, 0, "dists/**/InRelease")),
+                new PathRules.Rule("images/**", 0, new PathPolicy(PathPolicy.Kind.MIRROR_ONLY, 0, "images/**"))));
+        return new Resolver(index, GEO, new Ranker(RankSettings.DEFAULTS), rules, fallbacks,
+                new ResolveSettings("/debian/", 3, 64), (path, m, country, bytes) -> downloads.add(path + "|" + m + "|" + country));
+    }
+
+    private Decision get(String path, String ip) throws Exception {
+        return resolver.resolve(path, ip, false, "GET", "");
+    }
+
+    @Test
+    void redirectsToTheNearestMirrorWithTheOtherAsAlternate() throws Exception {
+        Decision d = get("/debian/pool/main/a/a b.deb", "192.0.2.1");
+        assertThat(d.action()).isEqualTo(Decision.Action.REDIRECT);
+        assertThat(d.url()).isEqualTo("http://fr1.example.org/debian/pool/main/a/a%20b.deb");
+        assertThat(d.mirror()).isEqualTo("fr1");
+        assertThat(d.alternates()).containsExactly(new Decision.Alternate(
+                "http://de1.example.org/debian/pool/main/a/a%20b.deb", 1, "de", "de1"));
+        assertThat(d.fileSize()).isEqualTo(1234);
+        assertThat(downloads).containsExactly("pool/main/a/a b.deb|fr1|FR");
+    }
+
+    @Test
+    void httpsRequestsGetHttpsUrls() throws Exception {
+        Decision d = resolver.resolve("/debian/pool/main/a/a b.deb", "192.0.2.1", true, "HEAD", "");
+        assertThat(d.url()).startsWith("https://fr1.example.org/");
+        assertThat(d.alternates()).allSatisfy(a -> assertThat(a.url()).startsWith("https://"));
+        assertThat(downloads).as("HEAD is not a download").isEmpty();
+    }
+
+    @Test
+    void unknownPathsAreNotFoundAndDirectoriesAreServedLocally() throws Exception {
+        assertThat(get("/debian/pool/nope.deb", "192.0.2.1").action()).isEqualTo(Decision.Action.NOT_FOUND);
+        assertThat(get("/ubuntu/pool/x", "192.0.2.1").reason()).isEqualTo("outside repository");
+        assertThat(get("/debian/pool/main/", "192.0.2.1").action()).isEqualTo(Decision.Action.SERVE_LOCAL);
+        assertThat(get("/debian/pool/main", "192.0.2.1").reason()).isEqualTo("directory");
+        assertThat(get("/debian", "192.0.2.1").reason()).isEqualTo("directory");
+    }
+
+    @Test
+    void aNewFileOnNoMirrorIsServedLocallyOrByTheNearestFallback() throws Exception {
+        Decision local = get("/debian/pool/main/n/new.deb", "192.0.2.1");
+        assertThat(local.action()).isEqualTo(Decision.Action.SERVE_LOCAL);
+        assertThat(local.reason()).isEqualTo("no eligible mirror");
+
+        resolver = resolver(List.of(new Fallback("us", "http://us.example/", null, "US", "NA"),
+                new Fallback("eu", "http://eu.example/", "https://eu.example/", "", "EU"),
+                new Fallback("jp", "http://jp.example/", null, "JP", "AS")));
+        assertThat(get("/debian/pool/main/n/new.deb", "192.0.2.1").url()).isEqualTo("http://eu.example/pool/main/n/new.deb");
+        assertThat(get("/debian/pool/main/n/new.deb", "198.51.100.1").mirror()).isEqualTo("jp");
+        assertThat(get("/debian/pool/main/n/new.deb", "203.0.113.1").mirror()).as("unknown client: config order").isEqualTo("us");
+        Decision https = resolver.resolve("/debian/pool/main/n/new.deb", "198.51.100.1", true, "GET", "");
+        assertThat(https.url()).as("https only to an https fallback").isEqualTo("https://eu.example/pool/main/n/new.deb");
+    }
+
+    @Test
+    void pathPoliciesDecideLocalAndMirrorOnly() throws Exception {
+        Decision inRelease = get("/debian/dists/sid/InRelease", "192.0.2.1");
+        assertThat(inRelease.action()).isEqualTo(Decision.Action.SERVE_LOCAL);
+        assertThat(inRelease.reason()).isEqualTo("path policy local");
+        Decision iso = get("/debian/images/x.iso", "192.0.2.1");
+        assertThat(iso.action()).isEqualTo(Decision.Action.NOT_FOUND);
+        assertThat(iso.reason()).isEqualTo("mirror-only, no mirror holds it");
+    }
+
+    @Test
+    void aDeletedFileStillRedirectsToMirrorsHoldingItDuringTheGracePeriod() throws Exception {
+        FileTable.Builder b = index.snapshot().files().toBuilder();
+        b.markDeleted(b.idOf("pool/main/g/gone.deb"), T);
+        b.markDeleted(b.idOf("pool/main/n/new.deb"), T);
+        index.publishFiles(b);
+        Decision d = get("/debian/pool/main/g/gone.deb", "192.0.2.1");
+        assertThat(d.action()).isEqualTo(Decision.Action.REDIRECT);
+        assertThat(d.reason()).isEqualTo("deleted, mirror still holds it");
+        assertThat(get("/debian/pool/main/n/new.deb", "192.0.2.1").reason()).isEqualTo("deleted, no mirror holds it");
+    }
+
+    @Test
+    void otherMethodsAreLeftToNginx() throws Exception {
+        Decision d = resolver.resolve("/debian/pool/main/a/a b.deb", "192.0.2.1", false, "POST", "");
+        assertThat(d.action()).isEqualTo(Decision.Action.SERVE_LOCAL);
+        assertThat(d.reason()).isEqualTo("method POST");
+    }
+
+    @Test
+    void generatesChecksumsMirrorListsAndMetalinks() throws Exception {
+        Decision sha = resolver.resolve("/debian/pool/main/a/a b.deb", "192.0.2.1", false, "GET", "sha256");
+        assertThat(sha.httpStatus()).isEqualTo(200);
+        assertThat(new String(sha.content(), StandardCharsets.UTF_8))
+                .isEqualTo("0".repeat(62) + "01  a b.deb\n");
+        Decision md5 = resolver.resolve("/debian/pool/main/a/a b.deb", "192.0.2.1", false, "GET", "md5");
+        assertThat(md5.httpStatus()).isEqualTo(404);
+        assertThat(new String(md5.content(), StandardCharsets.UTF_8)).isEqualTo("md5 is not kept for this repository\n");
+
+        String list = new String(resolver.resolve("/debian/pool/main/n/new.deb", "192.0.2.1", false, "GET",
+                "x=1&mirrorlist").content(), StandardCharsets.UTF_8);
+        assertThat(list).contains("policy:  strict (default)").contains("(none)").containsPattern("fr1 +file missing");
+
+        Decision meta = get("/debian/pool/main/a/a b.deb.meta4", "192.0.2.1");
+        assertThat(meta.contentType()).isEqualTo("application/metalink4+xml");
+        assertThat(new String(meta.content(), StandardCharsets.UTF_8))
+                .contains("<file name=\"a b.deb\">").contains("<size>1234</size>")
+                .contains("<hash type=\"sha-256\">")
+                .contains("<url location=\"fr\" priority=\"1\">http://fr1.example.org/debian/pool/main/a/a%20b.deb</url>");
+        assertThat(downloads).as("generated bodies are not downloads").isEmpty();
+    }
+
+    @Test
+    void refusesBadClientAddressesAndAnswersUnavailableBeforeTheFirstIndex() {
+        assertThatThrownBy(() -> get("/debian/pool/main/a/a b.deb", "not-an-ip"))
+                .isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("client_ip");
+        assertThatThrownBy(() -> get("/debian/pool/main/a/a b.deb", "example.org"))
+                .isInstanceOf(InvalidRequestException.class);
+        Index empty = new Index(List.of(), () -> T);
+        Resolver notReady = new Resolver(empty, GeoLookup.NONE, new Ranker(RankSettings.DEFAULTS), PathRules.NONE,
+                List.of(), ResolveSettings.DEFAULTS, (p, m, c, b) -> { });
+        assertThatThrownBy(() -> notReady.resolve("/a", "192.0.2.1", false, "GET", ""))
+                .isInstanceOf(NotReadyException.class);
+    }
+}
