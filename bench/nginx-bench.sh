@@ -9,7 +9,8 @@
 # file or one cached client. Reports req/s, p50/p99 and server CPU per request: CPU time of the
 # nginx workers + the JVM over the measured run, divided by the requests wrk completed.
 #
-# Settings (environment): FILES [1640000] MIRRORS [375] THREADS [2] CONNS [32] DURATION [15s]
+# Settings (environment): FILES [1640000] MIRRORS [375] CLIENTS [50000; 0 = one client]
+# THREADS [2] CONNS [32] DURATION [15s]
 # WARMUP [10s] ROUNDS [1] (rounds run the three targets interleaved), JAVA_OPTS [-Xmx3g ...].
 # Needs: nginx + libnginx-mod-http-lua, wrk, Java 17 + Maven (builds the test classes).
 set -euo pipefail
@@ -22,6 +23,7 @@ CONNS=${CONNS:-32}
 DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-10s}
 ROUNDS=${ROUNDS:-1}
+CLIENTS=${CLIENTS:-50000}
 JAVA_OPTS=${JAVA_OPTS:--Xmx3g -Xms3g -XX:+UseParallelGC}
 TICK=$(getconf CLK_TCK)
 
@@ -92,8 +94,14 @@ ticks() { # utime + stime of the given pids, in clock ticks
 }
 workers() { pgrep -P "$(cat "$work/conf/nginx.pid")" | tr '\n' ' '; }
 
-load() { # PREFIX DURATION -> wrk output
-    wrk -t"$THREADS" -c"$CONNS" -d"$2" --latency -s bench/nginx-wrk.lua "http://127.0.0.1:$http_port" -- "$1" "$FILES"
+busy() { # CPU ticks spent by the whole machine (all cores, all processes)
+    awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat
+}
+
+load() { # PREFIX DURATION -> wrk output; wrk's own CPU seconds ("user sys") go to $work/wrk.cpu
+    local TIMEFORMAT='%U %S'
+    { time wrk -t"$THREADS" -c"$CONNS" -d"$2" --latency -s bench/nginx-wrk.lua "http://127.0.0.1:$http_port" \
+        -- "$1" "$FILES" "$CLIENTS" 2>&1; } 2> "$work/wrk.cpu"
 }
 
 declare -A PREFIX=([static]=/static/ [302]=/r302/ [hook]=/debian/)
@@ -101,16 +109,20 @@ echo "== warm-up ($WARMUP each)" >&2
 for t in static 302 hook; do load "${PREFIX[$t]}" "$WARMUP" > /dev/null; done
 curl -s "http://127.0.0.1:$http_port/mirrorgate-status" > "$work/status.before"
 
-printf '| round | target | req/s | p50 | p99 | nginx CPU us/req | JVM CPU us/req | server CPU us/req | req/s vs return 302 |\n'
-printf '|---|---|---|---|---|---|---|---|---|\n'
+printf '| round | target | req/s | p50 | p99 | nginx CPU us/req | JVM CPU us/req | server CPU us/req | req/s vs return 302 | other load (cores) |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|\n'
 for round in $(seq 1 "$ROUNDS"); do
     declare -A RPS=()
     for t in static 302 hook; do
         # shellcheck disable=SC2046
-        n0=$(ticks $(workers)); j0=$(ticks "$java_pid")
+        n0=$(ticks $(workers)); j0=$(ticks "$java_pid"); b0=$(busy); s0=$(date +%s.%N)
         out=$(load "${PREFIX[$t]}" "$DURATION")
         # shellcheck disable=SC2046
-        n1=$(ticks $(workers)); j1=$(ticks "$java_pid")
+        n1=$(ticks $(workers)); j1=$(ticks "$java_pid"); b1=$(busy); s1=$(date +%s.%N)
+        # everything else the machine did meanwhile (other sessions' work is noise: report it)
+        other=$(awk -v b=$((b1 - b0 - (n1 - n0) - (j1 - j0))) -v t="$TICK" -v w="$(cat "$work/wrk.cpu")" \
+            -v s="$(awk -v a="$s0" -v b="$s1" 'BEGIN {print b - a}')" \
+            'BEGIN {split(w, c, " "); printf "%.2f", (b / t - c[1] - c[2]) / s}')
         reqs=$(awk '/requests in/ {print $1}' <<< "$out")
         rps=$(awk '/Requests\/sec/ {print $2}' <<< "$out")
         p50=$(awk '$1 == "50%" {print $2}' <<< "$out")
@@ -121,8 +133,8 @@ for round in $(seq 1 "$ROUNDS"); do
         jus=$(awk -v d=$((j1 - j0)) -v r="$reqs" -v t="$TICK" 'BEGIN {printf "%.1f", d * 1e6 / t / r}')
         tus=$(awk -v a="$nus" -v b="$jus" 'BEGIN {printf "%.1f", a + b}')
         ratio=$(awk -v a="$rps" -v b="${RPS[302]:-0}" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "-"}')
-        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$round" "$t" "$rps" "$p50" "$p99" "$nus" "$jus" \
-            "$tus" "$ratio"
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$round" "$t" "$rps" "$p50" "$p99" "$nus" \
+            "$jus" "$tus" "$ratio" "$other"
         [ -n "$non2xx" ] && echo "   ($t: $non2xx responses not 2xx/3xx)" >&2
     done
 done

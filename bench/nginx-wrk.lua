@@ -2,12 +2,12 @@
 -- (the same paths as org.mirrorgate.bench.SyntheticIndex.path), from random client addresses sent
 -- as X-Forwarded-For (the bench nginx trusts it from loopback, so $remote_addr varies as in life).
 --
--- usage: wrk -t2 -c32 -d15s --latency -s bench/nginx-wrk.lua http://127.0.0.1:PORT -- PREFIX FILES
---   PREFIX  URL path put before each file path, e.g. /debian/
---   FILES   the index size: files are drawn uniformly from 0 .. FILES-1
+-- usage: wrk -t2 -c32 -d15s --latency -s bench/nginx-wrk.lua http://127.0.0.1:PORT -- PREFIX FILES CLIENTS
+--   PREFIX   URL path put before each file path, e.g. /debian/
+--   FILES    the index size: files are drawn uniformly from 0 .. FILES-1
+--   CLIENTS  distinct client addresses [50000]; 0 sends no X-Forwarded-For (one client, 127.0.0.1)
 
 local REQUESTS = 100000 -- pre-built per thread, so wrk spends its CPU on I/O, not on Lua
-local CLIENTS = 50000   -- distinct client addresses (the service caches 65,536 client plans)
 
 local threads = 0
 function setup(thread)
@@ -37,15 +37,17 @@ local requests, n = {}, 0
 
 function init(args)
     local prefix, files = args[1] or "/debian/", tonumber(args[2] or "1000")
+    -- the service caches 65,536 client plans (GeoIP + mirror order), so 50,000 clients fit
+    local nclients = tonumber(args[3] or "50000")
     math.randomseed(1000 + (thread_id or 0)) -- luacheck: ignore thread_id (set by setup)
     local clients = {}
-    for k = 1, CLIENTS do
+    for k = 1, nclients do
         clients[k] = math.random(1, 222) .. "." .. math.random(0, 255) .. "." .. math.random(0, 255) .. "."
             .. math.random(1, 254)
     end
     for k = 1, REQUESTS do
-        requests[k] = wrk.format("GET", prefix .. path(math.random(0, files - 1)),
-            { ["X-Forwarded-For"] = clients[math.random(1, CLIENTS)] })
+        local headers = nclients > 0 and { ["X-Forwarded-For"] = clients[math.random(1, nclients)] } or {}
+        requests[k] = wrk.format("GET", prefix .. path(math.random(0, files - 1)), headers)
     end
 end
 

@@ -16,6 +16,7 @@
 #   MG_BREAKER_FAILURES  consecutive failures that open a replica's breaker [5]
 #   MG_BREAKER_OPEN_S    seconds a replica is skipped once its breaker opened [5]
 #   MG_FALLBACK_URL      base URL for failed-open requests, "" = serve locally [""]
+#   MG_BATCH             gather concurrent decisions into ResolveBatch calls: true or false [true]
 #   MG_HTTP_LISTEN       listen address for HTTP/1.1 ("" for none) [80]
 #   MG_H2C_LISTEN        listen address for cleartext HTTP/2 with prior knowledge [none]
 #   MG_TLS_LISTEN        listen address for HTTPS with HTTP/2 [none]; needs MG_TLS_CERT, MG_TLS_KEY
@@ -43,6 +44,7 @@ export MG_TIMEOUT_MS="${MG_TIMEOUT_MS:-150}"
 export MG_BREAKER_FAILURES="${MG_BREAKER_FAILURES:-5}"
 export MG_BREAKER_OPEN_S="${MG_BREAKER_OPEN_S:-5}"
 export MG_FALLBACK_URL="${MG_FALLBACK_URL:-}"
+export MG_BATCH="${MG_BATCH:-true}"
 export MG_SERVER_NAME="${MG_SERVER_NAME:-_}"
 export MG_LUA_DIR="${MG_LUA_DIR:-$(cd "$here/../lua" && pwd)}"
 export MG_WORKERS="${MG_WORKERS:-auto}"

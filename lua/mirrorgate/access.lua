@@ -23,6 +23,7 @@
 -- file, or in a redirect to fallback_url if one is configured. mirrorgate never causes a 5xx.
 
 local config = require("mirrorgate.config")
+local batch = require("mirrorgate.batch")
 local client = require("mirrorgate.client")
 local metrics = require("mirrorgate.metrics")
 local pb = require("mirrorgate.pb")
@@ -107,10 +108,14 @@ local function content(res, https)
     return ngx.exit(ngx.HTTP_OK)
 end
 
+-- Requests with a query (checksums, mirror lists: CONTENT of up to 1 MiB) go alone, so a batch
+-- reply stays small; downloads go through the batcher when it is on.
 local function decide(https)
+    local args = var.args or ""
     local msg = pb.encode_request(var.uri, var.remote_addr, https and pb.HTTPS or pb.HTTP,
-        get_method(), var.args or "")
+        get_method(), args)
     if #msg > MAX_REQUEST then return nil, "too_large", #msg .. " bytes" end
+    if args == "" and config.current.batch then return batch.resolve(msg) end
     return client.resolve(msg)
 end
 
@@ -130,6 +135,8 @@ function _M.run()
         return ngx.exit(ngx.HTTP_NOT_FOUND)
     end
     if action == pb.CONTENT then return content(res, https) end
+    -- ACTION_UNSPECIFIED with a reason: a batch entry the service refused (as INVALID_ARGUMENT)
+    if action == 0 and res.reason ~= "" then return fail_open("status", res.reason, https) end
     return fail_open("decode", "action " .. tostring(action), https)
 end
 

@@ -1,15 +1,21 @@
--- mirrorgate.client: calls Resolver.Resolve on the first healthy replica, with pooled h2c
+-- mirrorgate.client: calls the Resolver service on the first healthy replica, with pooled h2c
 -- connections, one deadline for the whole decision, failover and circuit breakers.
 --
 -- Synopsis
 --
 --     local client = require("mirrorgate.client")
---     local res, reason, detail = client.resolve(pb.encode_request(...))
+--     local res, reason, detail = client.resolve(pb.encode_request(...), deadline_ms)
 --     -- res: the decoded ResolveResponse (see mirrorgate.pb), or nil and the reason the
 --     -- decision failed: "connect", "timeout", "closed", "goaway", "refused", "reset",
 --     -- "protocol", "status", "decode" or "breaker" (every replica skipped)
+--     local list, reason, detail, code = client.resolve_batch(pb.encode_batch(reqs, n), n, deadline_ms)
+--     -- list: n decoded responses in request order; code: the grpc-status for reason "status"
 --
--- syntax: res, reason, detail = client.resolve(request_bytes)
+-- syntax: res, reason, detail = client.resolve(request_bytes, deadline_ms?)
+-- syntax: list, reason, detail, grpc_code = client.resolve_batch(batch_bytes, n, deadline_ms?)
+-- syntax: ok = client.available()   -- false when every replica's breaker is open
+--
+-- deadline_ms is on the ngx.now() * 1000 clock; it defaults to now + timeout_ms.
 --
 -- Connections: ngx.socket.tcp with a keepalive pool per replica and worker. A connection whose
 -- reuse count is 0 is new, and its first write carries the HTTP/2 preface. Stream ids come from
@@ -35,11 +41,13 @@ local shared = ngx.shared
 
 local _M = { _VERSION = "0.1.0" }
 
-local METHOD = "/mirrorgate.v1.Resolver/Resolve"
+local METHODS = { unary = "/mirrorgate.v1.Resolver/Resolve",
+                  batch = "/mirrorgate.v1.Resolver/ResolveBatch" }
 local MAX_SID = 2 ^ 31 - 1
 local MAX_REUSE = 500000 -- x RETURN_CREDIT (4 KiB) stays below the 2^31 - 1 window
--- gRPC codes that describe the request, not the replica's health: they do not trip a breaker
-local REQUEST_ERRORS = { [3] = true, [5] = true, [11] = true } -- INVALID_ARGUMENT, NOT_FOUND, OUT_OF_RANGE
+-- gRPC codes that describe the request, not the replica's health: they do not trip a breaker.
+-- INVALID_ARGUMENT, NOT_FOUND, OUT_OF_RANGE, UNIMPLEMENTED (a service without ResolveBatch)
+local REQUEST_ERRORS = { [3] = true, [5] = true, [11] = true, [12] = true }
 local UNAVAILABLE = 14
 local RETRY_ELSEWHERE = { connect = true, goaway = true, refused = true }
 
@@ -57,7 +65,8 @@ local function setup()
         replicas[i] = {
             name = r.name, host = r.host, port = r.port,
             key = breaker.key(r.name),
-            block = grpc.header_block(METHOD, r.name, cfg.timeout_ms),
+            blocks = { unary = grpc.header_block(METHODS.unary, r.name, cfg.timeout_ms),
+                       batch = grpc.header_block(METHODS.batch, r.name, cfg.timeout_ms) },
             pool = { pool = "mirrorgate:" .. r.name .. ":" .. generation, pool_size = cfg.pool_size },
         }
     end
@@ -75,7 +84,7 @@ local function stream_id()
 end
 
 -- One call on one replica; returns reply bytes or nil, kind, detail, reused, grpc_code.
-local function attempt(rep, msg, deadline)
+local function attempt(rep, method, msg, deadline)
     local left = deadline - now_ms()
     if left <= 0 then return nil, "timeout", "no time left" end
     local sock = tcp()
@@ -85,8 +94,8 @@ local function attempt(rep, msg, deadline)
         return nil, err == "timeout" and "timeout" or "connect", err
     end
     local reused = sock:getreusedtimes()
-    local reply, kind, detail, keep, gmsg = grpc.call(sock, stream_id(), reused == 0, rep.block,
-        msg, deadline, now_ms)
+    local reply, kind, detail, keep, gmsg = grpc.call(sock, stream_id(), reused == 0,
+        rep.blocks[method], msg, deadline, now_ms)
     if keep and reused < MAX_REUSE then
         sock:setkeepalive(config.current.idle_timeout_ms, config.current.pool_size)
     else
@@ -98,24 +107,26 @@ local function attempt(rep, msg, deadline)
     return reply, kind, detail, reused
 end
 
-function _M.resolve(msg)
+-- One call to the first replica that takes it; decode(reply, arg) turns the reply into the
+-- result or nil, err (counted as "decode", a replica failure).
+local function call(method, msg, deadline, decode, arg)
     if not replicas then setup() end
     local cfg = config.current
     local dict = shared[cfg.dict]
-    local deadline = now_ms() + cfg.timeout_ms
-    local reason, why = "breaker", "every replica's breaker is open"
+    deadline = deadline or now_ms() + cfg.timeout_ms
+    local reason, why, last_code = "breaker", "every replica's breaker is open", nil
     for i = 1, #replicas do
         local rep = replicas[i]
         local state = breaker.allow(dict, rep.key, cfg.breaker_failures)
         if state then
-            local reply, kind, detail, reused, code = attempt(rep, msg, deadline)
+            local reply, kind, detail, reused, code = attempt(rep, method, msg, deadline)
             if kind == "closed" and reused and reused > 0 then -- stale pooled connection
                 local _
-                reply, kind, detail, _, code = attempt(rep, msg, deadline)
+                reply, kind, detail, _, code = attempt(rep, method, msg, deadline)
             end
             local res
             if reply then
-                res, detail = pb.decode_response(reply)
+                res, detail = decode(reply, arg)
                 if not res then kind = "decode" end
             end
             if res then
@@ -129,14 +140,39 @@ function _M.resolve(msg)
                     "replica %s: breaker open after %d consecutive failures; skipped for %d s",
                     rep.name, cfg.breaker_failures, cfg.breaker_open_s))
             end
-            metrics.rpc_error(rep, kind, detail)
-            reason, why = kind, detail
+            if code ~= 12 then metrics.rpc_error(rep, kind, detail) end
+            reason, why, last_code = kind, detail, code
             if not (RETRY_ELSEWHERE[kind] or code == UNAVAILABLE) or now_ms() >= deadline then
-                return nil, reason, why
+                return nil, reason, why, last_code
             end
         end
     end
-    return nil, reason, why
+    return nil, reason, why, last_code
+end
+
+function _M.resolve(msg, deadline)
+    return call("unary", msg, deadline, pb.decode_response)
+end
+
+local function decode_batch(reply, n)
+    local list, err = pb.decode_batch(reply)
+    if not list then return nil, err end
+    if #list ~= n then return nil, "batch of " .. n .. " answered with " .. #list end
+    return list
+end
+
+function _M.resolve_batch(body, n, deadline)
+    return call("batch", body, deadline, decode_batch, n)
+end
+
+function _M.available()
+    if not replicas then setup() end
+    local cfg = config.current
+    local dict = shared[cfg.dict]
+    for i = 1, #replicas do
+        if not breaker.is_open(dict, replicas[i].key, cfg.breaker_failures) then return true end
+    end
+    return false
 end
 
 return _M

@@ -46,6 +46,11 @@ local DEFAULTS = {
     idle_timeout_ms = 60000,
     -- At most one log line per failure kind per this many seconds (the rest are counted).
     log_interval_s = 10,
+    -- Gather the downloads a worker decides concurrently into ResolveBatch calls (one call per
+    -- batch instead of one per request); batch_concurrency calls in flight per worker at most.
+    -- A service without ResolveBatch is detected and called with Resolve instead.
+    batch = true,
+    batch_concurrency = 2,
 }
 _M.DEFAULTS = DEFAULTS
 
@@ -81,9 +86,10 @@ function _M.init(opts)
     for i, r in ipairs(cfg.replicas) do replicas[i] = parse_replica(r) end
     cfg.replicas = replicas
     for _, key in ipairs({ "timeout_ms", "breaker_failures", "breaker_open_s", "pool_size",
-                           "idle_timeout_ms", "log_interval_s" }) do
+                           "idle_timeout_ms", "log_interval_s", "batch_concurrency" }) do
         positive(cfg, key)
     end
+    check(type(cfg.batch) == "boolean", "batch: %s (expected: true or false)", tostring(cfg.batch))
     check(type(cfg.fallback_url) == "string"
         and (cfg.fallback_url == "" or cfg.fallback_url:match("^https?://[^%s]+/$")),
         "fallback_url: %q (expected: \"\" or an http(s) URL ending in '/')", tostring(cfg.fallback_url))

@@ -1,4 +1,5 @@
--- mirrorgate.pb: protobuf wire codec for mirrorgate.v1.ResolveRequest / ResolveResponse.
+-- mirrorgate.pb: protobuf wire codec for mirrorgate.v1 ResolveRequest, ResolveResponse and their
+-- batch forms (ResolveBatchRequest, ResolveBatchResponse).
 --
 -- Synopsis
 --
@@ -11,6 +12,8 @@
 --
 -- syntax: bytes = pb.encode_request(path, client_ip, scheme, method, query)
 -- syntax: res, err = pb.decode_response(bytes)
+-- syntax: bytes = pb.encode_batch(encoded_requests, n)   -- ResolveBatchRequest
+-- syntax: list, err = pb.decode_batch(bytes)               -- ResolveBatchResponse.responses
 -- syntax: bytes = pb.varint(n)
 --
 -- Hand-written rather than generated: the two messages are small and fixed, there is no protoc
@@ -184,12 +187,41 @@ local function response_field(res, field, wt, v, first, last)
     end
 end
 
-function _M.decode_response(s)
+local function decode_response(s, first, last)
     local res = { action = 0, url = "", alternates = {}, content = "", content_type = "",
                   mirror = "", reason = "", http_status = 0, file_size = 0 }
-    local ok, err = each_field(s, 1, #s, response_field, res)
+    local ok, err = each_field(s, first or 1, last or #s, response_field, res)
     if not ok then return nil, err end
     return res
+end
+_M.decode_response = decode_response
+
+-- ResolveBatchRequest: field 1, each request already encoded by encode_request.
+function _M.encode_batch(requests, n)
+    local buf, k = {}, 0
+    for i = 1, n do
+        k = put_bytes(buf, k, "\10", requests[i])
+        if requests[i] == "" then -- an empty request is still one entry of the repeated field
+            buf[k + 1], buf[k + 2], k = "\10", "\0", k + 2
+        end
+    end
+    return concat(buf)
+end
+
+local function batch_field(list, field, wt, v, first, last)
+    if field == 1 and wt == 2 then
+        local res, err = decode_response(v, first, last)
+        if not res then return err end
+        list[#list + 1] = res
+    end
+end
+
+-- ResolveBatchResponse: the responses in order, or nil, err if any of them is malformed.
+function _M.decode_batch(s)
+    local list = {}
+    local ok, err = each_field(s, 1, #s, batch_field, list)
+    if not ok then return nil, err end
+    return list
 end
 
 return _M

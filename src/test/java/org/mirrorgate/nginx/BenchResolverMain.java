@@ -1,12 +1,18 @@
 package org.mirrorgate.nginx;
 
+import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.mirrorgate.api.ResolverService;
+import org.mirrorgate.api.v1.ResolveRequest;
+import org.mirrorgate.api.v1.ResolverGrpc;
+import org.mirrorgate.api.v1.Scheme;
 import org.mirrorgate.bench.SyntheticIndex;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.metrics.ResolveMetrics;
@@ -29,6 +35,23 @@ public final class BenchResolverMain {
 
     private BenchResolverMain() {}
 
+    /** Resolve calls over loopback for a few seconds, so the JIT has compiled the path before nginx calls. */
+    private static void warmUp(int port, int files) {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        try {
+            ResolverGrpc.ResolverBlockingStub stub = ResolverGrpc.newBlockingStub(channel);
+            SplittableRandom r = new SplittableRandom(1);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (System.nanoTime() < end) {
+                stub.resolve(ResolveRequest.newBuilder().setPath("/debian/" + SyntheticIndex.path(r.nextInt(files)))
+                        .setClientIp("198.18." + r.nextInt(256) + "." + r.nextInt(256)).setMethod("HEAD")
+                        .setScheme(r.nextBoolean() ? Scheme.HTTPS : Scheme.HTTP).build());
+            }
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         int files = Integer.parseInt(args[1]);
@@ -48,6 +71,7 @@ public final class BenchResolverMain {
                 Thread.currentThread().interrupt();
             }
         }));
+        warmUp(port, files);
         System.out.println("ready: " + files + " files x " + mirrors + " mirrors on 127.0.0.1:" + port);
         System.out.flush();
         server.awaitTermination();

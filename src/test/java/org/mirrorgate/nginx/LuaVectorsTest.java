@@ -28,6 +28,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mirrorgate.api.v1.Action;
 import org.mirrorgate.api.v1.Alternate;
+import org.mirrorgate.api.v1.ResolveBatchRequest;
+import org.mirrorgate.api.v1.ResolveBatchResponse;
 import org.mirrorgate.api.v1.ResolveRequest;
 import org.mirrorgate.api.v1.ResolveResponse;
 import org.mirrorgate.api.v1.Scheme;
@@ -61,6 +63,7 @@ class LuaVectorsTest {
     String render() throws Exception {
         requests();
         responses();
+        batches();
         hpack();
         return String.join("\n", lines) + "\n";
     }
@@ -167,6 +170,13 @@ class LuaVectorsTest {
             return;
         }
         Map<String, Object> v = vector("response", name, bytes);
+        v.putAll(expect(r));
+        lines.add(json.writeValueAsString(v));
+    }
+
+    /** What protobuf-java read from a reply, strings as hex. */
+    private static Map<String, Object> expect(ResolveResponse r) {
+        Map<String, Object> v = new LinkedHashMap<>();
         v.put("action", r.getActionValue());
         v.put("url", hex(r.getUrl()));
         List<Map<String, Object>> alts = new ArrayList<>();
@@ -185,6 +195,50 @@ class LuaVectorsTest {
         v.put("reason", hex(r.getReason()));
         v.put("http_status", r.getHttpStatus());
         v.put("file_size", r.getFileSize());
+        return v;
+    }
+
+    /** ResolveBatchRequest / ResolveBatchResponse: the repeated fields around the single messages. */
+    private void batches() throws Exception {
+        ResolveBatchRequest.Builder req = ResolveBatchRequest.newBuilder();
+        for (int i = 0; i < 3; i++) {
+            req.addRequests(ResolveRequest.newBuilder().setPath("/debian/pool/f" + i + ".deb")
+                    .setClientIp("192.0.2." + i).setScheme(i == 1 ? Scheme.HTTPS : Scheme.HTTP).setMethod("GET"));
+        }
+        req.addRequests(ResolveRequest.getDefaultInstance());
+        Map<String, Object> v = vector("batch request", "four requests, the last empty", req.build().toByteArray());
+        List<String> items = new ArrayList<>();
+        for (ResolveRequest r : req.getRequestsList()) {
+            items.add(HEX.formatHex(r.toByteArray()));
+        }
+        v.put("requests", items);
+        lines.add(json.writeValueAsString(v));
+
+        ResolveBatchResponse res = ResolveBatchResponse.newBuilder()
+                .addResponses(ResolveResponse.newBuilder().setAction(Action.REDIRECT).setUrl("https://m1.example.org/a")
+                        .addAlternates(alt("https://m2.example.org/a", 1, "de", "m2")).setMirror("m1"))
+                .addResponses(ResolveResponse.getDefaultInstance())
+                .addResponses(ResolveResponse.newBuilder().setAction(Action.NOT_FOUND).setReason("unknown path"))
+                .addResponses(ResolveResponse.newBuilder().setReason("path: '..' segment"))
+                .build();
+        batchResponse("four responses, one empty, one refused request", res.toByteArray());
+        batchResponse("no responses", new byte[0]);
+        byte[] full = res.toByteArray();
+        batchResponse("truncated", java.util.Arrays.copyOf(full, full.length - 3));
+    }
+
+    private void batchResponse(String name, byte[] bytes) throws Exception {
+        ResolveBatchResponse r;
+        try {
+            r = ResolveBatchResponse.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            lines.add(json.writeValueAsString(vector("bad batch response", name, bytes)));
+            return;
+        }
+        Map<String, Object> v = vector("batch response", name, bytes);
+        List<Map<String, Object>> responses = new ArrayList<>();
+        r.getResponsesList().forEach(x -> responses.add(expect(x)));
+        v.put("responses", responses);
         lines.add(json.writeValueAsString(v));
     }
 

@@ -206,6 +206,31 @@ class NginxFailOpenIT {
     }
 
     @Test
+    void serviceWithoutResolveBatchIsCalledWithResolve() {
+        TestResolverServer service = TestResolverServer.start(null, false);
+        closeAtEnd.add(service);
+        nginx = nginx(NginxHarness.builder(root).replicas(service.address()));
+        for (int i = 0; i < 4; i++) {
+            assertThat(nginx.get(FILE).statusCode()).isEqualTo(302);
+            assertThat(nginx.http2("GET", FILE).statusCode()).isEqualTo(302);
+        }
+        assertThat(service.unaryCalls()).isEqualTo(8);
+        assertThat(nginx.status()).doesNotContainPattern("failopen_total\\{reason=\"\\w+\"\\} [1-9]");
+        assertThat(nginx.errorLogLines("service has no ResolveBatch; using Resolve")).hasSizeBetween(1, 2);
+    }
+
+    @Test
+    void batchingOffCallsResolveForEachRequest() {
+        TestResolverServer service = service();
+        nginx = nginx(NginxHarness.builder(root).replicas(service.address()).set("BATCH", false));
+        for (int i = 0; i < 3; i++) {
+            assertThat(nginx.get(FILE).statusCode()).isEqualTo(302);
+        }
+        assertThat(service.unaryCalls()).isEqualTo(3);
+        assertThat(service.batchSizes()).isEmpty();
+    }
+
+    @Test
     void serviceRestartIsInvisibleToClients() {
         TestResolverServer service = service();
         nginx = nginx(NginxHarness.builder(root).replicas(service.address()));
@@ -223,7 +248,7 @@ class NginxFailOpenIT {
 
     @Test
     void goawayFromConnectionAgeLimitsIsInvisibleToClients() {
-        TestResolverServer service = TestResolverServer.start(Duration.ofMillis(20));
+        TestResolverServer service = TestResolverServer.start(Duration.ofMillis(20), true);
         closeAtEnd.add(service);
         nginx = nginx(NginxHarness.builder(root).replicas(service.address()));
         for (int i = 0; i < 150; i++) {

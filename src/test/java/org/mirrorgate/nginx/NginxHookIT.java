@@ -198,6 +198,32 @@ class NginxHookIT {
     }
 
     @Test
+    void concurrentDownloadsShareResolveBatchCallsAndEachGetsItsOwnAnswer() throws Exception {
+        int before = service.batchSizes().size();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(32);
+        try {
+            List<java.util.concurrent.Future<HttpResponse<byte[]>>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                String path = "/pool/concurrent/" + i + ".deb";
+                boolean h2 = i % 2 == 0;
+                futures.add(pool.submit(() -> h2 ? nginx.http2("GET", path) : nginx.get(path)));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                HttpResponse<byte[]> r = futures.get(i).get();
+                assertThat(r.statusCode()).isEqualTo(302);
+                assertThat(r.headers().firstValue("location").orElseThrow())
+                        .endsWith("://m1.example.org/debian/pool/concurrent/" + i + ".deb")
+                        .startsWith(i % 2 == 0 ? "https:" : "http:");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Integer> sizes = service.batchSizes().subList(before, service.batchSizes().size());
+        assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(400);
+        assertThat(sizes).as("some calls carried several downloads").anyMatch(n -> n > 1);
+    }
+
+    @Test
     void statusPageCountsDecisions() {
         long before = nginx.metric("mirrorgate_nginx_decisions_total{action=\"redirect\"}");
         nginx.get("/pool/a");

@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.mirrorgate.api.v1.Action;
 import org.mirrorgate.api.v1.Alternate;
+import org.mirrorgate.api.v1.ResolveBatchRequest;
+import org.mirrorgate.api.v1.ResolveBatchResponse;
 import org.mirrorgate.api.v1.ResolveRequest;
 import org.mirrorgate.api.v1.ResolveResponse;
 import org.mirrorgate.api.v1.ResolverGrpc;
@@ -85,23 +87,30 @@ final class TestResolverServer implements AutoCloseable {
     private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.DECIDE);
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final AtomicInteger cancelled = new AtomicInteger();
+    private final AtomicInteger unaryCalls = new AtomicInteger();
+    private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
     private final Duration maxConnectionAge;
+    private final boolean batchSupported;
     private final int port;
     private Server server;
 
-    private TestResolverServer(int port, Duration maxConnectionAge) {
+    private TestResolverServer(int port, Duration maxConnectionAge, boolean batchSupported) {
         this.port = port;
         this.maxConnectionAge = maxConnectionAge;
+        this.batchSupported = batchSupported;
     }
 
     /** Starts on a free loopback port. */
     static TestResolverServer start() {
-        return start(null);
+        return start(null, true);
     }
 
-    /** Starts on a free loopback port; with a connection age, the server sends GOAWAY that often. */
-    static TestResolverServer start(Duration maxConnectionAge) {
-        TestResolverServer s = new TestResolverServer(NginxHarness.freePort(), maxConnectionAge);
+    /**
+     * Starts on a free loopback port; with a connection age, the server sends GOAWAY that often;
+     * without batch support, ResolveBatch answers UNIMPLEMENTED as a service predating it would.
+     */
+    static TestResolverServer start(Duration maxConnectionAge, boolean batchSupported) {
+        TestResolverServer s = new TestResolverServer(NginxHarness.freePort(), maxConnectionAge, batchSupported);
         s.startServer();
         s.warmUp();
         return s;
@@ -124,15 +133,20 @@ final class TestResolverServer implements AutoCloseable {
             channel.shutdownNow();
         }
         calls.clear();
+        unaryCalls.set(0);
     }
 
     private void startServer() {
         MethodDescriptor<byte[], byte[]> method = ResolverGrpc.getResolveMethod().toBuilder(BYTES, BYTES).build();
-        ServerServiceDefinition service = ServerServiceDefinition.builder(ResolverGrpc.SERVICE_NAME)
-                .addMethod(method, ServerCalls.asyncUnaryCall(this::resolve)).build();
+        ServerServiceDefinition.Builder service = ServerServiceDefinition.builder(ResolverGrpc.SERVICE_NAME)
+                .addMethod(method, ServerCalls.asyncUnaryCall(this::resolve));
+        MethodDescriptor<byte[], byte[]> batchMethod = ResolverGrpc.getResolveBatchMethod().toBuilder(BYTES, BYTES)
+                .build();
+        service.addMethod(batchMethod, ServerCalls.asyncUnaryCall(batchSupported ? this::resolveBatch
+                : (req, out) -> out.onError(Status.UNIMPLEMENTED.withDescription("test: no batches").asRuntimeException())));
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
                 .directExecutor()
-                .addService(ServerInterceptors.intercept(service, new MetadataCapture()));
+                .addService(ServerInterceptors.intercept(service.build(), new MetadataCapture()));
         if (maxConnectionAge != null) {
             builder.maxConnectionAge(maxConnectionAge.toMillis(), TimeUnit.MILLISECONDS)
                     .maxConnectionAgeGrace(5, TimeUnit.SECONDS);
@@ -155,20 +169,35 @@ final class TestResolverServer implements AutoCloseable {
         }
     }
 
-    private void resolve(byte[] bytes, StreamObserver<byte[]> out) {
-        ResolveRequest req;
+    /** ResolveBatch: the mode applies to the whole call, except INVALID_ARGUMENT, which refuses each entry. */
+    private void resolveBatch(byte[] bytes, StreamObserver<byte[]> out) {
+        ResolveBatchRequest req;
         try {
-            req = ResolveRequest.parseFrom(bytes);
+            req = ResolveBatchRequest.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription("unparsable request").asRuntimeException());
+            out.onError(Status.INVALID_ARGUMENT.withDescription("unparsable batch").asRuntimeException());
             return;
         }
-        calls.add(new Call(req, HEADERS.get(), Context.current().getDeadline()));
+        batchSizes.add(req.getRequestsCount());
+        for (ResolveRequest r : req.getRequestsList()) {
+            calls.add(new Call(r, HEADERS.get(), Context.current().getDeadline()));
+        }
         switch (mode.get()) {
-            case DECIDE -> {
-                out.onNext(decide(req).toByteArray());
+            case DECIDE, INVALID_ARGUMENT -> {
+                ResolveBatchResponse.Builder res = ResolveBatchResponse.newBuilder();
+                for (ResolveRequest r : req.getRequestsList()) {
+                    res.addResponses(mode.get() == Mode.DECIDE ? decide(r)
+                            : ResolveResponse.newBuilder().setReason("test: bad path").build());
+                }
+                out.onNext(res.build().toByteArray());
                 out.onCompleted();
             }
+            default -> answerFailure(out);
+        }
+    }
+
+    private void answerFailure(StreamObserver<byte[]> out) {
+        switch (mode.get()) {
             case HANG -> Context.current().addListener(c -> cancelled.incrementAndGet(), Runnable::run);
             case ERROR -> out.onError(Status.INTERNAL.withDescription("test: boom").asRuntimeException());
             case UNAVAILABLE -> out.onError(Status.UNAVAILABLE.withDescription("test: not ready").asRuntimeException());
@@ -178,6 +207,25 @@ final class TestResolverServer implements AutoCloseable {
                 out.onNext(new byte[] {0x0f, 0x00, 0x12, 0x7f});
                 out.onCompleted();
             }
+            case DECIDE -> throw new IllegalStateException("not a failure mode");
+        }
+    }
+
+    private void resolve(byte[] bytes, StreamObserver<byte[]> out) {
+        ResolveRequest req;
+        try {
+            req = ResolveRequest.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription("unparsable request").asRuntimeException());
+            return;
+        }
+        calls.add(new Call(req, HEADERS.get(), Context.current().getDeadline()));
+        unaryCalls.incrementAndGet();
+        if (mode.get() == Mode.DECIDE) {
+            out.onNext(decide(req).toByteArray());
+            out.onCompleted();
+        } else {
+            answerFailure(out);
         }
     }
 
@@ -242,6 +290,15 @@ final class TestResolverServer implements AutoCloseable {
 
     Call lastCall() {
         return calls.get(calls.size() - 1);
+    }
+
+    /** Requests per ResolveBatch call, in arrival order. */
+    List<Integer> batchSizes() {
+        return batchSizes;
+    }
+
+    int unaryCalls() {
+        return unaryCalls.get();
     }
 
     int cancelled() {
