@@ -2,12 +2,15 @@
 # Through Nginx, side by side in one run (docs/benchmarks.md, "Through Nginx"):
 #   static  nginx serving a 1 KiB file plainly
 #   302     nginx `return 302` (the limit for any redirector in front of nginx)
-#   hook    the mirrorgate path: access hook -> h2c gRPC Resolve -> 302 with Link headers
+#   hook    the mirrorgate path: access hook -> h2c gRPC ResolveBatch -> 302 with Link headers
+#   hook-unary  the same with batching off: one Resolve call per request
 # All three get the same wrk load: random files of a synthetic Debian-shaped index (FILES files,
 # MIRRORS mirrors with per-mirror availability, see SyntheticIndex) from 50,000 random client
 # addresses (X-Forwarded-For, trusted from loopback via the realip module), so nothing is one hot
 # file or one cached client. Reports req/s, p50/p99 and server CPU per request: CPU time of the
-# nginx workers + the JVM over the measured run, divided by the requests wrk completed.
+# nginx workers + the JVM over the measured run, divided by the requests wrk completed; "decide" is
+# the service's own in-process time per decision (its resolve histogram), the rest of the JVM CPU
+# is transport; "other load" is CPU used meanwhile by everything else on the machine (noise).
 #
 # Settings (environment): FILES [1640000] MIRRORS [375] CLIENTS [50000; 0 = one client]
 # THREADS [2] CONNS [32] DURATION [15s]
@@ -31,7 +34,9 @@ work=$(mktemp -d /tmp/mirrorgate-bench.XXXXXX)
 chmod 755 "$work"
 java_pid=""
 cleanup() {
-    [ -f "$work/conf/nginx.pid" ] && kill "$(cat "$work/conf/nginx.pid")" 2>/dev/null || true
+    for c in conf conf-unary; do
+        [ -f "$work/$c/nginx.pid" ] && kill "$(cat "$work/$c/nginx.pid")" 2>/dev/null || true
+    done
     [ -n "$java_pid" ] && kill "$java_pid" 2>/dev/null || true
     wait 2>/dev/null || true
     rm -rf "$work"
@@ -42,12 +47,13 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 grpc_port=$(free_port)
+metrics_port=$(free_port)
 http_port=$(free_port)
 
 echo "== building; starting the resolver on $FILES files x $MIRRORS mirrors" >&2
 cp=$(bench/classpath.sh)
 # shellcheck disable=SC2086
-java $JAVA_OPTS -cp "$cp" org.mirrorgate.nginx.BenchResolverMain "$grpc_port" "$FILES" "$MIRRORS" \
+java $JAVA_OPTS -cp "$cp" org.mirrorgate.nginx.BenchResolverMain "$grpc_port" "$FILES" "$MIRRORS" "$metrics_port" \
     > "$work/service.log" 2>&1 &
 java_pid=$!
 until grep -q '^ready' "$work/service.log"; do
@@ -58,12 +64,16 @@ done
 mkdir -p "$work/tree/static"
 head -c 1024 /dev/urandom > "$work/tree/static/1k.bin"
 chmod -R a+rX "$work/tree"
-MG_ROOT="$work/tree" MG_URL_PREFIX=/debian/ MG_REPLICAS="127.0.0.1:$grpc_port" MG_HTTP_LISTEN="" \
-    MG_WORKERS=2 MG_LOG_LEVEL=warn nginx/render.sh "$work/conf" > /dev/null
-# The bench server replaces the example one: the same hook line, plus the two reference locations.
-cat > "$work/conf/mirrorgate-server.conf" <<CONF
+
+# Two nginx instances on the same resolver: ResolveBatch on (the default) and off (one Resolve
+# call per request). Each has the same hook line, plus the two reference locations.
+start_nginx() { # NAME PORT BATCH
+    local conf="$work/$1"
+    MG_ROOT="$work/tree" MG_URL_PREFIX=/debian/ MG_REPLICAS="127.0.0.1:$grpc_port" MG_HTTP_LISTEN="" \
+        MG_BATCH="$3" MG_WORKERS=2 MG_LOG_LEVEL=warn nginx/render.sh "$conf" > /dev/null
+    cat > "$conf/mirrorgate-server.conf" <<CONF
 server {
-    listen 127.0.0.1:$http_port backlog=4096;
+    listen 127.0.0.1:$2 backlog=4096;
     set_real_ip_from 127.0.0.1;
     real_ip_header X-Forwarded-For;
     location /static/ {
@@ -77,11 +87,15 @@ server {
         alias $work/tree/;
         access_by_lua_block { require("mirrorgate.access").run() }
     }
-    include $work/conf/mirrorgate-status.conf;
+    include $conf/mirrorgate-status.conf;
 }
 CONF
-nginx -p "$work/conf" -c "$work/conf/nginx.conf" -e "$work/conf/error.log"
-until [ -s "$work/conf/nginx.pid" ] && curl -s -o /dev/null "http://127.0.0.1:$http_port/static/x"; do sleep 0.2; done
+    nginx -p "$conf" -c "$conf/nginx.conf" -e "$conf/error.log"
+    until [ -s "$conf/nginx.pid" ] && curl -s -o /dev/null "http://127.0.0.1:$2/static/x"; do sleep 0.2; done
+}
+unary_port=$(free_port)
+start_nginx conf "$http_port" true
+start_nginx conf-unary "$unary_port" false
 
 ticks() { # utime + stime of the given pids, in clock ticks
     local sum=0 pid
@@ -92,33 +106,46 @@ ticks() { # utime + stime of the given pids, in clock ticks
     done
     echo "$sum"
 }
-workers() { pgrep -P "$(cat "$work/conf/nginx.pid")" | tr '\n' ' '; }
+workers() { pgrep -P "$(cat "$work/conf/nginx.pid")" | tr '\n' ' '; pgrep -P "$(cat "$work/conf-unary/nginx.pid")" | tr '\n' ' '; }
+resolve_stats() { # "sum_seconds count" of the service's in-process decision time
+    curl -s "http://127.0.0.1:$metrics_port/metrics" | awk '
+        /^mirrorgate_resolve_duration_seconds_sum/ {s = $2} /^mirrorgate_resolve_duration_seconds_count/ {c = $2}
+        END {print s + 0, c + 0}'
+}
 
 busy() { # CPU ticks spent by the whole machine (all cores, all processes)
     awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat
 }
 
-load() { # PREFIX DURATION -> wrk output; wrk's own CPU seconds ("user sys") go to $work/wrk.cpu
-    local TIMEFORMAT='%U %S'
-    { time wrk -t"$THREADS" -c"$CONNS" -d"$2" --latency -s bench/nginx-wrk.lua "http://127.0.0.1:$http_port" \
-        -- "$1" "$FILES" "$CLIENTS" 2>&1; } 2> "$work/wrk.cpu"
+load() { # TARGET DURATION -> wrk output; wrk's own CPU seconds ("user sys") go to $work/wrk.cpu
+    local TIMEFORMAT='%U %S' port=$http_port
+    [ "$1" = hook-unary ] && port=$unary_port
+    { time wrk -t"$THREADS" -c"$CONNS" -d"$2" --latency -s bench/nginx-wrk.lua "http://127.0.0.1:$port" \
+        -- "${PREFIX[$1]}" "$FILES" "$CLIENTS" 2>&1; } 2> "$work/wrk.cpu"
 }
 
-declare -A PREFIX=([static]=/static/ [302]=/r302/ [hook]=/debian/)
+TARGETS="static 302 hook hook-unary"
+declare -A PREFIX=([static]=/static/ [302]=/r302/ [hook]=/debian/ [hook-unary]=/debian/)
 echo "== warm-up ($WARMUP each)" >&2
-for t in static 302 hook; do load "${PREFIX[$t]}" "$WARMUP" > /dev/null; done
-curl -s "http://127.0.0.1:$http_port/mirrorgate-status" > "$work/status.before"
+for t in $TARGETS; do load "$t" "$WARMUP" > /dev/null; done
+for c in conf conf-unary; do
+    port=$http_port; [ $c = conf-unary ] && port=$unary_port
+    curl -s "http://127.0.0.1:$port/mirrorgate-status" > "$work/$c.status.before"
+done
 
-printf '| round | target | req/s | p50 | p99 | nginx CPU us/req | JVM CPU us/req | server CPU us/req | req/s vs return 302 | other load (cores) |\n'
-printf '|---|---|---|---|---|---|---|---|---|---|\n'
+printf '| round | target | req/s | p50 | p99 | nginx CPU us/req | JVM CPU us/req | server CPU us/req | req/s vs return 302 | decide us/call | other load (cores) |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|\n'
 for round in $(seq 1 "$ROUNDS"); do
     declare -A RPS=()
-    for t in static 302 hook; do
+    for t in $TARGETS; do
         # shellcheck disable=SC2046
+        read -r rs0 rc0 < <(resolve_stats)
         n0=$(ticks $(workers)); j0=$(ticks "$java_pid"); b0=$(busy); s0=$(date +%s.%N)
-        out=$(load "${PREFIX[$t]}" "$DURATION")
+        out=$(load "$t" "$DURATION")
         # shellcheck disable=SC2046
         n1=$(ticks $(workers)); j1=$(ticks "$java_pid"); b1=$(busy); s1=$(date +%s.%N)
+        read -r rs1 rc1 < <(resolve_stats)
+        decide=$(awk -v s=$rs0 -v S=$rs1 -v c=$rc0 -v C=$rc1 'BEGIN {if (C > c) printf "%.1f", (S - s) * 1e6 / (C - c); else print "-"}')
         # everything else the machine did meanwhile (other sessions' work is noise: report it)
         other=$(awk -v b=$((b1 - b0 - (n1 - n0) - (j1 - j0))) -v t="$TICK" -v w="$(cat "$work/wrk.cpu")" \
             -v s="$(awk -v a="$s0" -v b="$s1" 'BEGIN {print b - a}')" \
@@ -133,15 +160,18 @@ for round in $(seq 1 "$ROUNDS"); do
         jus=$(awk -v d=$((j1 - j0)) -v r="$reqs" -v t="$TICK" 'BEGIN {printf "%.1f", d * 1e6 / t / r}')
         tus=$(awk -v a="$nus" -v b="$jus" 'BEGIN {printf "%.1f", a + b}')
         ratio=$(awk -v a="$rps" -v b="${RPS[302]:-0}" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "-"}')
-        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$round" "$t" "$rps" "$p50" "$p99" "$nus" \
-            "$jus" "$tus" "$ratio" "$other"
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$round" "$t" "$rps" "$p50" "$p99" "$nus" \
+            "$jus" "$tus" "$ratio" "$decide" "$other"
         [ -n "$non2xx" ] && echo "   ($t: $non2xx responses not 2xx/3xx)" >&2
     done
 done
 
-curl -s "http://127.0.0.1:$http_port/mirrorgate-status" > "$work/status.after"
 echo >&2
-echo "== hook decisions and fail-opens over the whole run (status page, after minus before):" >&2
-join <(grep -v '^#' "$work/status.before" | sort) <(grep -v '^#' "$work/status.after" | sort) \
-    | awk '$3 != $2 {print "   " $1, $3 - $2}' >&2
-grep -E '\[(error|crit|alert|emerg)\]' "$work/conf/error.log" >&2 || echo "   nginx error log: no [error] lines" >&2
+for c in conf conf-unary; do
+    port=$http_port; [ $c = conf-unary ] && port=$unary_port
+    curl -s "http://127.0.0.1:$port/mirrorgate-status" > "$work/$c.status.after"
+    echo "== $c: hook decisions and fail-opens over the measured runs (status page, after minus before):" >&2
+    join <(grep -v '^#' "$work/$c.status.before" | sort) <(grep -v '^#' "$work/$c.status.after" | sort) \
+        | awk '$3 != $2 {print "   " $1, $3 - $2}' >&2
+    grep -E '\[(error|crit|alert|emerg)\]' "$work/$c/error.log" >&2 || echo "   nginx error log: no [error] lines" >&2
+done

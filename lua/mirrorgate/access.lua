@@ -32,10 +32,11 @@ local ngx = ngx
 local var = ngx.var
 local header = ngx.header
 local get_method = ngx.req.get_method
-local find = string.find
+local re_find = ngx.re.find
 local format = string.format
 local sub = string.sub
 local byte = string.byte
+local char = string.char
 local gsub = string.gsub
 
 local _M = { _VERSION = "0.1.0" }
@@ -44,12 +45,27 @@ local _M = { _VERSION = "0.1.0" }
 local MAX_REQUEST = 16000
 local NO_CACHE = "private, no-cache"
 
--- An absolute URL that is safe in Location and inside Link's <...>: right scheme, no controls,
--- spaces, angle brackets or quotes. An https request only ever goes to an https URL.
+-- Bytes never allowed in a URL we send: controls, space, DEL, angle brackets, quote.
+-- ngx.re (PCRE, JIT, cached by "jo") rather than string.find: a Lua character-class pattern is
+-- not compiled by LuaJIT and cost ~8 us per URL, more than the whole rest of the hook.
+local UNSAFE = [=[[\x00-\x20\x7f<>"]]=]
+
+-- An absolute URL that is safe in Location and inside Link's <...>: right scheme, no unsafe
+-- byte. An https request only ever goes to an https URL.
 local function safe_url(url, https)
-    if find(url, "[%c%s<>\"]") then return false end
+    if re_find(url, UNSAFE, "jo") then return false end
     if sub(url, 1, 8) == "https://" then return #url > 8 end
     return not https and sub(url, 1, 7) == "http://" and #url > 7
+end
+
+-- "; geo=cc" for a two-letter lower-case country, else "" (RFC 6249 wants ISO 3166-1 codes).
+local function geo(c)
+    if #c ~= 2 then return "" end
+    local a, b = byte(c, 1, 2)
+    if a >= 65 and a <= 90 then a = a + 32 end
+    if b >= 65 and b <= 90 then b = b + 32 end
+    if a < 97 or a > 122 or b < 97 or b > 122 then return "" end
+    return "; geo=" .. char(a, b)
 end
 
 local function escape_path(s)
@@ -81,8 +97,9 @@ local function redirect(res, https)
         for i = 1, #alts do
             local a = alts[i]
             if safe_url(a.url, https) then
-                local geo = find(a.country, "^%a%a$") and "; geo=" .. a.country:lower() or ""
-                links[#links + 1] = format("<%s>; rel=duplicate; pri=%d%s", a.url, a.priority, geo)
+                -- concatenation, not string.format: LuaJIT compiles it
+                links[#links + 1] = "<" .. a.url .. ">; rel=duplicate; pri=" .. a.priority
+                    .. geo(a.country)
             end
         end
         header["Link"] = links
@@ -97,7 +114,9 @@ local function content(res, https)
     if status == 0 then status = 200 end
     if status < 200 or status > 599 then return fail_open("decode", "bad http_status", https) end
     local ctype = res.content_type
-    if ctype == "" or find(ctype, "%c") then ctype = "application/octet-stream" end
+    if ctype == "" or re_find(ctype, [=[[\x00-\x1f\x7f]]=], "jo") then
+        ctype = "application/octet-stream"
+    end
     metrics.decision(pb.CONTENT)
     ngx.status = status
     header["Content-Type"] = ctype

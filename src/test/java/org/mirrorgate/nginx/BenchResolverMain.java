@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -27,9 +28,11 @@ import org.mirrorgate.stats.DownloadRecorder;
  * The gRPC side of {@code bench/nginx-bench.sh}: the service's own {@link Resolver} and {@link ResolverService}
  * on a Netty server set up like MirrorgateServer's (direct executor), over the synthetic Debian-shaped index
  * of the in-process benchmark ({@link SyntheticIndex}: files x mirrors with per-mirror availability, and a
- * synthetic GeoIP keyed by client address). Prints "ready" once it serves.
+ * synthetic GeoIP keyed by client address), with ResolveBatch through {@link ResolveBatchAdapter} until the
+ * service implements it. Serves the service's resolve metrics (in-process decision time) on METRICS_PORT.
+ * Prints "ready" once it serves.
  *
- * <p>Usage: {@code BenchResolverMain PORT FILES MIRRORS}
+ * <p>Usage: {@code BenchResolverMain PORT FILES MIRRORS METRICS_PORT}
  */
 public final class BenchResolverMain {
 
@@ -56,14 +59,19 @@ public final class BenchResolverMain {
         int port = Integer.parseInt(args[0]);
         int files = Integer.parseInt(args[1]);
         int mirrors = Integer.parseInt(args[2]);
+        int metricsPort = Integer.parseInt(args[3]);
+        PrometheusRegistry registry = new PrometheusRegistry();
         Index index = SyntheticIndex.build(files, mirrors, 42);
         Resolver resolver = new Resolver(index, SyntheticIndex.geo(), new Ranker(RankSettings.DEFAULTS), PathRules.NONE,
                 List.of(), new ResolveSettings("/debian/", 5, 65_536), DownloadRecorder.NONE);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
                 .directExecutor()
-                .addService(new ResolverService(resolver, new ResolveMetrics(new PrometheusRegistry())))
+                .addService(new ResolveBatchAdapter(new ResolverService(resolver, new ResolveMetrics(registry))))
                 .build().start();
+        HTTPServer metrics = HTTPServer.builder().hostname("127.0.0.1").port(metricsPort).registry(registry)
+                .buildAndStart();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            metrics.stop();
             server.shutdown();
             try {
                 server.awaitTermination(5, TimeUnit.SECONDS);
