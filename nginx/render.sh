@@ -1,7 +1,7 @@
 #!/bin/sh
 # Renders the mirrorgate nginx pieces into a directory, from environment settings.
 #
-#   MG_ROOT=/srv/mirror/debian MG_URL_PREFIX=/debian/ MG_REPLICAS="127.0.0.1:50051" \
+#   MG_ROOT=/srv/mirror/debian MG_URL_PREFIX=/debian/ MG_REPLICAS="127.0.0.1:7390" \
 #       nginx/render.sh /etc/nginx/mirrorgate
 #
 # Writes to OUT_DIR: mirrorgate-http.conf (include in http {}), mirrorgate-server.conf (example
@@ -11,7 +11,7 @@
 #
 #   MG_ROOT              repository tree served by nginx (required)
 #   MG_URL_PREFIX        URL path of the tree, starts and ends with '/' [/]
-#   MG_REPLICAS          space-separated host:port of mirrorgate replicas [127.0.0.1:50051]
+#   MG_REPLICAS          space-separated host:port of mirrorgate replicas [127.0.0.1:7390]
 #   MG_TIMEOUT_MS        decision budget in ms, then fail open [150]
 #   MG_BREAKER_FAILURES  consecutive failures that open a replica's breaker [5]
 #   MG_BREAKER_OPEN_S    seconds a replica is skipped once its breaker opened [5]
@@ -56,7 +56,7 @@ export MG_CONF_DIR="$out"
 export MG_RUN_DIR="$out"
 
 replicas=""
-for r in ${MG_REPLICAS:-127.0.0.1:50051}; do
+for r in ${MG_REPLICAS:-127.0.0.1:7390}; do
     replicas="$replicas${replicas:+, }\"$r\""
 done
 export MG_REPLICAS="$replicas"

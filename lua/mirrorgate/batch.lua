@@ -99,17 +99,21 @@ local function run_batch()
     end
 end
 
-local function dispatcher(premature)
-    if premature then
-        dispatchers = dispatchers - 1
-        return
-    end
+local function loop()
     while not exiting() do
         if wake:wait(IDLE_WAIT) then
             signalled = false
-            local ok, err = pcall(run_batch)
-            if not ok then metrics.log_limited("lua", "batch dispatcher error: " .. tostring(err)) end
+            run_batch()
         end
+    end
+end
+
+-- A dispatcher ends when the worker exits, or on an error (logged); the next request that finds
+-- fewer than batch_concurrency dispatchers starts a new one.
+local function dispatcher(premature)
+    if not premature then
+        local ok, err = pcall(loop)
+        if not ok then metrics.log_limited("lua", "batch dispatcher error: " .. tostring(err)) end
     end
     dispatchers = dispatchers - 1
 end

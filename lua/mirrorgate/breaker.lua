@@ -3,7 +3,7 @@
 -- Synopsis
 --
 --     local breaker = require("mirrorgate.breaker")
---     local key = breaker.key("127.0.0.1:50051")               -- once, at startup
+--     local key = breaker.key("127.0.0.1:7390")               -- once, at startup
 --     local state = breaker.allow(dict, key, 5)                 -- "ok", "closed", "probe" or nil
 --     if state then
 --         -- ... call the replica ...

@@ -7,7 +7,7 @@
 --         lua_shared_dict mirrorgate 4m;
 --         init_by_lua_block {
 --             require("mirrorgate.config").init({
---                 replicas = { "127.0.0.1:50051", "10.0.0.2:50051" },
+--                 replicas = { "127.0.0.1:7390", "10.0.0.2:7390" },
 --                 timeout_ms = 150,
 --             })
 --         }
@@ -25,7 +25,7 @@ local DEFAULTS = {
     -- gRPC endpoints of mirrorgate replicas, "host:port" or "[v6addr]:port". Tried in this order:
     -- the next one only when the previous failed to connect, refused the stream, answered
     -- UNAVAILABLE or has its breaker open.
-    replicas = { "127.0.0.1:50051" },
+    replicas = { "127.0.0.1:7390" },
     -- The whole budget for one decision (connects, failover and reply), in milliseconds. Past it
     -- the request fails open. Small: the service answers from memory in microseconds.
     timeout_ms = 150,

@@ -3,7 +3,7 @@
 -- Synopsis
 --
 --     local grpc = require("mirrorgate.grpc")
---     local block = grpc.header_block("/mirrorgate.v1.Resolver/Resolve", "127.0.0.1:50051", 150)
+--     local block = grpc.header_block("/mirrorgate.v1.Resolver/Resolve", "127.0.0.1:7390", 150)
 --     local reply, kind, detail, keep = grpc.call(sock, 1, true, block, request_bytes,
 --                                                 now_ms() + 150, now_ms)
 --     -- reply: the response message bytes, or nil with kind one of "timeout", "closed",

@@ -6,7 +6,7 @@ local grpc = require("mirrorgate.grpc")
 local frame = h2.frame
 
 local SID = 5
-local BLOCK = grpc.header_block("/mirrorgate.v1.Resolver/Resolve", "127.0.0.1:50051", 150)
+local BLOCK = grpc.header_block("/mirrorgate.v1.Resolver/Resolve", "127.0.0.1:7390", 150)
 
 -- A socket whose reads return the scripted chunks in order: a string is data, { err = "..." } an
 -- error; past the end it reports "closed". Writes are recorded.
@@ -83,7 +83,7 @@ describe("grpc.call request", function()
         local headers = assert(hpack.decode(BLOCK))
         assert.are.same({
             [":method"] = "POST", [":scheme"] = "http", [":path"] = "/mirrorgate.v1.Resolver/Resolve",
-            [":authority"] = "127.0.0.1:50051", ["content-type"] = "application/grpc",
+            [":authority"] = "127.0.0.1:7390", ["content-type"] = "application/grpc",
             te = "trailers", ["grpc-timeout"] = "150m", ["user-agent"] = "mirrorgate-nginx/0.1.0",
         }, headers)
     end)
