@@ -79,6 +79,7 @@ local function run_batch()
     local items, msgs, n, first = take(now() * 1000)
     if qhead <= qtail then signal() end -- more than one batch queued: another dispatcher helps
     if n == 0 then return end
+    metrics.batch(n)
     -- The call ends just before the oldest request would give up, so that request gets the
     -- real outcome, and the breaker has counted it before the request is answered.
     local list, reason, detail, code = client.resolve_batch(pb.encode_batch(msgs, n), n,

@@ -16,6 +16,7 @@
 -- syntax: metrics.decision(action)
 -- syntax: metrics.failopen(reason)
 -- syntax: metrics.fallback()
+-- syntax: metrics.batch(n)
 -- syntax: metrics.rpc_error(replica, kind, detail)
 -- syntax: metrics.log_limited(kind, message)
 -- syntax: text = metrics.render()
@@ -61,6 +62,13 @@ function _M.failopen(reason)
     dict():incr(FAILOPEN_KEY[reason] or FAILOPEN_KEY.lua, 1, 0)
 end
 
+-- One ResolveBatch call carrying n requests (the mean batch size is their ratio).
+function _M.batch(n)
+    local d = dict()
+    d:incr("m:batch_calls", 1, 0)
+    d:incr("m:batched", n, 0)
+end
+
 function _M.fallback()
     dict():incr("m:fallback", 1, 0)
 end
@@ -99,6 +107,11 @@ function _M.render()
     out[#out + 1] = format("# HELP mirrorgate_nginx_fallback_redirects_total Failed-open requests "
         .. "redirected to fallback_url.\n# TYPE mirrorgate_nginx_fallback_redirects_total counter\n"
         .. "mirrorgate_nginx_fallback_redirects_total %d\n", d:get("m:fallback") or 0)
+    out[#out + 1] = format("# HELP mirrorgate_nginx_batch_calls_total ResolveBatch calls made.\n"
+        .. "# TYPE mirrorgate_nginx_batch_calls_total counter\nmirrorgate_nginx_batch_calls_total %d\n"
+        .. "# HELP mirrorgate_nginx_batched_requests_total Requests sent in ResolveBatch calls.\n"
+        .. "# TYPE mirrorgate_nginx_batched_requests_total counter\n"
+        .. "mirrorgate_nginx_batched_requests_total %d\n", d:get("m:batch_calls") or 0, d:get("m:batched") or 0)
     out[#out + 1] = "# HELP mirrorgate_nginx_rpc_errors_total Failed calls to a replica, by kind "
         .. "(a request may fail over to the next replica).\n"
         .. "# TYPE mirrorgate_nginx_rpc_errors_total counter\n"

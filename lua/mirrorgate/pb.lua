@@ -79,6 +79,8 @@ end
 -- Reads a varint at pos; returns value, next pos or nil, err. Values above 2^53 lose precision
 -- (only file_size could be that large); a negative int64 comes out as a huge positive number.
 local function read_varint(s, pos, last)
+    local first = byte(s, pos)
+    if first and first < 128 and pos <= last then return first, pos + 1 end -- tags, short lengths
     local v, m = 0, 1
     for i = pos, pos + 9 do
         if i > last then return nil, "pb: truncated varint" end
