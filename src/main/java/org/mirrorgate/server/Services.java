@@ -5,11 +5,14 @@ import java.util.List;
 import org.mirrorgate.api.MirrorAdminService;
 import org.mirrorgate.config.MirrorgateConfig;
 import org.mirrorgate.geo.GeoLookup;
+import org.mirrorgate.geo.GeoLookups;
+import org.mirrorgate.geo.GeoSettings;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.mirror.EventLog;
 import org.mirrorgate.mirror.InMemoryEventLog;
 import org.mirrorgate.rank.Ranker;
 import org.mirrorgate.resolve.Resolver;
+import org.mirrorgate.scan.local.LocalTreeScanner;
 import org.mirrorgate.stats.DownloadRecorder;
 
 /**
@@ -43,11 +46,41 @@ public final class Services {
     static Services create(MirrorgateConfig config) throws IOException {
         Index index = new Index(config.mirrors(), System::currentTimeMillis);
         EventLog events = new InMemoryEventLog(1000, System::currentTimeMillis);
-        GeoLookup geo = GeoLookup.NONE;
+        MirrorgateConfig.Geo g = config.geo();
+        GeoLookup geo = GeoLookups.open(new GeoSettings(g.cityDatabases(), g.asnDatabase(), g.cacheSize(),
+                g.reloadInterval()));
         Resolver resolver = new Resolver(index, geo, new Ranker(config.rank()), config.policies(), config.fallbacks(),
                 config.resolve(), DownloadRecorder.NONE);
         MirrorAdminService admin = new MirrorAdminService(index, resolver, events);
-        return new Services(index, resolver, events, admin, List.of());
+        List<Lifecycle> background = new java.util.ArrayList<>();
+        LocalTreeScanner local = new LocalTreeScanner(config.repository().scan(), index);
+        background.add(lifecycle(local::start, local::stop));
+        if (geo instanceof AutoCloseable closeable) {
+            background.add(lifecycle(() -> { }, () -> close(closeable))); // stops the database reload thread
+        }
+        return new Services(index, resolver, events, admin, background);
+    }
+
+    private static Lifecycle lifecycle(Runnable start, Runnable stop) {
+        return new Lifecycle() {
+            @Override
+            public void start() {
+                start.run();
+            }
+
+            @Override
+            public void stop() {
+                stop.run();
+            }
+        };
+    }
+
+    private static void close(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(Services.class).warn("closing {}: {}", closeable, e.toString());
+        }
     }
 
     void start() throws IOException {

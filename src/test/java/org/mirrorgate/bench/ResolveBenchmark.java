@@ -36,19 +36,29 @@ public class ResolveBenchmark {
     @Param("375")
     int mirrors;
 
-    /** Distinct client addresses; the plan cache holds 65,536. */
-    @Param("50000")
+    /**
+     * Distinct client addresses. 20,000 fit the default plan cache (32,768): the steady state of
+     * clients that come back (apt fetches dozens of files per run); 2,000,000 makes nearly every
+     * call a plan miss (GeoIP + per-mirror distances + sort): the cost of a client never seen.
+     */
+    @Param({"20000", "2000000"})
     int clients;
 
     Resolver resolver;
+    Ranker ranker;
+    Index index;
     String[] paths;
     String[] ips;
+    java.net.InetAddress[] addresses;
+    org.mirrorgate.geo.GeoLookup geo;
 
     @Setup(Level.Trial)
     public void setUp() {
-        Index index = SyntheticIndex.build(files, mirrors, 42);
-        resolver = new Resolver(index, SyntheticIndex.geo(), new Ranker(RankSettings.DEFAULTS), PathRules.NONE,
-                List.of(), new ResolveSettings("/debian/", 5, 65_536), DownloadRecorder.NONE);
+        index = SyntheticIndex.build(files, mirrors, 42);
+        geo = SyntheticIndex.geo();
+        ranker = new Ranker(RankSettings.DEFAULTS);
+        resolver = new Resolver(index, geo, ranker, PathRules.NONE,
+                List.of(), ResolveSettings.DEFAULTS.withUrlPrefix("/debian/"), DownloadRecorder.NONE);
         SplittableRandom r = new SplittableRandom(7);
         paths = new String[1 << 16];
         for (int i = 0; i < paths.length; i++) {
@@ -57,6 +67,10 @@ public class ResolveBenchmark {
         ips = new String[clients];
         for (int i = 0; i < clients; i++) {
             ips[i] = (1 + r.nextInt(222)) + "." + r.nextInt(256) + "." + r.nextInt(256) + "." + (1 + r.nextInt(254));
+        }
+        addresses = new java.net.InetAddress[4096];
+        for (int i = 0; i < addresses.length; i++) {
+            addresses[i] = com.google.common.net.InetAddresses.forString(ips[i % ips.length]);
         }
     }
 
@@ -67,5 +81,12 @@ public class ResolveBenchmark {
         int n = next++;
         return resolver.resolve(paths[n & (paths.length - 1)], ips[Math.floorMod(n * 40_503, ips.length)],
                 (n & 1) == 0, "GET", "");
+    }
+
+    /** What a client never seen costs: GeoIP aside, its mirror order over all mirrors. */
+    @Benchmark
+    public org.mirrorgate.rank.ClientPlan planForNewClient() {
+        java.net.InetAddress a = addresses[next++ & (addresses.length - 1)];
+        return ranker.plan(index.snapshot(), a, geo.lookup(a));
     }
 }
