@@ -16,14 +16,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mirrorgate.config.ConfigLoader;
-import org.mirrorgate.index.Digest;
-import org.mirrorgate.index.FileTable;
 import org.mirrorgate.server.MirrorgateServer;
 
 /**
  * The whole request path with the real service: Debian's nginx, the Lua hook and mirrorgate's own
  * {@link MirrorgateServer} (started in-process from a YAML config, with two trusted mirrors and a
- * {@code local} policy for InRelease files), all through HTTP.
+ * {@code local} policy for InRelease files; it walks and hashes the tree itself), all through HTTP.
  */
 class NginxRealServiceIT {
 
@@ -69,36 +67,9 @@ class NginxRealServiceIT {
                 """.formatted(root));
         service = MirrorgateServer.create(ConfigLoader.load(yaml));
         service.start();
-        publishTreeUnlessTheServiceDoes();
         await().atMost(Duration.ofSeconds(60)).until(service::isServing);
         nginx = NginxHarness.builder(root).replicas("127.0.0.1:" + service.grpcPort()).set("URL_PREFIX", "/debian/")
                 .start();
-    }
-
-    /**
-     * Bridge while main's service has no local tree walker wired into {@code Services} (its index then
-     * never becomes ready): if the index is not ready shortly after start, publish the test tree
-     * through the index's own API, with SHA-256 digests, as the walker will. Remove once the walker
-     * publishes the tree by itself.
-     */
-    private static void publishTreeUnlessTheServiceDoes() throws Exception {
-        var index = service.services().index();
-        try {
-            await().atMost(Duration.ofSeconds(3)).until(() -> index.snapshot().ready());
-            return;
-        } catch (org.awaitility.core.ConditionTimeoutException notWired) {
-            // fall through: publish it ourselves
-        }
-        FileTable.Builder files = index.snapshot().files().toBuilder().keepDigest(Digest.SHA256);
-        try (var paths = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) paths.filter(Files::isRegularFile)::iterator) {
-                byte[] bytes = Files.readAllBytes(p);
-                int id = files.put(root.relativize(p).toString(), bytes.length,
-                        Files.getLastModifiedTime(p).toMillis(), index.nowMillis());
-                files.setDigest(id, Digest.SHA256, MessageDigest.getInstance("SHA-256").digest(bytes));
-            }
-        }
-        index.publishFiles(files);
     }
 
     @AfterAll
