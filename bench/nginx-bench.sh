@@ -5,14 +5,14 @@
 #   hook    the mirrorgate path: access hook -> h2c gRPC ResolveBatch -> 302 with Link headers
 #   hook-unary  the same with batching off: one Resolve call per request
 # All three get the same wrk load: random files of a synthetic Debian-shaped index (FILES files,
-# MIRRORS mirrors with per-mirror availability, see SyntheticIndex) from 50,000 random client
+# MIRRORS mirrors with per-mirror availability, see SyntheticIndex) from 20,000 random client
 # addresses (X-Forwarded-For, trusted from loopback via the realip module), so nothing is one hot
 # file or one cached client. Reports req/s, p50/p99 and server CPU per request: CPU time of the
 # nginx workers + the JVM over the measured run, divided by the requests wrk completed; "decide" is
 # the service's own in-process time per decision (its resolve histogram), the rest of the JVM CPU
 # is transport; "other load" is CPU used meanwhile by everything else on the machine (noise).
 #
-# Settings (environment): FILES [1640000] MIRRORS [375] CLIENTS [50000; 0 = one client]
+# Settings (environment): FILES [1640000] MIRRORS [375] CLIENTS [20000; 0 = one client]
 # THREADS [2] CONNS [32] DURATION [15s]
 # WARMUP [10s] ROUNDS [1] (rounds run the three targets interleaved), JAVA_OPTS [-Xmx3g ...].
 # Needs: nginx + libnginx-mod-http-lua, wrk, Java 17 + Maven (builds the test classes).
@@ -26,7 +26,7 @@ CONNS=${CONNS:-32}
 DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-10s}
 ROUNDS=${ROUNDS:-1}
-CLIENTS=${CLIENTS:-50000}
+CLIENTS=${CLIENTS:-20000}
 JAVA_OPTS=${JAVA_OPTS:--Xmx3g -Xms3g -XX:+UseParallelGC}
 TICK=$(getconf CLK_TCK)
 

@@ -5,7 +5,7 @@
 -- usage: wrk -t2 -c32 -d15s --latency -s bench/nginx-wrk.lua http://127.0.0.1:PORT -- PREFIX FILES CLIENTS
 --   PREFIX   URL path put before each file path, e.g. /debian/
 --   FILES    the index size: files are drawn uniformly from 0 .. FILES-1
---   CLIENTS  distinct client addresses [50000]; 0 sends no X-Forwarded-For (one client, 127.0.0.1)
+--   CLIENTS  distinct client addresses [20000]; 0 sends no X-Forwarded-For (one client, 127.0.0.1)
 
 local REQUESTS = 100000 -- pre-built per thread, so wrk spends its CPU on I/O, not on Lua
 
@@ -37,8 +37,8 @@ local requests, n = {}, 0
 
 function init(args)
     local prefix, files = args[1] or "/debian/", tonumber(args[2] or "1000")
-    -- the service caches 65,536 client plans (GeoIP + mirror order), so 50,000 clients fit
-    local nclients = tonumber(args[3] or "50000")
+    -- the service caches 32,768 client plans by default (GeoIP + mirror order): 20,000 fit
+    local nclients = tonumber(args[3] or "20000")
     math.randomseed(1000 + (thread_id or 0)) -- luacheck: ignore thread_id (set by setup)
     local clients = {}
     for k = 1, nclients do

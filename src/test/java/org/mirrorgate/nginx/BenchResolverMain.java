@@ -63,7 +63,7 @@ public final class BenchResolverMain {
         PrometheusRegistry registry = new PrometheusRegistry();
         Index index = SyntheticIndex.build(files, mirrors, 42);
         Resolver resolver = new Resolver(index, SyntheticIndex.geo(), new Ranker(RankSettings.DEFAULTS), PathRules.NONE,
-                List.of(), new ResolveSettings("/debian/", 5, 65_536), DownloadRecorder.NONE);
+                List.of(), ResolveSettings.DEFAULTS.withUrlPrefix("/debian/"), DownloadRecorder.NONE);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
                 .directExecutor()
                 .addService(new ResolveBatchAdapter(new ResolverService(resolver, new ResolveMetrics(registry))))
