@@ -44,7 +44,7 @@ local _M = { _VERSION = "0.1.0" }
 local METHODS = { unary = "/mirrorgate.v1.Resolver/Resolve",
                   batch = "/mirrorgate.v1.Resolver/ResolveBatch" }
 local MAX_SID = 2 ^ 31 - 1
-local MAX_REUSE = 500000 -- x RETURN_CREDIT (4 KiB) stays below the 2^31 - 1 window
+local MAX_REUSE = 30000 -- x RETURN_CREDIT (64 KiB) stays below the 2^31 - 1 window
 -- gRPC codes that describe the request, not the replica's health: they do not trip a breaker.
 -- INVALID_ARGUMENT, NOT_FOUND, OUT_OF_RANGE, UNIMPLEMENTED (a service without ResolveBatch)
 local REQUEST_ERRORS = { [3] = true, [5] = true, [11] = true, [12] = true }

@@ -46,7 +46,10 @@ local _M = {
     _VERSION = "0.1.0",
     -- a reply body larger than this is refused: the service caps CONTENT at 1 MiB
     MAX_REPLY = 2 * 1024 * 1024,
-    RETURN_CREDIT = 4096,
+    -- Connection window a reply may use without the client giving it back at once (an extra
+    -- write). A batch reply of a few dozen redirects stays below it; see MAX_REUSE in
+    -- mirrorgate.client for why the window cannot run out.
+    RETURN_CREDIT = 65536,
 }
 
 function _M.header_block(path, authority, timeout_ms)

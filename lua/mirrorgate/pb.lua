@@ -125,75 +125,90 @@ local function skip(s, pos, last, wt, field)
     return nil, "pb: bad wire type " .. wt
 end
 
--- Iterates over the fields in s[first..last], calling on_field(acc, number, wire_type, value,
--- first, last): value is the varint, or s with the field's bytes at first..last. on_field
--- returns an error message or nothing. Returns true or nil, err.
-local function each_field(s, first, last, on_field, acc)
-    local pos = first
+-- Reads the length of a length-delimited field whose tag ended before pos; returns the first
+-- and last byte of its value and the next pos, or nil, err.
+local function read_len(s, pos, last)
+    local len, p = read_varint(s, pos, last)
+    if not len then return nil, p end
+    local e = p + len - 1
+    if e > last then return nil, "pb: truncated length-delimited field" end
+    return p, e, e + 1
+end
+
+-- The decoders below are plain loops over tags, one per message, rather than one generic field
+-- walker with callbacks: LuaJIT aborts traces on the callback recursion (alternates inside the
+-- reply) and ran that code interpreted. Unknown fields of any wire type go to skip().
+
+-- Alternate: 1 url, 2 priority, 3 country, 4 mirror.
+local function decode_alternate(s, pos, last)
+    local a = { url = "", priority = 0, country = "", mirror = "" }
     while pos <= last do
         local tag, p = read_varint(s, pos, last)
         if not tag then return nil, p end
-        local field, wt = floor(tag / 8), tag % 8
-        if field == 0 then return nil, "pb: field number 0" end
-        if wt == 0 then
+        if tag < 8 then return nil, "pb: field number 0" end
+        local wt, err = tag % 8
+        if wt == 2 then
+            local first, e
+            first, e, pos = read_len(s, p, last)
+            if not first then return nil, e end
+            if tag == 10 then a.url = sub(s, first, e)
+            elseif tag == 26 then a.country = sub(s, first, e)
+            elseif tag == 34 then a.mirror = sub(s, first, e)
+            end
+        elseif wt == 0 then
             local v
             v, pos = read_varint(s, p, last)
             if not v then return nil, pos end
-            local err = on_field(acc, field, 0, v)
-            if err then return nil, err end
-        elseif wt == 2 then
-            local len
-            len, p = read_varint(s, p, last)
-            if not len then return nil, p end
-            pos = p + len
-            if pos - 1 > last then return nil, "pb: truncated length-delimited field" end
-            local err = on_field(acc, field, 2, s, p, pos - 1)
-            if err then return nil, err end
+            if tag == 16 then a.priority = v end
         else
-            local err
-            pos, err = skip(s, p, last, wt, field)
+            pos, err = skip(s, p, last, wt, floor(tag / 8))
             if not pos then return nil, err end
         end
     end
-    return true
+    return a
 end
 
-local function alternate_field(alt, field, wt, v, first, last)
-    if wt == 2 then
-        if field == 1 then alt.url = sub(v, first, last)
-        elseif field == 3 then alt.country = sub(v, first, last)
-        elseif field == 4 then alt.mirror = sub(v, first, last)
-        end
-    elseif field == 2 then
-        alt.priority = v
-    end
-end
+-- ResolveResponse: 1 action, 2 url, 3 alternates, 4 content, 5 content_type, 6 mirror, 7 reason,
+-- 8 http_status, 9 file_size. A known number with another wire type is skipped, as in Java.
+local STRING_TAGS = { [18] = "url", [34] = "content", [42] = "content_type", [50] = "mirror",
+                      [58] = "reason" }
+local VARINT_TAGS = { [8] = "action", [64] = "http_status", [72] = "file_size" }
 
-local STRING_FIELDS = { [2] = "url", [4] = "content", [5] = "content_type", [6] = "mirror",
-                        [7] = "reason" }
-local VARINT_FIELDS = { [1] = "action", [8] = "http_status", [9] = "file_size" }
-
-local function response_field(res, field, wt, v, first, last)
-    if wt == 0 then
-        local key = VARINT_FIELDS[field]
-        if key then res[key] = v end
-    elseif field == 3 then
-        local alt = { url = "", priority = 0, country = "", mirror = "" }
-        local ok, err = each_field(v, first, last, alternate_field, alt)
-        if not ok then return err end
-        local alts = res.alternates
-        alts[#alts + 1] = alt
-    else
-        local key = STRING_FIELDS[field]
-        if key then res[key] = sub(v, first, last) end
-    end
-end
-
-local function decode_response(s, first, last)
-    local res = { action = 0, url = "", alternates = {}, content = "", content_type = "",
+local function decode_response(s, pos, last)
+    pos, last = pos or 1, last or #s
+    local alts, n = {}, 0
+    local res = { action = 0, url = "", alternates = alts, content = "", content_type = "",
                   mirror = "", reason = "", http_status = 0, file_size = 0 }
-    local ok, err = each_field(s, first or 1, last or #s, response_field, res)
-    if not ok then return nil, err end
+    while pos <= last do
+        local tag, p = read_varint(s, pos, last)
+        if not tag then return nil, p end
+        if tag < 8 then return nil, "pb: field number 0" end
+        local wt, err = tag % 8
+        if wt == 2 then
+            local first, e
+            first, e, pos = read_len(s, p, last)
+            if not first then return nil, e end
+            if tag == 26 then
+                local a
+                a, err = decode_alternate(s, first, e)
+                if not a then return nil, err end
+                n = n + 1
+                alts[n] = a
+            else
+                local key = STRING_TAGS[tag]
+                if key then res[key] = sub(s, first, e) end
+            end
+        elseif wt == 0 then
+            local v
+            v, pos = read_varint(s, p, last)
+            if not v then return nil, pos end
+            local key = VARINT_TAGS[tag]
+            if key then res[key] = v end
+        else
+            pos, err = skip(s, p, last, wt, floor(tag / 8))
+            if not pos then return nil, err end
+        end
+    end
     return res
 end
 _M.decode_response = decode_response
@@ -210,19 +225,30 @@ function _M.encode_batch(requests, n)
     return concat(buf)
 end
 
-local function batch_field(list, field, wt, v, first, last)
-    if field == 1 and wt == 2 then
-        local res, err = decode_response(v, first, last)
-        if not res then return err end
-        list[#list + 1] = res
-    end
-end
-
--- ResolveBatchResponse: the responses in order, or nil, err if any of them is malformed.
+-- ResolveBatchResponse: the responses (field 1) in order, or nil, err if any is malformed.
 function _M.decode_batch(s)
-    local list = {}
-    local ok, err = each_field(s, 1, #s, batch_field, list)
-    if not ok then return nil, err end
+    local list, n, pos, last = {}, 0, 1, #s
+    while pos <= last do
+        local tag, p = read_varint(s, pos, last)
+        if not tag then return nil, p end
+        if tag < 8 then return nil, "pb: field number 0" end
+        local wt, err = tag % 8
+        if wt == 2 then
+            local first, e
+            first, e, pos = read_len(s, p, last)
+            if not first then return nil, e end
+            if tag == 10 then
+                local res
+                res, err = decode_response(s, first, e)
+                if not res then return nil, err end
+                n = n + 1
+                list[n] = res
+            end
+        else
+            pos, err = skip(s, p, last, wt, floor(tag / 8))
+            if not pos then return nil, err end
+        end
+    end
     return list
 end
 

@@ -197,17 +197,18 @@ end)
 
 describe("grpc.call flow control", function()
     it("returns the connection window after a large reply", function()
-        local body = string.rep("b", 20000)
+        local body = string.rep("b", 70000) -- above RETURN_CREDIT: five DATA frames
         local m = message(body)
-        local s = REPLY_HEADERS .. frame(h2.DATA, 0, SID, m:sub(1, 16384))
-            .. frame(h2.DATA, 0, SID, m:sub(16385)) .. OK_TRAILERS
+        local s = REPLY_HEADERS
+        for i = 1, #m, 16384 do s = s .. frame(h2.DATA, 0, SID, m:sub(i, i + 16383)) end
+        s = s .. OK_TRAILERS
         local sock = socket({ s })
         assert.are.equal(body, (call(sock)))
         assert.are.equal(frame(h2.WINDOW_UPDATE, 0, 0, h2.u32(#m)), sock.sent[2])
     end)
 
     it("keeps the credit of a small reply (the connection is retired before it matters)", function()
-        local sock = socket({ ok_reply(string.rep("s", 4000)) })
+        local sock = socket({ ok_reply(string.rep("s", 16000)) })
         call(sock)
         assert.are.equal(1, #sock.sent)
     end)

@@ -247,6 +247,25 @@ class NginxFailOpenIT {
     }
 
     @Test
+    void reloadKeepsDecidingAndTheOldWorkersWithTheirBatchDispatchersExit() {
+        TestResolverServer service = service();
+        nginx = nginx(NginxHarness.builder(root).replicas(service.address()));
+        for (int i = 0; i < 10; i++) {
+            assertThat(nginx.get(FILE).statusCode()).isEqualTo(302);
+        }
+        var before = nginx.workerPids();
+        nginx.reload();
+        // the dispatcher light threads notice ngx.worker.exiting() within a second
+        await().atMost(Duration.ofSeconds(10)).until(() -> nginx.workerPids().stream().noneMatch(before::contains)
+                && nginx.workerPids().size() == 2);
+        for (int i = 0; i < 10; i++) {
+            assertThat(nginx.get(FILE).statusCode()).isEqualTo(302);
+            assertThat(nginx.http2("GET", FILE).statusCode()).isEqualTo(302);
+        }
+        assertThat(nginx.status()).doesNotContainPattern("failopen_total\\{reason=\"\\w+\"\\} [1-9]");
+    }
+
+    @Test
     void goawayFromConnectionAgeLimitsIsInvisibleToClients() {
         TestResolverServer service = TestResolverServer.start(Duration.ofMillis(20), true);
         closeAtEnd.add(service);

@@ -229,6 +229,22 @@ final class NginxHarness implements AutoCloseable {
         }
     }
 
+    /** The worker processes' pids, as the master's children. */
+    java.util.Set<Long> workerPids() {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        process.toHandle().children().forEach(c -> out.add(c.pid()));
+        return out;
+    }
+
+    /** {@code nginx -s reload} for this instance: SIGHUP to the master (new workers, old ones drain). */
+    void reload() {
+        try {
+            run(List.of("kill", "-HUP", String.valueOf(process.pid())), Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     int httpPort() {
         return httpPort;
     }
