@@ -25,6 +25,8 @@ import org.mirrorgate.api.v1.GetMirrorEventsRequest;
 import org.mirrorgate.api.v1.GetMirrorRequest;
 import org.mirrorgate.api.v1.ListMirrorsRequest;
 import org.mirrorgate.api.v1.MirrorAdminGrpc;
+import org.mirrorgate.api.v1.ResolveBatchRequest;
+import org.mirrorgate.api.v1.ResolveBatchResponse;
 import org.mirrorgate.api.v1.ResolveRequest;
 import org.mirrorgate.api.v1.ResolveResponse;
 import org.mirrorgate.api.v1.ResolverGrpc;
@@ -101,6 +103,20 @@ class GrpcApiTest {
                 resolver.resolve(ResolveRequest.newBuilder().setPath("/pool/a.deb").setClientIp("").build()));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(e.getStatus().getDescription()).startsWith("client_ip");
+    }
+
+    @Test
+    void aBatchIsDecidedRequestByRequestAndOneBadRequestFailsOnlyItself() {
+        ResolveBatchResponse r = resolver.resolveBatch(ResolveBatchRequest.newBuilder()
+                .addRequests(ResolveRequest.newBuilder().setPath("/pool/a.deb").setClientIp("192.0.2.1"))
+                .addRequests(ResolveRequest.newBuilder().setPath("/../x").setClientIp("192.0.2.1"))
+                .addRequests(ResolveRequest.newBuilder().setPath("/nope").setClientIp("192.0.2.1"))
+                .build());
+        assertThat(r.getResponsesList()).extracting(ResolveResponse::getAction)
+                .containsExactly(Action.REDIRECT, Action.ACTION_UNSPECIFIED, Action.NOT_FOUND);
+        assertThat(r.getResponses(1).getReason()).isEqualTo("path: /../x (expected: no '.' or '..' segments)");
+        assertThatThrownBy(() -> resolver.resolveBatch(ResolveBatchRequest.getDefaultInstance()))
+                .hasMessage("INVALID_ARGUMENT: requests: 0 (expected: 1 .. 1024)");
     }
 
     @Test

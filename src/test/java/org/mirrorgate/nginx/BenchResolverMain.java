@@ -28,8 +28,7 @@ import org.mirrorgate.stats.DownloadRecorder;
  * The gRPC side of {@code bench/nginx-bench.sh}: the service's own {@link Resolver} and {@link ResolverService}
  * on a Netty server set up like MirrorgateServer's (direct executor), over the synthetic Debian-shaped index
  * of the in-process benchmark ({@link SyntheticIndex}: files x mirrors with per-mirror availability, and a
- * synthetic GeoIP keyed by client address), with ResolveBatch through {@link ResolveBatchAdapter} until the
- * service implements it. Serves the service's resolve metrics (in-process decision time) on METRICS_PORT.
+ * synthetic GeoIP keyed by client address), Resolve and ResolveBatch. Serves the service's resolve metrics (in-process decision time) on METRICS_PORT.
  * Prints "ready" once it serves.
  *
  * <p>Usage: {@code BenchResolverMain PORT FILES MIRRORS METRICS_PORT}
@@ -66,7 +65,7 @@ public final class BenchResolverMain {
                 List.of(), ResolveSettings.DEFAULTS.withUrlPrefix("/debian/"), DownloadRecorder.NONE);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
                 .directExecutor()
-                .addService(new ResolveBatchAdapter(new ResolverService(resolver, new ResolveMetrics(registry))))
+                .addService(new ResolverService(resolver, new ResolveMetrics(registry)))
                 .build().start();
         HTTPServer metrics = HTTPServer.builder().hostname("127.0.0.1").port(metricsPort).registry(registry)
                 .buildAndStart();
