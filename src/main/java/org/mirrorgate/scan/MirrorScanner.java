@@ -98,8 +98,8 @@ final class MirrorScanner {
             ListingIngest ingest = index.beginListing(mirror, 1, 0);
             FileTable files = index.snapshot().files();
             ProgressLog progressLog = new ProgressLog(mirror, protocol, startNanos, progress);
-            ListingCollector out = new ListingCollector(ingest, settings, files::isDirectory, STREAM_PROGRESS_NANOS,
-                    progressLog);
+            ListingCollector out = new ListingCollector(ingest, settings, files::isDirectory,
+                    Math.min(STREAM_PROGRESS_NANOS, settings.progressInterval().toNanos()), progressLog);
             active.put(mirror, out);
             List<String> warnings;
             try {
@@ -107,6 +107,7 @@ final class MirrorScanner {
             } catch (ScanFailedException e) {
                 entries = Math.max(entries, out.entries());
                 failures.add(protocol + ": " + e.getMessage() + " after " + out.entries() + " entries");
+                log.info("scan {} via {} failed: {}", mirror, protocol, e.getMessage());
                 continue;
             } catch (RuntimeException e) {
                 log.error("{}: {} scan crashed", mirror, protocol, e);
@@ -117,7 +118,8 @@ final class MirrorScanner {
             }
             return publish(mirror, pm, ingest, out, protocol, warnings, startNanos, progress);
         }
-        String why = sources.isEmpty() ? "no scan URL" : String.join("; ", failures);
+        String why = sources.isEmpty() ? "no scan URL"
+                : failures.size() == 1 ? failures.get(0).substring(protocol.length() + 2) : String.join("; ", failures);
         return failed(mirror, protocol, why, entries, 0, startNanos, progress);
     }
 

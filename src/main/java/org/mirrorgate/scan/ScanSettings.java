@@ -23,7 +23,8 @@ import org.mirrorgate.config.ConfigNode;
  * @param timeout a whole scan is abandoned (and nothing published) after this long
  * @param connectTimeout connecting to a mirror (rsync --contimeout, FTP, HTTP)
  * @param ioTimeout no data for this long aborts (rsync --timeout, FTP and HTTP reads)
- * @param progressInterval how often a long scan logs (and streams) its progress
+ * @param progressInterval how often a long scan logs its progress (it is streamed to a manual scan's
+ *     caller every second, or this often if shorter)
  * @param safety when a listing is refused
  * @param sources how each protocol is listed
  * @param trace trace-file polling
@@ -202,7 +203,7 @@ public record ScanSettings(
                 n.duration("timeout", d.timeout, Duration.ofSeconds(10), day),
                 n.duration("connect-timeout", d.connectTimeout, second, Duration.ofMinutes(10)),
                 n.duration("io-timeout", d.ioTimeout, second, Duration.ofHours(1)),
-                n.duration("progress-interval", d.progressInterval, second, Duration.ofHours(1)),
+                n.duration("progress-interval", d.progressInterval, Duration.ofMillis(100), Duration.ofHours(1)),
                 safety, sources, trace, probe);
     }
 
