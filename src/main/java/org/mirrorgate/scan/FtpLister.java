@@ -164,7 +164,7 @@ final class FtpLister implements MirrorLister {
                         out.reject("unparsable line", text);
                         continue;
                     }
-                    String path = child(dir, e.name());
+                    String path = child(dir, e.name(), !e.type().equals("file"));
                     if (path == null) {
                         continue;
                     }
@@ -217,7 +217,7 @@ final class FtpLister implements MirrorLister {
                     if (f.isSymbolicLink()) {
                         out.symlinkSkipped();
                     } else if (f.isDirectory()) {
-                        String path = child(dir, f.getName());
+                        String path = child(dir, f.getName(), true);
                         if (path != null) {
                             subdirs.add(path + "/");
                         }
@@ -230,7 +230,7 @@ final class FtpLister implements MirrorLister {
             }
             finish("LIST", dir);
             for (FTPFile f : files) { // after the data connection closed: MDTM uses the control one
-                String path = child(dir, f.getName());
+                String path = child(dir, f.getName(), false);
                 if (path != null) {
                     out.file(path, f.getSize(), mtime(path, f));
                 }
@@ -272,9 +272,15 @@ final class FtpLister implements MirrorLister {
             }
         }
 
-        /** dir + name, or null for "." / ".." and names that could not be one entry. */
-        private String child(String dir, String name) throws ScanFailedException {
+        /**
+         * dir + name, or null for the "." and ".." directories and for names that cannot be one
+         * entry (reported).
+         */
+        private String child(String dir, String name, boolean directory) throws ScanFailedException {
             if (name.equals(".") || name.equals("..")) {
+                if (!directory) {
+                    out.reject(name.equals(".") ? ListingPaths.DOT : ListingPaths.DOT_DOT, dir + name);
+                }
                 return null;
             }
             if (name.indexOf('/') >= 0) {
