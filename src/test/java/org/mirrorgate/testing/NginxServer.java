@@ -21,6 +21,8 @@ public final class NginxServer implements AutoCloseable {
     private final Path dir;
     private final Path root;
     private final List<String> locations = new ArrayList<>();
+    private final List<String> directives = new ArrayList<>();
+    private String timezone;
     private Path cert;
     private Path key;
     private int httpPort;
@@ -40,6 +42,18 @@ public final class NginxServer implements AutoCloseable {
     public NginxServer https(Path certificate, Path privateKey) {
         this.cert = certificate;
         this.key = privateKey;
+        return this;
+    }
+
+    /** Adds a raw directive to the server block, e.g. {@code autoindex_format json;}. */
+    public NginxServer directive(String line) {
+        directives.add(line);
+        return this;
+    }
+
+    /** Runs nginx with this TZ (with {@code autoindex_localtime on;} the index shows local times). */
+    public NginxServer timezone(String tz) {
+        this.timezone = tz;
         return this;
     }
 
@@ -63,9 +77,10 @@ public final class NginxServer implements AutoCloseable {
                       autoindex on;
                       autoindex_exact_size on;
                       %s
+                      %s
                     }
                     """.formatted(httpPort, cert == null ? "" : "listen 127.0.0.1:%d ssl; ssl_certificate %s; ssl_certificate_key %s;"
-                    .formatted(httpsPort, cert, key), root, String.join("\n", locations));
+                    .formatted(httpsPort, cert, key), root, String.join("\n", directives), String.join("\n", locations));
             String conf = """
                     user root;
                     worker_processes 1;
@@ -86,8 +101,7 @@ public final class NginxServer implements AutoCloseable {
                     """.formatted(dir, server);
             Path confFile = dir.resolve("nginx.conf");
             Files.writeString(confFile, conf);
-            process = new ProcessBuilder("nginx", "-p", dir.toString(), "-c", confFile.toString(), "-g", "daemon off;")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
+            launch();
             await().atMost(Duration.ofSeconds(10)).until(() -> !process.isAlive()
                     || FreePorts.accepting(httpPort) && (httpsPort < 0 || FreePorts.accepting(httpsPort)));
             if (!process.isAlive()) {
@@ -97,6 +111,16 @@ public final class NginxServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private void launch() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("nginx", "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
+                "-g", "daemon off;").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("logs/stdout.log").toFile()));
+        if (timezone != null) {
+            pb.environment().put("TZ", timezone);
+        }
+        process = pb.start();
     }
 
     /** http://127.0.0.1:port/ */
@@ -135,9 +159,7 @@ public final class NginxServer implements AutoCloseable {
     public NginxServer restart() {
         close();
         try {
-            process = new ProcessBuilder("nginx", "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
-                    "-g", "daemon off;").redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("logs/stdout2.log").toFile()).start();
+            launch();
             await().atMost(Duration.ofSeconds(10)).until(() -> FreePorts.accepting(httpPort));
             return this;
         } catch (IOException e) {
