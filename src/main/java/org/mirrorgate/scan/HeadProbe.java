@@ -38,11 +38,12 @@ final class HeadProbe {
             HttpURLConnection c = null;
             try {
                 c = http.open(url, "HEAD", timeoutMillis, timeoutMillis);
-                int status = c.getResponseCode();
+                c.connect(); // the TLS handshake: the certificate is readable only while connected
                 if (c instanceof HttpsURLConnection https && cert == null) {
                     Certificate[] chain = https.getServerCertificates();
                     cert = chain.length > 0 && chain[0] instanceof X509Certificate x ? x : null;
                 }
+                int status = c.getResponseCode();
                 if (status >= 300 && status < 400 && status != 304) {
                     String location = c.getHeaderField("Location");
                     if (!allowRedirects) {

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real nginx serving a directory as an HTTP mirror: autoindex on (HTML by default, JSON under
@@ -144,15 +143,7 @@ public final class NginxServer implements AutoCloseable {
     /** Stops nginx (the port stops answering: a mirror going down). */
     @Override
     public void close() {
-        if (process != null && process.isAlive()) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Processes.killTree(process);
     }
 
     /** Starts it again on the same ports and configuration. */
