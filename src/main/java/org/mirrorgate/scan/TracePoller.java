@@ -109,24 +109,25 @@ final class TracePoller {
     /** Records a reading; returns why it is unusable, or null. */
     private String record(String mirror, Reading r, URI url) {
         long now = clock.getAsLong();
-        if (r.stamp().isEmpty()) {
+        boolean archive = settings.trace().mode() == ScanSettings.TraceMode.ARCHIVE;
+        long stamp = archive && r.lastModified() > 0 ? r.lastModified() : r.stamp().orElse(Long.MIN_VALUE);
+        if (stamp == Long.MIN_VALUE) {
             return url + ": no timestamp in the trace file";
         }
-        long stamp = r.stamp().getAsLong();
         if (stamp > now + FUTURE_SLACK) {
             return url + ": trace time " + Instant.ofEpochMilli(stamp) + " is in the future";
         }
         long sync;
-        if (settings.trace().mode() == ScanSettings.TraceMode.ARCHIVE) {
+        if (archive) {
             FileTable files = index.snapshot().files();
             int id = files.idOf(settings.trace().path());
             if (id < 0) {
                 return "local trace file " + settings.trace().path() + " is not in the index";
             }
-            long mirrorCopy = r.lastModified() > 0 ? r.lastModified() : stamp;
-            if (mirrorCopy < Math.floorDiv(files.mtimeMillis(id), 1000) * 1000 - 1000) {
-                markReadable(mirror, url, "trace: mirror's archive stamp " + Instant.ofEpochMilli(mirrorCopy)
+            if (stamp < Math.floorDiv(files.mtimeMillis(id), 1000) * 1000 - 1000) {
+                markReadable(mirror, url, "trace: mirror's archive stamp " + Instant.ofEpochMilli(stamp)
                         + " is older than the local one");
+                lastProblem.put(mirror, "");
                 return null; // behind the local archive: its earlier claim still stands
             }
             sync = files.changedAtMillis(id);
