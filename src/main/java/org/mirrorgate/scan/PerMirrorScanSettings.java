@@ -50,12 +50,12 @@ public record PerMirrorScanSettings(
 
     /** Reads this mirror's scan keys: scan-interval, scan-via, mtime-precision, tz-offset, trace-url, allow-redirects. */
     public static PerMirrorScanSettings parse(ConfigNode n) {
-        Duration interval = n.has("scan-interval")
-                ? n.duration("scan-interval", Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(7)) : null;
+        // Absent keys give null ("use the global setting"); every getter is still called, so that the
+        // config's unknown-key message lists all of them.
+        Duration interval = n.duration("scan-interval", null, Duration.ofMinutes(1), Duration.ofDays(7));
         ScanVia via = ScanVia.valueOf(n.choice("scan-via", "auto", List.of("auto", "rsync", "ftp", "http"))
                 .toUpperCase(Locale.ROOT));
-        Duration precision = n.has("mtime-precision")
-                ? n.duration("mtime-precision", Duration.ofSeconds(1), Duration.ofMillis(1), Duration.ofDays(1)) : null;
+        Duration precision = n.duration("mtime-precision", null, Duration.ofMillis(1), Duration.ofDays(1));
         Long offset = null;
         String offsetText = n.string("tz-offset", "auto");
         if (!offsetText.equals("auto")) {
@@ -72,7 +72,8 @@ public record PerMirrorScanSettings(
                 n.problem("trace-url", traceText, "an absolute http:// or https:// URL of the mirror's trace file");
             }
         }
-        Boolean redirects = n.has("allow-redirects") ? n.bool("allow-redirects", false) : null;
+        boolean redirectsValue = n.bool("allow-redirects", false);
+        Boolean redirects = n.has("allow-redirects") ? redirectsValue : null;
         return new PerMirrorScanSettings(interval, via, precision, offset, trace, redirects);
     }
 

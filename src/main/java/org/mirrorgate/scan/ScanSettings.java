@@ -169,10 +169,10 @@ public record ScanSettings(
         Safety safety = new Safety(n.number("min-listing-ratio", ds.minListingRatio(), 0, 1),
                 (int) n.integer("max-rejected", ds.maxRejected(), 0, 1_000_000), maxPath, maxLine);
         Sources dr = d.sources;
+        List<String> excludes = n.list("rsync-excludes", ScanSettings::exclude, "rsync --exclude patterns");
         Sources sources = new Sources(nonEmpty(n, "rsync-command", dr.rsyncCommand()),
                 nonEmpty(n, "rsync-ssl-command", dr.rsyncSslCommand()),
-                n.has("rsync-excludes") ? n.list("rsync-excludes", ScanSettings::exclude, "rsync --exclude patterns")
-                        : dr.rsyncExcludes(),
+                n.has("rsync-excludes") ? excludes : dr.rsyncExcludes(),
                 n.bool("follow-symlinks", dr.followSymlinks()), n.bool("ftp-mdtm", dr.ftpMdtm()),
                 (int) n.integer("http-scan-concurrency", dr.httpConcurrency(), 1, 64),
                 n.duration("http-scan-delay", dr.httpDelay(), Duration.ZERO, Duration.ofMinutes(1)),

@@ -57,7 +57,17 @@ public final class RsyncListingBenchmark {
         System.out.printf("setup: %d local files and a %d MB listing in %.1f s%n", n, Files.size(listing) >> 20,
                 (System.nanoTime() - t) / 1e9);
 
-        ScanSettings settings = ScanFixture.settings("jitter: 0s\nrsync-command: " + fakeRsync + "\ntimeout: 10m\n"
+        String rsyncCommand = fakeRsync.toString();
+        org.mirrorgate.testing.RsyncDaemon daemon = null;
+        if (args.length > 3 && args[3].equals("real")) {
+            // A real daemon over a real tree of sparse files: the figure includes rsync itself.
+            Path tree = dir.resolve("tree");
+            writeTree(tree, n);
+            daemon = org.mirrorgate.testing.RsyncDaemon.in(dir.resolve("rsyncd")).module("debian", tree).start();
+            index.replaceMirrors(List.of(ScanFixture.mirror("m", "http://127.0.0.1:9/", null, daemon.url("debian"), null)));
+            rsyncCommand = "rsync";
+        }
+        ScanSettings settings = ScanFixture.settings("jitter: 0s\nrsync-command: " + rsyncCommand + "\ntimeout: 10m\n"
                 + "min-listing-ratio: 0");
         for (int r = 1; r <= rounds; r++) {
             InMemoryEventLog events = new InMemoryEventLog(100, System::currentTimeMillis);
@@ -78,6 +88,37 @@ public final class RsyncListingBenchmark {
                         + " outdated, " + expected[2] + " missing");
             }
         }
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    /** The listing's tree on disk (sparse files, once; a marker file says it is complete). */
+    private static void writeTree(Path tree, int n) throws IOException {
+        Path done = tree.resolve(".complete-" + n);
+        if (Files.exists(done)) {
+            return;
+        }
+        long t = System.nanoTime();
+        Path listing = tree.resolveSibling("listing.txt");
+        try (var lines = Files.lines(listing)) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                if (line.charAt(0) != '-') {
+                    continue;
+                }
+                String[] f = line.split(" +", 5);
+                Path p = tree.resolve(f[4]);
+                Files.createDirectories(p.getParent());
+                try (var raf = new java.io.RandomAccessFile(p.toFile(), "rw")) {
+                    raf.setLength(Long.parseLong(f[1]));
+                }
+                java.time.LocalDateTime when = java.time.LocalDateTime.parse(f[2] + " " + f[3],
+                        java.time.format.DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss"));
+                Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(when.toInstant(java.time.ZoneOffset.UTC)));
+            }
+        }
+        Files.createFile(done);
+        System.out.printf("tree of sparse files written in %.0f s%n", (System.nanoTime() - t) / 1e9);
     }
 
     /** pool/main/l/libfoo123/libfoo123_1.2.3-4_amd64.deb and the like: ~60-80 bytes, 1.64 M distinct. */
