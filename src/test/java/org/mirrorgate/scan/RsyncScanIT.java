@@ -217,6 +217,57 @@ class RsyncScanIT {
     }
 
     @Test
+    void rsyncsUrlsGoThroughRsyncSslWithAVerifiedCertificate() {
+        MirrorTree copy = local.copyTo(MirrorTree.at(tmp.resolve("tls")));
+        daemon = RsyncDaemon.in(tmp.resolve("rsyncd")).module("tls", copy.root()).start();
+        var certs = org.mirrorgate.testing.TestCertificates.in(tmp.resolve("certs"));
+        var tunnel = org.mirrorgate.testing.TlsTunnel.to(daemon.port(), certs.pkcs12(certs.valid("rsyncd")));
+        toClose.add(tunnel);
+        ScanFixture fx = fixture("rsyncs://localhost:" + tunnel.port() + "/tls/");
+
+        ScanOutcome o = monitor(fx, "tls-ca-file: " + certs.caFile()).scanNow("m", u -> { });
+        assertThat(o.success()).as(o.summary()).isTrue();
+        assertThat(o.matching()).isEqualTo(46);
+
+        var untrusted = org.mirrorgate.testing.TlsTunnel.to(daemon.port(), certs.pkcs12(certs.selfSigned("self")));
+        toClose.add(untrusted);
+        fx.index.replaceMirrors(List.of(ScanFixture.mirror("m", "http://127.0.0.1:9/", null,
+                "rsyncs://localhost:" + untrusted.port() + "/tls/", null)));
+        ScanOutcome refused = monitor(fx, "tls-ca-file: " + certs.caFile()).scanNow("m", u -> { });
+        assertThat(refused.success()).isFalse();
+        assertThat(refused.summary()).contains("last good state kept (46 matching)");
+    }
+
+    @Test
+    void hostileRsyncOutputIsBoundedRejectedAndReported() throws IOException {
+        // A stand-in for the rsync binary (rsync-command) that prints what a hostile or broken peer
+        // could make it print: the lister reads it through the same pipe and parser.
+        Path script = tmp.resolve("hostile-rsync.sh");
+        Files.writeString(script, """
+                #!/bin/sh
+                printf -- '-rw-r--r--            50 2023/11/14 22:13:20 dists/stable/Release\\n'
+                printf -- '-rw-r--r--            10 2023/11/14 22:13:20 ../../etc/passwd\\n'
+                printf -- '-rw-r--r--            10 2023/11/14 22:13:20 /etc/shadow\\n'
+                printf -- '-rw-r--r--            10 2023/11/14 22:13:20 nul\\\\#000byte\\n'
+                printf -- '-rw-r--r--            10 2023/11/14 22:13:20 bad\\377utf8\\n'
+                head -c 50000000 /dev/zero | tr '\\0' 'x'; printf '\\n'
+                head -c 3000 /dev/urandom | tr -d '\\n'; printf '\\n'
+                exit 0
+                """);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        ScanFixture fx = fixture("rsync://127.0.0.1:9/x/");
+
+        ScanOutcome o = monitor(fx, "rsync-command: " + script).scanNow("m", u -> { });
+
+        assertThat(o.success()).as(o.summary()).isTrue();
+        assertThat(o.matching()).isEqualTo(1);
+        assertThat(o.rejected()).isEqualTo(6);
+        assertThat(o.summary()).contains("'..' segment", "absolute path", "control character", "name not UTF-8",
+                "line too long", "unparsable line");
+        assertThat(fx.eventText("m")).contains("6 rejected");
+    }
+
+    @Test
     void aScanAlreadyRunningOrAnUnknownMirrorIsRejected() {
         ScanFixture fx = fixture("rsync://127.0.0.1:9/x/");
         MirrorMonitor monitor = monitor(fx, "");

@@ -93,6 +93,14 @@ public final class TestCertificates {
         return dir.resolve(name + ".pem");
     }
 
+    /** The certificate and its key as a PKCS#12 key store (password "test"), for Java TLS servers. */
+    public Path pkcs12(Path cert) {
+        Path out = cert.resolveSibling(cert.getFileName().toString().replace(".pem", ".p12"));
+        openssl("pkcs12", "-export", "-in", cert.toString(), "-inkey", keyOf(cert).toString(), "-out", out.toString(),
+                "-passout", "pass:test");
+        return out;
+    }
+
     public Path keyOf(Path cert) {
         String f = cert.getFileName().toString();
         return cert.resolveSibling(f.substring(0, f.length() - 4) + ".key");
