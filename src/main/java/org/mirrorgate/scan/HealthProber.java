@@ -45,10 +45,12 @@ final class HealthProber {
     private final Consumer<String> rescan;
     private final Map<String, Hysteresis> counters = new ConcurrentHashMap<>();
     private final Map<String, Long> warnedExpiry = new ConcurrentHashMap<>();
+    private final ScanMetrics metrics;
 
     /** @param rescan asks for a scan of a mirror as soon as possible */
     HealthProber(Index index, EventLog events, ScanSettings settings, HttpFetcher http, LongSupplier clock,
-            Consumer<String> rescan) {
+            Consumer<String> rescan, ScanMetrics metrics) {
+        this.metrics = metrics;
         this.index = index;
         this.events = events;
         this.settings = settings;
@@ -101,6 +103,7 @@ final class HealthProber {
             java.util.function.Function<MirrorState, ProtocolHealth> get,
             java.util.function.BiFunction<MirrorState, ProtocolHealth, MirrorState> set) {
         ProbeResult r = probe.probe(base, target[0], Long.parseLong(target[1]), redirects);
+        metrics.probed(mirror, protocol, r.ok());
         if (r.certificate() != null) {
             checkExpiry(mirror, r.certificate());
         }

@@ -49,8 +49,11 @@ public final class MirrorMonitor {
     private final MonitorSchedule schedule;
     private final Duration tick;
     private final AtomicInteger runningScans = new AtomicInteger();
+    private final ScanMetrics metrics = new ScanMetrics();
     private volatile Map<String, PerMirrorScanSettings> perMirror;
 
+    @GuardedBy("this")
+    private boolean listening;
     @GuardedBy("this")
     private ScheduledExecutorService ticker;
     @GuardedBy("this")
@@ -89,7 +92,7 @@ public final class MirrorMonitor {
                         "http", new HttpIndexLister(settings, http)));
         this.schedule = new MonitorSchedule(settings);
         this.prober = new HealthProber(index, events, settings, http, clockMillis,
-                m -> schedule.scanSoon(m, clock.getAsLong()));
+                m -> schedule.scanSoon(m, clock.getAsLong()), metrics);
         this.tracer = new TracePoller(index, events, settings, http, clockMillis);
     }
 
@@ -107,13 +110,16 @@ public final class MirrorMonitor {
                 events.record(spec.name(), "added", describe(spec));
             }
         }
-        index.addListener((before, after) -> {
-            for (MirrorSpec spec : after.specs()) {
-                if (before.positionOf(spec.name()) < 0) {
-                    events.record(spec.name(), "added", describe(spec));
+        if (!listening) {
+            listening = true;
+            index.addListener((before, after) -> {
+                for (MirrorSpec spec : after.specs()) {
+                    if (before.positionOf(spec.name()) < 0) {
+                        events.record(spec.name(), "added", describe(spec));
+                    }
                 }
-            }
-        });
+            });
+        }
         ticker = Executors.newSingleThreadScheduledExecutor(threads("mirror-monitor"));
         scanPool = Executors.newFixedThreadPool(settings.concurrency(), threads("mirror-scan"));
         probePool = Executors.newFixedThreadPool(settings.probe().concurrency(), threads("mirror-probe"));
@@ -145,6 +151,15 @@ public final class MirrorMonitor {
         ticker = null;
     }
 
+    /**
+     * Registers the scan metrics (scans and probes by result, last scan duration and rejects, trace
+     * sync and last scan times, timezone offsets) on {@code registry}. Call once, before {@link
+     * #start()}.
+     */
+    public void registerMetrics(io.prometheus.metrics.model.registry.PrometheusRegistry registry) {
+        metrics.register(requireNonNull(registry, "registry"), index);
+    }
+
     /** Replaces the per-mirror overrides (config reload); running tasks keep the old ones. */
     public void setPerMirror(Map<String, PerMirrorScanSettings> overrides) {
         perMirror = Map.copyOf(overrides);
@@ -153,7 +168,8 @@ public final class MirrorMonitor {
     /**
      * Scans {@code mirror} now, in the calling thread, and publishes the listing if it is good.
      *
-     * @param progress gets running updates (at most one a second) and a last one with {@code done}
+     * @param progress gets running updates (at most one a second) and a last one with {@code done};
+     *     calls never overlap, but running updates of an HTTP scan come from its worker threads
      * @return the outcome, also recorded in the mirror's event log
      * @throws ScanRejectedException when the mirror is unknown, cannot be scanned, or is being
      *     scanned (here or by another replica)
@@ -264,6 +280,7 @@ public final class MirrorMonitor {
 
     private ScanOutcome runScan(String mirror, PerMirrorScanSettings pm, Consumer<ScanProgressUpdate> progress) {
         ScanOutcome o = scanner.scan(mirror, pm, progress);
+        metrics.scanned(o);
         if (o.success()) {
             prober.scanSucceeded(mirror);
         }

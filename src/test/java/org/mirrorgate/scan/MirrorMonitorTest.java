@@ -144,6 +144,25 @@ class MirrorMonitorTest {
     }
 
     @Test
+    void scanOutcomesAndMirrorTimesAreExportedAsMetrics() throws Exception {
+        ScanFixture fx = fixture(rsync("a"));
+        var registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();
+        start(fx, "", new LocalScanLease()).registerMetrics(registry);
+        fx.index.updateMirrorState("a", st -> st.withTraceSync(1_700_000_000_000L));
+        release.countDown();
+
+        assertThat(monitor.scanNow("a", u -> { }).success()).isTrue();
+
+        var out = new java.io.ByteArrayOutputStream();
+        new io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter(false).write(out, registry.scrape());
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("mirrorgate_scans_total{mirror=\"a\",protocol=\"rsync\",result=\"ok\"} 1.0")
+                .contains("mirrorgate_mirror_trace_sync_timestamp_seconds{mirror=\"a\"} 1.7E9")
+                .contains("mirrorgate_mirror_last_scan_timestamp_seconds{mirror=\"a\"}")
+                .contains("mirrorgate_scan_rejected_entries{mirror=\"a\"} 0.0");
+    }
+
+    @Test
     void stoppingCancelsRunningScansWithoutPublishingAnything() {
         ScanFixture fx = fixture(rsync("a"));
         start(fx, "probe-interval: 1h", new LocalScanLease()).start();
