@@ -17,6 +17,7 @@ import org.mirrorgate.rank.PathPolicy;
 import org.mirrorgate.rank.PathRules;
 import org.mirrorgate.rank.RankSettings;
 import org.mirrorgate.resolve.ResolveSettings;
+import org.mirrorgate.scan.local.LocalScanSettings;
 
 /**
  * Reads and validates the YAML config. Every problem is collected and reported at once, each as
@@ -77,8 +78,18 @@ public final class ConfigLoader {
         digests.addAll(repo.has("hashes") ? repo.list("hashes", ConfigLoader::digest, "sha256, sha1 or md5")
                 : List.of(Digest.SHA256));
         Duration grace = repo.duration("deleted-grace", Duration.ofDays(3), Duration.ZERO, Duration.ofDays(365));
-        int hashThreads = (int) repo.integer("hash-threads", 1, 1, 64);
-        var repository = new MirrorgateConfig.Repository(repoRoot, scanInterval, digests, grace, hashThreads);
+        int hashThreads = (int) repo.integer("hash-threads", LocalScanSettings.DEFAULT_HASH_THREADS, 1, 64);
+        List<String> excludes = repo.has("excludes") ? repo.list("excludes", x -> x, "globs on one file or directory name")
+                : LocalScanSettings.DEFAULT_EXCLUDES;
+        boolean skipRsyncTemps = repo.bool("skip-rsync-temporaries", true);
+        LocalScanSettings scan = null;
+        try {
+            scan = new LocalScanSettings(repoRoot == null ? Path.of("/") : repoRoot, scanInterval, digests, grace,
+                    hashThreads, excludes, skipRsyncTemps);
+        } catch (IllegalArgumentException e) {
+            root.problem("repository", "(invalid)", e.getMessage());
+        }
+        var repository = new MirrorgateConfig.Repository(scan);
 
         ConfigNode listen = root.section("listen");
         var grpc = hostPort(listen, "grpc", "127.0.0.1:7390");
@@ -91,7 +102,8 @@ public final class ConfigLoader {
 
         ConfigNode resolve = root.section("resolve");
         var resolveSettings = new ResolveSettings(prefix, (int) resolve.integer("max-alternates", 5, 0, 50),
-                (int) resolve.integer("client-cache-size", 16_384, 1, 1 << 24));
+                (int) resolve.integer("client-cache-size", 32_768, 1, 1 << 24),
+                (int) resolve.integer("warmup-calls", 20_000, 0, 1_000_000));
         RankSettings d = RankSettings.DEFAULTS;
         var rank = new RankSettings(
                 resolve.number("weight-distance-range", d.weightDistanceRange(), 1.0, 100),

@@ -10,6 +10,7 @@ import org.mirrorgate.rank.PathRules;
 import org.mirrorgate.rank.RankSettings;
 import org.mirrorgate.resolve.Fallback;
 import org.mirrorgate.resolve.ResolveSettings;
+import org.mirrorgate.scan.local.LocalScanSettings;
 
 /**
  * The whole configuration, typed and validated; built only by {@link ConfigLoader}. Defaults live
@@ -27,9 +28,24 @@ public record MirrorgateConfig(
         List<MirrorSpec> mirrors,
         ConfigNode root) {
 
-    /** The local copy of the archive. */
-    public record Repository(Path root, Duration scanInterval, Set<Digest> digests, Duration deletedGrace,
-            int hashThreads) {}
+    /** The local copy of the archive: where it is and how it is walked. */
+    public record Repository(LocalScanSettings scan) {
+        public Path root() {
+            return scan.root();
+        }
+
+        public Duration scanInterval() {
+            return scan.interval();
+        }
+
+        public Duration deletedGrace() {
+            return scan.deletedGrace();
+        }
+
+        public Set<Digest> digests() {
+            return scan.digests();
+        }
+    }
 
     /** Where the service listens; a port of 0 picks a free one, a null metrics address turns it off. */
     public record Listen(HostPort grpc, HostPort metrics) {}

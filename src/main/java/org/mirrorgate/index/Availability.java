@@ -47,6 +47,19 @@ public final class Availability {
         this.coverage = old.coverage;
     }
 
+    /**
+     * An availability from its parts (persisted state, synthetic benchmarks). Takes ownership of
+     * {@code matching}: the caller must not touch it afterwards.
+     *
+     * @param outdatedIds ids the mirror holds in another version (any order)
+     * @param outdatedMtimes the mirror's mtime for each, epoch millis, -1 when unknown
+     */
+    public static Availability of(RoaringBitmap matching, int[] outdatedIds, long[] outdatedMtimes,
+            long scannedAtMillis, long listedEntries, int localFiles) {
+        return new Availability(matching, OutdatedCopies.of(outdatedIds, outdatedMtimes, outdatedIds.length)
+                .without(matching::contains), scannedAtMillis, listedEntries, localFiles);
+    }
+
     /** True when the mirror's copy of {@code id} matches the local file. Lock-free, allocation-free. */
     public boolean matches(int id) {
         return matching.contains(id);

@@ -32,6 +32,7 @@ public final class FileTable {
     private final int[] slots; // id + 1, 0 = empty; power-of-two length
     private final Set<String> directories; // "" and "a/", "a/b/" ... for every file's parents
     private final int fileCount;
+    private final int deletedCount;
     private final long lastChangeMillis;
 
     private FileTable(Builder b, int[] slots, Set<String> directories) {
@@ -44,14 +45,17 @@ public final class FileTable {
         this.slots = slots;
         this.directories = directories;
         int count = 0;
+        int deleted = 0;
         long last = 0;
         for (int id = 0; id < b.idLimit; id++) {
             if (paths[id] != null) {
                 count++;
+                deleted += deletedAt[id] != 0 ? 1 : 0;
                 last = Math.max(last, Math.max(changedAt[id], deletedAt[id]));
             }
         }
         this.fileCount = count;
+        this.deletedCount = deleted;
         this.lastChangeMillis = last;
     }
 
@@ -82,6 +86,11 @@ public final class FileTable {
     /** Files in the table, deleted-in-grace ones included. */
     public int fileCount() {
         return fileCount;
+    }
+
+    /** Files removed locally and kept for the grace period. */
+    public int deletedCount() {
+        return deletedCount;
     }
 
     /** Epoch millis of the newest change (added, changed or deleted file); 0 when empty. */

@@ -18,14 +18,8 @@ public final class IndexMetrics {
                 .labelNames("state")
                 .callback(cb -> {
                     IndexSnapshot s = index.snapshot();
-                    int deleted = 0;
-                    for (int id = 0; id < s.files().idLimit(); id++) {
-                        if (s.files().exists(id) && s.files().isDeleted(id)) {
-                            deleted++;
-                        }
-                    }
-                    cb.call(s.files().fileCount() - deleted, "present");
-                    cb.call(deleted, "deleted");
+                    cb.call(s.files().fileCount() - s.files().deletedCount(), "present");
+                    cb.call(s.files().deletedCount(), "deleted");
                 })
                 .register(registry);
         GaugeWithCallback.builder()

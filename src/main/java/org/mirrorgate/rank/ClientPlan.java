@@ -3,7 +3,6 @@ package org.mirrorgate.rank;
 import java.net.InetAddress;
 import java.util.Arrays;
 import org.mirrorgate.geo.ClientLocation;
-import org.mirrorgate.geo.IpPrefix;
 import org.mirrorgate.index.IndexSnapshot;
 import org.mirrorgate.mirror.MirrorSpec;
 
@@ -11,32 +10,47 @@ import org.mirrorgate.mirror.MirrorSpec;
  * The order in which one client should try the mirrors, independent of the file: proximity tier,
  * then distance, with the mirrors the client may not use (country-only and the like) left out.
  *
- * <p>Computing it costs a haversine per mirror and a sort, so it is cached per client address and
- * reused for every file that client asks for until the mirror set changes; a request then only
- * walks the order and checks each mirror's bitmap for the file, stopping early.
+ * <p>It is cached per client address and reused for every file that client asks for until the
+ * mirror set changes; a request then only walks the order and checks each mirror's bitmap for the
+ * file, stopping early. Building one costs a dot product per mirror and one primitive sort of
+ * packed keys (no boxing, no trigonometry but one acos per mirror).
  *
  * <p>Mirrors of equal rank (same tier, no usable distance) are ordered by a weighted random
  * permutation seeded by the client's address: the share of traffic still follows the weights, and a
  * client tends to stay on the same mirrors across requests, which suits apt and dnf (Mirrorbits
  * #85: consecutive requests hitting mirrors in different states).
+ *
+ * <p>Compact on purpose (~7 bytes per mirror): thousands of plans are cached.
  */
 public final class ClientPlan {
 
+    private static final Tier[] TIERS = Tier.values();
+    private static final String[] RESTRICTIONS = {null, Reasons.ASN_ONLY, Reasons.COUNTRY_ONLY,
+            Reasons.CONTINENT_ONLY, Reasons.EXCLUDED_COUNTRY};
+
     final long mirrorsVersion;
     final ClientLocation location;
-    final int[] order;
-    final Tier[] tier;
-    final double[] distanceKm;
-    final String[] restriction;
+    /** Allowed mirror positions, best first. */
+    final short[] order;
+    /** Tier ordinal of {@code order[k]}. */
+    final byte[] tierAt;
+    /** Distance in km of {@code order[k]}; NaN when unknown. */
+    final float[] kmAt;
+    /** Mirrors the client may not use, with the index of their reason in RESTRICTIONS. */
+    final short[] restricted;
+    final byte[] restrictionOf;
+    private final InetAddress address;
 
-    private ClientPlan(long mirrorsVersion, ClientLocation location, int[] order, Tier[] tier,
-            double[] distanceKm, String[] restriction) {
+    private ClientPlan(long mirrorsVersion, ClientLocation location, InetAddress address, short[] order, byte[] tierAt,
+            float[] kmAt, short[] restricted, byte[] restrictionOf) {
         this.mirrorsVersion = mirrorsVersion;
         this.location = location;
+        this.address = address;
         this.order = order;
-        this.tier = tier;
-        this.distanceKm = distanceKm;
-        this.restriction = restriction;
+        this.tierAt = tierAt;
+        this.kmAt = kmAt;
+        this.restricted = restricted;
+        this.restrictionOf = restrictionOf;
     }
 
     public ClientLocation location() {
@@ -48,90 +62,120 @@ public final class ClientPlan {
         return snap.mirrorsVersion() == mirrorsVersion;
     }
 
-    static ClientPlan build(IndexSnapshot snap, MirrorTable table, InetAddress address, ClientLocation loc) {
-        int n = snap.mirrorCount();
-        Tier[] tiers = new Tier[n];
-        double[] distance = new double[n];
-        String[] restriction = new String[n];
-        double[] tieKey = new double[n];
-        long seed = Arrays.hashCode(address.getAddress()) * 0x9E3779B97F4A7C15L;
-        int allowed = 0;
-        for (int i = 0; i < n; i++) {
-            MirrorSpec spec = snap.spec(i);
-            tiers[i] = tierOf(spec, address, loc);
-            distance[i] = loc.hasCoordinates() && spec.hasCoordinates()
-                    ? Geodesy.distanceKm(loc.latitude(), loc.longitude(), spec.latitude(), spec.longitude())
-                    : Double.NaN;
-            restriction[i] = restrictionOf(spec, loc, tiers[i]);
-            if (restriction[i] == null) {
-                allowed++;
-            }
-            // Efraimidis-Spirakis key u^(1/w): sorting by it descending is a weighted permutation.
-            double u = ((mix(seed + i) >>> 11) + 1) * 0x1.0p-53;
-            tieKey[i] = Math.pow(u, 1.0 / table.weight[i]);
-        }
-        Integer[] boxed = new Integer[allowed];
-        for (int i = 0, k = 0; i < n; i++) {
-            if (restriction[i] == null) {
-                boxed[k++] = i;
-            }
-        }
-        Arrays.sort(boxed, (a, b) -> {
-            int c = tiers[a].compareTo(tiers[b]);
-            if (c != 0) {
-                return c;
-            }
-            boolean ka = !Double.isNaN(distance[a]);
-            boolean kb = !Double.isNaN(distance[b]);
-            if (ka && kb && distance[a] != distance[b]) {
-                return Double.compare(distance[a], distance[b]);
-            }
-            if (ka != kb) {
-                return ka ? -1 : 1; // a known distance ranks before an unknown one
-            }
-            return Double.compare(tieKey[b], tieKey[a]);
-        });
-        int[] order = new int[allowed];
-        for (int k = 0; k < allowed; k++) {
-            order[k] = boxed[k];
-        }
-        return new ClientPlan(snap.mirrorsVersion(), loc, order, tiers, distance, restriction);
+    Tier tierAt(int k) {
+        return TIERS[tierAt[k]];
     }
 
-    private static Tier tierOf(MirrorSpec spec, InetAddress address, ClientLocation loc) {
-        for (IpPrefix p : spec.prefixes()) {
+    String restrictionReason(int i) {
+        return RESTRICTIONS[restrictionOf[i]];
+    }
+
+    /** Tier of any mirror (for Explain of restricted mirrors: the slow path). */
+    Tier tierOf(MirrorTable table, int m) {
+        return tierOf(table, m, address, location);
+    }
+
+    /** Distance of any mirror in km, NaN when unknown (Explain's slow path). */
+    double distanceOf(IndexSnapshot snap, int m) {
+        MirrorSpec s = snap.spec(m);
+        return location.hasCoordinates() && s.hasCoordinates()
+                ? Geodesy.distanceKm(location.latitude(), location.longitude(), s.latitude(), s.longitude())
+                : Double.NaN;
+    }
+
+    static ClientPlan build(IndexSnapshot snap, MirrorTable table, InetAddress address, ClientLocation loc) {
+        int n = snap.mirrorCount();
+        double[] client = loc.hasCoordinates() ? Geodesy.unitVector(loc.latitude(), loc.longitude()) : null;
+        long seed = Arrays.hashCode(address.getAddress()) * 0x9E3779B97F4A7C15L;
+        long[] keys = new long[n];
+        float[] km = new float[n];
+        byte[] tiers = new byte[n];
+        short[] restricted = new short[n];
+        byte[] reasons = new byte[n];
+        int allowed = 0;
+        int refused = 0;
+        for (int i = 0; i < n; i++) {
+            Tier tier = tierOf(table, i, address, loc);
+            int reason = restrictionOf(table, i, loc, tier);
+            if (reason != 0) {
+                restricted[refused] = (short) i;
+                reasons[refused++] = (byte) reason;
+                continue;
+            }
+            tiers[i] = (byte) tier.ordinal();
+            double d = client == null || !table.hasLocation[i] ? Double.NaN : Geodesy.distanceKm(client, table.unit[i]);
+            km[i] = (float) d;
+            // Packed sort key: tier (3 bits), then distance in 10 m steps or the weighted random tie
+            // key (40 bits), then the position (16 bits). One primitive sort, no comparator.
+            long rank = Double.isNaN(d) ? (1L << 39) + tieRank(seed, i, table.weight[i]) : Math.min((long) (d * 100), (1L << 39) - 1);
+            keys[allowed++] = (long) tier.ordinal() << 56 | rank << 16 | i;
+        }
+        Arrays.sort(keys, 0, allowed);
+        short[] order = new short[allowed];
+        byte[] tierAt = new byte[allowed];
+        float[] kmAt = new float[allowed];
+        for (int k = 0; k < allowed; k++) {
+            int m = (int) (keys[k] & 0xFFFF);
+            order[k] = (short) m;
+            tierAt[k] = tiers[m];
+            kmAt[k] = km[m];
+        }
+        return new ClientPlan(snap.mirrorsVersion(), loc, address, order, tierAt, kmAt,
+                Arrays.copyOf(restricted, refused), Arrays.copyOf(reasons, refused));
+    }
+
+    /**
+     * Efraimidis-Spirakis: sorting by u^(1/w) descending is a weighted random permutation; here as
+     * an ascending 39-bit rank of -log(u)/w.
+     */
+    private static long tieRank(long seed, int i, double weight) {
+        double u = ((mix(seed + i) >>> 11) + 1) * 0x1.0p-53;
+        return Math.min((long) (-Math.log(u) / weight * 1e9), (1L << 39) - 1);
+    }
+
+    static Tier tierOf(MirrorTable t, int m, InetAddress address, ClientLocation loc) {
+        for (var p : t.prefixes[m]) {
             if (p.contains(address)) {
                 return Tier.PREFIX;
             }
         }
-        if (loc.asn() != 0 && spec.asns().contains(loc.asn())) {
+        if (loc.asn() != 0 && Arrays.binarySearch(t.asns[m], loc.asn()) >= 0) {
             return Tier.ASN;
         }
-        if (loc.hasCountry() && spec.countries().contains(loc.country())) {
+        if (loc.hasCountry() && contains(t.countries[m], loc.country())) {
             return Tier.COUNTRY;
         }
-        if (!loc.continent().isEmpty() && loc.continent().equals(spec.continent())) {
+        if (!loc.continent().isEmpty() && loc.continent().equals(t.continent[m])) {
             return Tier.CONTINENT;
         }
         return Tier.WORLD;
     }
 
     /** Mirrorbits' rules: a restricted mirror also refuses clients whose location is unknown. */
-    private static String restrictionOf(MirrorSpec spec, ClientLocation loc, Tier tier) {
-        MirrorSpec.Restrictions r = spec.restrictions();
+    private static int restrictionOf(MirrorTable t, int m, ClientLocation loc, Tier tier) {
+        MirrorSpec.Restrictions r = t.restrictions[m];
         if (r.asnOnly() && tier.compareTo(Tier.ASN) > 0) {
-            return Reasons.ASN_ONLY;
+            return 1;
         }
         if (r.countryOnly() && tier.compareTo(Tier.COUNTRY) > 0) {
-            return Reasons.COUNTRY_ONLY;
+            return 2;
         }
         if (r.continentOnly() && tier.compareTo(Tier.CONTINENT) > 0) {
-            return Reasons.CONTINENT_ONLY;
+            return 3;
         }
-        if (loc.hasCountry() && spec.excludedCountries().contains(loc.country())) {
-            return Reasons.EXCLUDED_COUNTRY;
+        if (loc.hasCountry() && contains(t.excludedCountries[m], loc.country())) {
+            return 4;
         }
-        return null;
+        return 0;
+    }
+
+    private static boolean contains(String[] values, String value) {
+        for (String v : values) {
+            if (v.equals(value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static long mix(long z) {

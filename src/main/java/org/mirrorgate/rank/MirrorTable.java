@@ -22,6 +22,16 @@ final class MirrorTable {
     final boolean[] trusted;
     final double[] weight;
     final String[] geoLabel;
+    /** The mirror's location as a unit vector, for the per-client distance computation. */
+    final double[][] unit;
+    final boolean[] hasLocation;
+    /** Per mirror, flattened for the per-client plan build: no boxing, no collection calls. */
+    final int[][] asns;
+    final String[][] countries;
+    final String[] continent;
+    final org.mirrorgate.geo.IpPrefix[][] prefixes;
+    final String[][] excludedCountries;
+    final MirrorSpec.Restrictions[] restrictions;
 
     MirrorTable(IndexSnapshot snap) {
         int n = snap.mirrorCount();
@@ -34,6 +44,14 @@ final class MirrorTable {
         trusted = new boolean[n];
         weight = new double[n];
         geoLabel = new String[n];
+        unit = new double[n][];
+        hasLocation = new boolean[n];
+        asns = new int[n][];
+        countries = new String[n][];
+        continent = new String[n];
+        prefixes = new org.mirrorgate.geo.IpPrefix[n][];
+        excludedCountries = new String[n][];
+        restrictions = new MirrorSpec.Restrictions[n];
         for (int i = 0; i < n; i++) {
             MirrorSpec spec = snap.spec(i);
             MirrorState state = snap.state(i);
@@ -49,6 +67,14 @@ final class MirrorTable {
             // when it is the only one holding a file.
             weight[i] = spec.capacity() * Math.max(0.001, 1 + spec.score() / 100.0);
             geoLabel[i] = spec.primaryCountry().toLowerCase(Locale.ROOT);
+            hasLocation[i] = spec.hasCoordinates();
+            unit[i] = hasLocation[i] ? Geodesy.unitVector(spec.latitude(), spec.longitude()) : null;
+            asns[i] = spec.asns().stream().mapToInt(Integer::intValue).sorted().toArray();
+            countries[i] = spec.countries().toArray(new String[0]);
+            continent[i] = spec.continent();
+            prefixes[i] = spec.prefixes().toArray(new org.mirrorgate.geo.IpPrefix[0]);
+            excludedCountries[i] = spec.excludedCountries().toArray(new String[0]);
+            restrictions[i] = spec.restrictions();
         }
     }
 }

@@ -56,7 +56,7 @@ public final class Ranker {
             if (base == null || availabilityRefusal(snap, t, m, fileId, policy) != null) {
                 continue;
             }
-            group.offer(plan, m);
+            group.offer(plan, k);
             picked[count] = m;
             bases[count++] = base;
             if (group.closed && count >= want) {
@@ -83,25 +83,23 @@ public final class Ranker {
         List<Verdict> accepted = new ArrayList<>();
         List<Verdict> excluded = new ArrayList<>();
         Group group = new Group();
-        boolean[] seen = new boolean[snap.mirrorCount()];
         double groupWeight = 0;
-        for (int m : plan.order) {
-            seen[m] = true;
+        for (int k = 0; k < plan.order.length; k++) {
+            int m = plan.order[k];
             String reason = refusal(snap, t, m, fileId, policy, https);
             if (reason != null) {
-                excluded.add(verdict(plan, m, reason, 0, 0));
+                excluded.add(new Verdict(m, reason, plan.tierAt(k), plan.kmAt[k], 0, 0));
                 continue;
             }
-            group.offer(plan, m);
+            group.offer(plan, k);
             boolean inDraw = !group.closed && group.size == accepted.size() + 1;
             double w = inDraw ? t.weight[m] : 0;
             groupWeight += w;
-            accepted.add(verdict(plan, m, null, w, 0));
+            accepted.add(new Verdict(m, null, plan.tierAt(k), plan.kmAt[k], w, 0));
         }
-        for (int m = 0; m < seen.length; m++) {
-            if (!seen[m]) {
-                excluded.add(verdict(plan, m, plan.restriction[m], 0, 0));
-            }
+        for (int i = 0; i < plan.restricted.length; i++) {
+            int m = plan.restricted[i];
+            excluded.add(new Verdict(m, plan.restrictionReason(i), plan.tierOf(t, m), plan.distanceOf(snap, m), 0, 0));
         }
         List<Verdict> out = new ArrayList<>(accepted.size() + excluded.size());
         for (Verdict v : accepted) {
@@ -110,10 +108,6 @@ public final class Ranker {
         }
         out.addAll(excluded);
         return out;
-    }
-
-    private Verdict verdict(ClientPlan plan, int m, String reason, double weight, double p) {
-        return new Verdict(m, reason, plan.tier[m], plan.distanceKm[m], weight, p);
     }
 
     private String refusal(IndexSnapshot snap, MirrorTable t, int m, int fileId, PathPolicy policy, boolean https) {
@@ -208,19 +202,20 @@ public final class Ranker {
         private Tier tier;
         private double radius;
 
-        void offer(ClientPlan plan, int m) {
+        /** Offers the accepted mirror at rank {@code k} of the plan. */
+        void offer(ClientPlan plan, int k) {
             if (closed) {
                 return;
             }
-            double d = plan.distanceKm[m];
+            double d = plan.kmAt[k];
             if (size == 0) {
-                tier = plan.tier[m];
+                tier = plan.tierAt(k);
                 radius = Double.isNaN(d) ? Double.NaN
                         : Math.max(d * settings.weightDistanceRange(), d + settings.nearSlackKm());
                 size = 1;
                 return;
             }
-            boolean near = plan.tier[m] == tier && size < settings.maxNear()
+            boolean near = plan.tierAt(k) == tier && size < settings.maxNear()
                     && (Double.isNaN(radius) || !Double.isNaN(d) && d <= radius);
             if (near) {
                 size++;

@@ -6,17 +6,24 @@ import static com.google.common.base.Preconditions.checkArgument;
  * @param urlPrefix the URL path the repository root is served under; starts and ends with '/'
  * @param maxAlternates at most this many RFC 6249 alternates per redirect (Mirrorbits'
  *     MaxLinkHeaders)
- * @param clientCacheSize client plans kept (rounded up to a power of two); each costs ~40 bytes
- *     per mirror
+ * @param clientCacheSize client plans kept (rounded up to a power of two); each costs ~7 bytes
+ *     per mirror (~2.7 KB at 375 mirrors)
+ * @param warmupCalls Resolve calls the service sends itself over loopback before it reports
+ *     SERVING, so the JIT has compiled the request path; 0 = none
  */
-public record ResolveSettings(String urlPrefix, int maxAlternates, int clientCacheSize) {
+public record ResolveSettings(String urlPrefix, int maxAlternates, int clientCacheSize, int warmupCalls) {
 
-    public static final ResolveSettings DEFAULTS = new ResolveSettings("/", 5, 16_384);
+    public static final ResolveSettings DEFAULTS = new ResolveSettings("/", 5, 32_768, 20_000);
 
     public ResolveSettings {
         checkArgument(urlPrefix.startsWith("/") && urlPrefix.endsWith("/"),
                 "url-prefix: %s (expected: a path starting and ending with '/')", urlPrefix);
         checkArgument(maxAlternates >= 0 && maxAlternates <= 50, "max-alternates: %s (expected: 0 .. 50)", maxAlternates);
         checkArgument(clientCacheSize >= 1, "client-cache-size: %s (expected: >= 1)", clientCacheSize);
+        checkArgument(warmupCalls >= 0, "warmup-calls: %s (expected: >= 0)", warmupCalls);
+    }
+
+    public ResolveSettings withUrlPrefix(String prefix) {
+        return new ResolveSettings(prefix, maxAlternates, clientCacheSize, warmupCalls);
     }
 }

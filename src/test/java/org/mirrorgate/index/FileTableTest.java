@@ -59,6 +59,8 @@ class FileTableTest {
         FileTable t2 = b2.build();
         assertThat(t2.idOf("a")).isEqualTo(a);
         assertThat(t2.deletedAtMillis(a)).isEqualTo(99);
+        assertThat(t2.deletedCount()).isEqualTo(1);
+        assertThat(t2.fileCount()).isEqualTo(2);
 
         FileTable.Builder b3 = t2.toBuilder();
         b3.purge(a);

@@ -61,7 +61,7 @@ class ResolverTest {
                 new PathRules.Rule("dists/**/InRelease", 0, new PathPolicy(PathPolicy.Kind.LOCAL, 0, "dists/**/InRelease")),
                 new PathRules.Rule("images/**", 0, new PathPolicy(PathPolicy.Kind.MIRROR_ONLY, 0, "images/**"))));
         return new Resolver(index, GEO, new Ranker(RankSettings.DEFAULTS), rules, fallbacks,
-                new ResolveSettings("/debian/", 3, 64), (path, m, country, bytes) -> downloads.add(path + "|" + m + "|" + country));
+                new ResolveSettings("/debian/", 3, 64, 0), (path, m, country, bytes) -> downloads.add(path + "|" + m + "|" + country));
     }
 
     private Decision get(String path, String ip) throws Exception {
@@ -170,7 +170,8 @@ class ResolverTest {
         assertThatThrownBy(() -> get("/debian/pool/main/a/a b.deb", "not-an-ip"))
                 .isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("client_ip");
         assertThatThrownBy(() -> get("/debian/pool/main/a/a b.deb", "example.org"))
-                .isInstanceOf(InvalidRequestException.class);
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage("client_ip: example.org (expected: an IP address literal; host names are not resolved)");
         Index empty = new Index(List.of(), () -> T);
         Resolver notReady = new Resolver(empty, GeoLookup.NONE, new Ranker(RankSettings.DEFAULTS), PathRules.NONE,
                 List.of(), ResolveSettings.DEFAULTS, (p, m, c, b) -> { });

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every test of mirrorgate: Lua lint and specs, Java unit tests, and the integration tests
+# that start real nginx, redis-server, rsync and FTP servers on free loopback ports.
+# Installs what is missing (Debian packages) first. Usage: deploy/test.sh [extra mvn args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. deploy/lib/common.sh
+
+ensure_java_maven
+ensure_packages nginx libnginx-mod-http-lua lua-resty-core lua-check lua-busted \
+    redis-server redis-tools rsync vsftpd openssl curl ca-certificates
+
+if [ -x lua/run-tests.sh ]; then
+    lua/run-tests.sh
+fi
+mvn -B -ntp verify "$@"

@@ -1,0 +1,240 @@
+package org.mirrorgate.cli;
+
+import com.google.protobuf.Timestamp;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.concurrent.Callable;
+import org.mirrorgate.api.v1.Alternate;
+import org.mirrorgate.api.v1.ExplainRequest;
+import org.mirrorgate.api.v1.ExplainResponse;
+import org.mirrorgate.api.v1.GetMirrorEventsRequest;
+import org.mirrorgate.api.v1.GetMirrorRequest;
+import org.mirrorgate.api.v1.ListMirrorsRequest;
+import org.mirrorgate.api.v1.MirrorEvent;
+import org.mirrorgate.api.v1.MirrorInfo;
+import org.mirrorgate.api.v1.MirrorVerdict;
+import org.mirrorgate.api.v1.ProtocolState;
+import org.mirrorgate.api.v1.ResolveRequest;
+import org.mirrorgate.api.v1.ResolveResponse;
+import org.mirrorgate.api.v1.ScanMirrorRequest;
+import org.mirrorgate.api.v1.ScanProgress;
+import org.mirrorgate.api.v1.Scheme;
+import org.mirrorgate.api.v1.SetMirrorEnabledRequest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** The operator's commands over the admin API: each is a thin call plus readable output. */
+final class AdminCommands {
+
+    private AdminCommands() {}
+
+    /** Shared plumbing: the connection mixin and the output stream; subclasses only say what to ask. */
+    abstract static class Base implements Callable<Integer> {
+        @Mixin
+        AdminClient client;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        @Override
+        public final Integer call() throws Exception {
+            try {
+                run();
+                return 0;
+            } finally {
+                client.close();
+            }
+        }
+
+        abstract void run() throws Exception;
+    }
+
+    @Command(name = "mirrors", description = "List the mirrors with their state.")
+    static final class Mirrors extends Base {
+        @Override
+        void run() throws Exception {
+            out().printf("%-24s %-8s %-16s %-16s %10s %9s  %s%n", "NAME", "ENABLED", "HTTP", "HTTPS", "MATCHING",
+                    "OUTDATED", "LAST SCAN");
+            for (MirrorInfo m : client.admin().listMirrors(ListMirrorsRequest.getDefaultInstance()).getMirrorsList()) {
+                out().printf("%-24s %-8s %-16s %-16s %10d %9d  %s%n", m.getName(), m.getEnabled() ? "yes" : "no",
+                        state(m.getHttp()), state(m.getHttps()), m.getFilesMatching(), m.getFilesOutdated(),
+                        m.hasLastScan() ? time(m.getLastScan()) : (m.getTrusted() ? "trusted" : "never"));
+            }
+        }
+    }
+
+    @Command(name = "mirror", description = "Show one mirror in full.")
+    static final class Mirror extends Base {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        void run() throws Exception {
+            out().print(client.admin().getMirror(GetMirrorRequest.newBuilder().setName(name).build()));
+        }
+    }
+
+    @Command(name = "explain", description = "Show how a request would be resolved, mirror by mirror.")
+    static final class Explain extends Base {
+        @Parameters(paramLabel = "PATH", description = "request path, e.g. /debian/pool/main/a/apt/apt_2.6.1_amd64.deb")
+        String path;
+
+        @Option(names = "--ip", required = true, description = "client address")
+        String ip;
+
+        @Option(names = "--https", description = "as an https request")
+        boolean https;
+
+        @Override
+        void run() throws Exception {
+            ExplainResponse r = client.admin().explain(ExplainRequest.newBuilder().setPath(path).setClientIp(ip)
+                    .setScheme(https ? Scheme.HTTPS : Scheme.HTTP).build());
+            var c = r.getClient();
+            out().printf("client:   %s  country %s  continent %s  asn %s%n", c.getIp(), dash(c.getCountry()),
+                    dash(c.getContinent()), c.getAsn() == 0 ? "-" : c.getAsn());
+            if (r.hasFile()) {
+                out().printf("file:     %s  %d bytes  mtime %s%s%n", r.getFile().getPath(), r.getFile().getSize(),
+                        time(r.getFile().getMtime()), r.getFile().hasDeletedAt() ? "  DELETED " + time(r.getFile().getDeletedAt()) : "");
+                out().printf("policy:   %s%n", r.getPolicy());
+            }
+            out().printf("decision: %s%n%n", decision(r.getDecision()));
+            out().printf("%-24s %-9s %-10s %9s %7s  %s%n", "MIRROR", "VERDICT", "TIER", "DISTANCE", "CHANCE", "REASON");
+            for (MirrorVerdict v : r.getVerdictsList()) {
+                out().printf("%-24s %-9s %-10s %9s %6.1f%%  %s%n", v.getMirror(), v.getAccepted() ? "accepted" : "excluded",
+                        v.getTier(), v.getDistanceKm() < 0 ? "-" : Math.round(v.getDistanceKm()) + " km",
+                        v.getProbability() * 100, v.getReason());
+            }
+        }
+    }
+
+    @Command(name = "resolve", description = "Ask Resolve, exactly as Nginx's hook does.")
+    static final class Resolve extends Base {
+        @Parameters(paramLabel = "PATH")
+        String path;
+
+        @Option(names = "--ip", required = true, description = "client address")
+        String ip;
+
+        @Option(names = "--https", description = "as an https request")
+        boolean https;
+
+        @Option(names = "--method", defaultValue = "GET", description = "HTTP method (default: ${DEFAULT-VALUE})")
+        String method;
+
+        @Option(names = "--query", defaultValue = "", description = "query string without '?', e.g. mirrorlist")
+        String query;
+
+        @Override
+        void run() {
+            ResolveResponse r = client.resolver().resolve(ResolveRequest.newBuilder().setPath(path).setClientIp(ip)
+                    .setScheme(https ? Scheme.HTTPS : Scheme.HTTP).setMethod(method).setQuery(query).build());
+            out().println(decision(r));
+            for (Alternate a : r.getAlternatesList()) {
+                out().printf("  alternate pri=%d geo=%s %s%n", a.getPriority(), dash(a.getCountry()), a.getUrl());
+            }
+            if (!r.getContent().isEmpty()) {
+                out().printf("%d %s%n%s", r.getHttpStatus(), r.getContentType(), r.getContent().toStringUtf8());
+            }
+        }
+    }
+
+    @Command(name = "enable", description = "Put a mirror back into rotation.")
+    static final class Enable extends Base {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        void run() throws Exception {
+            MirrorInfo m = client.admin().setMirrorEnabled(SetMirrorEnabledRequest.newBuilder().setName(name).setEnabled(true).build());
+            out().printf("%s: enabled%n", m.getName());
+        }
+    }
+
+    @Command(name = "disable", description = "Take a mirror out of rotation (it keeps being scanned).")
+    static final class Disable extends Base {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        void run() throws Exception {
+            MirrorInfo m = client.admin().setMirrorEnabled(SetMirrorEnabledRequest.newBuilder().setName(name).setEnabled(false).build());
+            out().printf("%s: disabled%n", m.getName());
+        }
+    }
+
+    @Command(name = "scan", description = "Scan a mirror now and follow its progress.")
+    static final class Scan extends Base {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        void run() throws Exception {
+            Iterator<ScanProgress> it = client.adminStreaming().scanMirror(ScanMirrorRequest.newBuilder().setName(name).build());
+            while (it.hasNext()) {
+                ScanProgress p = it.next();
+                if (p.getDone()) {
+                    out().printf("%s: %s%n", name, p.getSummary());
+                    if (!p.getSuccess()) {
+                        throw new IllegalStateException("scan of " + name + " failed; the previous state is kept");
+                    }
+                } else {
+                    out().printf("%s: %d entries read%n", name, p.getEntries());
+                }
+                out().flush();
+            }
+        }
+    }
+
+    @Command(name = "events", description = "Show a mirror's event log, newest first.")
+    static final class Events extends Base {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = {"-n", "--limit"}, defaultValue = "50", description = "at most this many (default: ${DEFAULT-VALUE})")
+        int limit;
+
+        @Override
+        void run() throws Exception {
+            for (MirrorEvent e : client.admin().getMirrorEvents(GetMirrorEventsRequest.newBuilder().setName(name)
+                    .setLimit(limit).build()).getEventsList()) {
+                out().printf("%s  %-12s %s%n", time(e.getTime()), e.getKind(), e.getMessage());
+            }
+        }
+    }
+
+    static String decision(ResolveResponse r) {
+        return switch (r.getAction()) {
+            case REDIRECT -> "REDIRECT " + r.getUrl() + "  (" + r.getMirror() + ", " + r.getReason() + ")";
+            case SERVE_LOCAL -> "SERVE_LOCAL  (" + r.getReason() + ")";
+            case NOT_FOUND -> "NOT_FOUND  (" + r.getReason() + ")";
+            case CONTENT -> "CONTENT  (" + r.getReason() + ")";
+            default -> r.getAction().toString();
+        };
+    }
+
+    private static String state(ProtocolState s) {
+        if (!s.getConfigured()) {
+            return "-";
+        }
+        if (s.getUp()) {
+            return "up";
+        }
+        return s.getReason().isEmpty() ? "unknown" : "down";
+    }
+
+    private static String time(Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString();
+    }
+
+    private static String dash(String s) {
+        return s.isEmpty() ? "-" : s;
+    }
+}

@@ -1,0 +1,173 @@
+package org.mirrorgate.server;
+
+import static java.util.Objects.requireNonNull;
+
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.mirrorgate.api.AdminAuthInterceptor;
+import org.mirrorgate.api.MirrorAdminService;
+import org.mirrorgate.api.ResolverService;
+import org.mirrorgate.api.v1.ResolverGrpc;
+import org.mirrorgate.config.MirrorgateConfig;
+import org.mirrorgate.index.IndexSnapshot;
+import org.mirrorgate.metrics.IndexMetrics;
+import org.mirrorgate.metrics.ResolveMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running service: gRPC (Resolver, MirrorAdmin, health, reflection) on one port, the
+ * Prometheus endpoint on another, and the background work that keeps the index true.
+ *
+ * <p>Resolve runs on the transport threads ({@code directExecutor()}): it never blocks, and a hop
+ * to a thread pool costs ~5x the CPU of the call itself (nginx-lua-grpc.md). Every other RPC is
+ * in-memory too; anything slow (a scan) runs on its own executor and only streams back.
+ */
+public final class MirrorgateServer {
+
+    private static final Logger log = LoggerFactory.getLogger(MirrorgateServer.class);
+    /** Requests are a path and an address: anything bigger is not ours. */
+    private static final int MAX_INBOUND_MESSAGE_BYTES = 64 * 1024;
+
+    private final MirrorgateConfig config;
+    private final Services services;
+    private final HealthStatusManager health = new HealthStatusManager();
+    private final ExecutorService lifecycle = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "mirrorgate-lifecycle");
+        t.setDaemon(true);
+        return t;
+    });
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private Server grpc;
+    private HTTPServer metricsServer;
+    private volatile boolean warmedUp;
+
+    private MirrorgateServer(MirrorgateConfig config, Services services) {
+        this.config = requireNonNull(config, "config");
+        this.services = requireNonNull(services, "services");
+    }
+
+    /** Builds every component from the config; nothing listens or runs until {@link #start()}. */
+    public static MirrorgateServer create(MirrorgateConfig config) throws IOException {
+        return new MirrorgateServer(config, Services.create(config));
+    }
+
+    public synchronized void start() throws IOException {
+        health.setStatus("", ServingStatus.NOT_SERVING);
+        health.setStatus(ResolverGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
+        ResolveMetrics resolveMetrics = new ResolveMetrics(registry);
+        IndexMetrics.register(registry, services.index());
+        JvmMetrics.builder().register(registry);
+        MirrorgateConfig.HostPort listen = config.listen().grpc();
+        grpc = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
+                .directExecutor()
+                .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+                .permitKeepAliveWithoutCalls(true)
+                .permitKeepAliveTime(10, TimeUnit.SECONDS)
+                .addService(new ResolverService(services.resolver(), resolveMetrics))
+                .addService(ServerInterceptors.intercept(services.admin(), new AdminAuthInterceptor(adminToken())))
+                .addService(health.getHealthService())
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .build()
+                .start();
+        if (config.listen().metrics() != null) {
+            metricsServer = HTTPServer.builder().hostname(config.listen().metrics().host())
+                    .port(config.listen().metrics().port()).registry(registry).buildAndStart();
+        }
+        services.index().addListener((prev, next) -> {
+            if (next.ready() && !warmedUp) {
+                lifecycle.execute(this::warmUpThenServe);
+            }
+        });
+        services.start();
+        if (services.index().snapshot().ready()) {
+            lifecycle.execute(this::warmUpThenServe);
+        }
+        log.info("mirrorgate listening: grpc {}:{}{}, {} mirrors, repository {}", listen.host(), grpcPort(),
+                metricsServer == null ? "" : ", metrics http://" + config.listen().metrics().host() + ":"
+                        + metricsServer.getPort() + "/metrics",
+                config.mirrors().size(), config.repository().root());
+    }
+
+    private void warmUpThenServe() {
+        if (warmedUp) {
+            return;
+        }
+        IndexSnapshot snap = services.index().snapshot();
+        Warmup.run(grpcPort(), snap, config.resolve().warmupCalls(), Duration.ofSeconds(5));
+        warmedUp = true;
+        health.setStatus("", ServingStatus.SERVING);
+        health.setStatus(ResolverGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        log.info("serving: {} files indexed", snap.files().fileCount());
+    }
+
+    /** True once the index is built and the request path warmed up (health says SERVING). */
+    public boolean isServing() {
+        return warmedUp;
+    }
+
+    public int grpcPort() {
+        return grpc.getPort();
+    }
+
+    /** The metrics port, or -1 when metrics are off. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.getPort();
+    }
+
+    public Services services() {
+        return services;
+    }
+
+    /** Stops taking calls, lets calls in flight finish (bounded), then stops background work. */
+    public synchronized void stop() {
+        health.enterTerminalState();
+        if (grpc != null) {
+            grpc.shutdown();
+            try {
+                if (!grpc.awaitTermination(5, TimeUnit.SECONDS)) {
+                    grpc.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                grpc.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (metricsServer != null) {
+            metricsServer.stop();
+        }
+        lifecycle.shutdownNow();
+        services.stop();
+    }
+
+    public void blockUntilShutdown() throws InterruptedException {
+        grpc.awaitTermination();
+    }
+
+    private String adminToken() throws IOException {
+        if (config.adminTokenFile() == null) {
+            return null;
+        }
+        String token = Files.readString(config.adminTokenFile(), StandardCharsets.UTF_8).trim();
+        if (token.length() < 16) {
+            throw new IOException("admin.token-file " + config.adminTokenFile() + ": token of " + token.length()
+                    + " characters (expected: at least 16; e.g. head -c 24 /dev/urandom | base64)");
+        }
+        return token;
+    }
+}

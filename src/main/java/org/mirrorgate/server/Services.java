@@ -1,0 +1,113 @@
+package org.mirrorgate.server;
+
+import java.io.IOException;
+import java.util.List;
+import org.mirrorgate.api.MirrorAdminService;
+import org.mirrorgate.config.MirrorgateConfig;
+import org.mirrorgate.geo.GeoLookup;
+import org.mirrorgate.geo.GeoLookups;
+import org.mirrorgate.geo.GeoSettings;
+import org.mirrorgate.index.Index;
+import org.mirrorgate.mirror.EventLog;
+import org.mirrorgate.mirror.InMemoryEventLog;
+import org.mirrorgate.rank.Ranker;
+import org.mirrorgate.resolve.Resolver;
+import org.mirrorgate.scan.local.LocalTreeScanner;
+import org.mirrorgate.stats.DownloadRecorder;
+
+/**
+ * The service's components, wired from the config in one place: what depends on what is read
+ * here, top to bottom, and nowhere else.
+ */
+public final class Services {
+
+    private final Index index;
+    private final Resolver resolver;
+    private final EventLog events;
+    private final MirrorAdminService admin;
+    private final List<Lifecycle> background;
+
+    /** Something with a start and a bounded stop (scanners, monitors, the store). */
+    interface Lifecycle {
+        void start() throws IOException;
+
+        void stop();
+    }
+
+    private Services(Index index, Resolver resolver, EventLog events, MirrorAdminService admin,
+            List<Lifecycle> background) {
+        this.index = index;
+        this.resolver = resolver;
+        this.events = events;
+        this.admin = admin;
+        this.background = background;
+    }
+
+    static Services create(MirrorgateConfig config) throws IOException {
+        Index index = new Index(config.mirrors(), System::currentTimeMillis);
+        EventLog events = new InMemoryEventLog(1000, System::currentTimeMillis);
+        MirrorgateConfig.Geo g = config.geo();
+        GeoLookup geo = GeoLookups.open(new GeoSettings(g.cityDatabases(), g.asnDatabase(), g.cacheSize(),
+                g.reloadInterval()));
+        Resolver resolver = new Resolver(index, geo, new Ranker(config.rank()), config.policies(), config.fallbacks(),
+                config.resolve(), DownloadRecorder.NONE);
+        MirrorAdminService admin = new MirrorAdminService(index, resolver, events);
+        List<Lifecycle> background = new java.util.ArrayList<>();
+        LocalTreeScanner local = new LocalTreeScanner(config.repository().scan(), index);
+        background.add(lifecycle(local::start, local::stop));
+        if (geo instanceof AutoCloseable closeable) {
+            background.add(lifecycle(() -> { }, () -> close(closeable))); // stops the database reload thread
+        }
+        return new Services(index, resolver, events, admin, background);
+    }
+
+    private static Lifecycle lifecycle(Runnable start, Runnable stop) {
+        return new Lifecycle() {
+            @Override
+            public void start() {
+                start.run();
+            }
+
+            @Override
+            public void stop() {
+                stop.run();
+            }
+        };
+    }
+
+    private static void close(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(Services.class).warn("closing {}: {}", closeable, e.toString());
+        }
+    }
+
+    void start() throws IOException {
+        for (Lifecycle l : background) {
+            l.start();
+        }
+    }
+
+    void stop() {
+        for (int i = background.size() - 1; i >= 0; i--) {
+            background.get(i).stop(); // reverse order: what started last depends on what started first
+        }
+    }
+
+    public Index index() {
+        return index;
+    }
+
+    public Resolver resolver() {
+        return resolver;
+    }
+
+    public EventLog events() {
+        return events;
+    }
+
+    MirrorAdminService admin() {
+        return admin;
+    }
+}

@@ -1,0 +1,139 @@
+package org.mirrorgate.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mirrorgate.testing.TestMirror.mirror;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mirrorgate.api.v1.Action;
+import org.mirrorgate.api.v1.ExplainRequest;
+import org.mirrorgate.api.v1.ExplainResponse;
+import org.mirrorgate.api.v1.GetMirrorEventsRequest;
+import org.mirrorgate.api.v1.GetMirrorRequest;
+import org.mirrorgate.api.v1.ListMirrorsRequest;
+import org.mirrorgate.api.v1.MirrorAdminGrpc;
+import org.mirrorgate.api.v1.ResolveRequest;
+import org.mirrorgate.api.v1.ResolveResponse;
+import org.mirrorgate.api.v1.ResolverGrpc;
+import org.mirrorgate.api.v1.Scheme;
+import org.mirrorgate.api.v1.SetMirrorEnabledRequest;
+import org.mirrorgate.geo.GeoLookup;
+import org.mirrorgate.index.FileTable;
+import org.mirrorgate.index.Index;
+import org.mirrorgate.metrics.ResolveMetrics;
+import org.mirrorgate.mirror.InMemoryEventLog;
+import org.mirrorgate.rank.PathRules;
+import org.mirrorgate.rank.RankSettings;
+import org.mirrorgate.rank.Ranker;
+import org.mirrorgate.resolve.ResolveSettings;
+import org.mirrorgate.resolve.Resolver;
+import org.mirrorgate.stats.DownloadRecorder;
+
+/** The gRPC adapters over the in-process transport: mapping, statuses, admin auth. */
+class GrpcApiTest {
+
+    private static final String TOKEN = "0123456789abcdef-token";
+    private Server server;
+    private ManagedChannel channel;
+    private ResolverGrpc.ResolverBlockingStub resolver;
+    private MirrorAdminGrpc.MirrorAdminBlockingStub admin;
+    private final InMemoryEventLog events = new InMemoryEventLog(10, () -> 5_000);
+
+    @BeforeEach
+    void start() throws Exception {
+        Index index = new Index(List.of(mirror("m1").trusted().in("DE", "EU").build(), mirror("m2").trusted().build()),
+                () -> 1_000);
+        FileTable.Builder b = index.snapshot().files().toBuilder();
+        b.put("pool/a.deb", 42, 1_000, 1_000);
+        index.publishFiles(b);
+        Resolver r = new Resolver(index, GeoLookup.NONE, new Ranker(RankSettings.DEFAULTS), PathRules.NONE, List.of(),
+                ResolveSettings.DEFAULTS, DownloadRecorder.NONE);
+        String name = InProcessServerBuilder.generateName();
+        server = InProcessServerBuilder.forName(name).directExecutor()
+                .addService(new ResolverService(r, new ResolveMetrics(new PrometheusRegistry())))
+                .addService(ServerInterceptors.intercept(new MirrorAdminService(index, r, events),
+                        new AdminAuthInterceptor(TOKEN)))
+                .build().start();
+        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+        resolver = ResolverGrpc.newBlockingStub(channel);
+        Metadata md = new Metadata();
+        md.put(AdminAuthInterceptor.AUTHORIZATION, "Bearer " + TOKEN);
+        admin = MirrorAdminGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
+    }
+
+    @AfterEach
+    void stop() {
+        channel.shutdownNow();
+        server.shutdownNow();
+    }
+
+    @Test
+    void resolveAnswersARedirectWithAlternates() {
+        ResolveResponse r = resolver.resolve(ResolveRequest.newBuilder().setPath("/pool/a.deb").setClientIp("2001:db8::1")
+                .setScheme(Scheme.HTTPS).build());
+        assertThat(r.getAction()).isEqualTo(Action.REDIRECT);
+        assertThat(r.getUrl()).matches("https://m[12]\\.example\\.org/debian/pool/a\\.deb");
+        assertThat(r.getAlternatesCount()).isEqualTo(1);
+        assertThat(r.getAlternates(0).getPriority()).isEqualTo(1);
+        assertThat(r.getFileSize()).isEqualTo(42);
+    }
+
+    @Test
+    void malformedRequestsGetInvalidArgumentWithTheReason() {
+        assertThatThrownBy(() -> resolver.resolve(ResolveRequest.newBuilder().setPath("/../etc/passwd")
+                .setClientIp("192.0.2.1").build()))
+                .isInstanceOf(StatusRuntimeException.class)
+                .hasMessage("INVALID_ARGUMENT: path: /../etc/passwd (expected: no '.' or '..' segments)");
+        StatusRuntimeException e = (StatusRuntimeException) org.assertj.core.api.Assertions.catchThrowable(() ->
+                resolver.resolve(ResolveRequest.newBuilder().setPath("/pool/a.deb").setClientIp("").build()));
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getStatus().getDescription()).startsWith("client_ip");
+    }
+
+    @Test
+    void adminListsExplainsAndTogglesMirrors() {
+        assertThat(admin.listMirrors(ListMirrorsRequest.getDefaultInstance()).getMirrorsList())
+                .extracting(m -> m.getName()).containsExactly("m1", "m2");
+        ExplainResponse ex = admin.explain(ExplainRequest.newBuilder().setPath("/pool/a.deb").setClientIp("192.0.2.1").build());
+        assertThat(ex.getFile().getSize()).isEqualTo(42);
+        assertThat(ex.getPolicy()).isEqualTo("strict (default)");
+        assertThat(ex.getVerdictsList()).allSatisfy(v -> assertThat(v.getAccepted()).isTrue());
+        assertThat(ex.getVerdicts(0).getProbability() + ex.getVerdicts(1).getProbability()).isEqualTo(1.0);
+
+        admin.setMirrorEnabled(SetMirrorEnabledRequest.newBuilder().setName("m2").setEnabled(false).build());
+        ExplainResponse after = admin.explain(ExplainRequest.newBuilder().setPath("/pool/a.deb").setClientIp("192.0.2.1").build());
+        assertThat(after.getVerdictsList()).anySatisfy(v -> {
+            assertThat(v.getMirror()).isEqualTo("m2");
+            assertThat(v.getReason()).isEqualTo("disabled");
+        });
+        assertThat(admin.getMirrorEvents(GetMirrorEventsRequest.newBuilder().setName("m2").build()).getEvents(0).getKind())
+                .isEqualTo("disabled");
+        assertThatThrownBy(() -> admin.getMirror(GetMirrorRequest.newBuilder().setName("nope").build()))
+                .hasMessage("NOT_FOUND: mirror: nope (expected: one of [m1, m2])");
+    }
+
+    @Test
+    void adminCallsWithoutTheTokenAreRefused() {
+        MirrorAdminGrpc.MirrorAdminBlockingStub anonymous = MirrorAdminGrpc.newBlockingStub(channel);
+        assertThatThrownBy(() -> anonymous.listMirrors(ListMirrorsRequest.getDefaultInstance()))
+                .hasMessageStartingWith("UNAUTHENTICATED: missing metadata 'authorization: Bearer <token>'");
+        Metadata md = new Metadata();
+        md.put(AdminAuthInterceptor.AUTHORIZATION, "Bearer wrong");
+        assertThatThrownBy(() -> anonymous.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
+                .listMirrors(ListMirrorsRequest.getDefaultInstance()))
+                .hasMessage("UNAUTHENTICATED: wrong admin token");
+    }
+}

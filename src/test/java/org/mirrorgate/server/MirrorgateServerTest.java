@@ -1,0 +1,149 @@
+package org.mirrorgate.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mirrorgate.api.v1.Action;
+import org.mirrorgate.api.v1.ResolveRequest;
+import org.mirrorgate.api.v1.ResolveResponse;
+import org.mirrorgate.api.v1.ResolverGrpc;
+import org.mirrorgate.api.v1.Scheme;
+import org.mirrorgate.config.ConfigLoader;
+
+/** The whole service on a real Netty port: local tree indexed, health, reflection, metrics, CLI. */
+class MirrorgateServerTest {
+
+    @TempDir
+    Path dir;
+    private MirrorgateServer server;
+    private ManagedChannel channel;
+
+    @BeforeEach
+    void start() throws Exception {
+        Path repo = dir.resolve("repo");
+        Files.createDirectories(repo.resolve("pool/main/h"));
+        Files.writeString(repo.resolve("pool/main/h/hello.deb"), "hello");
+        Files.writeString(dir.resolve("mirrorgate.yaml"), """
+                repository: {root: repo, url-prefix: /debian/}
+                listen: {grpc: "127.0.0.1:0", metrics: "127.0.0.1:0"}
+                resolve: {warmup-calls: 100}
+                mirrors:
+                  - {name: m1, https-url: "https://m1.example.org/debian/", trusted: true}
+                """);
+        server = MirrorgateServer.create(ConfigLoader.load(dir.resolve("mirrorgate.yaml")));
+        server.start();
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+    }
+
+    @AfterEach
+    void stop() {
+        channel.shutdownNow();
+        server.stop();
+    }
+
+    @Test
+    void reportsServingOnceTheTreeIsIndexedAndWarmedUp() {
+        HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
+        await().atMost(Duration.ofSeconds(30)).until(() -> health.check(HealthCheckRequest.newBuilder()
+                .setService(ResolverGrpc.SERVICE_NAME).build()).getStatus() == ServingStatus.SERVING);
+        ResolveResponse r = ResolverGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                .resolve(ResolveRequest.newBuilder().setPath("/debian/pool/main/h/hello.deb").setClientIp("192.0.2.7")
+                        .setScheme(Scheme.HTTPS).build());
+        assertThat(r.getAction()).isEqualTo(Action.REDIRECT);
+        assertThat(r.getUrl()).isEqualTo("https://m1.example.org/debian/pool/main/h/hello.deb");
+    }
+
+    @Test
+    void listsItsServicesThroughReflectionAsGrpcurlDoes() throws Exception {
+        CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse value) {
+                        answer.complete(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        answer.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {}
+                });
+        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+        List<String> services = answer.get(5, TimeUnit.SECONDS).getListServicesResponse().getServiceList().stream()
+                .map(s -> s.getName()).toList();
+        requests.onCompleted();
+        assertThat(services).contains("mirrorgate.v1.Resolver", "mirrorgate.v1.MirrorAdmin", "grpc.health.v1.Health");
+    }
+
+    @Test
+    void exportsResolveAndIndexMetrics() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(server::isServing);
+        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body())
+                .contains("mirrorgate_resolves_total{action=\"redirect\"}")
+                .contains("mirrorgate_resolve_duration_seconds_bucket")
+                .contains("mirrorgate_index_files{state=\"present\"} 1.0")
+                .contains("mirrorgate_mirrors{protocol=\"https\",state=\"unknown\"} 1.0");
+    }
+
+    @Test
+    void rejectsOversizedRequestsWithoutHarm() {
+        await().atMost(Duration.ofSeconds(30)).until(server::isServing);
+        String huge = "/" + "a".repeat(100_000);
+        assertThatThrownBy(() -> ResolverGrpc.newBlockingStub(channel).resolve(ResolveRequest.newBuilder()
+                .setPath(huge).setClientIp("192.0.2.1").build()))
+                .isInstanceOf(StatusRuntimeException.class).hasMessageContaining("RESOURCE_EXHAUSTED");
+        ResolveResponse ok = ResolverGrpc.newBlockingStub(channel).resolve(ResolveRequest.newBuilder()
+                .setPath("/debian/pool/main/h/hello.deb").setClientIp("192.0.2.1").build());
+        assertThat(ok.getAction()).as("plain http: the https-only mirror cannot serve it").isEqualTo(Action.SERVE_LOCAL);
+    }
+
+    @Test
+    void theCliTalksToTheRunningService() {
+        await().atMost(Duration.ofSeconds(30)).until(server::isServing);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        var cli = org.mirrorgate.cli.CliAccess.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        int code = cli.execute("explain", "--target", "127.0.0.1:" + server.grpcPort(),
+                "/debian/pool/main/h/hello.deb", "--ip", "192.0.2.1", "--https");
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("decision: REDIRECT https://m1.example.org/debian/pool/main/h/hello.deb")
+                .containsPattern("m1 +accepted");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute("mirror", "--target", "127.0.0.1:" + server.grpcPort(), "nope")).isEqualTo(1);
+        assertThat(err.toString()).contains("NOT_FOUND: mirror: nope (expected: one of [m1])");
+    }
+}
