@@ -150,85 +150,67 @@ final class FtpLister implements MirrorLister {
 
         private List<String> listMlsd(String dir) throws IOException, ScanFailedException {
             List<String> subdirs = new ArrayList<>();
-            boolean seconds = false;
-            try (Socket data = open("MLSD", dir); InputStream in = data.getInputStream()) {
-                BoundedLineReader lines = new BoundedLineReader(in, settings.safety().maxLineBytes());
-                for (int n; (n = lines.next()) != BoundedLineReader.EOF; ) {
-                    if (n == BoundedLineReader.TOO_LONG) {
-                        out.reject("line too long", dir + " line " + lines.lines());
-                        continue;
-                    }
-                    String text = new String(lines.line(), 0, n, StandardCharsets.UTF_8);
-                    MlsdLine e = MlsdLine.parse(text);
-                    if (e == null) {
-                        out.reject("unparsable line", text);
-                        continue;
-                    }
-                    String path = child(dir, e.name(), !e.type().equals("file"));
-                    if (path == null) {
-                        continue;
-                    }
-                    switch (e.type()) {
-                        case "file" -> {
-                            if (e.size() < 0) {
-                                out.reject("unparsable line", text);
-                            } else {
-                                seconds |= !e.modifyHasMillis();
-                                out.file(path, e.size(), e.modifyMillis());
-                            }
+            boolean[] seconds = {false};
+            readListing("MLSD", dir, text -> {
+                MlsdLine e = MlsdLine.parse(text);
+                if (e == null) {
+                    out.reject("unparsable line", text);
+                    return;
+                }
+                String path = child(dir, e.name(), !e.type().equals("file"));
+                if (path == null) {
+                    return;
+                }
+                switch (e.type()) {
+                    case "file" -> {
+                        if (e.size() < 0) {
+                            out.reject("unparsable line", text);
+                        } else {
+                            seconds[0] |= !e.modifyHasMillis();
+                            out.file(path, e.size(), e.modifyMillis());
                         }
-                        case "dir" -> subdirs.add(path + "/");
-                        case "cdir", "pdir" -> { }
-                        default -> {
-                            if (e.type().contains("link")) {
-                                out.symlinkSkipped();
-                            } else {
-                                out.skipOther();
-                            }
+                    }
+                    case "dir" -> subdirs.add(path + "/");
+                    case "cdir", "pdir" -> { }
+                    default -> {
+                        if (e.type().contains("link")) {
+                            out.symlinkSkipped();
+                        } else {
+                            out.skipOther();
                         }
                     }
                 }
-            }
-            finish("MLSD", dir);
-            precision = Math.max(precision, seconds ? 1000 : 1);
+            });
+            precision = Math.max(precision, seconds[0] ? 1000 : 1);
             return subdirs;
         }
 
         private List<String> listWithList(String dir) throws IOException, ScanFailedException {
             List<String> subdirs = new ArrayList<>();
             List<FTPFile> files = new ArrayList<>();
-            try (Socket data = open("LIST", dir); InputStream in = data.getInputStream()) {
-                BoundedLineReader lines = new BoundedLineReader(in, settings.safety().maxLineBytes());
-                for (int n; (n = lines.next()) != BoundedLineReader.EOF; ) {
-                    if (n == BoundedLineReader.TOO_LONG) {
-                        out.reject("line too long", dir + " line " + lines.lines());
-                        continue;
-                    }
-                    String text = new String(lines.line(), 0, n, StandardCharsets.UTF_8);
-                    if (text.startsWith("total ")) {
-                        continue;
-                    }
-                    FTPFile f = parser.parseFTPEntry(text);
-                    if (f == null || f.getName() == null) {
-                        out.reject("unparsable line", text);
-                        continue;
-                    }
-                    f.setRawListing(null);
-                    if (f.isSymbolicLink()) {
-                        out.symlinkSkipped();
-                    } else if (f.isDirectory()) {
-                        String path = child(dir, f.getName(), true);
-                        if (path != null) {
-                            subdirs.add(path + "/");
-                        }
-                    } else if (f.isFile()) {
-                        files.add(f);
-                    } else {
-                        out.skipOther();
-                    }
+            readListing("LIST", dir, text -> {
+                if (text.startsWith("total ")) {
+                    return;
                 }
-            }
-            finish("LIST", dir);
+                FTPFile f = parser.parseFTPEntry(text);
+                if (f == null || f.getName() == null) {
+                    out.reject("unparsable line", text);
+                    return;
+                }
+                f.setRawListing(null);
+                if (f.isSymbolicLink()) {
+                    out.symlinkSkipped();
+                } else if (f.isDirectory()) {
+                    String path = child(dir, f.getName(), true);
+                    if (path != null) {
+                        subdirs.add(path + "/");
+                    }
+                } else if (f.isFile()) {
+                    files.add(f);
+                } else {
+                    out.skipOther();
+                }
+            });
             for (FTPFile f : files) { // after the data connection closed: MDTM uses the control one
                 String path = child(dir, f.getName(), false);
                 if (path != null) {
@@ -236,6 +218,23 @@ final class FtpLister implements MirrorLister {
                 }
             }
             return subdirs;
+        }
+
+        /** Sends {@code command dir}, hands each line of the data connection to {@code line}, checks the reply. */
+        private void readListing(String command, String dir, LineHandler line) throws IOException, ScanFailedException {
+            try (Socket data = open(command, dir); InputStream in = data.getInputStream()) {
+                BoundedLineReader lines = new BoundedLineReader(in, settings.safety().maxLineBytes());
+                for (int n; (n = lines.next()) != BoundedLineReader.EOF; ) {
+                    if (n == BoundedLineReader.TOO_LONG) {
+                        out.reject("line too long", dir + " line " + lines.lines());
+                    } else {
+                        line.accept(new String(lines.line(), 0, n, StandardCharsets.UTF_8));
+                    }
+                }
+            }
+            if (!ftp.completePendingCommand()) {
+                throw new ScanFailedException("ftp: " + command + " " + root + dir + " failed: " + reply(ftp));
+            }
         }
 
         private long mtime(String path, FTPFile f) throws IOException, ScanFailedException {
@@ -266,12 +265,6 @@ final class FtpLister implements MirrorLister {
             return data;
         }
 
-        private void finish(String command, String dir) throws IOException, ScanFailedException {
-            if (!ftp.completePendingCommand()) {
-                throw new ScanFailedException("ftp: " + command + " " + root + dir + " failed: " + reply(ftp));
-            }
-        }
-
         /**
          * dir + name, or null for the "." and ".." directories and for names that cannot be one
          * entry (reported).
@@ -289,6 +282,10 @@ final class FtpLister implements MirrorLister {
             }
             return dir + name;
         }
+    }
+
+    private interface LineHandler {
+        void accept(String line) throws IOException, ScanFailedException;
     }
 
     private static int depth(String dir) {

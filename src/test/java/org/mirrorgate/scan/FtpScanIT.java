@@ -8,15 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mirrorgate.testing.FtpServerProcess;
 import org.mirrorgate.testing.InProcessFtpServer;
+import org.mirrorgate.testing.Closer;
 import org.mirrorgate.testing.MirrorTree;
 import org.mirrorgate.testing.ScriptedFtpServer;
 
@@ -30,7 +30,8 @@ class FtpScanIT {
     Path tmp;
 
     private MirrorTree local;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @AutoClose
+    final Closer closer = new Closer();
 
     @BeforeEach
     void localTree() throws IOException {
@@ -43,28 +44,10 @@ class FtpScanIT {
                 .file("dists/Release", 9, recent);
     }
 
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closing(T c) {
-        toClose.add(c);
-        return c;
-    }
-
     private ScanFixture fixture(String ftpUrl) {
         ScanFixture fx = new ScanFixture(List.of(ScanFixture.mirror("m", "http://127.0.0.1:9/", null, null, ftpUrl)));
         local.publishAsLocal(fx.index, System.currentTimeMillis());
         return fx;
-    }
-
-    private ScanOutcome scan(ScanFixture fx, String yaml) {
-        MirrorMonitor m = fx.monitor(ScanFixture.quick(yaml));
-        toClose.add(m::stop);
-        return m.scanNow("m", u -> { });
     }
 
     @Test
@@ -72,10 +55,10 @@ class FtpScanIT {
         MirrorTree copy = local.copyTo(MirrorTree.at(tmp.resolve("copy")));
         copy.file("pool/p1/pkg1.deb", 101, recent - 3_600_000); // same size, older
         copy.file("not-local/x", 1, recent); // not entered: no local files there
-        InProcessFtpServer ftp = closing(InProcessFtpServer.serving(copy.root()));
+        InProcessFtpServer ftp = closer.add(InProcessFtpServer.serving(copy.root()));
         ScanFixture fx = fixture(ftp.url());
 
-        ScanOutcome o = scan(fx, "");
+        ScanOutcome o = fx.scanM("", closer);
 
         assertThat(o.success()).as(o.summary()).isTrue();
         assertThat(o.protocol()).isEqualTo("ftp");
@@ -92,11 +75,9 @@ class FtpScanIT {
     void listWithMdtmComparesToTheSecond() throws IOException {
         MirrorTree copy = local.copyTo(MirrorTree.at(tmp.resolve("copy")));
         copy.file("pool/p1/pkg1.deb", 101, recent + 1000 + 5000); // same size and minute, 5 s off
-        readableByFtp(copy.root());
-        FtpServerProcess ftp = closing(FtpServerProcess.vsftpd(tmp.resolve("vsftpd"), copy.root()));
-        ScanFixture fx = fixture(ftp.url());
+        ScanFixture fx = fixture(vsftpd(copy).url());
 
-        ScanOutcome o = scan(fx, "");
+        ScanOutcome o = fx.scanM("", closer);
 
         assertThat(o.success()).as(o.summary()).isTrue();
         assertThat(o.summary()).contains("warning: no MLSD: listed with LIST + MDTM");
@@ -111,11 +92,9 @@ class FtpScanIT {
         MirrorTree copy = local.copyTo(MirrorTree.at(tmp.resolve("copy")));
         copy.file("pool/p1/pkg1.deb", 101, recent + 1000 + 5000); // same minute: cannot be told apart
         copy.file("pool/p0/pkg3.deb", 999, recent + 3000); // size still tells
-        readableByFtp(copy.root());
-        FtpServerProcess ftp = closing(FtpServerProcess.vsftpd(tmp.resolve("vsftpd"), copy.root()));
-        ScanFixture fx = fixture(ftp.url());
+        ScanFixture fx = fixture(vsftpd(copy).url());
 
-        ScanOutcome o = scan(fx, "ftp-mdtm: false");
+        ScanOutcome o = fx.scanM("ftp-mdtm: false", closer);
 
         assertThat(o.success()).as(o.summary()).isTrue();
         assertThat(o.summary()).contains("mtime precision 1d").contains("(minute/day mtime precision)");
@@ -125,7 +104,7 @@ class FtpScanIT {
 
     @Test
     void hostileNamesAreRejectedAndReportedButTheRestIsKept() {
-        ScriptedFtpServer ftp = closing(ScriptedFtpServer.start()
+        ScriptedFtpServer ftp = closer.add(ScriptedFtpServer.start()
                 .mlsd("/", bytes("type=dir;modify=20240101000000; odd\r\n"
                         + "type=file;size=9;modify=20240101000000; ../../etc/passwd\r\n"
                         + "type=file;size=9;modify=20240101000000; ..\r\n"
@@ -136,7 +115,7 @@ class FtpScanIT {
                         + "\u0000\u0001\u0002garbage\r\n")));
         ScanFixture fx = fixture(ftp.url());
 
-        ScanOutcome o = scan(fx, "");
+        ScanOutcome o = fx.scanM("", closer);
 
         assertThat(o.success()).as(o.summary()).isTrue();
         assertThat(o.rejected()).isEqualTo(6);
@@ -147,10 +126,10 @@ class FtpScanIT {
 
     @Test
     void aListingOfGarbageIsRefusedAndTheLastGoodStateStays() {
-        InProcessFtpServer good = closing(InProcessFtpServer.serving(local.copyTo(MirrorTree.at(tmp.resolve("c"))).root()));
+        InProcessFtpServer good = closer.add(InProcessFtpServer.serving(local.copyTo(MirrorTree.at(tmp.resolve("c"))).root()));
         ScanFixture fx = fixture(good.url());
         MirrorMonitor monitor = fx.monitor(ScanFixture.quick("max-rejected: 10"));
-        toClose.add(monitor::stop);
+        closer.add(monitor::stop);
         assertThat(monitor.scanNow("m", u -> { }).success()).isTrue();
         var before = fx.availability("m");
         ByteArrayOutputStream junk = new ByteArrayOutputStream();
@@ -161,7 +140,7 @@ class FtpScanIT {
             junk.writeBytes(line);
             junk.write('\n');
         }
-        ScriptedFtpServer hostile = closing(ScriptedFtpServer.start().mlsd("/", junk.toByteArray()));
+        ScriptedFtpServer hostile = closer.add(ScriptedFtpServer.start().mlsd("/", junk.toByteArray()));
         fx.index.replaceMirrors(List.of(ScanFixture.mirror("m", "http://127.0.0.1:9/", null, null, hostile.url())));
 
         ScanOutcome o = monitor.scanNow("m", u -> { });
@@ -175,25 +154,31 @@ class FtpScanIT {
     @Test
     void aRefusedConnectionFails() {
         ScanFixture fx = fixture("ftp://127.0.0.1:" + org.mirrorgate.testing.FreePorts.next() + "/");
-        ScanOutcome o = scan(fx, "");
+        ScanOutcome o = fx.scanM("", closer);
         assertThat(o.success()).isFalse();
         assertThat(o.summary()).contains("ftp: connection refused");
     }
 
     @Test
     void anRsyncFailureFallsBackToFtp() {
-        InProcessFtpServer ftp = closing(InProcessFtpServer.serving(local.copyTo(MirrorTree.at(tmp.resolve("c"))).root()));
+        InProcessFtpServer ftp = closer.add(InProcessFtpServer.serving(local.copyTo(MirrorTree.at(tmp.resolve("c"))).root()));
         ScanFixture fx = new ScanFixture(List.of(ScanFixture.mirror("m", "http://127.0.0.1:9/", null,
                 "rsync://127.0.0.1:" + org.mirrorgate.testing.FreePorts.next() + "/x/", ftp.url())));
         local.publishAsLocal(fx.index, System.currentTimeMillis());
         MirrorMonitor m = fx.monitor(ScanFixture.quick(""), Map.of());
-        toClose.add(m::stop);
+        closer.add(m::stop);
 
         ScanOutcome o = m.scanNow("m", u -> { });
 
         assertThat(o.success()).as(o.summary()).isTrue();
         assertThat(o.protocol()).isEqualTo("ftp");
         assertThat(o.matching()).isEqualTo(34);
+    }
+
+    /** vsftpd serving {@code tree} (made readable by the "ftp" user vsftpd runs as). */
+    private FtpServerProcess vsftpd(MirrorTree tree) throws IOException {
+        readableByFtp(tree.root());
+        return closer.add(FtpServerProcess.vsftpd(tmp.resolve("vsftpd"), tree.root()));
     }
 
     private static byte[] bytes(String s) {

@@ -9,14 +9,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mirrorgate.mirror.ProtocolHealth;
+import org.mirrorgate.testing.Closer;
 import org.mirrorgate.testing.MirrorTree;
 import org.mirrorgate.testing.NginxServer;
 import org.mirrorgate.testing.TestCertificates;
@@ -32,7 +32,8 @@ class HealthProbeIT {
     private MirrorTree local;
     private MirrorTree copy;
     private TestCertificates certs;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @AutoClose
+    final Closer closer = new Closer();
 
     @BeforeEach
     void trees() throws IOException {
@@ -43,13 +44,6 @@ class HealthProbeIT {
         certs = TestCertificates.in(tmp.resolve("certs"));
     }
 
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-    }
-
     private NginxServer nginx(Path cert, String... locations) {
         NginxServer n = NginxServer.serving(tmp.resolve("nginx"), copy.root());
         if (cert != null) {
@@ -58,7 +52,7 @@ class HealthProbeIT {
         for (String l : locations) {
             n.location(l);
         }
-        toClose.add(n);
+        closer.add(n);
         return n.start();
     }
 
@@ -68,7 +62,7 @@ class HealthProbeIT {
                 null, null)));
         local.publishAsLocal(fx.index, System.currentTimeMillis());
         MirrorMonitor monitor = fx.monitor(ScanFixture.quick("tls-ca-file: " + certs.caFile() + "\n" + yaml), pm);
-        toClose.add(monitor::stop);
+        closer.add(monitor::stop);
         assertThat(monitor.scanNow("m", u -> { }).success()).isTrue();
         return new Setup(fx, monitor);
     }

@@ -11,14 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mirrorgate.testing.Closer;
 import org.mirrorgate.testing.MirrorTree;
 import org.mirrorgate.testing.NginxServer;
 import org.mirrorgate.testing.TestCertificates;
@@ -33,7 +33,8 @@ class HttpScanIT {
     Path tmp;
 
     private MirrorTree local;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @AutoClose
+    final Closer closer = new Closer();
 
     @BeforeEach
     void localTree() throws IOException {
@@ -46,28 +47,10 @@ class HttpScanIT {
                 .file("odd/100%.txt", 6, T0).file("dists/stable/Release", 50, T0);
     }
 
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closing(T c) {
-        toClose.add(c);
-        return c;
-    }
-
     private ScanFixture fixture(String http, String https) {
         ScanFixture fx = new ScanFixture(List.of(ScanFixture.mirror("m", http, https, null, null)));
         local.publishAsLocal(fx.index, System.currentTimeMillis());
         return fx;
-    }
-
-    private ScanOutcome scan(ScanFixture fx, String yaml) {
-        MirrorMonitor m = fx.monitor(ScanFixture.quick(yaml));
-        toClose.add(m::stop);
-        return m.scanNow("m", u -> { });
     }
 
     @Test
@@ -76,10 +59,10 @@ class HttpScanIT {
         copy.file("pool/p1/pkg1.deb", 101, T0 + 60_000 + 20_000); // same minute: indistinguishable in HTML
         copy.file("pool/p2/pkg2.deb", 102, T0 - 3_600_000); // an hour older
         copy.file("elsewhere/big.iso", 10, T0); // no local files there: never fetched
-        NginxServer nginx = closing(NginxServer.serving(tmp.resolve("nginx"), copy.root()).start());
+        NginxServer nginx = closer.add(NginxServer.serving(tmp.resolve("nginx"), copy.root()).start());
         ScanFixture fx = fixture(nginx.httpUrl(), null);
 
-        ScanOutcome o = scan(fx, "http-scan-concurrency: 2\nhttp-scan-delay: 10ms");
+        ScanOutcome o = fx.scanM("http-scan-concurrency: 2\nhttp-scan-delay: 10ms", closer);
 
         assertThat(o.success()).as(o.summary()).isTrue();
         assertThat(o.protocol()).isEqualTo("http");
@@ -100,11 +83,11 @@ class HttpScanIT {
         Path cert = certs.valid("mirror");
         MirrorTree copy = local.copyTo(MirrorTree.at(tmp.resolve("copy")));
         copy.file("pool/p1/pkg1.deb", 101, T0 + 60_000 + 5_000); // 5 s off: JSON shows it
-        NginxServer nginx = closing(NginxServer.serving(tmp.resolve("nginx"), copy.root())
+        NginxServer nginx = closer.add(NginxServer.serving(tmp.resolve("nginx"), copy.root())
                 .https(cert, certs.keyOf(cert)).directive("autoindex_format json;").start());
         ScanFixture fx = fixture(null, nginx.httpsUrl());
 
-        ScanOutcome o = scan(fx, "tls-ca-file: " + certs.caFile());
+        ScanOutcome o = fx.scanM("tls-ca-file: " + certs.caFile(), closer);
 
         assertThat(o.success()).as(o.summary()).isTrue();
         assertThat(o.matching()).isEqualTo(28);
@@ -116,11 +99,11 @@ class HttpScanIT {
     void anUntrustedCertificateFailsTheHttpsScan() {
         TestCertificates certs = TestCertificates.in(tmp.resolve("certs"));
         Path cert = certs.selfSigned("self");
-        NginxServer nginx = closing(NginxServer.serving(tmp.resolve("nginx"), local.root())
+        NginxServer nginx = closer.add(NginxServer.serving(tmp.resolve("nginx"), local.root())
                 .https(cert, certs.keyOf(cert)).start());
         ScanFixture fx = fixture(null, nginx.httpsUrl());
 
-        ScanOutcome o = scan(fx, "tls-ca-file: " + certs.caFile());
+        ScanOutcome o = fx.scanM("tls-ca-file: " + certs.caFile(), closer);
 
         assertThat(o.success()).isFalse();
         assertThat(o.summary()).contains("http: certificate not trusted");
@@ -129,11 +112,11 @@ class HttpScanIT {
     @Test
     void anIndexInLocalTimeGetsItsTimezoneOffsetDetected() {
         MirrorTree copy = local.copyTo(MirrorTree.at(tmp.resolve("copy")));
-        NginxServer nginx = closing(NginxServer.serving(tmp.resolve("nginx"), copy.root())
+        NginxServer nginx = closer.add(NginxServer.serving(tmp.resolve("nginx"), copy.root())
                 .directive("autoindex_localtime on;").timezone("Etc/GMT-3").start()); // UTC+3
         ScanFixture fx = fixture(nginx.httpUrl(), null);
 
-        ScanOutcome o = scan(fx, "");
+        ScanOutcome o = fx.scanM("", closer);
 
         assertThat(o.success()).as(o.summary()).isTrue();
         assertThat(o.matching()).isEqualTo(29);
@@ -158,10 +141,10 @@ class HttpScanIT {
                 <tr><td valign="top"><img src="/icons/folder.gif" alt="[DIR]"></td><td><a href="sub/">sub/</a></td><td align="right">2024-01-15 08:13  </td><td align="right">  - </td></tr>
                 </table><address>Apache/2.4.57 (Debian) Server</address></body></html>
                 """);
-        NginxServer nginx = closing(NginxServer.serving(tmp.resolve("nginx"), copy.root()).start());
+        NginxServer nginx = closer.add(NginxServer.serving(tmp.resolve("nginx"), copy.root()).start());
         ScanFixture fx = fixture(nginx.httpUrl(), null);
 
-        ScanOutcome o = scan(fx, "");
+        ScanOutcome o = fx.scanM("", closer);
 
         assertThat(o.success()).as(o.summary()).isTrue();
         assertThat(fx.matches("m", "apache/big.iso")).isTrue();
@@ -188,10 +171,10 @@ class HttpScanIT {
                 + "<a href=\"" + "y".repeat(60_000) + "\">long</a>" + row
                 + "\u0000\u0001\u00ff<a href=\"\u0000\">\u0002</a>" + row
                 + "</pre></body></html>\n", StandardCharsets.ISO_8859_1);
-        NginxServer nginx = closing(NginxServer.serving(tmp.resolve("nginx"), copy.root()).start());
+        NginxServer nginx = closer.add(NginxServer.serving(tmp.resolve("nginx"), copy.root()).start());
         ScanFixture fx = fixture(nginx.httpUrl(), null);
 
-        ScanOutcome o = scan(fx, "");
+        ScanOutcome o = fx.scanM("", closer);
 
         assertThat(o.success()).as(o.summary()).isTrue();
         assertThat(fx.matches("m", "hostile/ok.txt")).isTrue();
@@ -230,11 +213,11 @@ class HttpScanIT {
             ex.close();
         });
         server.start();
-        toClose.add(() -> server.stop(0));
+        closer.add(() -> server.stop(0));
         ScanFixture fx = fixture("http://127.0.0.1:" + server.getAddress().getPort() + "/", null);
         long start = System.nanoTime();
 
-        ScanOutcome o = scan(fx, "http-scan-concurrency: 2\nhttp-scan-delay: 50ms");
+        ScanOutcome o = fx.scanM("http-scan-concurrency: 2\nhttp-scan-delay: 50ms", closer);
 
         long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
         assertThat(o.success()).as(o.summary()).isTrue();

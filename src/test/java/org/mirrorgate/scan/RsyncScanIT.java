@@ -10,10 +10,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mirrorgate.testing.Closer;
 import org.mirrorgate.testing.MirrorTree;
 import org.mirrorgate.testing.RsyncDaemon;
 
@@ -28,7 +29,8 @@ class RsyncScanIT {
 
     private MirrorTree local;
     private RsyncDaemon daemon;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @AutoClose
+    final Closer closer = new Closer();
 
     @BeforeEach
     void localTree() throws IOException {
@@ -45,16 +47,6 @@ class RsyncScanIT {
                 .file(LONG_NAME, 7, T0);
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        if (daemon != null) {
-            daemon.close();
-        }
-    }
-
     private ScanFixture fixture(String rsyncUrl) {
         ScanFixture fx = new ScanFixture(List.of(ScanFixture.mirror("m", "http://127.0.0.1:9/", null, rsyncUrl, null)));
         local.publishAsLocal(fx.index, System.currentTimeMillis());
@@ -63,7 +55,7 @@ class RsyncScanIT {
 
     private MirrorMonitor monitor(ScanFixture fx, String yaml) {
         MirrorMonitor m = fx.monitor(ScanFixture.quick(yaml));
-        toClose.add(m::stop);
+        closer.add(m::stop);
         return m;
     }
 
@@ -71,7 +63,7 @@ class RsyncScanIT {
     void aCompleteMirrorWithOddNamesMatchesEveryFile() {
         MirrorTree copy = local.copyTo(MirrorTree.at(tmp.resolve("complete")));
         copy.symlink("odd/link-to-release", "../dists/stable/Release");
-        daemon = RsyncDaemon.in(tmp.resolve("rsyncd")).module("complete", copy.root()).start();
+        daemon = closer.add(RsyncDaemon.in(tmp.resolve("rsyncd")).module("complete", copy.root()).start());
         ScanFixture fx = fixture(daemon.url("complete"));
         List<ScanProgressUpdate> progress = new ArrayList<>();
 
@@ -104,7 +96,7 @@ class RsyncScanIT {
         copy.file("pool/main/p2/pkg2.deb", 102, T0 - 86_400_000L); // same size, a day older
         copy.file("pool/main/p3/pkg3.deb", 999, T0 + 3000); // other size
         copy.file("extra/not-local.iso", 10, T0);
-        daemon = RsyncDaemon.in(tmp.resolve("rsyncd")).module("partial", copy.root()).start();
+        daemon = closer.add(RsyncDaemon.in(tmp.resolve("rsyncd")).module("partial", copy.root()).start());
         ScanFixture fx = fixture(daemon.url("partial"));
 
         ScanOutcome o = monitor(fx, "").scanNow("m", u -> { });
@@ -128,7 +120,7 @@ class RsyncScanIT {
         Files.writeString(secret.resolve("hidden"), "x");
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("---------"));
         chmodTree(copy.root());
-        daemon = RsyncDaemon.in(tmp.resolve("rsyncd")).module("u", copy.root(), "uid = nobody", "gid = nogroup").start();
+        daemon = closer.add(RsyncDaemon.in(tmp.resolve("rsyncd")).module("u", copy.root(), "uid = nobody", "gid = nogroup").start());
         ScanFixture fx = fixture(daemon.url("u"));
 
         ScanOutcome o = monitor(fx, "").scanNow("m", u -> { });
@@ -144,7 +136,7 @@ class RsyncScanIT {
         for (int i = 0; i < 30_000; i++) { // enough listing that it cannot all sit in pipes and socket buffers
             copy.file("bulk/d" + i % 300 + "/" + "f".repeat(120) + i, 1, T0);
         }
-        daemon = RsyncDaemon.in(tmp.resolve("rsyncd")).module("dying", copy.root()).start();
+        daemon = closer.add(RsyncDaemon.in(tmp.resolve("rsyncd")).module("dying", copy.root()).start());
         ScanFixture fx = fixture(daemon.url("dying"));
         MirrorMonitor monitor = monitor(fx, "progress-interval: 100ms");
         ScanOutcome good = monitor.scanNow("m", u -> { });
@@ -168,7 +160,7 @@ class RsyncScanIT {
     @Test
     void aListingFarSmallerThanTheLastGoodOneIsRefusedAsImplausible() {
         MirrorTree copy = local.copyTo(MirrorTree.at(tmp.resolve("shrinking")));
-        daemon = RsyncDaemon.in(tmp.resolve("rsyncd")).module("s", copy.root()).start();
+        daemon = closer.add(RsyncDaemon.in(tmp.resolve("rsyncd")).module("s", copy.root()).start());
         ScanFixture fx = fixture(daemon.url("s"));
         MirrorMonitor monitor = monitor(fx, "min-listing-ratio: 0.5");
         assertThat(monitor.scanNow("m", u -> { }).success()).isTrue();
@@ -209,7 +201,7 @@ class RsyncScanIT {
         MirrorTree copy = local.copyTo(MirrorTree.at(tmp.resolve("links")));
         copy.delete("dists/stable/Release");
         copy.file("dists/bookworm/Release", 50, T0).symlink("dists/stable/Release", "../bookworm/Release");
-        daemon = RsyncDaemon.in(tmp.resolve("rsyncd")).module("l", copy.root()).start();
+        daemon = closer.add(RsyncDaemon.in(tmp.resolve("rsyncd")).module("l", copy.root()).start());
         ScanFixture fx = fixture(daemon.url("l"));
         ScanOutcome o = monitor(fx, "follow-symlinks: true").scanNow("m", u -> { });
         assertThat(o.success()).as(o.summary()).isTrue();
@@ -219,10 +211,10 @@ class RsyncScanIT {
     @Test
     void rsyncsUrlsGoThroughRsyncSslWithAVerifiedCertificate() {
         MirrorTree copy = local.copyTo(MirrorTree.at(tmp.resolve("tls")));
-        daemon = RsyncDaemon.in(tmp.resolve("rsyncd")).module("tls", copy.root()).start();
+        daemon = closer.add(RsyncDaemon.in(tmp.resolve("rsyncd")).module("tls", copy.root()).start());
         var certs = org.mirrorgate.testing.TestCertificates.in(tmp.resolve("certs"));
         var tunnel = org.mirrorgate.testing.TlsTunnel.to(daemon.port(), certs.pkcs12(certs.valid("rsyncd")));
-        toClose.add(tunnel);
+        closer.add(tunnel);
         ScanFixture fx = fixture("rsyncs://localhost:" + tunnel.port() + "/tls/");
 
         ScanOutcome o = monitor(fx, "tls-ca-file: " + certs.caFile()).scanNow("m", u -> { });
@@ -230,7 +222,7 @@ class RsyncScanIT {
         assertThat(o.matching()).isEqualTo(46);
 
         var untrusted = org.mirrorgate.testing.TlsTunnel.to(daemon.port(), certs.pkcs12(certs.selfSigned("self")));
-        toClose.add(untrusted);
+        closer.add(untrusted);
         fx.index.replaceMirrors(List.of(ScanFixture.mirror("m", "http://127.0.0.1:9/", null,
                 "rsyncs://localhost:" + untrusted.port() + "/tls/", null)));
         ScanOutcome refused = monitor(fx, "tls-ca-file: " + certs.caFile()).scanNow("m", u -> { });

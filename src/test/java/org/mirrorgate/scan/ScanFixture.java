@@ -58,6 +58,18 @@ final class ScanFixture {
         return new MirrorMonitor(index, events, settings, perMirror, System::currentTimeMillis);
     }
 
+    /** A monitor with {@link #quick} settings plus {@code yaml}, stopped by {@code closer}. */
+    MirrorMonitor monitor(String yaml, org.mirrorgate.testing.Closer closer) {
+        MirrorMonitor m = monitor(quick(yaml));
+        closer.add(m::stop);
+        return m;
+    }
+
+    /** Scans mirror "m" once with such a monitor. */
+    ScanOutcome scanM(String yaml, org.mirrorgate.testing.Closer closer) {
+        return monitor(yaml, closer).scanNow("m", u -> { });
+    }
+
     Availability availability(String mirror) {
         IndexSnapshot s = index.snapshot();
         return s.availability(s.positionOf(mirror));

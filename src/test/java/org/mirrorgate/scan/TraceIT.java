@@ -11,9 +11,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +22,7 @@ import org.mirrorgate.rank.PathPolicy;
 import org.mirrorgate.rank.RankSettings;
 import org.mirrorgate.rank.Ranker;
 import org.mirrorgate.rank.Verdict;
+import org.mirrorgate.testing.Closer;
 import org.mirrorgate.testing.MirrorTree;
 import org.mirrorgate.testing.NginxServer;
 
@@ -40,7 +40,8 @@ class TraceIT {
     private NginxServer nginx;
     private ScanFixture fx;
     private MirrorMonitor monitor;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @AutoClose
+    final Closer closer = new Closer();
 
     @BeforeEach
     void mirror() throws IOException {
@@ -51,21 +52,14 @@ class TraceIT {
         }
         copy = local.copyTo(MirrorTree.at(tmp.resolve("copy")));
         nginx = NginxServer.serving(tmp.resolve("nginx"), copy.root()).start();
-        toClose.add(nginx);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
+        closer.add(nginx);
     }
 
     private void start(String yaml) {
         fx = new ScanFixture(List.of(ScanFixture.mirror("m", nginx.httpUrl(), null, null, null)));
         local.publishAsLocal(fx.index, System.currentTimeMillis());
         monitor = fx.monitor(ScanFixture.quick(yaml));
-        toClose.add(monitor::stop);
+        closer.add(monitor::stop);
     }
 
     private void trace(String path, String content) throws IOException {
