@@ -42,6 +42,11 @@ public final class ListingIngest {
     private long entries;
     private long unknown;
     private long duplicates;
+    private final java.util.Map<String, String> links = new java.util.HashMap<>();
+    private long linksDropped;
+
+    /** Symlinks kept for resolution at {@link #finish}; a listing with more is hostile or odd. */
+    static final int MAX_LINKS = 100_000;
 
     ListingIngest(String mirror, FileTable files, long precisionMillis, long tzOffsetMillis) {
         checkArgument(precisionMillis >= 1, "precisionMillis: %s (expected: >= 1)", precisionMillis);
@@ -85,6 +90,27 @@ public final class ListingIngest {
             sameSize.add(id);
         }
         listedMtimes[id] = mtimeMillis < 0 ? -1 : mtimeMillis;
+    }
+
+    /**
+     * A symlink of the listing, {@code link} pointing at {@code target} (both relative to the
+     * mirror's root, already resolved and validated by the scanner). The local tree walker indexes
+     * symlinks under their own names with their target's size and mtime ({@code dists/stable ->
+     * bookworm} gives {@code dists/stable/Release}); so at {@link #finish} the mirror counts as
+     * holding a local file reached through a link, file or directory, in the version it holds the
+     * target in. Links to links are followed (at most 8 hops).
+     */
+    public void symlink(String link, String target) {
+        if (links.size() >= MAX_LINKS) {
+            linksDropped++;
+            return;
+        }
+        links.put(link, target);
+    }
+
+    /** Symlinks beyond {@link #MAX_LINKS}, not resolved. */
+    public long symlinksDropped() {
+        return linksDropped;
     }
 
     /** Makes mtime comparisons coarser: at least {@code millis} (a page listing only minutes). */
@@ -169,6 +195,7 @@ public final class ListingIngest {
      * @param tzOffset added to every listed mtime before comparing
      */
     public ListingResult finish(long scannedAtMillis, long tzOffset) {
+        resolveLinks();
         RoaringBitmap matching = new RoaringBitmap();
         int outCount = listed.getCardinality() - sameSize.getCardinality();
         int[] outIds = new int[Math.max(16, outCount)];
@@ -197,6 +224,72 @@ public final class ListingIngest {
         OutdatedCopies outdated = OutdatedCopies.of(outIds, outMtimes, outCount);
         Availability availability = new Availability(matching, outdated, scannedAtMillis, entries, files.fileCount());
         return new ListingResult(mirror, files, availability, entries, unknown, sizeMismatches);
+    }
+
+    /** Gives each local path reached through a listed symlink the listed state of its target. */
+    private void resolveLinks() {
+        if (links.isEmpty()) {
+            return;
+        }
+        java.util.Map<String, String> dirLinks = new java.util.HashMap<>();
+        for (java.util.Map.Entry<String, String> e : links.entrySet()) {
+            String target = follow(e.getValue());
+            if (target == null) {
+                continue;
+            }
+            int link = files.idOf(e.getKey());
+            int id = files.idOf(target);
+            if (link >= 0 && id >= 0) {
+                alias(link, id);
+            } else if (link < 0 && files.isDirectory(e.getKey() + "/") && files.isDirectory(target + "/")) {
+                dirLinks.put(e.getKey() + "/", target + "/");
+            }
+        }
+        if (dirLinks.isEmpty()) {
+            return;
+        }
+        for (int link = 0; link < files.idLimit(); link++) {
+            String path = files.exists(link) ? files.path(link) : null;
+            for (int slash = path == null ? -1 : path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
+                String target = dirLinks.get(path.substring(0, slash + 1));
+                if (target != null) {
+                    int id = files.idOf(target + path.substring(slash + 1));
+                    if (id >= 0) {
+                        alias(link, id);
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    /** A target that is itself a link (or under a linked directory) resolved; null on a loop. */
+    private String follow(String target) {
+        for (int hop = 0; hop < 8; hop++) {
+            String next = links.get(target);
+            if (next == null) {
+                for (int slash = target.lastIndexOf('/'); slash > 0 && next == null; slash = target.lastIndexOf('/', slash - 1)) {
+                    String dir = links.get(target.substring(0, slash));
+                    next = dir == null ? null : dir + target.substring(slash);
+                }
+            }
+            if (next == null) {
+                return target;
+            }
+            target = next;
+        }
+        return null;
+    }
+
+    private void alias(int link, int target) {
+        if (listed.contains(link) || !listed.contains(target)) {
+            return; // listed as a regular file itself, or the target is not on the mirror
+        }
+        listed.add(link);
+        if (sameSize.contains(target) && files.size(link) == files.size(target)) {
+            sameSize.add(link);
+        }
+        listedMtimes[link] = listedMtimes[target];
     }
 
     private long truncate(long millis) {

@@ -25,7 +25,8 @@ import org.apache.commons.net.ftp.parser.DefaultFTPFileEntryParserFactory;
  * old ones: the listing's precision is set to the coarsest seen).
  *
  * <p>Only directories that hold local files are entered: files elsewhere cannot be redirected to,
- * and loops through symlinked directories end there. Symlinks are skipped.
+ * and loops through symlinked directories end there. Symlinks are resolved within the listing (see
+ * {@link ListingCollector#symlink}), not walked.
  */
 final class FtpLister implements MirrorLister {
 
@@ -173,7 +174,9 @@ final class FtpLister implements MirrorLister {
                     case "dir" -> subdirs.add(path + "/");
                     case "cdir", "pdir" -> { }
                     default -> {
-                        if (e.type().contains("link")) {
+                        if (e.linkTarget() != null) {
+                            out.symlink(path, e.linkTarget());
+                        } else if (e.type().contains("link")) {
                             out.symlinkSkipped();
                         } else {
                             out.skipOther();
@@ -199,7 +202,12 @@ final class FtpLister implements MirrorLister {
                 }
                 f.setRawListing(null);
                 if (f.isSymbolicLink()) {
-                    out.symlinkSkipped();
+                    String path = child(dir, f.getName(), false);
+                    if (path != null && f.getLink() != null) {
+                        out.symlink(path, f.getLink());
+                    } else {
+                        out.symlinkSkipped();
+                    }
                 } else if (f.isDirectory()) {
                     String path = child(dir, f.getName(), true);
                     if (path != null) {

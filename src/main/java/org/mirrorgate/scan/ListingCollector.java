@@ -94,8 +94,27 @@ final class ListingCollector {
         }
     }
 
+    /** A symlink whose target is not known (or ambiguous): counted only. */
     synchronized void symlinkSkipped() {
         symlinks++;
+    }
+
+    /**
+     * A symlink and its target as listed (the target relative to the link's directory): local
+     * files reached through it count as held in the version the mirror holds the target in. One
+     * with an unusable target (absolute, out of the tree) is only counted.
+     */
+    synchronized void symlink(String path, String target) throws ScanFailedException {
+        symlinks++;
+        String why = ListingPaths.rejection(path, safety.maxPathBytes());
+        if (why != null) {
+            reject(why, path);
+            return;
+        }
+        String resolved = SymlinkTargets.resolve(path, target);
+        if (resolved != null && ListingPaths.rejection(resolved, safety.maxPathBytes()) == null) {
+            ingest.symlink(path, resolved);
+        }
     }
 
     /** A device, fifo, socket or other non-regular entry. */

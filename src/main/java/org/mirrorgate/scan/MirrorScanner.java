@@ -165,7 +165,7 @@ final class MirrorScanner {
             summary.append("; ").append(out.rejected()).append(" rejected: ").append(out.rejectSummary());
         }
         if (out.symlinks() > 0) {
-            summary.append("; ").append(out.symlinks()).append(" symlinks skipped");
+            summary.append("; ").append(out.symlinks()).append(" symlinks");
         }
         if (ingest.duplicates() > 0) {
             summary.append("; ").append(ingest.duplicates()).append(" listed twice");

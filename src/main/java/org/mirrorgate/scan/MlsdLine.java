@@ -5,9 +5,10 @@ import java.util.Locale;
 /**
  * One line of an FTP MLSD listing (RFC 3659 7.2): {@code fact=value;fact=value; name}. The name is
  * everything after the first space, verbatim (spaces, leading dashes). Only the facts a scan needs
- * are kept: type, size and modify (UTC, {@code YYYYMMDDHHMMSS[.sss]}).
+ * are kept: type, size and modify (UTC, {@code YYYYMMDDHHMMSS[.sss]}), and a symlink's target
+ * when the server gives it ({@code type=OS.unix=slink:target}).
  */
-record MlsdLine(String type, long size, long modifyMillis, boolean modifyHasMillis, String name) {
+record MlsdLine(String type, long size, long modifyMillis, boolean modifyHasMillis, String name, String linkTarget) {
 
     /** The parsed line, or null when it is not a well-formed MLSD entry. */
     static MlsdLine parse(String line) {
@@ -19,6 +20,7 @@ record MlsdLine(String type, long size, long modifyMillis, boolean modifyHasMill
         long size = -1;
         long modify = -1;
         boolean millis = false;
+        String link = null;
         for (String fact : line.substring(0, space).split(";")) {
             int eq = fact.indexOf('=');
             if (eq <= 0) {
@@ -27,7 +29,12 @@ record MlsdLine(String type, long size, long modifyMillis, boolean modifyHasMill
             String key = fact.substring(0, eq).toLowerCase(Locale.ROOT);
             String value = fact.substring(eq + 1);
             switch (key) {
-                case "type" -> type = value.toLowerCase(Locale.ROOT);
+                case "type" -> {
+                    type = value.toLowerCase(Locale.ROOT);
+                    if (type.startsWith("os.unix=slink:")) { // proftpd: the target, case kept
+                        link = value.substring("os.unix=slink:".length());
+                    }
+                }
                 case "size" -> size = parseSize(value);
                 case "modify" -> {
                     modify = parseTime(value);
@@ -39,7 +46,7 @@ record MlsdLine(String type, long size, long modifyMillis, boolean modifyHasMill
         if (type == null) {
             return null;
         }
-        return new MlsdLine(type, size, modify, millis, line.substring(space + 1));
+        return new MlsdLine(type, size, modify, millis, line.substring(space + 1), link);
     }
 
     /** {@code YYYYMMDDHHMMSS[.sss]} (UTC) as epoch millis; -1 when malformed. Also MDTM's reply format. */

@@ -49,11 +49,7 @@ final class RsyncLineParser {
         if (type == 'd') {
             return; // directories are implied by their files
         }
-        if (type == 'l') {
-            out.symlinkSkipped();
-            return;
-        }
-        if (type != '-') {
+        if (type != '-' && type != 'l') {
             out.skipOther(); // devices list "major,minor" instead of a size
             return;
         }
@@ -82,12 +78,41 @@ final class RsyncLineParser {
             out.reject(UNPARSABLE, latin1(line, len));
             return;
         }
+        if (type == 'l') {
+            symlink(line, i + 21, len);
+            return;
+        }
         String path = decodeName(line, i + 21, len);
         if (path == null) {
             out.reject(NOT_UTF8, latin1(line, len));
             return;
         }
         out.file(path, size, mtime);
+    }
+
+    /** "name -> target" (rsync -l); a name or target holding " -> " itself is ambiguous: skipped. */
+    private void symlink(byte[] line, int from, int to) throws ScanFailedException {
+        int arrow = -1;
+        for (int i = from; i + 4 <= to; i++) {
+            if (line[i] == ' ' && line[i + 1] == '-' && line[i + 2] == '>' && line[i + 3] == ' ') {
+                if (arrow >= 0) {
+                    out.symlinkSkipped();
+                    return;
+                }
+                arrow = i;
+            }
+        }
+        if (arrow < 0) {
+            out.symlinkSkipped();
+            return;
+        }
+        String link = decodeName(line, from, arrow);
+        String target = link == null ? null : decodeName(line, arrow + 4, to);
+        if (target == null) {
+            out.reject(NOT_UTF8, latin1(line, to));
+            return;
+        }
+        out.symlink(link, target);
     }
 
     /** "yyyy/mm/dd hh:mm:ss" at {@code at} as UTC epoch millis; MIN_VALUE when malformed. */

@@ -13,9 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lists a mirror with the {@code rsync} binary, as Mirrorbits does: {@code rsync -r --list-only}
+ * Lists a mirror with the {@code rsync} binary, as Mirrorbits does: {@code rsync -r -l --list-only}
  * against an {@code rsync://} URL, or {@code rsync-ssl} for {@code rsyncs://}. Output is read as it
- * comes (bounded lines, one parser), so memory does not grow with the listing.
+ * comes (bounded lines, one parser), so memory does not grow with the listing. Symlinks are listed
+ * with their targets and resolved within the listing (unless {@code follow-symlinks} has rsync
+ * list what they point to with {@code --copy-links}).
  *
  * <p>Exit codes 23 and 24 (partial transfer: an unreadable directory, files vanished during the
  * listing) keep the listing with a warning; any other non-zero exit, a timeout or a kill fails the
@@ -103,7 +105,7 @@ final class RsyncLister implements MirrorLister {
         boolean ssl = url.getScheme().equals("rsyncs");
         List<String> cmd = new ArrayList<>();
         cmd.add(ssl ? settings.sources().rsyncSslCommand() : settings.sources().rsyncCommand());
-        cmd.addAll(List.of("-r", "--list-only", "--no-motd", "--no-h", "-8"));
+        cmd.addAll(List.of("-r", "-l", "--list-only", "--no-motd", "--no-h", "-8"));
         for (String ex : settings.sources().rsyncExcludes()) {
             cmd.add("--exclude=" + ex);
         }

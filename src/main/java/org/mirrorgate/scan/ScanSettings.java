@@ -67,7 +67,8 @@ public record ScanSettings(
      * @param rsyncCommand the rsync binary (for rsync:// URLs)
      * @param rsyncSslCommand the rsync-ssl wrapper (for rsyncs:// URLs)
      * @param rsyncExcludes --exclude patterns passed to rsync (rsync's own temporary directories)
-     * @param followSymlinks list what symlinks point to (rsync --copy-links) instead of skipping them
+     * @param followSymlinks have rsync list what symlinks point to (--copy-links) instead of resolving
+     *     them within the listing
      * @param ftpMdtm ask an FTP server without MLSD for each file's exact mtime (one MDTM round trip
      *     per file) instead of trusting LIST's minute (or day) precision
      * @param httpConcurrency index pages fetched at once from one mirror

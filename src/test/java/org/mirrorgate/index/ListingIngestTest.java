@@ -109,4 +109,35 @@ class ListingIngestTest {
         assertThat(in.duplicates()).isEqualTo(2);
         assertThat(r.entries()).isEqualTo(3);
     }
+
+    @Test
+    void localPathsBehindListedSymlinksTakeTheirTargetsState() {
+        FileTable.Builder b = index.snapshot().files().toBuilder();
+        b.put("dists/bookworm/Release", 50, 1000, 1);
+        b.put("dists/stable/Release", 50, 1000, 1); // the walker indexes the link's path
+        b.put("pool/a.deb", 10, 1000, 1);
+        b.put("latest.deb", 10, 1000, 1);
+        b.put("chained.deb", 10, 1000, 1);
+        b.put("looped.deb", 10, 1000, 1);
+        b.put("old.deb", 10, 1000, 1);
+        index.publishFiles(b);
+        ListingIngest in = index.beginListing("m", 1000, 0);
+        in.accept("dists/bookworm/Release", 50, 1000);
+        in.accept("pool/a.deb", 10, 1000);
+        in.symlink("dists/stable", "dists/bookworm");
+        in.symlink("latest.deb", "pool/a.deb");
+        in.symlink("chained.deb", "latest.deb");
+        in.symlink("looped.deb", "looped2.deb");
+        in.symlink("looped2.deb", "looped.deb");
+        in.symlink("old.deb", "pool/missing.deb");
+        ListingResult r = in.finish(1);
+        FileTable f = index.snapshot().files();
+        Availability a = r.availability();
+        assertThat(a.matches(f.idOf("dists/stable/Release"))).isTrue();
+        assertThat(a.matches(f.idOf("latest.deb"))).isTrue();
+        assertThat(a.matches(f.idOf("chained.deb"))).isTrue();
+        assertThat(a.holdsAnyVersion(f.idOf("looped.deb"))).isFalse();
+        assertThat(a.holdsAnyVersion(f.idOf("old.deb"))).isFalse();
+        assertThat(r.entries()).as("links are not listing entries").isEqualTo(2);
+    }
 }

@@ -73,7 +73,9 @@ class FtpScanIT {
 
     @Test
     void listWithMdtmComparesToTheSecond() throws IOException {
+        local.file("odd/latest.txt", 4, recent); // the walker indexes a symlink under its name
         MirrorTree copy = local.copyTo(MirrorTree.at(tmp.resolve("copy")));
+        copy.delete("odd/latest.txt").symlink("odd/latest.txt", "-dash");
         copy.file("pool/p1/pkg1.deb", 101, recent + 1000 + 5000); // same size and minute, 5 s off
         ScanFixture fx = fixture(vsftpd(copy).url());
 
@@ -81,7 +83,8 @@ class FtpScanIT {
 
         assertThat(o.success()).as(o.summary()).isTrue();
         assertThat(o.summary()).contains("warning: no MLSD: listed with LIST + MDTM");
-        assertThat(o.matching()).isEqualTo(33);
+        assertThat(o.matching()).isEqualTo(34);
+        assertThat(fx.matches("m", "odd/latest.txt")).as("through the symlink").isTrue();
         assertThat(fx.outdated("m", "pool/p1/pkg1.deb")).isTrue();
         assertThat(fx.matches("m", "odd/with space.txt")).isTrue();
         assertThat(fx.matches("m", "odd/ünï 日本.txt")).isTrue();

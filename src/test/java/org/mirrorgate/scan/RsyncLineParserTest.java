@@ -60,10 +60,11 @@ class RsyncLineParserTest {
     void directoriesSymlinksAndDevicesAreSkippedAndCounted() throws ScanFailedException {
         parse("drwxr-xr-x          4096 2024/01/15 08:13:33 pool");
         parse("lrwxrwxrwx             7 2024/01/15 08:13:33 link -> pool/a");
+        parse("lrwxrwxrwx             7 2024/01/15 08:13:33 a -> b -> c"); // ambiguous: skipped
         parse("crw-rw-rw-          1,  3 2024/01/15 08:13:33 dev/null");
         parse("prw-r--r--             0 2024/01/15 08:13:33 fifo");
         assertThat(out.entries()).isZero();
-        assertThat(out.symlinks()).isEqualTo(1);
+        assertThat(out.symlinks()).isEqualTo(2);
         assertThat(out.otherSkipped()).isEqualTo(2);
         assertThat(out.rejected()).isZero();
     }

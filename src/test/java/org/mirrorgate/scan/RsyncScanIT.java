@@ -75,7 +75,7 @@ class RsyncScanIT {
         assertThat(o.matching()).isEqualTo(46);
         assertThat(o.missing()).isZero();
         assertThat(o.summary()).startsWith("ok via rsync: 46 files, 46 matching, 0 outdated, 0 missing")
-                .contains("1 symlinks skipped");
+                .contains("1 symlinks");
         assertThat(fx.matches("m", "odd/ünïcødé 日本語.txt")).isTrue();
         assertThat(fx.matches("m", "odd/back\\#041slash")).isTrue();
         assertThat(fx.matches("m", "odd/-leading-dash")).isTrue();
@@ -194,6 +194,33 @@ class RsyncScanIT {
             assertThat(o.success()).isFalse();
             assertThat(o.summary()).containsAnyOf("timeout", "timed out");
         }
+    }
+
+    @Test
+    void localPathsReachedThroughMirrorSymlinksCountAsTheirTargets() {
+        // The local walker indexes dists/stable/Release (stable -> bookworm) and latest.deb under
+        // their own names; the mirror has the same links.
+        local.file("dists/bookworm/InRelease", 70, T0).file("dists/stable/InRelease", 70, T0)
+                .file("pool/latest.deb", 139, T0 + 39_000);
+        MirrorTree copy = MirrorTree.at(tmp.resolve("links"));
+        local.copyTo(copy);
+        copy.delete("dists/stable/InRelease").delete("dists/stable/Release").delete("dists/stable")
+                .delete("pool/latest.deb");
+        copy.file("dists/bookworm/Release", 50, T0);
+        copy.symlink("dists/stable", "bookworm").symlink("pool/latest.deb", "main/p3/pkg39.deb")
+                .symlink("pool/escape", "../../../etc/passwd").symlink("pool/abs", "/etc/passwd");
+        local.file("dists/bookworm/Release", 50, T0);
+        daemon = closer.add(RsyncDaemon.in(tmp.resolve("rsyncd")).module("l", copy.root()).start());
+        ScanFixture fx = fixture(daemon.url("l"));
+
+        ScanOutcome o = monitor(fx, "").scanNow("m", u -> { });
+
+        assertThat(o.success()).as(o.summary()).isTrue();
+        assertThat(fx.matches("m", "dists/stable/Release")).isTrue();
+        assertThat(fx.matches("m", "dists/stable/InRelease")).isTrue();
+        assertThat(fx.matches("m", "pool/latest.deb")).isTrue();
+        assertThat(o.missing()).isZero();
+        assertThat(o.summary()).contains("4 symlinks");
     }
 
     @Test
