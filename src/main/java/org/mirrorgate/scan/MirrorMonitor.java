@@ -223,6 +223,12 @@ public final class MirrorMonitor {
     void tick() {
         long now = clock.getAsLong();
         IndexSnapshot snap = index.snapshot();
+        if (!snap.ready()) {
+            // A listing compared with an empty local table would match nothing: every mirror would
+            // look empty and all traffic go to the fallback until its next scan (jenkins-infra
+            // update-center2 #820). Scans and probes wait for the first local walk.
+            return;
+        }
         schedule.sync(snap, now);
         ExecutorService scans;
         ExecutorService probes;
