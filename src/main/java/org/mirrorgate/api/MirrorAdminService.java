@@ -14,6 +14,8 @@ import org.mirrorgate.api.v1.ListMirrorsResponse;
 import org.mirrorgate.api.v1.MirrorAdminGrpc;
 import org.mirrorgate.api.v1.MirrorEvent;
 import org.mirrorgate.api.v1.MirrorInfo;
+import org.mirrorgate.api.v1.ScanMirrorRequest;
+import org.mirrorgate.api.v1.ScanProgress;
 import org.mirrorgate.api.v1.Scheme;
 import org.mirrorgate.api.v1.SetMirrorEnabledRequest;
 import org.mirrorgate.index.Index;
@@ -24,6 +26,7 @@ import org.mirrorgate.resolve.Explanation;
 import org.mirrorgate.resolve.InvalidRequestException;
 import org.mirrorgate.resolve.NotReadyException;
 import org.mirrorgate.resolve.Resolver;
+import org.mirrorgate.scan.MirrorMonitor;
 
 /** gRPC binding of the operator's API over the index, the resolver and the event log. */
 public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
@@ -31,11 +34,23 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
     private final Index index;
     private final Resolver resolver;
     private final EventLog events;
+    private final ScanRpc scans;
 
-    public MirrorAdminService(Index index, Resolver resolver, EventLog events) {
+    public MirrorAdminService(Index index, Resolver resolver, EventLog events, MirrorMonitor monitor) {
         this.index = requireNonNull(index, "index");
         this.resolver = requireNonNull(resolver, "resolver");
         this.events = requireNonNull(events, "events");
+        this.scans = new ScanRpc(requireNonNull(monitor, "monitor"));
+    }
+
+    @Override
+    public void scanMirror(ScanMirrorRequest request, StreamObserver<ScanProgress> response) {
+        scans.scan(request.getName(), response);
+    }
+
+    /** Stops manual scans still running. */
+    public void shutdown() {
+        scans.shutdown();
     }
 
     @Override

@@ -4,9 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
+import io.grpc.StatusException;
 import io.grpc.stub.StreamObserver;
 import org.mirrorgate.api.v1.Action;
 import org.mirrorgate.api.v1.Alternate;
+import org.mirrorgate.api.v1.ResolveBatchRequest;
+import org.mirrorgate.api.v1.ResolveBatchResponse;
 import org.mirrorgate.api.v1.ResolveRequest;
 import org.mirrorgate.api.v1.ResolveResponse;
 import org.mirrorgate.api.v1.ResolverGrpc;
@@ -17,7 +20,11 @@ import org.mirrorgate.resolve.InvalidRequestException;
 import org.mirrorgate.resolve.NotReadyException;
 import org.mirrorgate.resolve.Resolver;
 
-/** gRPC binding of {@link Resolver}: protos in, a decision out, domain errors to canonical statuses. */
+/**
+ * gRPC binding of {@link Resolver}: protos in, a decision out, domain errors to canonical statuses.
+ * ResolveBatch decides many requests in one call (the Nginx hook coalesces concurrent downloads,
+ * so HTTP/2 and gRPC overhead is paid once per batch).
+ */
 public final class ResolverService extends ResolverGrpc.ResolverImplBase {
 
     private final Resolver resolver;
@@ -28,8 +35,52 @@ public final class ResolverService extends ResolverGrpc.ResolverImplBase {
         this.metrics = requireNonNull(metrics, "metrics");
     }
 
+    /** Above this many requests a batch is refused: the hook sends one 16 KiB DATA frame at most. */
+    static final int MAX_BATCH = 1024;
+
     @Override
     public void resolve(ResolveRequest request, StreamObserver<ResolveResponse> response) {
+        try {
+            response.onNext(decide(request));
+            response.onCompleted();
+        } catch (StatusException e) {
+            response.onError(e);
+        }
+    }
+
+    /**
+     * Each request decided exactly as {@link #resolve} would; a request Resolve would refuse with
+     * INVALID_ARGUMENT gets ACTION_UNSPECIFIED with the reason instead of failing its neighbours.
+     */
+    @Override
+    public void resolveBatch(ResolveBatchRequest batch, StreamObserver<ResolveBatchResponse> response) {
+        int n = batch.getRequestsCount();
+        if (n == 0 || n > MAX_BATCH) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription("requests: " + n + " (expected: 1 .. "
+                    + MAX_BATCH + ")").asException());
+            return;
+        }
+        ResolveBatchResponse.Builder out = ResolveBatchResponse.newBuilder();
+        try {
+            for (ResolveRequest request : batch.getRequestsList()) {
+                try {
+                    out.addResponses(decide(request));
+                } catch (StatusException e) {
+                    if (e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
+                        throw e;
+                    }
+                    out.addResponses(ResolveResponse.newBuilder().setReason(e.getStatus().getDescription()));
+                }
+            }
+        } catch (StatusException e) {
+            response.onError(e);
+            return;
+        }
+        response.onNext(out.build());
+        response.onCompleted();
+    }
+
+    private ResolveResponse decide(ResolveRequest request) throws StatusException {
         long start = System.nanoTime();
         Decision d;
         try {
@@ -37,16 +88,13 @@ public final class ResolverService extends ResolverGrpc.ResolverImplBase {
                     request.getMethod(), request.getQuery());
         } catch (InvalidRequestException e) {
             metrics.invalid();
-            response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-            return;
+            throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException();
         } catch (NotReadyException e) {
             metrics.unavailable();
-            response.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
-            return;
+            throw Status.UNAVAILABLE.withDescription(e.getMessage()).asException();
         }
         metrics.answered(d.action(), System.nanoTime() - start);
-        response.onNext(toProto(d));
-        response.onCompleted();
+        return toProto(d);
     }
 
     static ResolveResponse toProto(Decision d) {

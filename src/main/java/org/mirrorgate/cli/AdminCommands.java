@@ -146,27 +146,34 @@ final class AdminCommands {
         }
     }
 
-    @Command(name = "enable", description = "Put a mirror back into rotation.")
-    static final class Enable extends Base {
+    /** enable and disable: one call, one flag. */
+    abstract static class Toggle extends Base {
         @Parameters(paramLabel = "NAME")
         String name;
 
+        abstract boolean enabled();
+
         @Override
         void run() throws Exception {
-            MirrorInfo m = client.admin().setMirrorEnabled(SetMirrorEnabledRequest.newBuilder().setName(name).setEnabled(true).build());
-            out().printf("%s: enabled%n", m.getName());
+            MirrorInfo m = client.admin().setMirrorEnabled(SetMirrorEnabledRequest.newBuilder().setName(name)
+                    .setEnabled(enabled()).build());
+            out().printf("%s: %s%n", m.getName(), m.getEnabled() ? "enabled" : "disabled");
+        }
+    }
+
+    @Command(name = "enable", description = "Put a mirror back into rotation.")
+    static final class Enable extends Toggle {
+        @Override
+        boolean enabled() {
+            return true;
         }
     }
 
     @Command(name = "disable", description = "Take a mirror out of rotation (it keeps being scanned).")
-    static final class Disable extends Base {
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class Disable extends Toggle {
         @Override
-        void run() throws Exception {
-            MirrorInfo m = client.admin().setMirrorEnabled(SetMirrorEnabledRequest.newBuilder().setName(name).setEnabled(false).build());
-            out().printf("%s: disabled%n", m.getName());
+        boolean enabled() {
+            return false;
         }
     }
 

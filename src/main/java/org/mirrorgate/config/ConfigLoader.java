@@ -10,13 +10,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.mirrorgate.index.Digest;
 import org.mirrorgate.rank.PathPolicy;
 import org.mirrorgate.rank.PathRules;
 import org.mirrorgate.rank.RankSettings;
 import org.mirrorgate.resolve.ResolveSettings;
+import org.mirrorgate.mirror.MirrorSpec;
+import org.mirrorgate.scan.PerMirrorScanSettings;
+import org.mirrorgate.scan.ScanSettings;
 import org.mirrorgate.scan.local.LocalScanSettings;
 
 /**
@@ -124,9 +129,11 @@ public final class ConfigLoader {
                 (int) geo.integer("cache-size", 65_536, 0, 1 << 24),
                 geo.duration("reload-interval", Duration.ofMinutes(1), Duration.ZERO, Duration.ofDays(1)));
 
+        Map<String, PerMirrorScanSettings> mirrorScans = new LinkedHashMap<>();
+        List<MirrorSpec> mirrors = MirrorParser.mirrors(root.sections("mirrors"), mirrorScans);
         return new MirrorgateConfig(repository, new MirrorgateConfig.Listen(grpc, metrics), tokenFile,
                 resolveSettings, rank, geoConfig, policies(root), MirrorParser.fallbacks(root.sections("fallbacks")),
-                MirrorParser.mirrors(root.sections("mirrors")), root);
+                mirrors, ScanSettings.parse(root.section("scan")), mirrorScans, root);
     }
 
     private static PathRules policies(ConfigNode root) {

@@ -6,12 +6,14 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.mirrorgate.geo.IpPrefix;
 import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.resolve.Fallback;
+import org.mirrorgate.scan.PerMirrorScanSettings;
 
 /** Parses the {@code mirrors:} and {@code fallbacks:} lists. */
 final class MirrorParser {
@@ -22,7 +24,11 @@ final class MirrorParser {
 
     private MirrorParser() {}
 
-    static List<MirrorSpec> mirrors(List<ConfigNode> nodes) {
+    /**
+     * @param scans receives each mirror's scan overrides (scan-interval, scan-via, mtime-precision,
+     *     tz-offset, trace-url, allow-redirects), parsed by the scan package from the same mapping
+     */
+    static List<MirrorSpec> mirrors(List<ConfigNode> nodes, Map<String, PerMirrorScanSettings> scans) {
         List<MirrorSpec> out = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (ConfigNode n : nodes) {
@@ -62,9 +68,11 @@ final class MirrorParser {
             if (restrictions.continentOnly() && continent.isEmpty()) {
                 n.problem("continent-only", "true", "continent: the continent it serves");
             }
+            PerMirrorScanSettings scan = PerMirrorScanSettings.parse(n);
             if (name != null) {
                 out.add(new MirrorSpec(name, http, https, rsync, ftp, countries, continent, asns, prefixes, restrictions,
                         excluded, score, capacity, enabled, trusted, lat, lon));
+                scans.put(name, scan);
             }
         }
         return out;

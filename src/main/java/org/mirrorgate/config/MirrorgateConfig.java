@@ -3,6 +3,7 @@ package org.mirrorgate.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.mirrorgate.index.Digest;
 import org.mirrorgate.mirror.MirrorSpec;
@@ -10,6 +11,8 @@ import org.mirrorgate.rank.PathRules;
 import org.mirrorgate.rank.RankSettings;
 import org.mirrorgate.resolve.Fallback;
 import org.mirrorgate.resolve.ResolveSettings;
+import org.mirrorgate.scan.PerMirrorScanSettings;
+import org.mirrorgate.scan.ScanSettings;
 import org.mirrorgate.scan.local.LocalScanSettings;
 
 /**
@@ -26,6 +29,8 @@ public record MirrorgateConfig(
         PathRules policies,
         List<Fallback> fallbacks,
         List<MirrorSpec> mirrors,
+        ScanSettings scan,
+        Map<String, PerMirrorScanSettings> mirrorScans,
         ConfigNode root) {
 
     /** The local copy of the archive: where it is and how it is walked. */

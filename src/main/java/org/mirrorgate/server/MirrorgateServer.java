@@ -52,7 +52,6 @@ public final class MirrorgateServer {
         t.setDaemon(true);
         return t;
     });
-    private final PrometheusRegistry registry = new PrometheusRegistry();
     private Server grpc;
     private HTTPServer metricsServer;
     private volatile boolean warmedUp;
@@ -70,6 +69,7 @@ public final class MirrorgateServer {
     public synchronized void start() throws IOException {
         health.setStatus("", ServingStatus.NOT_SERVING);
         health.setStatus(ResolverGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
+        PrometheusRegistry registry = services.registry();
         ResolveMetrics resolveMetrics = new ResolveMetrics(registry);
         IndexMetrics.register(registry, services.index());
         JvmMetrics.builder().register(registry);

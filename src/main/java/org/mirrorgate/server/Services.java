@@ -12,7 +12,9 @@ import org.mirrorgate.mirror.EventLog;
 import org.mirrorgate.mirror.InMemoryEventLog;
 import org.mirrorgate.rank.Ranker;
 import org.mirrorgate.resolve.Resolver;
+import org.mirrorgate.scan.MirrorMonitor;
 import org.mirrorgate.scan.local.LocalTreeScanner;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.mirrorgate.stats.DownloadRecorder;
 
 /**
@@ -25,6 +27,7 @@ public final class Services {
     private final Resolver resolver;
     private final EventLog events;
     private final MirrorAdminService admin;
+    private final PrometheusRegistry registry;
     private final List<Lifecycle> background;
 
     /** Something with a start and a bounded stop (scanners, monitors, the store). */
@@ -35,7 +38,8 @@ public final class Services {
     }
 
     private Services(Index index, Resolver resolver, EventLog events, MirrorAdminService admin,
-            List<Lifecycle> background) {
+            PrometheusRegistry registry, List<Lifecycle> background) {
+        this.registry = registry;
         this.index = index;
         this.resolver = resolver;
         this.events = events;
@@ -51,14 +55,25 @@ public final class Services {
                 g.reloadInterval()));
         Resolver resolver = new Resolver(index, geo, new Ranker(config.rank()), config.policies(), config.fallbacks(),
                 config.resolve(), DownloadRecorder.NONE);
-        MirrorAdminService admin = new MirrorAdminService(index, resolver, events);
+        PrometheusRegistry registry = new PrometheusRegistry();
+        MirrorMonitor monitor = new MirrorMonitor(index, events, config.scan(), config.mirrorScans(),
+                System::currentTimeMillis);
+        monitor.registerMetrics(registry);
+        MirrorAdminService admin = new MirrorAdminService(index, resolver, events, monitor);
         List<Lifecycle> background = new java.util.ArrayList<>();
         LocalTreeScanner local = new LocalTreeScanner(config.repository().scan(), index);
         background.add(lifecycle(local::start, local::stop));
+        // Mirror scans compare against the local table: the monitor starts after the local scanner,
+        // and its first scans wait for the index to be ready (jenkins-infra #820: a mirror scan before
+        // the local one sends everything to the fallback).
+        background.add(lifecycle(monitor::start, () -> {
+            admin.shutdown();
+            monitor.stop();
+        }));
         if (geo instanceof AutoCloseable closeable) {
             background.add(lifecycle(() -> { }, () -> close(closeable))); // stops the database reload thread
         }
-        return new Services(index, resolver, events, admin, background);
+        return new Services(index, resolver, events, admin, registry, background);
     }
 
     private static Lifecycle lifecycle(Runnable start, Runnable stop) {
@@ -105,6 +120,11 @@ public final class Services {
 
     public EventLog events() {
         return events;
+    }
+
+    /** Where every component registers its metrics; the server exports it. */
+    public PrometheusRegistry registry() {
+        return registry;
     }
 
     MirrorAdminService admin() {

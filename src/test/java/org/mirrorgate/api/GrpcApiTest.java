@@ -15,6 +15,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,9 +26,12 @@ import org.mirrorgate.api.v1.GetMirrorEventsRequest;
 import org.mirrorgate.api.v1.GetMirrorRequest;
 import org.mirrorgate.api.v1.ListMirrorsRequest;
 import org.mirrorgate.api.v1.MirrorAdminGrpc;
+import org.mirrorgate.api.v1.ResolveBatchRequest;
+import org.mirrorgate.api.v1.ResolveBatchResponse;
 import org.mirrorgate.api.v1.ResolveRequest;
 import org.mirrorgate.api.v1.ResolveResponse;
 import org.mirrorgate.api.v1.ResolverGrpc;
+import org.mirrorgate.api.v1.ScanMirrorRequest;
 import org.mirrorgate.api.v1.Scheme;
 import org.mirrorgate.api.v1.SetMirrorEnabledRequest;
 import org.mirrorgate.geo.GeoLookup;
@@ -40,6 +44,8 @@ import org.mirrorgate.rank.RankSettings;
 import org.mirrorgate.rank.Ranker;
 import org.mirrorgate.resolve.ResolveSettings;
 import org.mirrorgate.resolve.Resolver;
+import org.mirrorgate.scan.MirrorMonitor;
+import org.mirrorgate.scan.ScanSettings;
 import org.mirrorgate.stats.DownloadRecorder;
 
 /** The gRPC adapters over the in-process transport: mapping, statuses, admin auth. */
@@ -64,7 +70,8 @@ class GrpcApiTest {
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor()
                 .addService(new ResolverService(r, new ResolveMetrics(new PrometheusRegistry())))
-                .addService(ServerInterceptors.intercept(new MirrorAdminService(index, r, events),
+                .addService(ServerInterceptors.intercept(new MirrorAdminService(index, r, events,
+                        new MirrorMonitor(index, events, ScanSettings.DEFAULTS, Map.of(), () -> 1_000)),
                         new AdminAuthInterceptor(TOKEN)))
                 .build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
@@ -104,6 +111,20 @@ class GrpcApiTest {
     }
 
     @Test
+    void aBatchIsDecidedRequestByRequestAndOneBadRequestFailsOnlyItself() {
+        ResolveBatchResponse r = resolver.resolveBatch(ResolveBatchRequest.newBuilder()
+                .addRequests(ResolveRequest.newBuilder().setPath("/pool/a.deb").setClientIp("192.0.2.1"))
+                .addRequests(ResolveRequest.newBuilder().setPath("/../x").setClientIp("192.0.2.1"))
+                .addRequests(ResolveRequest.newBuilder().setPath("/nope").setClientIp("192.0.2.1"))
+                .build());
+        assertThat(r.getResponsesList()).extracting(ResolveResponse::getAction)
+                .containsExactly(Action.REDIRECT, Action.ACTION_UNSPECIFIED, Action.NOT_FOUND);
+        assertThat(r.getResponses(1).getReason()).isEqualTo("path: /../x (expected: no '.' or '..' segments)");
+        assertThatThrownBy(() -> resolver.resolveBatch(ResolveBatchRequest.getDefaultInstance()))
+                .hasMessage("INVALID_ARGUMENT: requests: 0 (expected: 1 .. 1024)");
+    }
+
+    @Test
     void adminListsExplainsAndTogglesMirrors() {
         assertThat(admin.listMirrors(ListMirrorsRequest.getDefaultInstance()).getMirrorsList())
                 .extracting(m -> m.getName()).containsExactly("m1", "m2");
@@ -123,6 +144,14 @@ class GrpcApiTest {
                 .isEqualTo("disabled");
         assertThatThrownBy(() -> admin.getMirror(GetMirrorRequest.newBuilder().setName("nope").build()))
                 .hasMessage("NOT_FOUND: mirror: nope (expected: one of [m1, m2])");
+    }
+
+    @Test
+    void scanMirrorRefusesUnknownAndTrustedMirrorsWithTheirStatus() {
+        assertThatThrownBy(() -> admin.scanMirror(ScanMirrorRequest.newBuilder().setName("nope").build()).hasNext())
+                .hasMessage("NOT_FOUND: mirror: nope (expected: one of [m1, m2])");
+        assertThatThrownBy(() -> admin.scanMirror(ScanMirrorRequest.newBuilder().setName("m1").build()).hasNext())
+                .hasMessage("FAILED_PRECONDITION: mirror m1 is trusted: it is never scanned");
     }
 
     @Test

@@ -97,7 +97,8 @@ class ConfigLoaderTest {
                 "mirrors[1].https-url: https://m2/?x=1 (expected: an absolute https:// URL with a host, no query, fragment or user info)",
                 "mirrors[1].tyop: unknown key (expected one of: name, http-url, https-url, rsync-url, ftp-url, countries,"
                         + " continent, asns, prefixes, country-only, continent-only, asn-only, excluded-countries, score,"
-                        + " capacity, enabled, trusted, latitude, longitude)",
+                        + " capacity, enabled, trusted, latitude, longitude, scan-interval, scan-via, mtime-precision,"
+                        + " tz-offset, trace-url, allow-redirects)",
                 "policies[0].policy: fast (expected: one of strict, allow-outdated, local, mirror-only)",
                 "policies[0].match: /abs/** (expected: a glob relative to the repository root (no leading '/'): * ** ?)");
         assertThat(e.getMessage()).startsWith("test.yaml: 13 problems\n  ");

@@ -141,6 +141,9 @@ class MirrorgateServerTest {
         assertThat(code).isZero();
         assertThat(out.toString()).contains("decision: REDIRECT https://m1.example.org/debian/pool/main/h/hello.deb")
                 .containsPattern("m1 +accepted");
+        assertThat(cli.execute("disable", "--target", "127.0.0.1:" + server.grpcPort(), "m1")).isZero();
+        assertThat(out.toString()).contains("m1: disabled");
+        assertThat(server.services().index().snapshot().state(0).enabled()).isFalse();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         cli.setErr(new PrintWriter(err, true));
         assertThat(cli.execute("mirror", "--target", "127.0.0.1:" + server.grpcPort(), "nope")).isEqualTo(1);

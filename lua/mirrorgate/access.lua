@@ -1,0 +1,162 @@
+-- mirrorgate.access: the access-phase hook. Asks the service what to do with the request, then
+-- redirects, lets nginx serve the file, answers 404, or answers with the service's content.
+--
+-- Synopsis
+--
+--     location /debian/ {
+--         root /srv/mirror;
+--         access_by_lua_block { require("mirrorgate.access").run() }
+--     }
+--
+-- syntax: mirrorgate.access.run()
+--
+-- Actions:
+--   REDIRECT     302 to the chosen mirror, RFC 6249 `Link: <url>; rel=duplicate; pri=N; geo=cc`
+--                for each alternate, `Cache-Control: private, no-cache` (the choice depends on
+--                the client, so no shared cache may keep it)
+--   SERVE_LOCAL  plain `return`: nginx serves the file itself (GET, HEAD, Range all work)
+--   NOT_FOUND    404
+--   CONTENT      the given status, content type and body
+--
+-- Fails open, always: whatever goes wrong on the way to a decision (service down or slow, an
+-- error status, an undecodable or unsafe reply, a bug in this code) ends in nginx serving the
+-- file, or in a redirect to fallback_url if one is configured. mirrorgate never causes a 5xx.
+
+local config = require("mirrorgate.config")
+local batch = require("mirrorgate.batch")
+local client = require("mirrorgate.client")
+local metrics = require("mirrorgate.metrics")
+local pb = require("mirrorgate.pb")
+
+local ngx = ngx
+local var = ngx.var
+local header = ngx.header
+local get_method = ngx.req.get_method
+local re_find = ngx.re.find
+local format = string.format
+local sub = string.sub
+local byte = string.byte
+local char = string.char
+local gsub = string.gsub
+
+local _M = { _VERSION = "0.1.0" }
+
+-- Requests larger than this skip the call: one DATA frame must hold them (16 KiB frames).
+local MAX_REQUEST = 16000
+local NO_CACHE = "private, no-cache"
+
+-- Bytes never allowed in a URL we send: controls, space, DEL, angle brackets, quote.
+-- ngx.re (PCRE, JIT, cached by "jo") rather than string.find: a Lua character-class pattern is
+-- not compiled by LuaJIT and cost ~8 us per URL, more than the whole rest of the hook.
+local UNSAFE = [=[[\x00-\x20\x7f<>"]]=]
+
+-- An absolute URL that is safe in Location and inside Link's <...>: right scheme, no unsafe
+-- byte. An https request only ever goes to an https URL.
+local function safe_url(url, https)
+    if re_find(url, UNSAFE, "jo") then return false end
+    if sub(url, 1, 8) == "https://" then return #url > 8 end
+    return not https and sub(url, 1, 7) == "http://" and #url > 7
+end
+
+-- "; geo=cc" for a two-letter lower-case country, else "" (RFC 6249 wants ISO 3166-1 codes).
+local function geo(c)
+    if #c ~= 2 then return "" end
+    local a, b = byte(c, 1, 2)
+    if a >= 65 and a <= 90 then a = a + 32 end
+    if b >= 65 and b <= 90 then b = b + 32 end
+    if a < 97 or a > 122 or b < 97 or b > 122 then return "" end
+    return "; geo=" .. char(a, b)
+end
+
+local function escape_path(s)
+    return (gsub(s, "[^%w%-%._~/]", function(c) return format("%%%02X", byte(c)) end))
+end
+
+local function fail_open(reason, detail, https)
+    metrics.failopen(reason)
+    if reason == "lua" then metrics.log_limited("lua", "hook error: " .. tostring(detail)) end
+    local cfg = config.current
+    local fallback = cfg.fallback_url
+    if fallback == "" then return end
+    local method = get_method()
+    if method ~= "GET" and method ~= "HEAD" then return end
+    local uri, prefix = var.uri, cfg.url_prefix
+    if sub(uri, 1, #prefix) ~= prefix then return end
+    local url = fallback .. escape_path(sub(uri, #prefix + 1))
+    if not safe_url(url, https) then return end
+    metrics.fallback()
+    header["Cache-Control"] = NO_CACHE
+    return ngx.redirect(url, 302)
+end
+
+local function redirect(res, https)
+    if not safe_url(res.url, https) then return fail_open("decode", "unsafe url", https) end
+    local alts = res.alternates
+    if alts[1] then
+        local links = {}
+        for i = 1, #alts do
+            local a = alts[i]
+            if safe_url(a.url, https) then
+                -- concatenation, not string.format: LuaJIT compiles it
+                links[#links + 1] = "<" .. a.url .. ">; rel=duplicate; pri=" .. a.priority
+                    .. geo(a.country)
+            end
+        end
+        header["Link"] = links
+    end
+    header["Cache-Control"] = NO_CACHE
+    metrics.decision(pb.REDIRECT)
+    return ngx.redirect(res.url, 302)
+end
+
+local function content(res, https)
+    local status = res.http_status
+    if status == 0 then status = 200 end
+    if status < 200 or status > 599 then return fail_open("decode", "bad http_status", https) end
+    local ctype = res.content_type
+    if ctype == "" or re_find(ctype, [=[[\x00-\x1f\x7f]]=], "jo") then
+        ctype = "application/octet-stream"
+    end
+    metrics.decision(pb.CONTENT)
+    ngx.status = status
+    header["Content-Type"] = ctype
+    header["Content-Length"] = #res.content
+    header["Cache-Control"] = NO_CACHE
+    ngx.print(res.content)
+    -- 2xx here only ends the request: the status sent is the one set above
+    return ngx.exit(ngx.HTTP_OK)
+end
+
+-- Requests with a query (checksums, mirror lists: CONTENT of up to 1 MiB) go alone, so a batch
+-- reply stays small; downloads go through the batcher when it is on.
+local function decide(https)
+    local args = var.args or ""
+    local msg = pb.encode_request(var.uri, var.remote_addr, https and pb.HTTPS or pb.HTTP,
+        get_method(), args)
+    if #msg > MAX_REQUEST then return nil, "too_large", #msg .. " bytes" end
+    if args == "" and config.current.batch then return batch.resolve(msg) end
+    return client.resolve(msg)
+end
+
+function _M.run()
+    local https = var.scheme == "https"
+    local ok, res, reason, detail = pcall(decide, https)
+    if not ok then return fail_open("lua", res, https) end
+    if not res then return fail_open(reason, detail, https) end
+    local action = res.action
+    if action == pb.REDIRECT then return redirect(res, https) end
+    if action == pb.SERVE_LOCAL then
+        metrics.decision(action)
+        return
+    end
+    if action == pb.NOT_FOUND then
+        metrics.decision(action)
+        return ngx.exit(ngx.HTTP_NOT_FOUND)
+    end
+    if action == pb.CONTENT then return content(res, https) end
+    -- ACTION_UNSPECIFIED with a reason: a batch entry the service refused (as INVALID_ARGUMENT)
+    if action == 0 and res.reason ~= "" then return fail_open("status", res.reason, https) end
+    return fail_open("decode", "action " .. tostring(action), https)
+end
+
+return _M

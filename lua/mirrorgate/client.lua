@@ -1,0 +1,178 @@
+-- mirrorgate.client: calls the Resolver service on the first healthy replica, with pooled h2c
+-- connections, one deadline for the whole decision, failover and circuit breakers.
+--
+-- Synopsis
+--
+--     local client = require("mirrorgate.client")
+--     local res, reason, detail = client.resolve(pb.encode_request(...), deadline_ms)
+--     -- res: the decoded ResolveResponse (see mirrorgate.pb), or nil and the reason the
+--     -- decision failed: "connect", "timeout", "closed", "goaway", "refused", "reset",
+--     -- "protocol", "status", "decode" or "breaker" (every replica skipped)
+--     local list, reason, detail, code = client.resolve_batch(pb.encode_batch(reqs, n), n, deadline_ms)
+--     -- list: n decoded responses in request order; code: the grpc-status for reason "status"
+--
+-- syntax: res, reason, detail = client.resolve(request_bytes, deadline_ms?)
+-- syntax: list, reason, detail, grpc_code = client.resolve_batch(batch_bytes, n, deadline_ms?)
+-- syntax: ok = client.available()   -- false when every replica's breaker is open
+--
+-- deadline_ms is on the ngx.now() * 1000 clock; it defaults to now + timeout_ms.
+--
+-- Connections: ngx.socket.tcp with a keepalive pool per replica and worker. A connection whose
+-- reuse count is 0 is new, and its first write carries the HTTP/2 preface. Stream ids come from
+-- one odd counter per worker: ids only have to increase on each connection, and every pooled
+-- connection belongs to this worker. When the counter would pass 2^31 the pool names change, so
+-- old connections are never used again (they idle out). A connection is also retired after
+-- MAX_REUSE calls, before its flow-control window (see mirrorgate.grpc) could run low.
+--
+-- Failover: the next replica is tried only when the previous one certainly did not process the
+-- call (connect failed, GOAWAY/REFUSED_STREAM) or said UNAVAILABLE, and only within the deadline.
+-- A pooled connection that turns out closed is retried once on the same replica.
+
+local config = require("mirrorgate.config")
+local breaker = require("mirrorgate.breaker")
+local grpc = require("mirrorgate.grpc")
+local metrics = require("mirrorgate.metrics")
+local pb = require("mirrorgate.pb")
+
+local ngx = ngx
+local tcp = ngx.socket.tcp
+local now = ngx.now
+local shared = ngx.shared
+
+local _M = { _VERSION = "0.1.0" }
+
+local METHODS = { unary = "/mirrorgate.v1.Resolver/Resolve",
+                  batch = "/mirrorgate.v1.Resolver/ResolveBatch" }
+local MAX_SID = 2 ^ 31 - 1
+local MAX_REUSE = 30000 -- x RETURN_CREDIT (64 KiB) stays below the 2^31 - 1 window
+-- gRPC codes that describe the request, not the replica's health: they do not trip a breaker.
+-- INVALID_ARGUMENT, NOT_FOUND, OUT_OF_RANGE, UNIMPLEMENTED (a service without ResolveBatch)
+local REQUEST_ERRORS = { [3] = true, [5] = true, [11] = true, [12] = true }
+local UNAVAILABLE = 14
+local RETRY_ELSEWHERE = { connect = true, goaway = true, refused = true }
+
+local next_sid, generation = 1, 0
+local replicas -- per worker: config replicas plus breaker keys, header block, pool options
+
+local function now_ms()
+    return now() * 1000
+end
+
+local function setup()
+    local cfg = config.current
+    replicas = {}
+    for i, r in ipairs(cfg.replicas) do
+        replicas[i] = {
+            name = r.name, host = r.host, port = r.port,
+            key = breaker.key(r.name),
+            blocks = { unary = grpc.header_block(METHODS.unary, r.name, cfg.timeout_ms),
+                       batch = grpc.header_block(METHODS.batch, r.name, cfg.timeout_ms) },
+            pool = { pool = "mirrorgate:" .. r.name .. ":" .. generation, pool_size = cfg.pool_size },
+        }
+    end
+end
+
+local function stream_id()
+    local sid = next_sid
+    if sid > MAX_SID then
+        generation = generation + 1
+        setup()
+        sid = 1
+    end
+    next_sid = sid + 2
+    return sid
+end
+
+-- One call on one replica; returns reply bytes or nil, kind, detail, reused, grpc_code.
+local function attempt(rep, method, msg, deadline)
+    local left = deadline - now_ms()
+    if left <= 0 then return nil, "timeout", "no time left" end
+    local sock = tcp()
+    sock:settimeouts(left, left, left)
+    local ok, err = sock:connect(rep.host, rep.port, rep.pool)
+    if not ok then
+        return nil, err == "timeout" and "timeout" or "connect", err
+    end
+    local reused = sock:getreusedtimes()
+    local reply, kind, detail, keep, gmsg = grpc.call(sock, stream_id(), reused == 0,
+        rep.blocks[method], msg, deadline, now_ms)
+    if keep and reused < MAX_REUSE then
+        sock:setkeepalive(config.current.idle_timeout_ms, config.current.pool_size)
+    else
+        sock:close()
+    end
+    if kind == "status" then
+        return nil, kind, "grpc-status " .. tostring(detail) .. ": " .. tostring(gmsg), reused, detail
+    end
+    return reply, kind, detail, reused
+end
+
+-- One call to the first replica that takes it; decode(reply, arg) turns the reply into the
+-- result or nil, err (counted as "decode", a replica failure).
+local function call(method, msg, deadline, decode, arg)
+    if not replicas then setup() end
+    local cfg = config.current
+    local dict = shared[cfg.dict]
+    deadline = deadline or now_ms() + cfg.timeout_ms
+    local reason, why, last_code = "breaker", "every replica's breaker is open", nil
+    for i = 1, #replicas do
+        local rep = replicas[i]
+        local state = breaker.allow(dict, rep.key, cfg.breaker_failures)
+        if state then
+            local reply, kind, detail, reused, code = attempt(rep, method, msg, deadline)
+            if kind == "closed" and reused and reused > 0 then -- stale pooled connection
+                local _
+                reply, kind, detail, _, code = attempt(rep, method, msg, deadline)
+            end
+            local res
+            if reply then
+                res, detail = decode(reply, arg)
+                if not res then kind = "decode" end
+            end
+            if res then
+                breaker.success(dict, rep.key, state)
+                return res
+            end
+            if kind == "status" and REQUEST_ERRORS[code] then
+                breaker.success(dict, rep.key, state) -- the replica is fine; the request is not
+            elseif breaker.failure(dict, rep.key, cfg.breaker_failures, cfg.breaker_open_s, state) then
+                metrics.log_limited("breaker:" .. rep.name, string.format(
+                    "replica %s: breaker open after %d consecutive failures; skipped for %d s",
+                    rep.name, cfg.breaker_failures, cfg.breaker_open_s))
+            end
+            if code ~= 12 then metrics.rpc_error(rep, kind, detail) end
+            reason, why, last_code = kind, detail, code
+            if not (RETRY_ELSEWHERE[kind] or code == UNAVAILABLE) or now_ms() >= deadline then
+                return nil, reason, why, last_code
+            end
+        end
+    end
+    return nil, reason, why, last_code
+end
+
+function _M.resolve(msg, deadline)
+    return call("unary", msg, deadline, pb.decode_response)
+end
+
+local function decode_batch(reply, n)
+    local list, err = pb.decode_batch(reply)
+    if not list then return nil, err end
+    if #list ~= n then return nil, "batch of " .. n .. " answered with " .. #list end
+    return list
+end
+
+function _M.resolve_batch(body, n, deadline)
+    return call("batch", body, deadline, decode_batch, n)
+end
+
+function _M.available()
+    if not replicas then setup() end
+    local cfg = config.current
+    local dict = shared[cfg.dict]
+    for i = 1, #replicas do
+        if not breaker.is_open(dict, replicas[i].key, cfg.breaker_failures) then return true end
+    end
+    return false
+end
+
+return _M

@@ -1,0 +1,104 @@
+-- mirrorgate.config: the hook's settings, with every default in one place, checked at startup.
+--
+-- Synopsis
+--
+--     http {
+--         lua_package_path "/usr/share/mirrorgate/lua/?.lua;;";
+--         lua_shared_dict mirrorgate 4m;
+--         init_by_lua_block {
+--             require("mirrorgate.config").init({
+--                 replicas = { "127.0.0.1:7390", "10.0.0.2:7390" },
+--                 timeout_ms = 150,
+--             })
+--         }
+--     }
+--
+-- syntax: config.init(opts)    -- raises on a bad setting, so nginx refuses to start
+-- syntax: config.current       -- the settings in effect (read-only by convention)
+--
+-- init runs in the master (init_by_lua), so every worker inherits the parsed settings by fork
+-- and no request ever parses or validates anything.
+
+local _M = { _VERSION = "0.1.0" }
+
+local DEFAULTS = {
+    -- gRPC endpoints of mirrorgate replicas, "host:port" or "[v6addr]:port". Tried in this order:
+    -- the next one only when the previous failed to connect, refused the stream, answered
+    -- UNAVAILABLE or has its breaker open.
+    replicas = { "127.0.0.1:7390" },
+    -- The whole budget for one decision (connects, failover and reply), in milliseconds. Past it
+    -- the request fails open. Small: the service answers from memory in microseconds.
+    timeout_ms = 150,
+    -- Circuit breaker per replica: after this many consecutive failures the replica is skipped
+    -- for breaker_open_s seconds; then one request probes it again.
+    breaker_failures = 5,
+    breaker_open_s = 5,
+    -- Where a failed-open request goes: "" serves the file from nginx's root; a base URL such as
+    -- "https://deb.debian.org/debian/" redirects there (the path below url_prefix is appended).
+    -- An https request is never sent to an http:// fallback; it is served locally instead.
+    fallback_url = "",
+    -- The URL path the repository is served under (the service's repository.url-prefix).
+    url_prefix = "/",
+    -- lua_shared_dict holding breakers, counters and the log limiter.
+    dict = "mirrorgate",
+    -- Idle keepalive connections kept per worker and replica, and how long they may idle (ms).
+    pool_size = 64,
+    idle_timeout_ms = 60000,
+    -- At most one log line per failure kind per this many seconds (the rest are counted).
+    log_interval_s = 10,
+    -- Gather the downloads a worker decides concurrently into ResolveBatch calls (one call per
+    -- batch instead of one per request); batch_concurrency calls in flight per worker at most.
+    -- A service without ResolveBatch is detected and called with Resolve instead.
+    batch = true,
+    batch_concurrency = 2,
+}
+_M.DEFAULTS = DEFAULTS
+
+local function check(cond, fmt, ...)
+    if not cond then error("mirrorgate.config: " .. string.format(fmt, ...), 3) end
+end
+
+local function positive(opts, key)
+    local v = opts[key]
+    check(type(v) == "number" and v > 0, "%s: %s (expected: a number > 0)", key, tostring(v))
+end
+
+local function parse_replica(s)
+    check(type(s) == "string", "replicas: %s (expected: \"host:port\" strings)", tostring(s))
+    local host, port = s:match("^%[([%x:.]+)%]:(%d+)$")
+    if not host then host, port = s:match("^([^:%[%]]+):(%d+)$") end
+    port = tonumber(port)
+    check(host and port and port > 0 and port < 65536, "replicas: %q (expected: host:port)", s)
+    return { name = s, host = host, port = port }
+end
+
+function _M.init(opts)
+    opts = opts or {}
+    local cfg = {}
+    for k, v in pairs(DEFAULTS) do cfg[k] = v end
+    for k, v in pairs(opts) do
+        check(DEFAULTS[k] ~= nil, "%s: unknown setting", tostring(k))
+        cfg[k] = v
+    end
+    check(type(cfg.replicas) == "table" and #cfg.replicas > 0,
+        "replicas: expected a non-empty list of \"host:port\"")
+    local replicas = {}
+    for i, r in ipairs(cfg.replicas) do replicas[i] = parse_replica(r) end
+    cfg.replicas = replicas
+    for _, key in ipairs({ "timeout_ms", "breaker_failures", "breaker_open_s", "pool_size",
+                           "idle_timeout_ms", "log_interval_s", "batch_concurrency" }) do
+        positive(cfg, key)
+    end
+    check(type(cfg.batch) == "boolean", "batch: %s (expected: true or false)", tostring(cfg.batch))
+    check(type(cfg.fallback_url) == "string"
+        and (cfg.fallback_url == "" or cfg.fallback_url:match("^https?://[^%s]+/$")),
+        "fallback_url: %q (expected: \"\" or an http(s) URL ending in '/')", tostring(cfg.fallback_url))
+    check(type(cfg.url_prefix) == "string" and cfg.url_prefix:match("^/.*/$") or cfg.url_prefix == "/",
+        "url_prefix: %q (expected: a path starting and ending with '/')", tostring(cfg.url_prefix))
+    check(ngx.shared[cfg.dict] ~= nil, "dict: %q (expected: a lua_shared_dict of that name)",
+        tostring(cfg.dict))
+    _M.current = cfg
+    return cfg
+end
+
+return _M

@@ -1,0 +1,142 @@
+-- mirrorgate.metrics: counters in the shared dict, a rate-limited failure log, and a status page
+-- in the Prometheus text format.
+--
+-- Synopsis
+--
+--     location = /mirrorgate-status {
+--         allow 127.0.0.1; deny all;
+--         content_by_lua_block { require("mirrorgate.metrics").serve() }
+--     }
+--
+--     local metrics = require("mirrorgate.metrics")
+--     metrics.decision(pb.REDIRECT)
+--     metrics.failopen("timeout")
+--     metrics.rpc_error(replica, "connect", "connection refused")  -- counted, logged rate-limited
+--
+-- syntax: metrics.decision(action)
+-- syntax: metrics.failopen(reason)
+-- syntax: metrics.fallback()
+-- syntax: metrics.batch(n)
+-- syntax: metrics.rpc_error(replica, kind, detail)
+-- syntax: metrics.log_limited(kind, message)
+-- syntax: text = metrics.render()
+-- syntax: metrics.serve()
+--
+-- Counters live in the shared dict so the page shows all workers together; they reset when
+-- nginx restarts (not on reload: shared dicts survive a HUP). Each counter is one dict:incr.
+-- Failures are logged at most once per kind per log_interval_s, with the number suppressed since
+-- the last line, so an outage does not write one line per request.
+
+local config = require("mirrorgate.config")
+local breaker = require("mirrorgate.breaker")
+
+local ngx = ngx
+local shared = ngx.shared
+local log = ngx.log
+local WARN = ngx.WARN
+local concat = table.concat
+local format = string.format
+
+local _M = { _VERSION = "0.1.0" }
+
+local ACTIONS = { "redirect", "serve_local", "not_found", "content" }
+local REASONS = { "connect", "timeout", "closed", "goaway", "refused", "reset", "protocol",
+                  "status", "decode", "breaker", "too_large", "lua" }
+local KINDS = REASONS
+
+-- Dict keys, built once.
+local DECISION_KEY, FAILOPEN_KEY = {}, {}
+for i, a in ipairs(ACTIONS) do DECISION_KEY[i] = "m:decision:" .. a end
+for _, r in ipairs(REASONS) do FAILOPEN_KEY[r] = "m:failopen:" .. r end
+
+local function dict()
+    return shared[config.current.dict]
+end
+
+function _M.decision(action)
+    local key = DECISION_KEY[action]
+    if key then dict():incr(key, 1, 0) end
+end
+
+function _M.failopen(reason)
+    dict():incr(FAILOPEN_KEY[reason] or FAILOPEN_KEY.lua, 1, 0)
+end
+
+-- One ResolveBatch call carrying n requests (the mean batch size is their ratio).
+function _M.batch(n)
+    local d = dict()
+    d:incr("m:batch_calls", 1, 0)
+    d:incr("m:batched", n, 0)
+end
+
+function _M.fallback()
+    dict():incr("m:fallback", 1, 0)
+end
+
+function _M.log_limited(kind, message)
+    local d = dict()
+    local n = d:incr("l:n:" .. kind, 1, 0)
+    if d:add("l:t:" .. kind, true, config.current.log_interval_s) then
+        d:set("l:n:" .. kind, 0)
+        local extra = n > 1 and format(" (%d similar since the last report)", n - 1) or ""
+        log(WARN, "mirrorgate: ", message, extra)
+    end
+end
+
+function _M.rpc_error(replica, kind, detail)
+    dict():incr("m:rpc_error:" .. replica.name .. ":" .. kind, 1, 0)
+    _M.log_limited(kind .. ":" .. replica.name,
+        format("replica %s: %s (%s)", replica.name, kind, tostring(detail)))
+end
+
+local function counter(out, d, name, help, label, values, key_of)
+    out[#out + 1] = format("# HELP %s %s\n# TYPE %s counter\n", name, help, name)
+    for i, v in ipairs(values) do
+        out[#out + 1] = format("%s{%s=\"%s\"} %d\n", name, label, v, d:get(key_of(i, v)) or 0)
+    end
+end
+
+function _M.render()
+    local d, cfg, out = dict(), config.current, {}
+    counter(out, d, "mirrorgate_nginx_decisions_total",
+        "Requests decided by the service, by action.", "action", ACTIONS,
+        function(i) return DECISION_KEY[i] end)
+    counter(out, d, "mirrorgate_nginx_failopen_total",
+        "Requests that failed open (served locally or sent to the fallback), by cause.",
+        "reason", REASONS, function(_, r) return FAILOPEN_KEY[r] end)
+    out[#out + 1] = format("# HELP mirrorgate_nginx_fallback_redirects_total Failed-open requests "
+        .. "redirected to fallback_url.\n# TYPE mirrorgate_nginx_fallback_redirects_total counter\n"
+        .. "mirrorgate_nginx_fallback_redirects_total %d\n", d:get("m:fallback") or 0)
+    out[#out + 1] = format("# HELP mirrorgate_nginx_batch_calls_total ResolveBatch calls made.\n"
+        .. "# TYPE mirrorgate_nginx_batch_calls_total counter\nmirrorgate_nginx_batch_calls_total %d\n"
+        .. "# HELP mirrorgate_nginx_batched_requests_total Requests sent in ResolveBatch calls.\n"
+        .. "# TYPE mirrorgate_nginx_batched_requests_total counter\n"
+        .. "mirrorgate_nginx_batched_requests_total %d\n", d:get("m:batch_calls") or 0, d:get("m:batched") or 0)
+    out[#out + 1] = "# HELP mirrorgate_nginx_rpc_errors_total Failed calls to a replica, by kind "
+        .. "(a request may fail over to the next replica).\n"
+        .. "# TYPE mirrorgate_nginx_rpc_errors_total counter\n"
+    for _, r in ipairs(cfg.replicas) do
+        for _, k in ipairs(KINDS) do
+            local n = d:get("m:rpc_error:" .. r.name .. ":" .. k)
+            if n then
+                out[#out + 1] = format("mirrorgate_nginx_rpc_errors_total{replica=\"%s\",kind=\"%s\"} %d\n",
+                    r.name, k, n)
+            end
+        end
+    end
+    out[#out + 1] = "# HELP mirrorgate_nginx_breaker_open 1 while the replica's circuit breaker "
+        .. "is open (calls skipped).\n# TYPE mirrorgate_nginx_breaker_open gauge\n"
+    for _, r in ipairs(cfg.replicas) do
+        out[#out + 1] = format("mirrorgate_nginx_breaker_open{replica=\"%s\"} %d\n", r.name,
+            breaker.is_open(d, breaker.key(r.name), cfg.breaker_failures) and 1 or 0)
+    end
+    return concat(out)
+end
+
+function _M.serve()
+    ngx.header["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8"
+    ngx.header["Cache-Control"] = "no-store"
+    ngx.print(_M.render())
+end
+
+return _M

@@ -1,0 +1,255 @@
+-- mirrorgate.pb: protobuf wire codec for mirrorgate.v1 ResolveRequest, ResolveResponse and their
+-- batch forms (ResolveBatchRequest, ResolveBatchResponse).
+--
+-- Synopsis
+--
+--     local pb = require("mirrorgate.pb")
+--     local bytes = pb.encode_request("/debian/pool/x.deb", "192.0.2.1", pb.HTTPS, "GET", "")
+--     local res, err = pb.decode_response(reply)
+--     -- res.action (pb.REDIRECT ...), res.url, res.alternates = { { url =, priority =,
+--     -- country =, mirror = }, ... }, res.content, res.content_type, res.mirror, res.reason,
+--     -- res.http_status, res.file_size; on malformed input res == nil and err says why
+--
+-- syntax: bytes = pb.encode_request(path, client_ip, scheme, method, query)
+-- syntax: res, err = pb.decode_response(bytes)
+-- syntax: bytes = pb.encode_batch(encoded_requests, n)   -- ResolveBatchRequest
+-- syntax: list, err = pb.decode_batch(bytes)               -- ResolveBatchResponse.responses
+-- syntax: bytes = pb.varint(n)
+--
+-- Hand-written rather than generated: the two messages are small and fixed, there is no protoc
+-- plugin for Lua in Debian, and the access hook must not allocate more than it needs. Encoding
+-- follows protobuf-java exactly (fields in number order, proto3 defaults omitted), so the bytes
+-- match the Java classes byte for byte; the test vectors written by the Java side check that.
+-- Decoding skips unknown fields of every wire type, as protobuf-java does, so the service may add
+-- fields; a known field number with an unexpected wire type is skipped too, like protobuf-java.
+-- Anything truncated is rejected.
+
+local byte = string.byte
+local char = string.char
+local sub = string.sub
+local concat = table.concat
+local floor = math.floor
+
+local _M = {
+    _VERSION = "0.1.0",
+    -- enum mirrorgate.v1.Scheme
+    HTTP = 1, HTTPS = 2,
+    -- enum mirrorgate.v1.Action
+    REDIRECT = 1, SERVE_LOCAL = 2, NOT_FOUND = 3, CONTENT = 4,
+}
+
+local function varint(n)
+    if n < 128 then return char(n) end
+    local out, i = {}, 0
+    while n >= 128 do
+        i = i + 1
+        out[i] = char(n % 128 + 128)
+        n = floor(n / 128)
+    end
+    out[i + 1] = char(n)
+    return concat(out)
+end
+_M.varint = varint
+
+-- Appends a length-delimited field (tag already encoded) unless the string is empty, which
+-- proto3 leaves out.
+local function put_bytes(buf, n, tag, s)
+    if s == nil or s == "" then return n end
+    buf[n + 1] = tag
+    buf[n + 2] = varint(#s)
+    buf[n + 3] = s
+    return n + 3
+end
+_M.put_bytes = put_bytes
+
+function _M.encode_request(path, client_ip, scheme, method, query)
+    local buf, n = {}, 0
+    n = put_bytes(buf, n, "\10", path)          -- 1: path
+    n = put_bytes(buf, n, "\18", client_ip)     -- 2: client_ip
+    if scheme and scheme ~= 0 then              -- 3: scheme (varint)
+        buf[n + 1] = "\24"
+        buf[n + 2] = varint(scheme)
+        n = n + 2
+    end
+    n = put_bytes(buf, n, "\34", method)        -- 4: method
+    put_bytes(buf, n, "\42", query)             -- 5: query
+    return concat(buf)
+end
+
+-- Reads a varint at pos; returns value, next pos or nil, err. Values above 2^53 lose precision
+-- (only file_size could be that large); a negative int64 comes out as a huge positive number.
+local function read_varint(s, pos, last)
+    local first = byte(s, pos)
+    if first and first < 128 and pos <= last then return first, pos + 1 end -- tags, short lengths
+    local v, m = 0, 1
+    for i = pos, pos + 9 do
+        if i > last then return nil, "pb: truncated varint" end
+        local b = byte(s, i)
+        v = v + (b % 128) * m
+        if b < 128 then return v, i + 1 end
+        m = m * 128
+    end
+    return nil, "pb: varint longer than 10 bytes"
+end
+
+-- Skips one field of wire type wt whose tag ended before pos; returns the next pos or nil, err.
+local function skip(s, pos, last, wt, field)
+    if wt == 0 then
+        local v, p = read_varint(s, pos, last)
+        if not v then return nil, p end
+        return p
+    elseif wt == 1 or wt == 5 then
+        local p = pos + (wt == 1 and 8 or 4)
+        if p - 1 > last then return nil, "pb: truncated fixed field" end
+        return p
+    elseif wt == 2 then
+        local len, p = read_varint(s, pos, last)
+        if not len then return nil, p end
+        if p + len - 1 > last then return nil, "pb: truncated length-delimited field" end
+        return p + len
+    elseif wt == 3 then -- group: skip fields until the matching end-group tag
+        while true do
+            local tag, p = read_varint(s, pos, last)
+            if not tag then return nil, p end
+            local t = tag % 8
+            local f = floor(tag / 8)
+            if t == 4 then
+                if f ~= field then return nil, "pb: mismatched end group" end
+                return p
+            end
+            local err
+            pos, err = skip(s, p, last, t, f)
+            if not pos then return nil, err end
+        end
+    end
+    return nil, "pb: bad wire type " .. wt
+end
+
+-- Reads the length of a length-delimited field whose tag ended before pos; returns the first
+-- and last byte of its value and the next pos, or nil, err.
+local function read_len(s, pos, last)
+    local len, p = read_varint(s, pos, last)
+    if not len then return nil, p end
+    local e = p + len - 1
+    if e > last then return nil, "pb: truncated length-delimited field" end
+    return p, e, e + 1
+end
+
+-- The decoders below are plain loops over tags, one per message, rather than one generic field
+-- walker with callbacks: LuaJIT aborts traces on the callback recursion (alternates inside the
+-- reply) and ran that code interpreted. Unknown fields of any wire type go to skip().
+
+-- Alternate: 1 url, 2 priority, 3 country, 4 mirror.
+local function decode_alternate(s, pos, last)
+    local a = { url = "", priority = 0, country = "", mirror = "" }
+    while pos <= last do
+        local tag, p = read_varint(s, pos, last)
+        if not tag then return nil, p end
+        if tag < 8 then return nil, "pb: field number 0" end
+        local wt, err = tag % 8
+        if wt == 2 then
+            local first, e
+            first, e, pos = read_len(s, p, last)
+            if not first then return nil, e end
+            if tag == 10 then a.url = sub(s, first, e)
+            elseif tag == 26 then a.country = sub(s, first, e)
+            elseif tag == 34 then a.mirror = sub(s, first, e)
+            end
+        elseif wt == 0 then
+            local v
+            v, pos = read_varint(s, p, last)
+            if not v then return nil, pos end
+            if tag == 16 then a.priority = v end
+        else
+            pos, err = skip(s, p, last, wt, floor(tag / 8))
+            if not pos then return nil, err end
+        end
+    end
+    return a
+end
+
+-- ResolveResponse: 1 action, 2 url, 3 alternates, 4 content, 5 content_type, 6 mirror, 7 reason,
+-- 8 http_status, 9 file_size. A known number with another wire type is skipped, as in Java.
+local STRING_TAGS = { [18] = "url", [34] = "content", [42] = "content_type", [50] = "mirror",
+                      [58] = "reason" }
+local VARINT_TAGS = { [8] = "action", [64] = "http_status", [72] = "file_size" }
+
+local function decode_response(s, pos, last)
+    pos, last = pos or 1, last or #s
+    local alts, n = {}, 0
+    local res = { action = 0, url = "", alternates = alts, content = "", content_type = "",
+                  mirror = "", reason = "", http_status = 0, file_size = 0 }
+    while pos <= last do
+        local tag, p = read_varint(s, pos, last)
+        if not tag then return nil, p end
+        if tag < 8 then return nil, "pb: field number 0" end
+        local wt, err = tag % 8
+        if wt == 2 then
+            local first, e
+            first, e, pos = read_len(s, p, last)
+            if not first then return nil, e end
+            if tag == 26 then
+                local a
+                a, err = decode_alternate(s, first, e)
+                if not a then return nil, err end
+                n = n + 1
+                alts[n] = a
+            else
+                local key = STRING_TAGS[tag]
+                if key then res[key] = sub(s, first, e) end
+            end
+        elseif wt == 0 then
+            local v
+            v, pos = read_varint(s, p, last)
+            if not v then return nil, pos end
+            local key = VARINT_TAGS[tag]
+            if key then res[key] = v end
+        else
+            pos, err = skip(s, p, last, wt, floor(tag / 8))
+            if not pos then return nil, err end
+        end
+    end
+    return res
+end
+_M.decode_response = decode_response
+
+-- ResolveBatchRequest: field 1, each request already encoded by encode_request.
+function _M.encode_batch(requests, n)
+    local buf, k = {}, 0
+    for i = 1, n do
+        k = put_bytes(buf, k, "\10", requests[i])
+        if requests[i] == "" then -- an empty request is still one entry of the repeated field
+            buf[k + 1], buf[k + 2], k = "\10", "\0", k + 2
+        end
+    end
+    return concat(buf)
+end
+
+-- ResolveBatchResponse: the responses (field 1) in order, or nil, err if any is malformed.
+function _M.decode_batch(s)
+    local list, n, pos, last = {}, 0, 1, #s
+    while pos <= last do
+        local tag, p = read_varint(s, pos, last)
+        if not tag then return nil, p end
+        if tag < 8 then return nil, "pb: field number 0" end
+        local wt, err = tag % 8
+        if wt == 2 then
+            local first, e
+            first, e, pos = read_len(s, p, last)
+            if not first then return nil, e end
+            if tag == 10 then
+                local res
+                res, err = decode_response(s, first, e)
+                if not res then return nil, err end
+                n = n + 1
+                list[n] = res
+            end
+        else
+            pos, err = skip(s, p, last, wt, floor(tag / 8))
+            if not pos then return nil, err end
+        end
+    end
+    return list
+end
+
+return _M

@@ -1,0 +1,204 @@
+package org.mirrorgate.scan;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import java.util.function.Predicate;
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import org.mirrorgate.index.ListingIngest;
+
+/**
+ * Where every lister (rsync, FTP, HTTP) puts what it reads: validates each path, feeds the index's
+ * {@link ListingIngest}, tallies rejected and skipped entries, reports progress and enforces the
+ * scan's deadline. A listing with more rejected entries than allowed is refused as a whole: a mirror
+ * sending garbage is broken or hostile, and what it lists cannot be trusted either.
+ *
+ * <p>Thread-safe (the HTTP lister's workers share one); the lock is uncontended for rsync and FTP.
+ */
+final class ListingCollector {
+
+    private final ListingIngest ingest;
+    private final ScanSettings.Safety safety;
+    private final long deadlineNanos;
+    private final String timeoutText;
+    private final long progressEveryNanos;
+    private final LongConsumer progress;
+    private final Predicate<String> directoryKnown;
+    private volatile boolean cancelled;
+    private volatile Runnable onCancel;
+
+    @GuardedBy("this")
+    private final Map<String, Integer> rejects = new LinkedHashMap<>();
+    @GuardedBy("this")
+    private final Map<String, String> rejectSamples = new LinkedHashMap<>();
+    @GuardedBy("this")
+    private int rejected;
+    @GuardedBy("this")
+    private long symlinks;
+    @GuardedBy("this")
+    private long otherSkipped;
+    @GuardedBy("this")
+    private long lastProgressNanos = System.nanoTime();
+
+    /**
+     * @param directoryKnown whether a directory ("a/b/") holds local files: FTP and HTTP listers do
+     *     not descend into others, since nothing there can be redirected to
+     * @param progress called with the entry count at most every progress interval
+     */
+    ListingCollector(ListingIngest ingest, ScanSettings settings, Predicate<String> directoryKnown,
+            long progressEveryNanos, LongConsumer progress) {
+        this.ingest = ingest;
+        this.safety = settings.safety();
+        this.deadlineNanos = System.nanoTime() + settings.timeout().toNanos();
+        this.timeoutText = "timed out after " + Durations.human(settings.timeout());
+        this.progressEveryNanos = progressEveryNanos;
+        this.progress = progress;
+        this.directoryKnown = directoryKnown;
+    }
+
+    /** One regular file with an exact size. */
+    void file(String path, long size, long mtimeMillis) throws ScanFailedException {
+        file(path, size, 0, mtimeMillis);
+    }
+
+    /** One regular file; {@code sizeTolerance} > 0 when the listing rounds sizes ("1.2K"). */
+    synchronized void file(String path, long size, long sizeTolerance, long mtimeMillis) throws ScanFailedException {
+        String why = ListingPaths.rejection(path, safety.maxPathBytes());
+        if (why == null && size < 0) {
+            why = "negative size";
+        }
+        if (why != null) {
+            reject(why, path);
+            return;
+        }
+        ingest.acceptApproximate(path, size, sizeTolerance, mtimeMillis);
+        if ((ingest.entries() & 1023) == 0) {
+            checkAlive();
+            long now = System.nanoTime();
+            if (now - lastProgressNanos >= progressEveryNanos) {
+                lastProgressNanos = now;
+                progress.accept(ingest.entries());
+            }
+        }
+    }
+
+    /** An entry that cannot be accepted; the scan is refused once there are too many. */
+    synchronized void reject(String reason, String sample) throws ScanFailedException {
+        rejected++;
+        rejects.merge(reason, 1, Integer::sum);
+        rejectSamples.putIfAbsent(reason, ListingPaths.printable(sample));
+        if (rejected > safety.maxRejected()) {
+            throw new ScanFailedException("listing refused: more than " + safety.maxRejected()
+                    + " rejected entries (" + rejectSummary() + ")");
+        }
+    }
+
+    /** A symlink whose target is not known (or ambiguous): counted only. */
+    synchronized void symlinkSkipped() {
+        symlinks++;
+    }
+
+    /**
+     * A symlink and its target as listed (the target relative to the link's directory): local
+     * files reached through it count as held in the version the mirror holds the target in. One
+     * with an unusable target (absolute, out of the tree) is only counted.
+     */
+    synchronized void symlink(String path, String target) throws ScanFailedException {
+        symlinks++;
+        String why = ListingPaths.rejection(path, safety.maxPathBytes());
+        if (why != null) {
+            reject(why, path);
+            return;
+        }
+        String resolved = SymlinkTargets.resolve(path, target);
+        if (resolved != null && ListingPaths.rejection(resolved, safety.maxPathBytes()) == null) {
+            ingest.symlink(path, resolved);
+        }
+    }
+
+    /** A device, fifo, socket or other non-regular entry. */
+    synchronized void skipOther() {
+        otherSkipped++;
+    }
+
+    /** Mtimes of this listing are no finer than {@code millis}. */
+    synchronized void precision(long millis) {
+        ingest.coarsenPrecision(millis);
+    }
+
+    boolean directoryKnown(String dir) {
+        return directoryKnown.test(dir);
+    }
+
+    /** Throws when the scan ran out of time or was cancelled; listers call it between requests. */
+    void checkAlive() throws ScanFailedException {
+        if (cancelled) {
+            throw new ScanFailedException("cancelled");
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new ScanFailedException("interrupted");
+        }
+        if (System.nanoTime() - deadlineNanos > 0) {
+            throw new ScanFailedException(timeoutText);
+        }
+    }
+
+    /** Nanoseconds left before the deadline (at least 1). */
+    long remainingNanos() {
+        return Math.max(1, deadlineNanos - System.nanoTime());
+    }
+
+    long remainingMillis() {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos()));
+    }
+
+    String timeoutText() {
+        return timeoutText;
+    }
+
+    /** Stops the scan: the lister's next check fails, and its cancel hook (kill, close) runs now. */
+    void cancel() {
+        cancelled = true;
+        Runnable hook = onCancel;
+        if (hook != null) {
+            hook.run();
+        }
+    }
+
+    /** What {@link #cancel()} should do to unblock the lister (kill a process, close a socket). */
+    void onCancel(Runnable hook) {
+        onCancel = hook;
+        if (cancelled) {
+            hook.run();
+        }
+    }
+
+    synchronized long entries() {
+        return ingest.entries();
+    }
+
+    synchronized int rejected() {
+        return rejected;
+    }
+
+    synchronized long symlinks() {
+        return symlinks;
+    }
+
+    synchronized long otherSkipped() {
+        return otherSkipped;
+    }
+
+    /** "2 '..' segment (e.g. ../etc/passwd), 1 control character (e.g. a?b)", or "" when none. */
+    synchronized String rejectSummary() {
+        StringBuilder b = new StringBuilder();
+        rejects.forEach((reason, count) -> {
+            if (b.length() > 0) {
+                b.append(", ");
+            }
+            b.append(count).append(' ').append(reason).append(" (e.g. ").append(rejectSamples.get(reason)).append(')');
+        });
+        return b.toString();
+    }
+}

@@ -1,0 +1,86 @@
+package org.mirrorgate.nginx;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.mirrorgate.api.ResolverService;
+import org.mirrorgate.api.v1.ResolveRequest;
+import org.mirrorgate.api.v1.ResolverGrpc;
+import org.mirrorgate.api.v1.Scheme;
+import org.mirrorgate.bench.SyntheticIndex;
+import org.mirrorgate.index.Index;
+import org.mirrorgate.metrics.ResolveMetrics;
+import org.mirrorgate.rank.PathRules;
+import org.mirrorgate.rank.RankSettings;
+import org.mirrorgate.rank.Ranker;
+import org.mirrorgate.resolve.ResolveSettings;
+import org.mirrorgate.resolve.Resolver;
+import org.mirrorgate.stats.DownloadRecorder;
+
+/**
+ * The gRPC side of {@code bench/nginx-bench.sh}: the service's own {@link Resolver} and {@link ResolverService}
+ * on a Netty server set up like MirrorgateServer's (direct executor), over the synthetic Debian-shaped index
+ * of the in-process benchmark ({@link SyntheticIndex}: files x mirrors with per-mirror availability, and a
+ * synthetic GeoIP keyed by client address), Resolve and ResolveBatch. Serves the service's resolve metrics (in-process decision time) on METRICS_PORT.
+ * Prints "ready" once it serves.
+ *
+ * <p>Usage: {@code BenchResolverMain PORT FILES MIRRORS METRICS_PORT}
+ */
+public final class BenchResolverMain {
+
+    private BenchResolverMain() {}
+
+    /** Resolve calls over loopback for a few seconds, so the JIT has compiled the path before nginx calls. */
+    private static void warmUp(int port, int files) {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        try {
+            ResolverGrpc.ResolverBlockingStub stub = ResolverGrpc.newBlockingStub(channel);
+            SplittableRandom r = new SplittableRandom(1);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (System.nanoTime() < end) {
+                stub.resolve(ResolveRequest.newBuilder().setPath("/debian/" + SyntheticIndex.path(r.nextInt(files)))
+                        .setClientIp("198.18." + r.nextInt(256) + "." + r.nextInt(256)).setMethod("HEAD")
+                        .setScheme(r.nextBoolean() ? Scheme.HTTPS : Scheme.HTTP).build());
+            }
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        int files = Integer.parseInt(args[1]);
+        int mirrors = Integer.parseInt(args[2]);
+        int metricsPort = Integer.parseInt(args[3]);
+        PrometheusRegistry registry = new PrometheusRegistry();
+        Index index = SyntheticIndex.build(files, mirrors, 42);
+        Resolver resolver = new Resolver(index, SyntheticIndex.geo(), new Ranker(RankSettings.DEFAULTS), PathRules.NONE,
+                List.of(), ResolveSettings.DEFAULTS.withUrlPrefix("/debian/"), DownloadRecorder.NONE);
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+                .directExecutor()
+                .addService(new ResolverService(resolver, new ResolveMetrics(registry)))
+                .build().start();
+        HTTPServer metrics = HTTPServer.builder().hostname("127.0.0.1").port(metricsPort).registry(registry)
+                .buildAndStart();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            metrics.stop();
+            server.shutdown();
+            try {
+                server.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        warmUp(port, files);
+        System.out.println("ready: " + files + " files x " + mirrors + " mirrors on 127.0.0.1:" + port);
+        System.out.flush();
+        server.awaitTermination();
+    }
+}

@@ -1,0 +1,331 @@
+package org.mirrorgate.nginx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnknownFieldSet;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBufUtil;
+import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Headers;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2HeadersEncoder;
+import io.grpc.netty.shaded.io.netty.util.AsciiString;
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.mirrorgate.api.v1.Action;
+import org.mirrorgate.api.v1.Alternate;
+import org.mirrorgate.api.v1.ResolveBatchRequest;
+import org.mirrorgate.api.v1.ResolveBatchResponse;
+import org.mirrorgate.api.v1.ResolveRequest;
+import org.mirrorgate.api.v1.ResolveResponse;
+import org.mirrorgate.api.v1.Scheme;
+
+/**
+ * Writes the byte vectors the Lua side is tested against ({@code lua/spec/vectors_spec.lua}): protobuf
+ * messages produced and parsed by the generated Java classes, and HPACK header blocks produced by the
+ * Netty encoder grpc-java uses. The committed copy in {@code src/test/resources/nginx/lua-vectors.jsonl}
+ * must equal what this test generates, so a change to the proto or to Netty shows up here first.
+ * Regenerate with {@code mvn test -Dtest=LuaVectorsTest -Dmirrorgate.writeVectors=true}.
+ */
+class LuaVectorsTest {
+
+    static final Path COMMITTED = Path.of("src/test/resources/nginx/lua-vectors.jsonl");
+    private static final HexFormat HEX = HexFormat.of();
+    private final ObjectMapper json = new ObjectMapper();
+    private final List<String> lines = new ArrayList<>();
+
+    @Test
+    void committedVectorsEqualWhatTheJavaClassesAndNettyProduce() throws Exception {
+        String fresh = render();
+        if (Boolean.getBoolean("mirrorgate.writeVectors")) {
+            Files.writeString(COMMITTED, fresh);
+        }
+        assertThat(Files.readString(COMMITTED))
+                .as("%s is stale: regenerate with mvn test -Dtest=LuaVectorsTest -Dmirrorgate.writeVectors=true",
+                        COMMITTED)
+                .isEqualTo(fresh);
+    }
+
+    String render() throws Exception {
+        requests();
+        responses();
+        batches();
+        hpack();
+        return String.join("\n", lines) + "\n";
+    }
+
+    private void requests() throws Exception {
+        request("https get", ResolveRequest.newBuilder()
+                .setPath("/debian/pool/main/h/hello/hello_2.10-3_amd64.deb").setClientIp("192.0.2.1")
+                .setScheme(Scheme.HTTPS).setMethod("GET").build());
+        request("http head with query", ResolveRequest.newBuilder()
+                .setPath("/debian/dists/bookworm/InRelease").setClientIp("2001:db8::1")
+                .setScheme(Scheme.HTTP).setMethod("HEAD").setQuery("sha256").build());
+        request("defaults left out", ResolveRequest.newBuilder().setPath("/").setClientIp("10.0.0.1").build());
+        request("empty", ResolveRequest.getDefaultInstance());
+        request("utf-8 path", ResolveRequest.newBuilder().setPath("/pool/ü/a b+c~d%.deb")
+                .setClientIp("127.0.0.1").setScheme(Scheme.HTTP).build());
+        // string lengths around the varint boundaries: 127 / 128 bytes, 16383 / 16384 bytes
+        for (int len : new int[] {127, 128, 300, 16383, 16384}) {
+            request("path of " + len + " bytes", ResolveRequest.newBuilder().setPath("/" + "x".repeat(len - 1))
+                    .setClientIp("192.0.2.7").setScheme(Scheme.HTTPS).setMethod("GET")
+                    .setQuery("q=" + "y".repeat(len % 50)).build());
+        }
+    }
+
+    private void request(String name, ResolveRequest r) throws Exception {
+        Map<String, Object> v = vector("request", name, r.toByteArray());
+        v.put("path", hex(r.getPath()));
+        v.put("client_ip", hex(r.getClientIp()));
+        v.put("scheme", r.getSchemeValue());
+        v.put("method", hex(r.getMethod()));
+        v.put("query", hex(r.getQuery()));
+        lines.add(json.writeValueAsString(v));
+    }
+
+    private void responses() throws Exception {
+        ResolveResponse redirect = ResolveResponse.newBuilder().setAction(Action.REDIRECT)
+                .setUrl("https://m1.example.org/debian/pool/main/h/hello/hello_2.10-3_amd64.deb")
+                .addAlternates(alt("https://m2.example.org/debian/pool/x.deb", 1, "de", "m2"))
+                .addAlternates(alt("https://m3.example.net/pool/x.deb", 2, "", "m3"))
+                .addAlternates(alt("https://m4.example.fr/x.deb", 3, "fr", "m4"))
+                .setMirror("m1").setReason("nearest mirror").setFileSize(5_000_000_123L).build();
+        response("redirect", redirect.toByteArray());
+        response("serve local", ResolveResponse.newBuilder().setAction(Action.SERVE_LOCAL)
+                .setReason("path policy local").setFileSize(1234).build().toByteArray());
+        response("not found", ResolveResponse.newBuilder().setAction(Action.NOT_FOUND)
+                .setReason("unknown path").build().toByteArray());
+        byte[] body = new byte[1000];
+        for (int i = 0; i < body.length; i++) {
+            body[i] = (byte) (i * 7);
+        }
+        response("content", ResolveResponse.newBuilder().setAction(Action.CONTENT)
+                .setContent(ByteString.copyFrom(body)).setContentType("text/plain; charset=utf-8")
+                .setHttpStatus(404).build().toByteArray());
+        response("all defaults", ResolveResponse.getDefaultInstance().toByteArray());
+        response("unknown action value", ResolveResponse.newBuilder().setActionValue(7).build().toByteArray());
+
+        UnknownFieldSet unknown = UnknownFieldSet.newBuilder()
+                .addField(100, UnknownFieldSet.Field.newBuilder().addVarint(-1L).addFixed32(7)
+                        .addFixed64(1L << 40).addLengthDelimited(ByteString.copyFromUtf8("later field"))
+                        .addGroup(UnknownFieldSet.newBuilder().addField(1, UnknownFieldSet.Field.newBuilder()
+                                .addVarint(3).addLengthDelimited(ByteString.copyFromUtf8("in group")).build())
+                                .build())
+                        .build())
+                .build();
+        ResolveResponse withUnknown = redirect.toBuilder().setUnknownFields(unknown)
+                .setAlternates(0, redirect.getAlternates(0).toBuilder().setUnknownFields(unknown)).build();
+        response("unknown fields of every wire type", withUnknown.toByteArray());
+
+        ResolveResponse second = ResolveResponse.newBuilder().setUrl("https://m9.example.org/x")
+                .addAlternates(alt("https://m8.example.org/x", 4, "nl", "m8")).build();
+        response("fields repeated by concatenation", concat(redirect.toByteArray(), second.toByteArray()));
+        // field 1 (action) with wire type 2 and field 2 (url) with wire type 0: protobuf-java keeps
+        // both as unknown fields rather than failing
+        response("known fields with the wrong wire type",
+                concat(HEX.parseHex("0a0278781005"), ResolveResponse.newBuilder().setAction(Action.NOT_FOUND)
+                        .build().toByteArray()));
+
+        // Every prefix of the redirect reply: protobuf-java accepts those that end on a field boundary
+        // and rejects the others; Lua must make the same call on each.
+        byte[] full = withUnknown.toByteArray();
+        for (int len = 1; len < full.length; len++) {
+            byte[] prefix = java.util.Arrays.copyOf(full, len);
+            response("prefix of " + len + " bytes", prefix);
+        }
+        response("varint of 11 bytes", HEX.parseHex("08ffffffffffffffffffff01"));
+        response("wire type 6", HEX.parseHex("0e00"));
+        response("wire type 7", HEX.parseHex("0f00"));
+        response("end group without start", HEX.parseHex("0c"));
+        response("field number 0", HEX.parseHex("0001"));
+        response("mismatched end group", HEX.parseHex("a3061c"));
+        response("length past the end", HEX.parseHex("12051234"));
+    }
+
+    private static Alternate alt(String url, int priority, String country, String mirror) {
+        return Alternate.newBuilder().setUrl(url).setPriority(priority).setCountry(country).setMirror(mirror).build();
+    }
+
+    /** A reply vector: the bytes and what protobuf-java parses from them, or "bad" if it refuses them. */
+    private void response(String name, byte[] bytes) throws Exception {
+        ResolveResponse r;
+        try {
+            r = ResolveResponse.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            lines.add(json.writeValueAsString(vector("bad response", name, bytes)));
+            return;
+        }
+        Map<String, Object> v = vector("response", name, bytes);
+        v.putAll(expect(r));
+        lines.add(json.writeValueAsString(v));
+    }
+
+    /** What protobuf-java read from a reply, strings as hex. */
+    private static Map<String, Object> expect(ResolveResponse r) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("action", r.getActionValue());
+        v.put("url", hex(r.getUrl()));
+        List<Map<String, Object>> alts = new ArrayList<>();
+        for (Alternate a : r.getAlternatesList()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("url", hex(a.getUrl()));
+            m.put("priority", a.getPriority());
+            m.put("country", hex(a.getCountry()));
+            m.put("mirror", hex(a.getMirror()));
+            alts.add(m);
+        }
+        v.put("alternates", alts);
+        v.put("content", HEX.formatHex(r.getContent().toByteArray()));
+        v.put("content_type", hex(r.getContentType()));
+        v.put("mirror", hex(r.getMirror()));
+        v.put("reason", hex(r.getReason()));
+        v.put("http_status", r.getHttpStatus());
+        v.put("file_size", r.getFileSize());
+        return v;
+    }
+
+    /** ResolveBatchRequest / ResolveBatchResponse: the repeated fields around the single messages. */
+    private void batches() throws Exception {
+        ResolveBatchRequest.Builder req = ResolveBatchRequest.newBuilder();
+        for (int i = 0; i < 3; i++) {
+            req.addRequests(ResolveRequest.newBuilder().setPath("/debian/pool/f" + i + ".deb")
+                    .setClientIp("192.0.2." + i).setScheme(i == 1 ? Scheme.HTTPS : Scheme.HTTP).setMethod("GET"));
+        }
+        req.addRequests(ResolveRequest.getDefaultInstance());
+        Map<String, Object> v = vector("batch request", "four requests, the last empty", req.build().toByteArray());
+        List<String> items = new ArrayList<>();
+        for (ResolveRequest r : req.getRequestsList()) {
+            items.add(HEX.formatHex(r.toByteArray()));
+        }
+        v.put("requests", items);
+        lines.add(json.writeValueAsString(v));
+
+        ResolveBatchResponse res = ResolveBatchResponse.newBuilder()
+                .addResponses(ResolveResponse.newBuilder().setAction(Action.REDIRECT).setUrl("https://m1.example.org/a")
+                        .addAlternates(alt("https://m2.example.org/a", 1, "de", "m2")).setMirror("m1"))
+                .addResponses(ResolveResponse.getDefaultInstance())
+                .addResponses(ResolveResponse.newBuilder().setAction(Action.NOT_FOUND).setReason("unknown path"))
+                .addResponses(ResolveResponse.newBuilder().setReason("path: '..' segment"))
+                .build();
+        batchResponse("four responses, one empty, one refused request", res.toByteArray());
+        batchResponse("no responses", new byte[0]);
+        byte[] full = res.toByteArray();
+        batchResponse("truncated", java.util.Arrays.copyOf(full, full.length - 3));
+    }
+
+    private void batchResponse(String name, byte[] bytes) throws Exception {
+        ResolveBatchResponse r;
+        try {
+            r = ResolveBatchResponse.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            lines.add(json.writeValueAsString(vector("bad batch response", name, bytes)));
+            return;
+        }
+        Map<String, Object> v = vector("batch response", name, bytes);
+        List<Map<String, Object>> responses = new ArrayList<>();
+        r.getResponsesList().forEach(x -> responses.add(expect(x)));
+        v.put("responses", responses);
+        lines.add(json.writeValueAsString(v));
+    }
+
+    /**
+     * Header blocks as grpc-java's Netty encoder writes them once our SETTINGS (header table size 0)
+     * arrived: raw strings (Netty's default Huffman threshold) and Huffman-coded ones.
+     */
+    private void hpack() throws Exception {
+        Http2Headers reply = new DefaultHttp2Headers().status("200")
+                .add("content-type", "application/grpc").add("grpc-encoding", "identity")
+                .add("grpc-accept-encoding", "gzip");
+        Http2Headers trailers = new DefaultHttp2Headers().add("grpc-status", "13")
+                .add("grpc-message", "boom: %E2%9C%97 not ready");
+        byte[] all = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            all[i] = (byte) i;
+        }
+        Http2Headers everyByte = new DefaultHttp2Headers(false).add("x-every-byte", new AsciiString(all));
+        for (int threshold : new int[] {512, 0}) {
+            DefaultHttp2HeadersEncoder enc = new DefaultHttp2HeadersEncoder(
+                    Http2HeadersEncoder.NEVER_SENSITIVE, false, 16, threshold);
+            enc.maxHeaderTableSize(0);
+            String how = threshold == 0 ? "huffman" : "raw";
+            headerBlock("reply headers, " + how, enc, reply);
+            headerBlock("trailers, " + how, enc, trailers);
+            headerBlock("every byte value, " + how, enc, everyByte);
+        }
+        // Netty only Huffman-codes a string when that makes it shorter; call its Huffman encoder
+        // directly so every symbol, including the 30-bit ones, is covered
+        huffman("every byte value", all);
+        huffman("www.example.com", "www.example.com".getBytes(StandardCharsets.US_ASCII));
+        huffman("empty", new byte[0]);
+        // an encoder that never heard of our SETTINGS indexes names; its second block refers to the
+        // dynamic table, which a stateless decoder must refuse
+        DefaultHttp2HeadersEncoder stateful = new DefaultHttp2HeadersEncoder();
+        encode(stateful, reply);
+        Map<String, Object> v = vector("bad hpack", "dynamic table reference", encode(stateful, reply));
+        lines.add(json.writeValueAsString(v));
+    }
+
+    private void huffman(String name, byte[] text) throws Exception {
+        Class<?> type = Class.forName("io.grpc.netty.shaded.io.netty.handler.codec.http2.HpackHuffmanEncoder");
+        Constructor<?> ctor = type.getDeclaredConstructor();
+        ctor.setAccessible(true);
+        Method encode = type.getDeclaredMethod("encode", ByteBuf.class, CharSequence.class);
+        encode.setAccessible(true);
+        ByteBuf buf = Unpooled.buffer();
+        encode.invoke(ctor.newInstance(), buf, new AsciiString(text));
+        Map<String, Object> v = vector("huffman", name, ByteBufUtil.getBytes(buf));
+        buf.release();
+        v.put("text", HEX.formatHex(text));
+        lines.add(json.writeValueAsString(v));
+    }
+
+    private void headerBlock(String name, DefaultHttp2HeadersEncoder enc, Http2Headers headers) throws Exception {
+        Map<String, Object> v = vector("hpack", name, encode(enc, headers));
+        Map<String, String> expect = new LinkedHashMap<>();
+        headers.forEach(e -> expect.put(e.getKey().toString(),
+                HEX.formatHex(AsciiString.of(e.getValue()).toByteArray())));
+        v.put("headers", expect);
+        lines.add(json.writeValueAsString(v));
+    }
+
+    private static byte[] encode(DefaultHttp2HeadersEncoder enc, Http2Headers headers) throws Exception {
+        ByteBuf buf = Unpooled.buffer();
+        enc.encodeHeaders(1, headers, buf);
+        byte[] out = ByteBufUtil.getBytes(buf);
+        buf.release();
+        return out;
+    }
+
+    private static Map<String, Object> vector(String kind, String name, byte[] bytes) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("kind", kind);
+        v.put("name", name);
+        v.put("hex", HEX.formatHex(bytes));
+        return v;
+    }
+
+    private static String hex(String s) {
+        return HEX.formatHex(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(a);
+        out.writeBytes(b);
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,155 @@
+package org.mirrorgate.nginx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.mirrorgate.config.ConfigLoader;
+import org.mirrorgate.server.MirrorgateServer;
+
+/**
+ * The whole request path with the real service: Debian's nginx, the Lua hook and mirrorgate's own
+ * {@link MirrorgateServer} (started in-process from a YAML config, with two trusted mirrors and a
+ * {@code local} policy for InRelease files; it walks and hashes the tree itself), all through HTTP.
+ */
+class NginxRealServiceIT {
+
+    static final byte[] DEB = "a package\n".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] IN_RELEASE = "Origin: Debian\nSuite: stable\n".getBytes(StandardCharsets.US_ASCII);
+    static final String DEB_PATH = "/debian/pool/main/h/hello/hello_2.10_amd64.deb";
+    static final String IN_RELEASE_PATH = "/debian/dists/bookworm/InRelease";
+
+    static Path root;
+    static Path configDir;
+    static MirrorgateServer service;
+    static NginxHarness nginx;
+
+    @BeforeAll
+    static void start() throws Exception {
+        NginxHarness.assumeNginx();
+        root = NginxHarness.tree(Map.of("pool/main/h/hello/hello_2.10_amd64.deb", DEB,
+                "dists/bookworm/InRelease", IN_RELEASE));
+        configDir = Files.createTempDirectory("mirrorgate-config-");
+        Path yaml = configDir.resolve("mirrorgate.yaml");
+        Files.writeString(yaml, """
+                repository:
+                  root: %s
+                  url-prefix: /debian/
+                listen:
+                  grpc: 127.0.0.1:0
+                  metrics: ""
+                policies:
+                  - {match: "dists/**/InRelease", policy: local}
+                mirrors:
+                  - name: m1
+                    http-url: http://m1.example.org/debian/
+                    https-url: https://m1.example.org/debian/
+                    countries: [DE]
+                    continent: EU
+                    trusted: true
+                  - name: m2
+                    http-url: http://m2.example.net/debian/
+                    https-url: https://m2.example.net/debian/
+                    countries: [FR]
+                    continent: EU
+                    trusted: true
+                """.formatted(root));
+        service = MirrorgateServer.create(ConfigLoader.load(yaml));
+        service.start();
+        await().atMost(Duration.ofSeconds(60)).until(service::isServing);
+        nginx = NginxHarness.builder(root).replicas("127.0.0.1:" + service.grpcPort()).set("URL_PREFIX", "/debian/")
+                .start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (nginx != null) {
+            nginx.close();
+        }
+        if (service != null) {
+            service.stop();
+        }
+        NginxHarness.deleteTree(root);
+        NginxHarness.deleteTree(configDir);
+    }
+
+    @AfterEach
+    void noErrorsLogged() {
+        assertThat(nginx.unexpectedErrors()).isEmpty();
+    }
+
+    @Test
+    void redirectsAFileOnMirrorsToOneOfThemWithTheOtherAsLinkAlternate() {
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<byte[]> r = nginx.get(DEB_PATH);
+            assertThat(r.statusCode()).isEqualTo(302);
+            String location = r.headers().firstValue("Location").orElseThrow();
+            assertThat(location).isIn("http://m1.example.org" + DEB_PATH, "http://m2.example.net" + DEB_PATH);
+            String other = location.contains("m1.") ? "<http://m2.example.net" + DEB_PATH + ">; rel=duplicate; pri=1; geo=fr"
+                    : "<http://m1.example.org" + DEB_PATH + ">; rel=duplicate; pri=1; geo=de";
+            assertThat(r.headers().allValues("Link")).containsExactly(other);
+            assertThat(r.headers().firstValue("Cache-Control")).hasValue("private, no-cache");
+        }
+    }
+
+    @Test
+    void httpsRequestsGetHttpsUrlsOverHttp2() {
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<byte[]> r = nginx.http2("GET", DEB_PATH);
+            assertThat(r.statusCode()).isEqualTo(302);
+            assertThat(r.headers().firstValue("location").orElseThrow()).startsWith("https://");
+            assertThat(r.headers().allValues("link")).allMatch(l -> l.startsWith("<https://"));
+        }
+    }
+
+    @Test
+    void localPolicyServesTheFileWithRange() {
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<byte[]> r = nginx.get(IN_RELEASE_PATH);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo(IN_RELEASE);
+            HttpResponse<byte[]> range = nginx.http2("GET", IN_RELEASE_PATH, "Range", "bytes=0-5");
+            assertThat(range.statusCode()).isEqualTo(206);
+            assertThat(new String(range.body(), StandardCharsets.US_ASCII)).isEqualTo("Origin");
+        }
+    }
+
+    @Test
+    void unknownPathIsNotFound() {
+        for (int i = 0; i < 2; i++) {
+            assertThat(nginx.get("/debian/pool/main/n/nothing.deb").statusCode()).isEqualTo(404);
+            assertThat(nginx.http2("GET", "/debian/pool/main/n/nothing.deb").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void checksumAndMirrorlistAreContent() throws Exception {
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(DEB));
+        // hashing runs in the background after the index is built: wait for the checksum
+        await().atMost(Duration.ofSeconds(30)).until(() -> nginx.get(DEB_PATH + "?sha256").statusCode() == 200);
+        HttpResponse<byte[]> sum = nginx.http2("GET", DEB_PATH + "?sha256");
+        assertThat(sum.statusCode()).isEqualTo(200);
+        assertThat(sum.headers().firstValue("content-type")).hasValue("text/plain; charset=utf-8");
+        assertThat(new String(sum.body(), StandardCharsets.UTF_8)).startsWith(sha);
+        HttpResponse<byte[]> list = nginx.get(DEB_PATH + "?mirrorlist");
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(new String(list.body(), StandardCharsets.UTF_8)).contains("m1").contains("m2");
+    }
+
+    @Test
+    void clientHeadersCannotBypassTheRedirect() {
+        HttpResponse<byte[]> r = nginx.get(DEB_PATH, "grpc-timeout", "1n", "Cookie", "a=b");
+        assertThat(r.statusCode()).isEqualTo(302);
+    }
+}
