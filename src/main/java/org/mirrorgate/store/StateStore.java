@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.mirror.EventLog;
+import org.mirrorgate.scan.ScanLease;
 import org.mirrorgate.stats.DownloadCounters;
 import org.mirrorgate.stats.DownloadRecorder;
 import org.mirrorgate.stats.DownloadStats;
@@ -43,6 +44,7 @@ public final class StateStore implements AutoCloseable {
     private final StoredEventLog events;
     private final Leases leases;
     private final Replicas replicas;
+    private final ScanLease scanLease;
     private volatile String statsError = "";
     private volatile boolean closed;
 
@@ -63,6 +65,7 @@ public final class StateStore implements AutoCloseable {
         this.events = new StoredEventLog(engine, keys, settings.eventsPerMirror(), settings.eventBuffer(),
                 index::nowMillis);
         this.leases = new Leases(engine, keys, self, settings.leaseTime(), leaseThread);
+        this.scanLease = new StoreScanLease(leases);
         this.replicas = new Replicas(engine, keys, self, settings.replicaTtl(), index::nowMillis, leaseThread);
         long every = settings.flushInterval().toMillis();
         statsThread.scheduleWithFixedDelay(this::flushStatsAndEvents, every, every, TimeUnit.MILLISECONDS);
@@ -120,6 +123,11 @@ public final class StateStore implements AutoCloseable {
     /** Leases on shared work: {@code "scan:" + mirror}, {@code "walk"} ... */
     public Leases leases() {
         return leases;
+    }
+
+    /** The scanners' lease on a mirror ({@code scan:<mirror>}), shared by every replica of this store. */
+    public ScanLease scanLease() {
+        return scanLease;
     }
 
     /** The live replicas, and which mirrors this one should handle. */

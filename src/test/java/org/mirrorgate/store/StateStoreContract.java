@@ -210,6 +210,10 @@ abstract class StateStoreContract {
         assertThat(lease.isHeld()).isTrue();
         lease.close();
         assertThat(lease.isHeld()).isFalse();
+        assertThat(store.scanLease().acquire("a")).as("the scanners' view of the same lease").isTrue();
+        assertThat(store.scanLease().acquire("a")).isFalse();
+        assertThat(store.leases().holder("scan:a")).isEqualTo(store.leases().owner());
+        store.scanLease().release("a");
         assertThat(store.leases().tryAcquire("scan:a")).isPresent();
     }
 
