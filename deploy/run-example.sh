@@ -27,6 +27,9 @@ repository:
 listen:
   grpc: 127.0.0.1:$grpc_port
   metrics: 127.0.0.1:$metrics_port
+store:
+  type: embedded      # the default: state survives restarts, no Redis needed
+  path: state
 policies:
   - {match: "dists/**/InRelease", policy: local}
   - {match: "dists/**", policy: allow-outdated, minutes: 60}

@@ -14,6 +14,7 @@ import org.mirrorgate.resolve.ResolveSettings;
 import org.mirrorgate.scan.PerMirrorScanSettings;
 import org.mirrorgate.scan.ScanSettings;
 import org.mirrorgate.scan.local.LocalScanSettings;
+import org.mirrorgate.store.StoreSettings;
 
 /**
  * The whole configuration, typed and validated; built only by {@link ConfigLoader}. Defaults live
@@ -31,6 +32,7 @@ public record MirrorgateConfig(
         List<MirrorSpec> mirrors,
         ScanSettings scan,
         Map<String, PerMirrorScanSettings> mirrorScans,
+        StoreSettings store,
         ConfigNode root) {
 
     /** The local copy of the archive: where it is and how it is walked. */

@@ -9,13 +9,13 @@ import org.mirrorgate.geo.GeoLookups;
 import org.mirrorgate.geo.GeoSettings;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.mirror.EventLog;
-import org.mirrorgate.mirror.InMemoryEventLog;
 import org.mirrorgate.rank.Ranker;
 import org.mirrorgate.resolve.Resolver;
 import org.mirrorgate.scan.MirrorMonitor;
 import org.mirrorgate.scan.local.LocalTreeScanner;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import org.mirrorgate.stats.DownloadRecorder;
+import org.mirrorgate.store.StateStore;
+import org.mirrorgate.store.StoreSettings;
 
 /**
  * The service's components, wired from the config in one place: what depends on what is read
@@ -49,20 +49,29 @@ public final class Services {
 
     static Services create(MirrorgateConfig config) throws IOException {
         Index index = new Index(config.mirrors(), System::currentTimeMillis);
-        EventLog events = new InMemoryEventLog(1000, System::currentTimeMillis);
+        // Restores the last state (files, bitmaps, mirror states) in one publication before anything
+        // else runs, so a restart serves from where it stopped instead of waiting for a walk.
+        StateStore store = StateStore.open(config.store(), index);
+        EventLog events = store.eventLog();
         MirrorgateConfig.Geo g = config.geo();
         GeoLookup geo = GeoLookups.open(new GeoSettings(g.cityDatabases(), g.asnDatabase(), g.cacheSize(),
                 g.reloadInterval()));
         Resolver resolver = new Resolver(index, geo, new Ranker(config.rank()), config.policies(), config.fallbacks(),
-                config.resolve(), DownloadRecorder.NONE);
+                config.resolve(), store.recorder());
         PrometheusRegistry registry = new PrometheusRegistry();
         MirrorMonitor monitor = new MirrorMonitor(index, events, config.scan(), config.mirrorScans(),
-                System::currentTimeMillis);
+                System::currentTimeMillis, store.scanLease());
         monitor.registerMetrics(registry);
         MirrorAdminService admin = new MirrorAdminService(index, resolver, events, monitor);
         List<Lifecycle> background = new java.util.ArrayList<>();
-        LocalTreeScanner local = new LocalTreeScanner(config.repository().scan(), index);
-        background.add(lifecycle(local::start, local::stop));
+        background.add(lifecycle(() -> { }, store::close)); // stops last: flushes, releases leases
+        if (config.store().type() == StoreSettings.Type.REDIS) {
+            background.add(new LocalWalkGate(store.leases(),
+                    () -> new LocalTreeScanner(config.repository().scan(), index), 5_000));
+        } else {
+            LocalTreeScanner local = new LocalTreeScanner(config.repository().scan(), index);
+            background.add(lifecycle(local::start, local::stop));
+        }
         // Mirror scans compare against the local table: the monitor starts after the local scanner,
         // and its first scans wait for the index to be ready (jenkins-infra #820: a mirror scan before
         // the local one sends everything to the fallback).

@@ -49,6 +49,10 @@ class NginxRealServiceIT {
                 listen:
                   grpc: 127.0.0.1:0
                   metrics: ""
+                store:
+                  path: state
+                resolve:
+                  warmup-calls: 500
                 policies:
                   - {match: "dists/**/InRelease", policy: local}
                 mirrors:

@@ -54,6 +54,7 @@ class MirrorgateServerTest {
                 repository: {root: repo, url-prefix: /debian/}
                 listen: {grpc: "127.0.0.1:0", metrics: "127.0.0.1:0"}
                 resolve: {warmup-calls: 100}
+                store: {path: state}
                 mirrors:
                   - {name: m1, https-url: "https://m1.example.org/debian/", trusted: true}
                 """);
