@@ -51,7 +51,10 @@ pids=()
 nginx_cmd=""
 cleanup() {
     trap - INT TERM EXIT
-    [ -n "$nginx_cmd" ] && $nginx_cmd -s quit 2>/dev/null || true
+    if [ -n "$nginx_cmd" ]; then
+        $nginx_cmd -s quit 2>/dev/null || true
+        for _ in $(seq 1 50); do [ -f "$work/nginx/nginx.pid" ] || break; sleep 0.1; done
+    fi
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
     echo "stopped (nginx and mirrorgate)."
