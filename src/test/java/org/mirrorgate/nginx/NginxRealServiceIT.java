@@ -108,6 +108,16 @@ class NginxRealServiceIT {
     }
 
     @Test
+    void downloadsAreDecidedThroughResolveBatch() {
+        long before = nginx.metric("mirrorgate_nginx_batched_requests_total");
+        for (int i = 0; i < 3; i++) {
+            assertThat(nginx.get(DEB_PATH).statusCode()).isEqualTo(302);
+        }
+        assertThat(nginx.metric("mirrorgate_nginx_batched_requests_total")).isEqualTo(before + 3);
+        assertThat(nginx.errorLogLines("no ResolveBatch")).isEmpty();
+    }
+
+    @Test
     void httpsRequestsGetHttpsUrlsOverHttp2() {
         for (int i = 0; i < 2; i++) {
             HttpResponse<byte[]> r = nginx.http2("GET", DEB_PATH);
