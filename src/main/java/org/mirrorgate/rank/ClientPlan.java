@@ -34,21 +34,25 @@ public final class ClientPlan {
     final short[] order;
     /** Tier ordinal of {@code order[k]}. */
     final byte[] tierAt;
-    /** Distance in km of {@code order[k]}; NaN when unknown. */
-    final float[] kmAt;
+    /**
+     * Chord length (unit sphere) to {@code order[k]}; NaN when unknown. Chords order mirrors exactly
+     * as distances do and cost a square root, where the distance needs an asin per mirror (~100 ns,
+     * not intrinsified): km are computed only for the few mirrors a request looks at.
+     */
+    final float[] chordAt;
     /** Mirrors the client may not use, with the index of their reason in RESTRICTIONS. */
     final short[] restricted;
     final byte[] restrictionOf;
     private final InetAddress address;
 
     private ClientPlan(long mirrorsVersion, ClientLocation location, InetAddress address, short[] order, byte[] tierAt,
-            float[] kmAt, short[] restricted, byte[] restrictionOf) {
+            float[] chordAt, short[] restricted, byte[] restrictionOf) {
         this.mirrorsVersion = mirrorsVersion;
         this.location = location;
         this.address = address;
         this.order = order;
         this.tierAt = tierAt;
-        this.kmAt = kmAt;
+        this.chordAt = chordAt;
         this.restricted = restricted;
         this.restrictionOf = restrictionOf;
     }
@@ -64,6 +68,11 @@ public final class ClientPlan {
 
     Tier tierAt(int k) {
         return TIERS[tierAt[k]];
+    }
+
+    /** Distance in km of the mirror at rank {@code k}; NaN when unknown. */
+    double kmAt(int k) {
+        return Geodesy.chordToKm(chordAt[k]);
     }
 
     String restrictionReason(int i) {
@@ -88,7 +97,7 @@ public final class ClientPlan {
         double[] client = loc.hasCoordinates() ? Geodesy.unitVector(loc.latitude(), loc.longitude()) : null;
         long seed = Arrays.hashCode(address.getAddress()) * 0x9E3779B97F4A7C15L;
         long[] keys = new long[n];
-        float[] km = new float[n];
+        float[] chords = new float[n];
         byte[] tiers = new byte[n];
         short[] restricted = new short[n];
         byte[] reasons = new byte[n];
@@ -103,24 +112,25 @@ public final class ClientPlan {
                 continue;
             }
             tiers[i] = (byte) tier.ordinal();
-            double d = client == null || !table.hasLocation[i] ? Double.NaN : Geodesy.distanceKm(client, table.unit[i]);
-            km[i] = (float) d;
-            // Packed sort key: tier (3 bits), then distance in 10 m steps or the weighted random tie
-            // key (40 bits), then the position (16 bits). One primitive sort, no comparator.
-            long rank = Double.isNaN(d) ? (1L << 39) + tieRank(seed, i, table.weight[i]) : Math.min((long) (d * 100), (1L << 39) - 1);
+            double c = client == null || !table.hasLocation[i] ? Double.NaN : Geodesy.chord(client, table.unit[i]);
+            chords[i] = (float) c;
+            // Packed sort key: tier (3 bits), then the chord in 2^-38 steps (~0.02 mm) or, with no
+            // distance, the weighted random tie key (40 bits), then the position (16 bits). One
+            // primitive sort, no comparator.
+            long rank = Double.isNaN(c) ? (1L << 39) + tieRank(seed, i, table.weight[i]) : (long) (c * 0x1.0p38);
             keys[allowed++] = (long) tier.ordinal() << 56 | rank << 16 | i;
         }
         Arrays.sort(keys, 0, allowed);
         short[] order = new short[allowed];
         byte[] tierAt = new byte[allowed];
-        float[] kmAt = new float[allowed];
+        float[] chordAt = new float[allowed];
         for (int k = 0; k < allowed; k++) {
             int m = (int) (keys[k] & 0xFFFF);
             order[k] = (short) m;
             tierAt[k] = tiers[m];
-            kmAt[k] = km[m];
+            chordAt[k] = chords[m];
         }
-        return new ClientPlan(snap.mirrorsVersion(), loc, address, order, tierAt, kmAt,
+        return new ClientPlan(snap.mirrorsVersion(), loc, address, order, tierAt, chordAt,
                 Arrays.copyOf(restricted, refused), Arrays.copyOf(reasons, refused));
     }
 

@@ -18,11 +18,24 @@ final class Geodesy {
     }
 
     static double distanceKm(double[] a, double[] b) {
+        return chordToKm(chord(a, b));
+    }
+
+    /** Straight-line distance between two unit vectors, 0..2: grows with the great-circle distance. */
+    static double chord(double[] a, double[] b) {
         double dx = a[0] - b[0];
         double dy = a[1] - b[1];
         double dz = a[2] - b[2];
-        double chord = Math.sqrt(dx * dx + dy * dy + dz * dz);
-        // chord -> central angle via asin: exact, and well conditioned for short distances.
+        return Math.sqrt(dx * dx + dy * dy + dz * dz);
+    }
+
+    /** Km along the sphere -> chord (a distance beyond half the circumference is capped at 2). */
+    static double kmToChord(double km) {
+        return 2 * Math.sin(Math.min(Math.PI / 2, km / (2 * EARTH_RADIUS_KM)));
+    }
+
+    /** Chord -> km along the sphere via asin: exact, and well conditioned for short distances. */
+    static double chordToKm(double chord) {
         return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, chord / 2));
     }
 }

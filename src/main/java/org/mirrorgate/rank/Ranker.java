@@ -88,14 +88,14 @@ public final class Ranker {
             int m = plan.order[k];
             String reason = refusal(snap, t, m, fileId, policy, https);
             if (reason != null) {
-                excluded.add(new Verdict(m, reason, plan.tierAt(k), plan.kmAt[k], 0, 0));
+                excluded.add(new Verdict(m, reason, plan.tierAt(k), plan.kmAt(k), 0, 0));
                 continue;
             }
             group.offer(plan, k);
             boolean inDraw = !group.closed && group.size == accepted.size() + 1;
             double w = inDraw ? t.weight[m] : 0;
             groupWeight += w;
-            accepted.add(new Verdict(m, null, plan.tierAt(k), plan.kmAt[k], w, 0));
+            accepted.add(new Verdict(m, null, plan.tierAt(k), plan.kmAt(k), w, 0));
         }
         for (int i = 0; i < plan.restricted.length; i++) {
             int m = plan.restricted[i];
@@ -200,23 +200,25 @@ public final class Ranker {
         int size;
         boolean closed;
         private Tier tier;
-        private double radius;
+        /** The sharing radius as a chord, so members are compared without an asin each. */
+        private double chordRadius;
 
         /** Offers the accepted mirror at rank {@code k} of the plan. */
         void offer(ClientPlan plan, int k) {
             if (closed) {
                 return;
             }
-            double d = plan.kmAt[k];
             if (size == 0) {
+                double d = plan.kmAt(k);
                 tier = plan.tierAt(k);
-                radius = Double.isNaN(d) ? Double.NaN
-                        : Math.max(d * settings.weightDistanceRange(), d + settings.nearSlackKm());
+                chordRadius = Double.isNaN(d) ? Double.NaN
+                        : Geodesy.kmToChord(Math.max(d * settings.weightDistanceRange(), d + settings.nearSlackKm()));
                 size = 1;
                 return;
             }
+            float c = plan.chordAt[k];
             boolean near = plan.tierAt(k) == tier && size < settings.maxNear()
-                    && (Double.isNaN(radius) || !Double.isNaN(d) && d <= radius);
+                    && (Double.isNaN(chordRadius) || !Float.isNaN(c) && c <= chordRadius);
             if (near) {
                 size++;
             } else {

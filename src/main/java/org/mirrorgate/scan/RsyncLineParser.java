@@ -42,7 +42,7 @@ final class RsyncLineParser {
         }
         byte type = line[0];
         int i = indexOf(line, 0, len, (byte) ' ');
-        if (i < 10 || !isTypeChar(type)) {
+        if (i < 10 || !isTypeChar(type) || !isPermissions(line)) {
             out.reject(UNPARSABLE, latin1(line, len));
             return;
         }
@@ -164,6 +164,21 @@ final class RsyncLineParser {
         } catch (CharacterCodingException e) {
             return null;
         }
+    }
+
+    /**
+     * rsync lists a mode string first: the type, then 9 permission characters. Checking them keeps
+     * a garbage line that happens to start with 'd' or 'c' from being skipped as a directory or a
+     * device instead of being rejected.
+     */
+    private static boolean isPermissions(byte[] line) {
+        for (int k = 1; k < 10; k++) {
+            byte c = line[k];
+            if (c != '-' && c != 'r' && c != 'w' && c != 'x' && c != 's' && c != 'S' && c != 't' && c != 'T') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isTypeChar(byte c) {

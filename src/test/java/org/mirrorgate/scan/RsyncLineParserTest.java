@@ -57,6 +57,14 @@ class RsyncLineParserTest {
     }
 
     @Test
+    void garbageThatStartsLikeADirectoryOrDeviceIsRejectedNotSkipped() throws ScanFailedException {
+        parse("d\u00e9\u00ff\u0001garbage more garbage");
+        parse("c0123456789 not a device");
+        assertThat(out.rejected()).isEqualTo(2);
+        assertThat(out.otherSkipped()).isZero();
+    }
+
+    @Test
     void directoriesSymlinksAndDevicesAreSkippedAndCounted() throws ScanFailedException {
         parse("drwxr-xr-x          4096 2024/01/15 08:13:33 pool");
         parse("lrwxrwxrwx             7 2024/01/15 08:13:33 link -> pool/a");
