@@ -28,8 +28,11 @@ public final class EmbeddedWriterMain {
         }
         for (long n = start + 1; ; n++) {
             long v = n;
-            index.updateMirrorState("a", s -> s.withTraceSync(v));
-            store.eventLog().record("a", "trace", "sync " + n);
+            // The trace time is the step counter a restarted writer resumes from (start above), so
+            // it is published last: the store writes whatever snapshot is current when its write
+            // delay expires (files, then availabilities, then states), and a kill may come between
+            // two publications of a step. Were it published first, a stored trace n could lack
+            // step n's file, which the next writer, starting at n + 1, would never write.
             if (n % 5 == 0) {
                 FileTable.Builder b = index.snapshot().files().toBuilder();
                 b.put("new/f" + n, n, n, n);
@@ -43,6 +46,8 @@ public final class EmbeddedWriterMain {
                 }
                 index.applyListing(in.finish(n), 0);
             }
+            index.updateMirrorState("a", s -> s.withTraceSync(v));
+            store.eventLog().record("a", "trace", "sync " + n);
             if (!store.flush()) {
                 throw new IllegalStateException("flush failed: " + store.status());
             }
