@@ -44,9 +44,10 @@ final class IndexLoader {
     void restore() {
         long start = System.nanoTime();
         IndexSnapshot snap = index.snapshot();
-        IndexRepository.StoredFiles files = damaged("the file table", () -> repo.readFiles(null));
+        IndexRepository.FilesRead read = damaged("the file table", () -> repo.readFiles(null));
+        IndexRepository.StoredFiles files = read == null ? null : read.stored();
         long filesNanos = System.nanoTime() - start;
-        FileTable table = files == null ? snap.files() : files.tableOrNull();
+        FileTable table = read == null ? snap.files() : read.table();
         Map<String, MirrorSpec> storedSpecs = repo.readSpecs();
         Map<String, MirrorState> storedStates = repo.readStates();
         Map<String, MirrorSpec> merged = new LinkedHashMap<>();
@@ -148,12 +149,12 @@ final class IndexLoader {
         if (tracker.filesDirty()) {
             return;
         }
-        IndexRepository.StoredFiles files = repo.readFiles(stored.files);
-        if (files == null || files.generation() == stored.filesGeneration()) {
+        IndexRepository.FilesRead read = repo.readFiles(stored.files);
+        if (read == null || read.stored().generation() == stored.filesGeneration()) {
             return;
         }
-        FileTable table = files.tableOrNull();
-        stored.files = files;
+        FileTable table = read.table();
+        stored.files = read.stored();
         tracker.remote(() -> index.restoreFiles(table));
     }
 

@@ -57,6 +57,12 @@ final class IndexRepository {
         }
     }
 
+    /**
+     * What {@link #readFiles} decoded: the stored form, and the table itself held strongly, since
+     * {@link StoredFiles} keeps it only weakly and a GC between the read and its use would lose it.
+     */
+    record FilesRead(StoredFiles stored, FileTable table) {}
+
     /** A mirror's availability as stored. */
     record StoredAvailability(Manifest manifest, Availability availability) {}
 
@@ -93,7 +99,7 @@ final class IndexRepository {
      *
      * @return null when no file table is stored
      */
-    StoredFiles readFiles(StoredFiles known) {
+    FilesRead readFiles(StoredFiles known) {
         FileTable knownTable = known == null ? null : known.tableOrNull();
         Manifest knownManifest = knownTable == null ? null : known.manifest();
         FileTableReader[] reader = new FileTableReader[1];
@@ -108,7 +114,11 @@ final class IndexRepository {
                 }
             };
         });
-        return m == null ? null : new StoredFiles(m, reader[0].build());
+        if (m == null) {
+            return null;
+        }
+        FileTable table = reader[0].build();
+        return new FilesRead(new StoredFiles(m, table), table);
     }
 
     Manifest filesManifest() {
