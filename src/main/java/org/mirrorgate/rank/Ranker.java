@@ -74,7 +74,7 @@ public final class Ranker {
         System.arraycopy(bases, 0, bases, 1, chosen);
         picked[0] = winner;
         bases[0] = winnerBase;
-        return new Selection(picked, bases, Math.min(count, want));
+        return new Selection(picked, bases, Math.min(count, want), t.geoLabel);
     }
 
     /** Every mirror's verdict: accepted ones in rank order with their draw probability, then the rest. */

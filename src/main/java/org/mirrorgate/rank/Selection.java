@@ -6,16 +6,23 @@ package org.mirrorgate.rank;
  */
 public final class Selection {
 
-    public static final Selection EMPTY = new Selection(new int[0], new String[0], 0);
+    public static final Selection EMPTY = new Selection(new int[0], new String[0], 0, new String[0]);
 
     private final int[] positions;
     private final String[] bases;
     private final int size;
+    private final String[] geoLabels;
 
-    Selection(int[] positions, String[] bases, int size) {
+    Selection(int[] positions, String[] bases, int size, String[] geoLabels) {
         this.positions = positions;
         this.bases = bases;
         this.size = size;
+        this.geoLabels = geoLabels;
+    }
+
+    /** The mirror's primary country, lower case, for RFC 6249 {@code geo=}; "" when unknown. */
+    public String geoLabel(int i) {
+        return geoLabels[positions[i]];
     }
 
     public int size() {

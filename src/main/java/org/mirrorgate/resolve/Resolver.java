@@ -67,11 +67,12 @@ public final class Resolver {
             return Decision.serveLocal("method " + method, 0);
         }
         FileTable files = snap.files();
-        if (rel.isEmpty() || rel.endsWith("/") || files.isDirectory(rel + "/")) {
-            return Decision.serveLocal("directory", 0);
-        }
-        int id = files.idOf(rel);
+        int id = rel.isEmpty() || rel.endsWith("/") ? -1 : files.idOf(rel);
         if (id < 0) {
+            // Files first: the directory check costs a string and a hash lookup most requests skip.
+            if (rel.isEmpty() || rel.endsWith("/") || files.isDirectory(rel + "/")) {
+                return Decision.serveLocal("directory", 0);
+            }
             return content.metalinkSibling(snap, plan, rel, https);
         }
         if (!query.isEmpty()) {
@@ -135,13 +136,13 @@ public final class Resolver {
     }
 
     private Decision redirect(IndexSnapshot snap, Selection s, String rel, long size, String reason) {
+        String encoded = UrlPaths.encode(rel); // once, not once per mirror
         List<Decision.Alternate> alternates = new ArrayList<>(s.size() - 1);
         for (int i = 1; i < s.size(); i++) {
-            int m = s.mirror(i);
-            alternates.add(new Decision.Alternate(UrlPaths.url(s.baseUrl(i), rel), i,
-                    snap.spec(m).primaryCountry().toLowerCase(java.util.Locale.ROOT), snap.spec(m).name()));
+            alternates.add(new Decision.Alternate(s.baseUrl(i).concat(encoded), i, s.geoLabel(i),
+                    snap.spec(s.mirror(i)).name()));
         }
-        return Decision.redirect(UrlPaths.url(s.baseUrl(0), rel), alternates, snap.spec(s.mirror(0)).name(),
+        return Decision.redirect(s.baseUrl(0).concat(encoded), alternates, snap.spec(s.mirror(0)).name(),
                 reason, size);
     }
 

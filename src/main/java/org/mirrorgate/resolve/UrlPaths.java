@@ -50,6 +50,13 @@ final class UrlPaths {
         }
     }
 
+    /** The encoded path alone, to append to several base URLs. */
+    static String encode(String path) {
+        StringBuilder sb = new StringBuilder(path.length() + 16);
+        appendEncoded(sb, path);
+        return sb.toString();
+    }
+
     static String url(String base, String path) {
         StringBuilder sb = new StringBuilder(base.length() + path.length() + 16);
         sb.append(base);
