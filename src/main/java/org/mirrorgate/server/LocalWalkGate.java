@@ -5,9 +5,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.mirrorgate.scan.local.LocalTreeScanner;
 import org.mirrorgate.store.Lease;
 import org.mirrorgate.store.Leases;
-import org.mirrorgate.scan.local.LocalTreeScanner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,8 @@
 package org.mirrorgate.server;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.mirrorgate.api.MirrorAdminService;
 import org.mirrorgate.config.MirrorgateConfig;
@@ -13,7 +15,6 @@ import org.mirrorgate.rank.Ranker;
 import org.mirrorgate.resolve.Resolver;
 import org.mirrorgate.scan.MirrorMonitor;
 import org.mirrorgate.scan.local.LocalTreeScanner;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.mirrorgate.store.StateStore;
 import org.mirrorgate.store.StoreSettings;
 
@@ -39,11 +40,11 @@ public final class Services {
 
     private Services(Index index, Resolver resolver, EventLog events, MirrorAdminService admin,
             PrometheusRegistry registry, List<Lifecycle> background) {
-        this.registry = registry;
         this.index = index;
         this.resolver = resolver;
         this.events = events;
         this.admin = admin;
+        this.registry = registry;
         this.background = background;
     }
 
@@ -63,7 +64,7 @@ public final class Services {
                 System::currentTimeMillis, store.scanLease());
         monitor.registerMetrics(registry);
         MirrorAdminService admin = new MirrorAdminService(index, resolver, events, monitor);
-        List<Lifecycle> background = new java.util.ArrayList<>();
+        List<Lifecycle> background = new ArrayList<>();
         background.add(lifecycle(() -> { }, store::close)); // stops last: flushes, releases leases
         if (config.store().type() == StoreSettings.Type.REDIS) {
             background.add(new LocalWalkGate(store.leases(),
