@@ -28,6 +28,7 @@ final class LocalWalkGate implements Services.Lifecycle {
     private ScheduledExecutorService ticker;
     private Lease lease;
     private LocalTreeScanner scanner;
+    private final java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
 
     /** @param checkMillis how often to try for the lease, and to check it is still held */
     LocalWalkGate(Leases leases, Supplier<LocalTreeScanner> scanners, long checkMillis) {
@@ -46,7 +47,13 @@ final class LocalWalkGate implements Services.Lifecycle {
         ticker.scheduleWithFixedDelay(this::check, 0, checkMillis, TimeUnit.MILLISECONDS);
     }
 
+    /** Lease checks made so far (tests wait on it instead of sleeping). */
+    int checks() {
+        return checks.get();
+    }
+
     private synchronized void check() {
+        checks.incrementAndGet();
         try {
             if (lease != null && !lease.isHeld()) {
                 log.warn("local walk: lease lost (store unreachable past the lease time); another replica may walk now");
