@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.mirrorgate.scan.local.LocalTreeScanner;
 import org.mirrorgate.store.Lease;
@@ -28,7 +29,7 @@ final class LocalWalkGate implements Services.Lifecycle {
     private ScheduledExecutorService ticker;
     private Lease lease;
     private LocalTreeScanner scanner;
-    private final java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger checks = new AtomicInteger();
 
     /** @param checkMillis how often to try for the lease, and to check it is still held */
     LocalWalkGate(Leases leases, Supplier<LocalTreeScanner> scanners, long checkMillis) {
