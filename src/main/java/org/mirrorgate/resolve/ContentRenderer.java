@@ -9,6 +9,7 @@ import org.mirrorgate.geo.ClientLocation;
 import org.mirrorgate.index.Digest;
 import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.IndexSnapshot;
+import org.mirrorgate.mirror.UrlPaths;
 import org.mirrorgate.rank.ClientPlan;
 import org.mirrorgate.rank.PathPolicy;
 import org.mirrorgate.rank.Verdict;

@@ -10,6 +10,7 @@ import org.mirrorgate.geo.GeoLookup;
 import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.IndexSnapshot;
+import org.mirrorgate.mirror.UrlPaths;
 import org.mirrorgate.rank.ClientPlan;
 import org.mirrorgate.rank.PathPolicy;
 import org.mirrorgate.rank.PathRules;

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.HttpsURLConnection;
+import org.mirrorgate.mirror.UrlPaths;
 
 /**
  * One HEAD request to a file a mirror should hold, judged: 200 with the expected length is healthy;

@@ -1,5 +1,6 @@
 package org.mirrorgate.scan;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -10,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import com.google.errorprone.annotations.concurrent.GuardedBy;
+import org.mirrorgate.mirror.UrlPaths;
 
 /**
  * Lists a mirror that offers only HTTP(S) through its directory index pages (nginx, Apache,

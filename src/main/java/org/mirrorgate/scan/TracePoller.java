@@ -17,6 +17,7 @@ import org.mirrorgate.index.Index;
 import org.mirrorgate.index.IndexSnapshot;
 import org.mirrorgate.mirror.EventLog;
 import org.mirrorgate.mirror.MirrorSpec;
+import org.mirrorgate.mirror.UrlPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

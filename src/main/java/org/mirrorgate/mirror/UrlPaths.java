@@ -1,4 +1,4 @@
-package org.mirrorgate.resolve;
+package org.mirrorgate.mirror;
 
 import java.nio.charset.StandardCharsets;
 
@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
  * characters (unreserved, sub-delims, ':' and '@') and '/' stay; everything else (space, '%', '?',
  * '#', quotes, non-ASCII as UTF-8 bytes, and any control character) is encoded. So the result can
  * never end the path, start a query, or split a header line, whatever the file is called.
+ *
+ * <p>The one implementation for redirects (resolve) and for the URLs the monitor fetches (scan).
  */
-final class UrlPaths {
+public final class UrlPaths {
 
     private static final boolean[] SAFE = new boolean[128];
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -30,7 +32,7 @@ final class UrlPaths {
 
     private UrlPaths() {}
 
-    static void appendEncoded(StringBuilder out, String path) {
+    public static void appendEncoded(StringBuilder out, String path) {
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
             if (c < 128 && SAFE[c]) {
@@ -51,13 +53,13 @@ final class UrlPaths {
     }
 
     /** The encoded path alone, to append to several base URLs. */
-    static String encode(String path) {
+    public static String encode(String path) {
         StringBuilder sb = new StringBuilder(path.length() + 16);
         appendEncoded(sb, path);
         return sb.toString();
     }
 
-    static String url(String base, String path) {
+    public static String url(String base, String path) {
         StringBuilder sb = new StringBuilder(base.length() + path.length() + 16);
         sb.append(base);
         appendEncoded(sb, path);

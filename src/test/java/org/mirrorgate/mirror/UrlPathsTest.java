@@ -1,4 +1,4 @@
-package org.mirrorgate.resolve;
+package org.mirrorgate.mirror;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
