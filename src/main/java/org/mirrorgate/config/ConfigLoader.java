@@ -108,7 +108,7 @@ public final class ConfigLoader {
 
         ConfigNode resolve = root.section("resolve");
         var resolveSettings = new ResolveSettings(prefix, (int) resolve.integer("max-alternates", 5, 0, 50),
-                (int) resolve.integer("client-cache-size", 32_768, 1, 1 << 24),
+                (int) resolve.integer("client-cache-size", 65_536, 1, 1 << 24),
                 (int) resolve.integer("warmup-calls", 20_000, 0, 1_000_000));
         RankSettings d = RankSettings.DEFAULTS;
         var rank = new RankSettings(

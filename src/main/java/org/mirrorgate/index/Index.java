@@ -43,7 +43,7 @@ public final class Index {
             states[i] = MirrorState.initial(mirrors.get(i));
             availability[i] = Availability.NONE;
         }
-        current = new IndexSnapshot(0, 0, false, FileTable.EMPTY, mirrors, states, availability);
+        current = new IndexSnapshot(0, 0, false, FileTable.EMPTY, mirrors, states, availability, MirrorGaps.NONE);
     }
 
     /** The current snapshot: lock-free, never null. */
@@ -77,7 +77,7 @@ public final class Index {
                 availability[i] = availability[i].reconcile(changed, purged, cur.files());
             }
             publish(cur, new IndexSnapshot(nextVersion++, cur.mirrorsVersion(), true, table, cur.specs(),
-                    cur.statesCopy(), availability));
+                    cur.statesCopy(), availability, cur.gaps()));
         }
     }
 
@@ -122,7 +122,7 @@ public final class Index {
             Availability[] all = cur.availabilityCopy();
             all[requirePosition(cur, mirror)] = requireNonNull(availability, "availability");
             publish(cur, new IndexSnapshot(nextVersion++, cur.mirrorsVersion(), cur.ready(), cur.files(),
-                    cur.specs(), cur.statesCopy(), all));
+                    cur.specs(), cur.statesCopy(), all, cur.gaps()));
         }
     }
 
@@ -161,7 +161,7 @@ public final class Index {
                 availability[i] = availability[i].reconcile(changed, purged, cur.files());
             }
             publish(cur, new IndexSnapshot(nextVersion++, cur.mirrorsVersion(), true, files, cur.specs(),
-                    cur.statesCopy(), availability));
+                    cur.statesCopy(), availability, cur.gaps()));
         }
     }
 
@@ -207,6 +207,27 @@ public final class Index {
         }
     }
 
+    /**
+     * Rebuilds the rows of near-complete mirrors' gaps ({@link MirrorGaps}) when an availability set
+     * or the file ids changed since they were built, and publishes them. The build (a few hundred
+     * ms at Debian scale) runs on the caller's thread outside the writer lock; a change published
+     * meanwhile stays correct, its mirror being answered by its bitmap until the next refresh.
+     *
+     * @return true when new rows were published
+     */
+    public boolean refreshGaps() {
+        IndexSnapshot base = current;
+        if (!base.gapsStale()) {
+            return false;
+        }
+        MirrorGaps fresh = MirrorGaps.build(base.files(), base.availabilityCopy());
+        synchronized (writeLock) {
+            IndexSnapshot cur = current;
+            publish(cur, cur.withGaps(nextVersion++, fresh));
+        }
+        return true;
+    }
+
     /** Mirror name to availability, for persistence. */
     public Map<String, Availability> availabilityByMirror() {
         IndexSnapshot snap = current;
@@ -222,7 +243,7 @@ public final class Index {
     private IndexSnapshot newVersionWithMirrorChange(IndexSnapshot cur, boolean ready, FileTable files,
             List<MirrorSpec> specs, MirrorState[] states, Availability[] availability) {
         long v = nextVersion++;
-        return new IndexSnapshot(v, v, ready, files, specs, states, availability);
+        return new IndexSnapshot(v, v, ready, files, specs, states, availability, cur.gaps());
     }
 
     @GuardedBy("writeLock")

@@ -13,14 +13,15 @@ import org.mirrorgate.mirror.MirrorSpec;
  * <p>It is cached per client address and reused for every file that client asks for until the
  * mirror set changes; a request then only walks the order and checks each mirror's bitmap for the
  * file, stopping early. Building one costs a dot product per mirror and one primitive sort of
- * packed keys (no boxing, no trigonometry but one acos per mirror).
+ * packed keys (no boxing, no trigonometry), cut to the best few by a quickselect first.
  *
  * <p>Mirrors of equal rank (same tier, no usable distance) are ordered by a weighted random
  * permutation seeded by the client's address: the share of traffic still follows the weights, and a
  * client tends to stay on the same mirrors across requests, which suits apt and dnf (Mirrorbits
  * #85: consecutive requests hitting mirrors in different states).
  *
- * <p>Compact on purpose (~7 bytes per mirror): thousands of plans are cached.
+ * <p>Compact on purpose: tens of thousands of plans are cached, each keeping only the best few
+ * dozen mirrors (~7 bytes each); a request that walks past them gets the whole order built for it.
  */
 public final class ClientPlan {
 
@@ -28,8 +29,13 @@ public final class ClientPlan {
     private static final String[] RESTRICTIONS = {null, Reasons.ASN_ONLY, Reasons.COUNTRY_ONLY,
             Reasons.CONTINENT_ONLY, Reasons.EXCLUDED_COUNTRY};
 
+    private static final short[] NO_MIRRORS = {};
+    private static final byte[] NO_REASONS = {};
+
     final long mirrorsVersion;
     final ClientLocation location;
+    /** False when {@link #order} was cut: mirrors ranked after its end exist. */
+    final boolean complete;
     /** Allowed mirror positions, best first. */
     final short[] order;
     /** Tier ordinal of {@code order[k]}. */
@@ -40,15 +46,19 @@ public final class ClientPlan {
      * not intrinsified): km are computed only for the few mirrors a request looks at.
      */
     final float[] chordAt;
-    /** Mirrors the client may not use, with the index of their reason in RESTRICTIONS. */
+    /**
+     * Mirrors the client may not use, with the index of their reason in RESTRICTIONS; only in an
+     * uncut plan (Explain's).
+     */
     final short[] restricted;
     final byte[] restrictionOf;
     private final InetAddress address;
 
-    private ClientPlan(long mirrorsVersion, ClientLocation location, InetAddress address, short[] order, byte[] tierAt,
-            float[] chordAt, short[] restricted, byte[] restrictionOf) {
+    private ClientPlan(long mirrorsVersion, ClientLocation location, InetAddress address, boolean complete,
+            short[] order, byte[] tierAt, float[] chordAt, short[] restricted, byte[] restrictionOf) {
         this.mirrorsVersion = mirrorsVersion;
         this.location = location;
+        this.complete = complete;
         this.address = address;
         this.order = order;
         this.tierAt = tierAt;
@@ -92,23 +102,33 @@ public final class ClientPlan {
                 : Double.NaN;
     }
 
-    static ClientPlan build(IndexSnapshot snap, MirrorTable table, InetAddress address, ClientLocation loc) {
+    /**
+     * The client's order, cut to its best {@code limit} mirrors (a request rarely looks further;
+     * {@link #complete} says whether anything was cut). A cut plan costs ~7 bytes per kept mirror
+     * and no sort of the rest; {@code Integer.MAX_VALUE} gives the whole order with the restricted
+     * mirrors, for Explain and for the rare request that walks past the cut.
+     */
+    static ClientPlan build(IndexSnapshot snap, MirrorTable table, InetAddress address, ClientLocation loc,
+            int limit) {
         int n = snap.mirrorCount();
         double[] client = loc.hasCoordinates() ? Geodesy.unitVector(loc.latitude(), loc.longitude()) : null;
         long seed = Arrays.hashCode(address.getAddress()) * 0x9E3779B97F4A7C15L;
+        boolean full = limit >= n;
         long[] keys = new long[n];
         float[] chords = new float[n];
         byte[] tiers = new byte[n];
-        short[] restricted = new short[n];
-        byte[] reasons = new byte[n];
+        short[] restricted = full ? new short[n] : null;
+        byte[] reasons = full ? new byte[n] : null;
         int allowed = 0;
         int refused = 0;
         for (int i = 0; i < n; i++) {
             Tier tier = tierOf(table, i, address, loc);
             int reason = restrictionOf(table, i, loc, tier);
             if (reason != 0) {
-                restricted[refused] = (short) i;
-                reasons[refused++] = (byte) reason;
+                if (full) {
+                    restricted[refused] = (short) i;
+                    reasons[refused++] = (byte) reason;
+                }
                 continue;
             }
             tiers[i] = (byte) tier.ordinal();
@@ -120,18 +140,68 @@ public final class ClientPlan {
             long rank = Double.isNaN(c) ? (1L << 39) + tieRank(seed, i, table.weight[i]) : (long) (c * 0x1.0p38);
             keys[allowed++] = (long) tier.ordinal() << 56 | rank << 16 | i;
         }
-        Arrays.sort(keys, 0, allowed);
-        short[] order = new short[allowed];
-        byte[] tierAt = new byte[allowed];
-        float[] chordAt = new float[allowed];
-        for (int k = 0; k < allowed; k++) {
+        int kept = Math.min(allowed, limit);
+        if (kept < allowed) {
+            selectSmallest(keys, allowed, kept); // the best `kept` first, in O(mirrors)
+        }
+        Arrays.sort(keys, 0, kept);
+        short[] order = new short[kept];
+        byte[] tierAt = new byte[kept];
+        float[] chordAt = new float[kept];
+        for (int k = 0; k < kept; k++) {
             int m = (int) (keys[k] & 0xFFFF);
             order[k] = (short) m;
             tierAt[k] = tiers[m];
             chordAt[k] = chords[m];
         }
-        return new ClientPlan(snap.mirrorsVersion(), loc, address, order, tierAt, chordAt,
-                Arrays.copyOf(restricted, refused), Arrays.copyOf(reasons, refused));
+        return new ClientPlan(snap.mirrorsVersion(), loc, address, kept == allowed, order, tierAt, chordAt,
+                full ? Arrays.copyOf(restricted, refused) : NO_MIRRORS,
+                full ? Arrays.copyOf(reasons, refused) : NO_REASONS);
+    }
+
+    /** This plan uncut: the same order, then the mirrors it left out (and the restricted ones). */
+    ClientPlan complete(IndexSnapshot snap, MirrorTable table) {
+        return complete && restricted != NO_MIRRORS ? this : build(snap, table, address, location, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Moves the {@code k} smallest of {@code keys[0 .. n)} (distinct values) to the front, in no
+     * particular order: quickselect with a median-of-three pivot, expected O(n).
+     */
+    static void selectSmallest(long[] keys, int n, int k) {
+        int lo = 0;
+        int hi = n - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            long pivot = median(keys[lo], keys[mid], keys[hi]);
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (keys[i] < pivot) {
+                    i++;
+                }
+                while (keys[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    long t = keys[i];
+                    keys[i++] = keys[j];
+                    keys[j--] = t;
+                }
+            }
+            // Now keys[lo..j] <= pivot <= keys[i..hi]: keep partitioning the side holding index k.
+            if (k <= j) {
+                hi = j;
+            } else if (k >= i) {
+                lo = i;
+            } else {
+                return;
+            }
+        }
+    }
+
+    private static long median(long a, long b, long c) {
+        return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
     }
 
     /**

@@ -33,9 +33,20 @@ public final class Ranker {
         return settings;
     }
 
-    /** The client's mirror order for this snapshot's mirror set. */
-    public ClientPlan plan(IndexSnapshot snap, InetAddress address, ClientLocation location) {
-        return ClientPlan.build(snap, table(snap), address, location);
+    /**
+     * Beyond the mirrors a selection can take (the near group and the alternates), a cached plan
+     * keeps this many more, for mirrors refused on the way (file missing, protocol down).
+     */
+    static final int PLAN_SLACK = 16;
+
+    /**
+     * The client's mirror order for this snapshot's mirror set, for requests wanting up to {@code
+     * wanted} mirrors (the target and its alternates): cut to the best {@code maxNear + wanted +
+     * PLAN_SLACK}, so caching plans for many clients stays cheap. A walk past the cut is still
+     * right, only slower ({@link #select} extends the plan for that request).
+     */
+    public ClientPlan plan(IndexSnapshot snap, InetAddress address, ClientLocation location, int wanted) {
+        return ClientPlan.build(snap, table(snap), address, location, settings.maxNear() + wanted + PLAN_SLACK);
     }
 
     /**
@@ -45,8 +56,16 @@ public final class Ranker {
     public Selection select(IndexSnapshot snap, ClientPlan plan, int fileId, PathPolicy policy, boolean https,
             int maxAlternates, RandomGenerator random) {
         MirrorTable t = table(snap);
+        Selection s = selectFrom(snap, t, plan, fileId, policy, https, maxAlternates, random);
+        // Walked past a cut plan's end (most near mirrors lack the file): the same walk, uncut.
+        return s != null ? s : selectFrom(snap, t, plan.complete(snap, t), fileId, policy, https, maxAlternates, random);
+    }
+
+    /** As {@link #select}; null when {@code plan} is cut and its end was reached undecided. */
+    private Selection selectFrom(IndexSnapshot snap, MirrorTable t, ClientPlan plan, int fileId, PathPolicy policy,
+            boolean https, int maxAlternates, RandomGenerator random) {
         int want = 1 + maxAlternates;
-        int[] picked = new int[Math.min(plan.order.length, settings.maxNear() + want)];
+        int[] picked = new int[Math.min(snap.mirrorCount(), settings.maxNear() + want)];
         String[] bases = new String[picked.length];
         Group group = new Group();
         int count = 0;
@@ -63,6 +82,9 @@ public final class Ranker {
                 break;
             }
         }
+        if (!plan.complete && count < picked.length && !(group.closed && count >= want)) {
+            return null;
+        }
         if (count == 0) {
             return Selection.EMPTY;
         }
@@ -78,8 +100,10 @@ public final class Ranker {
     }
 
     /** Every mirror's verdict: accepted ones in rank order with their draw probability, then the rest. */
-    public List<Verdict> explain(IndexSnapshot snap, ClientPlan plan, int fileId, PathPolicy policy, boolean https) {
+    public List<Verdict> explain(IndexSnapshot snap, ClientPlan cached, int fileId, PathPolicy policy,
+            boolean https) {
         MirrorTable t = table(snap);
+        ClientPlan plan = cached.complete(snap, t);
         List<Verdict> accepted = new ArrayList<>();
         List<Verdict> excluded = new ArrayList<>();
         Group group = new Group();
@@ -143,10 +167,10 @@ public final class Ranker {
         if (t.trusted[m]) {
             return files.isDeleted(id) ? Reasons.FILE_DELETED : null;
         }
-        Availability a = snap.availability(m);
-        if (a.matches(id)) {
+        if (snap.holdsMatching(m, id)) {
             return null;
         }
+        Availability a = snap.availability(m);
         if (settings.traceFreshness() && !files.isDeleted(id)) {
             long changed = files.changedAtMillis(id);
             if (snap.state(m).traceSyncMillis() >= changed && a.scannedAtMillis() < changed

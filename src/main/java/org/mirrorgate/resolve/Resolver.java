@@ -45,7 +45,8 @@ public final class Resolver {
         this.fallbacks = List.copyOf(fallbacks);
         this.settings = requireNonNull(settings, "settings");
         this.downloads = requireNonNull(downloads, "downloads");
-        this.plans = new ClientPlanCache(settings.clientCacheSize(), requireNonNull(geo, "geo"), ranker);
+        this.plans = new ClientPlanCache(settings.clientCacheSize(), requireNonNull(geo, "geo"), ranker,
+                1 + settings.maxAlternates());
         this.content = new ContentRenderer(this);
     }
 

@@ -2,6 +2,7 @@ package org.mirrorgate.server;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.mirrorgate.api.MirrorAdminService;
@@ -10,6 +11,7 @@ import org.mirrorgate.geo.GeoLookup;
 import org.mirrorgate.geo.GeoLookups;
 import org.mirrorgate.geo.GeoSettings;
 import org.mirrorgate.index.Index;
+import org.mirrorgate.index.MirrorGapsRefresher;
 import org.mirrorgate.mirror.EventLog;
 import org.mirrorgate.rank.Ranker;
 import org.mirrorgate.resolve.Resolver;
@@ -48,6 +50,9 @@ public final class Services {
         this.background = background;
     }
 
+    /** Scans finishing within this of each other cost one rebuild of the index's gap rows. */
+    private static final Duration GAPS_REFRESH_DELAY = Duration.ofSeconds(2);
+
     static Services create(MirrorgateConfig config) throws IOException {
         Index index = new Index(config.mirrors(), System::currentTimeMillis);
         // Restores the last state (files, bitmaps, mirror states) in one publication before anything
@@ -66,6 +71,8 @@ public final class Services {
         MirrorAdminService admin = new MirrorAdminService(index, resolver, events, monitor);
         List<Lifecycle> background = new ArrayList<>();
         background.add(lifecycle(() -> { }, store::close)); // stops last: flushes, releases leases
+        MirrorGapsRefresher gaps = new MirrorGapsRefresher(index, GAPS_REFRESH_DELAY);
+        background.add(lifecycle(gaps::start, gaps::close));
         if (config.store().type() == StoreSettings.Type.REDIS) {
             background.add(new LocalWalkGate(store.leases(),
                     () -> new LocalTreeScanner(config.repository().scan(), index), 5_000));

@@ -37,7 +37,7 @@ public class ResolveBenchmark {
     int mirrors;
 
     /**
-     * Distinct client addresses. 20,000 fit the default plan cache (32,768): the steady state of
+     * Distinct client addresses. 20,000 fit the default plan cache (65,536): the steady state of
      * clients that come back (apt fetches dozens of files per run); 2,000,000 makes nearly every
      * call a plan miss (GeoIP + per-mirror distances + sort): the cost of a client never seen.
      */
@@ -87,6 +87,6 @@ public class ResolveBenchmark {
     @Benchmark
     public org.mirrorgate.rank.ClientPlan planForNewClient() {
         java.net.InetAddress a = addresses[next++ & (addresses.length - 1)];
-        return ranker.plan(index.snapshot(), a, geo.lookup(a));
+        return ranker.plan(index.snapshot(), a, geo.lookup(a), 6);
     }
 }

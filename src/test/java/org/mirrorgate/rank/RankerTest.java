@@ -48,7 +48,7 @@ class RankerTest {
 
     private Map<String, String> reasons(ClientLocation client, boolean https, PathPolicy policy) throws Exception {
         IndexSnapshot s = index.snapshot();
-        ClientPlan plan = ranker.plan(s, InetAddress.getByName("192.0.2.10"), client);
+        ClientPlan plan = ranker.plan(s, InetAddress.getByName("192.0.2.10"), client, 6);
         Map<String, String> out = new HashMap<>();
         for (Verdict v : ranker.explain(s, plan, s.files().idOf("f"), policy, https)) {
             out.put(s.spec(v.mirror()).name(), v.accepted() ? "accepted" : v.reason());
@@ -74,7 +74,7 @@ class RankerTest {
         assertThat(r).containsEntry("plain", "no https url").containsEntry("tls", "accepted")
                 .containsEntry("broken", "https down: certificate expired");
         IndexSnapshot s = index.snapshot();
-        Selection sel = ranker.select(s, ranker.plan(s, InetAddress.getByName("192.0.2.1"), BERLIN),
+        Selection sel = ranker.select(s, ranker.plan(s, InetAddress.getByName("192.0.2.1"), BERLIN, 6),
                 s.files().idOf("f"), PathPolicy.DEFAULT, true, 5, new SplittableRandom(1));
         assertThat(sel.size()).isEqualTo(1);
         assertThat(sel.baseUrl(0)).startsWith("https://tls.");
@@ -86,7 +86,7 @@ class RankerTest {
         assertThat(reasons(BERLIN)).containsEntry("tlsonly", "no http url");
         Ranker lenient = new Ranker(new RankSettings(1.5, 100, 16, true, true, 0.95));
         IndexSnapshot s = index.snapshot();
-        Selection sel = lenient.select(s, lenient.plan(s, InetAddress.getByName("192.0.2.1"), BERLIN),
+        Selection sel = lenient.select(s, lenient.plan(s, InetAddress.getByName("192.0.2.1"), BERLIN, 6),
                 s.files().idOf("f"), PathPolicy.DEFAULT, false, 5, new SplittableRandom(1));
         assertThat(sel.baseUrl(0)).isEqualTo("https://tlsonly.example.org/debian/");
     }
@@ -170,7 +170,7 @@ class RankerTest {
                 mirror("country").in("DE", "EU").at(48.1, 11.6).build(), mirror("asn").asn(3320).at(40.7, -74).build(),
                 mirror("prefix").prefix("192.0.2.0/24").at(-33.9, 151.2).build());
         IndexSnapshot s = index.snapshot();
-        ClientPlan plan = ranker.plan(s, InetAddress.getByName("192.0.2.10"), BERLIN);
+        ClientPlan plan = ranker.plan(s, InetAddress.getByName("192.0.2.10"), BERLIN, 6);
         List<String> order = ranker.explain(s, plan, s.files().idOf("f"), PathPolicy.DEFAULT, false).stream()
                 .map(v -> s.spec(v.mirror()).name() + ":" + v.tier().label()).toList();
         assertThat(order).containsExactly("prefix:prefix", "asn:asn", "country:country", "continent:continent",
@@ -187,7 +187,7 @@ class RankerTest {
                 mirror("potsdam").in("DE", "EU").at(52.4, 13.06).build(),
                 mirror("munich").in("DE", "EU").at(48.1, 11.6).build());
         IndexSnapshot s = index.snapshot();
-        ClientPlan plan = ranker.plan(s, InetAddress.getByName("192.0.2.10"), BERLIN);
+        ClientPlan plan = ranker.plan(s, InetAddress.getByName("192.0.2.10"), BERLIN, 6);
         int[] wins = new int[3];
         SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < 20_000; i++) {
@@ -207,11 +207,60 @@ class RankerTest {
         int[] wins = new int[3];
         SplittableRandom random = new SplittableRandom(7);
         for (int i = 0; i < 9_000; i++) {
-            ClientPlan plan = ranker.plan(s, InetAddress.getByName("198.51.100." + (i % 250)), ClientLocation.UNKNOWN);
+            ClientPlan plan = ranker.plan(s, InetAddress.getByName("198.51.100." + (i % 250)), ClientLocation.UNKNOWN,
+                    6);
             wins[ranker.select(s, plan, s.files().idOf("f"), PathPolicy.DEFAULT, false, 0, random).mirror(0)]++;
         }
         assertThat(wins[0]).isBetween(4_000, 5_000);
         assertThat(wins[1]).isBetween(4_000, 5_000);
         assertThat(wins[2]).as("score -100 keeps a token weight").isLessThan(50);
+    }
+
+    @Test
+    void aCutPlanWalkedPastItsEndFindsTheSameMirrorsAsTheWholeOrder() throws Exception {
+        // 60 mirrors, 1 km apart going east from Berlin; the 50 nearest lack "g": the cached plan
+        // (maxNear + 6 + slack = 38 mirrors) ends before any mirror holding it.
+        MirrorSpec[] specs = new MirrorSpec[60];
+        for (int i = 0; i < specs.length; i++) {
+            specs[i] = mirror("m" + i).in("DE", "EU").at(52.52, 13.40 + i * 0.015).build();
+        }
+        snapshot(specs);
+        for (int i = 50; i < specs.length; i++) {
+            ListingIngest in = index.beginListing("m" + i, 1000, 0);
+            in.accept("f", 100, MTIME);
+            in.accept("g", 100, MTIME);
+            index.applyListing(in.finish(MTIME), 0);
+        }
+        IndexSnapshot s = index.snapshot();
+        ClientPlan plan = ranker.plan(s, InetAddress.getByName("192.0.2.1"), BERLIN, 6);
+        assertThat(plan.complete).as("the cached plan is cut").isFalse();
+        assertThat(plan.order).hasSize(RankSettings.DEFAULTS.maxNear() + 6 + Ranker.PLAN_SLACK);
+
+        Selection sel = ranker.select(s, plan, s.files().idOf("g"), PathPolicy.DEFAULT, false, 5,
+                new SplittableRandom(1));
+        assertThat(sel.size()).isEqualTo(6);
+        for (int i = 0; i < sel.size(); i++) {
+            assertThat(s.spec(sel.mirror(i)).name()).isIn("m50", "m51", "m52", "m53", "m54", "m55", "m56");
+        }
+        List<Verdict> all = ranker.explain(s, plan, s.files().idOf("g"), PathPolicy.DEFAULT, false);
+        assertThat(all).hasSize(60);
+        assertThat(all.get(0).accepted()).isTrue();
+        assertThat(s.spec(all.get(0).mirror()).name()).isEqualTo("m50");
+    }
+
+    @Test
+    void selectingTheSmallestKeysAgreesWithSorting() {
+        SplittableRandom random = new SplittableRandom(11);
+        for (int round = 0; round < 500; round++) {
+            int n = 1 + random.nextInt(400);
+            long[] keys = random.longs(n).distinct().toArray();
+            int k = random.nextInt(keys.length);
+            long[] sorted = keys.clone();
+            Arrays.sort(sorted);
+            ClientPlan.selectSmallest(keys, keys.length, k);
+            long[] front = Arrays.copyOf(keys, k);
+            Arrays.sort(front);
+            assertThat(front).isEqualTo(Arrays.copyOf(sorted, k));
+        }
     }
 }

@@ -28,22 +28,29 @@ class ClientPlanCacheTest {
     }
 
     @Test
-    void twoClientsSharingASetBothStayCached() throws Exception {
-        ClientPlanCache cache = new ClientPlanCache(2, countingGeo, new Ranker(RankSettings.DEFAULTS));
-        ClientPlan a = cache.plan(index.snapshot(), "192.0.2.1");
-        ClientPlan b = cache.plan(index.snapshot(), "192.0.2.2");
-        for (int i = 0; i < 10; i++) {
-            assertThat(cache.plan(index.snapshot(), "192.0.2.1")).isSameAs(a);
-            assertThat(cache.plan(index.snapshot(), "192.0.2.2")).isSameAs(b);
+    void fourClientsSharingASetAllStayCachedAndAFifthEvictsTheOldest() throws Exception {
+        ClientPlanCache cache = new ClientPlanCache(ClientPlanCache.WAYS, countingGeo,
+                new Ranker(RankSettings.DEFAULTS), 6); // one set: every client shares it
+        ClientPlan[] plans = new ClientPlan[ClientPlanCache.WAYS];
+        for (int c = 0; c < plans.length; c++) {
+            plans[c] = cache.plan(index.snapshot(), "192.0.2." + c);
         }
-        assertThat(lookups).hasValue(2);
-        cache.plan(index.snapshot(), "192.0.2.3"); // a third one evicts the oldest
-        assertThat(lookups).hasValue(3);
+        for (int i = 0; i < 10; i++) {
+            for (int c = 0; c < plans.length; c++) {
+                assertThat(cache.plan(index.snapshot(), "192.0.2." + c)).isSameAs(plans[c]);
+            }
+        }
+        assertThat(lookups).hasValue(ClientPlanCache.WAYS);
+        cache.plan(index.snapshot(), "192.0.2.200");
+        assertThat(cache.plan(index.snapshot(), "192.0.2.3")).as("the newest stays").isSameAs(plans[3]);
+        assertThat(lookups).hasValue(ClientPlanCache.WAYS + 1);
+        assertThat(cache.plan(index.snapshot(), "192.0.2.0")).as("the oldest was evicted").isNotSameAs(plans[0]);
+        assertThat(lookups).hasValue(ClientPlanCache.WAYS + 2);
     }
 
     @Test
     void aMirrorChangeMakesEveryCachedPlanStale() throws Exception {
-        ClientPlanCache cache = new ClientPlanCache(16, countingGeo, new Ranker(RankSettings.DEFAULTS));
+        ClientPlanCache cache = new ClientPlanCache(16, countingGeo, new Ranker(RankSettings.DEFAULTS), 6);
         ClientPlan before = cache.plan(index.snapshot(), "2001:db8::1");
         index.updateMirrorState("a", s -> s.withEnabled(false));
         ClientPlan after = cache.plan(index.snapshot(), "2001:db8::1");

@@ -77,7 +77,7 @@ class TraceIT {
     private String verdict(String path) throws Exception {
         Ranker ranker = new Ranker(RankSettings.DEFAULTS);
         IndexSnapshot s = fx.index.snapshot();
-        var plan = ranker.plan(s, InetAddress.getByName("192.0.2.1"), ClientLocation.UNKNOWN);
+        var plan = ranker.plan(s, InetAddress.getByName("192.0.2.1"), ClientLocation.UNKNOWN, 6);
         Verdict v = ranker.explain(s, plan, s.files().idOf(path), PathPolicy.DEFAULT, false).get(0);
         return v.accepted() ? "accepted" : v.reason();
     }

@@ -1,0 +1,133 @@
+package org.mirrorgate.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.mirrorgate.mirror.MirrorSpec;
+import org.roaringbitmap.RoaringBitmap;
+
+/** The gap rows answer exactly as the bitmaps do, whatever changed since they were built. */
+class MirrorGapsTest {
+
+    private static final int FILES = 5_000;
+
+    private final List<MirrorSpec> specs = new ArrayList<>();
+    private final Index index;
+    private final SplittableRandom random = new SplittableRandom(3);
+
+    MirrorGapsTest() {
+        for (int m = 0; m < 12; m++) {
+            specs.add(MirrorSpec.simple("m" + m, "http://m" + m + "/", null));
+        }
+        index = new Index(specs, () -> 1_000_000);
+        FileTable.Builder b = index.snapshot().files().toBuilder();
+        for (int i = 0; i < FILES; i++) {
+            b.put("pool/f" + i, i, 1000, 500);
+        }
+        index.publishFiles(b);
+    }
+
+    /** Holds all but {@code missing} random files (or only {@code held} files when missing < 0). */
+    private Availability random(int missing, int held) {
+        RoaringBitmap matching = missing >= 0 ? RoaringBitmap.bitmapOfRange(0, FILES) : new RoaringBitmap();
+        for (int k = 0; k < Math.max(missing, held); k++) {
+            if (missing >= 0) {
+                matching.remove(random.nextInt(FILES));
+            } else {
+                matching.add(random.nextInt(FILES));
+            }
+        }
+        return Availability.of(matching, new int[0], new long[0], 1, FILES, FILES);
+    }
+
+    private void restoreAll() {
+        for (int m = 0; m < specs.size(); m++) {
+            // dense ones (in the rows), partial ones (bitmaps only), and m11 never scanned
+            Availability a = m < 8 ? random(m * 60, 0) : m < 11 ? random(-1, 900) : Availability.NONE;
+            index.restoreAvailability("m" + m, a);
+        }
+    }
+
+    private static void assertAgreesWithBitmaps(IndexSnapshot s) {
+        for (int m = 0; m < s.mirrorCount(); m++) {
+            for (int id = -1; id <= s.files().idLimit(); id++) {
+                assertThat(s.holdsMatching(m, id)).as("mirror %s file %s", m, id)
+                        .isEqualTo(s.availability(m).matches(id));
+            }
+        }
+    }
+
+    @Test
+    void rowsHoldOnlyTheNearCompleteMirrorsAndAnswerAsTheirBitmaps() {
+        restoreAll();
+        assertThat(index.snapshot().gapsStale()).isTrue();
+        assertAgreesWithBitmaps(index.snapshot()); // before any rows: all from bitmaps
+
+        assertThat(index.refreshGaps()).isTrue();
+        IndexSnapshot s = index.snapshot();
+        assertThat(s.gapsStale()).isFalse();
+        assertThat(s.gaps().mirrorsInRows()).isEqualTo(8);
+        int expectedGaps = 0;
+        for (int m = 0; m < 8; m++) {
+            expectedGaps += FILES - s.availability(m).matchingCount();
+        }
+        assertThat(s.gaps().gapCount()).isEqualTo(expectedGaps);
+        assertAgreesWithBitmaps(s);
+        assertThat(index.refreshGaps()).as("nothing changed: no rebuild").isFalse();
+    }
+
+    @Test
+    void aChangedMirrorIsAnsweredByItsNewBitmapUntilTheRowsAreRebuilt() {
+        restoreAll();
+        index.refreshGaps();
+        MirrorGaps rows = index.snapshot().gaps();
+        index.restoreAvailability("m3", random(-1, 10)); // dense -> nearly empty
+        index.restoreAvailability("m9", random(10, 0)); // partial -> dense
+        IndexSnapshot s = index.snapshot();
+        assertThat(s.gaps()).as("publishing does not wait for rows").isSameAs(rows);
+        assertThat(s.gapsStale()).isTrue();
+        assertAgreesWithBitmaps(s);
+
+        index.refreshGaps();
+        assertThat(index.snapshot().gaps().mirrorsInRows()).isEqualTo(8); // m3 out, m9 in
+        assertAgreesWithBitmaps(index.snapshot());
+    }
+
+    @Test
+    void newLocalFilesAndAReorderedMirrorSetStayCorrect() {
+        restoreAll();
+        index.refreshGaps();
+        FileTable.Builder b = index.snapshot().files().toBuilder();
+        b.put("pool/new", 1, 1000, 600);
+        b.put("pool/f7", 99, 2000, 600); // changed: stops matching everywhere
+        index.publishFiles(b);
+        List<MirrorSpec> reversed = new ArrayList<>(specs);
+        java.util.Collections.reverse(reversed);
+        index.replaceMirrors(reversed);
+        IndexSnapshot s = index.snapshot();
+        assertAgreesWithBitmaps(s);
+        for (int m = 0; m < s.mirrorCount(); m++) {
+            assertThat(s.holdsMatching(m, s.files().idOf("pool/f7"))).isFalse();
+        }
+        index.refreshGaps();
+        assertAgreesWithBitmaps(index.snapshot());
+    }
+
+    @Test
+    void theRefresherRebuildsInTheBackgroundAfterChanges() {
+        try (MirrorGapsRefresher refresher = new MirrorGapsRefresher(index, Duration.ofMillis(10))) {
+            refresher.start();
+            restoreAll();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !index.snapshot().gapsStale());
+            assertThat(index.snapshot().gaps().mirrorsInRows()).isEqualTo(8);
+            index.restoreAvailability("m0", random(5, 0));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !index.snapshot().gapsStale());
+            assertAgreesWithBitmaps(index.snapshot());
+        }
+    }
+}
