@@ -16,6 +16,7 @@
 -- syntax: metrics.decision(action)
 -- syntax: metrics.failopen(reason)
 -- syntax: metrics.fallback()
+-- syntax: metrics.link_dropped()
 -- syntax: metrics.batch(n)
 -- syntax: metrics.rpc_error(replica, kind, detail)
 -- syntax: metrics.log_limited(kind, message)
@@ -73,6 +74,12 @@ function _M.fallback()
     dict():incr("m:fallback", 1, 0)
 end
 
+-- A redirect went out without its Link header: the service's rendered value was unsafe.
+function _M.link_dropped()
+    dict():incr("m:link_dropped", 1, 0)
+    _M.log_limited("link", "unsafe Link value from the service dropped (control byte or wrong scheme)")
+end
+
 function _M.log_limited(kind, message)
     local d = dict()
     local n = d:incr("l:n:" .. kind, 1, 0)
@@ -107,6 +114,10 @@ function _M.render()
     out[#out + 1] = format("# HELP mirrorgate_nginx_fallback_redirects_total Failed-open requests "
         .. "redirected to fallback_url.\n# TYPE mirrorgate_nginx_fallback_redirects_total counter\n"
         .. "mirrorgate_nginx_fallback_redirects_total %d\n", d:get("m:fallback") or 0)
+    out[#out + 1] = format("# HELP mirrorgate_nginx_links_dropped_total Redirects sent without their "
+        .. "Link header because the service's value was unsafe.\n"
+        .. "# TYPE mirrorgate_nginx_links_dropped_total counter\n"
+        .. "mirrorgate_nginx_links_dropped_total %d\n", d:get("m:link_dropped") or 0)
     out[#out + 1] = format("# HELP mirrorgate_nginx_batch_calls_total ResolveBatch calls made.\n"
         .. "# TYPE mirrorgate_nginx_batch_calls_total counter\nmirrorgate_nginx_batch_calls_total %d\n"
         .. "# HELP mirrorgate_nginx_batched_requests_total Requests sent in ResolveBatch calls.\n"

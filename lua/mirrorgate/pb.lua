@@ -4,13 +4,13 @@
 -- Synopsis
 --
 --     local pb = require("mirrorgate.pb")
---     local bytes = pb.encode_request("/debian/pool/x.deb", "192.0.2.1", pb.HTTPS, "GET", "")
+--     local bytes = pb.encode_request("/debian/pool/x.deb", "192.0.2.1", pb.HTTPS, "GET", "", true)
 --     local res, err = pb.decode_response(reply)
---     -- res.action (pb.REDIRECT ...), res.url, res.alternates = { { url =, priority =,
+--     -- res.action (pb.REDIRECT ...), res.url, res.link, res.alternates = { { url =, priority =,
 --     -- country =, mirror = }, ... }, res.content, res.content_type, res.mirror, res.reason,
 --     -- res.http_status, res.file_size; on malformed input res == nil and err says why
 --
--- syntax: bytes = pb.encode_request(path, client_ip, scheme, method, query)
+-- syntax: bytes = pb.encode_request(path, client_ip, scheme, method, query, link_header)
 -- syntax: res, err = pb.decode_response(bytes)
 -- syntax: bytes = pb.encode_batch(encoded_requests, n)   -- ResolveBatchRequest
 -- syntax: list, err = pb.decode_batch(bytes)               -- ResolveBatchResponse.responses
@@ -62,7 +62,7 @@ local function put_bytes(buf, n, tag, s)
 end
 _M.put_bytes = put_bytes
 
-function _M.encode_request(path, client_ip, scheme, method, query)
+function _M.encode_request(path, client_ip, scheme, method, query, link_header)
     local buf, n = {}, 0
     n = put_bytes(buf, n, "\10", path)          -- 1: path
     n = put_bytes(buf, n, "\18", client_ip)     -- 2: client_ip
@@ -72,7 +72,8 @@ function _M.encode_request(path, client_ip, scheme, method, query)
         n = n + 2
     end
     n = put_bytes(buf, n, "\34", method)        -- 4: method
-    put_bytes(buf, n, "\42", query)             -- 5: query
+    n = put_bytes(buf, n, "\42", query)         -- 5: query
+    if link_header then buf[n + 1] = "\48\1" end -- 6: link_header (bool, only when true)
     return concat(buf)
 end
 
@@ -169,16 +170,17 @@ local function decode_alternate(s, pos, last)
 end
 
 -- ResolveResponse: 1 action, 2 url, 3 alternates, 4 content, 5 content_type, 6 mirror, 7 reason,
--- 8 http_status, 9 file_size. A known number with another wire type is skipped, as in Java.
+-- 8 http_status, 9 file_size, 10 link. A known number with another wire type is skipped, as in
+-- Java.
 local STRING_TAGS = { [18] = "url", [34] = "content", [42] = "content_type", [50] = "mirror",
-                      [58] = "reason" }
+                      [58] = "reason", [82] = "link" }
 local VARINT_TAGS = { [8] = "action", [64] = "http_status", [72] = "file_size" }
 
 local function decode_response(s, pos, last)
     pos, last = pos or 1, last or #s
     local alts, n = {}, 0
     local res = { action = 0, url = "", alternates = alts, content = "", content_type = "",
-                  mirror = "", reason = "", http_status = 0, file_size = 0 }
+                  mirror = "", reason = "", http_status = 0, file_size = 0, link = "" }
     while pos <= last do
         local tag, p = read_varint(s, pos, last)
         if not tag then return nil, p end
