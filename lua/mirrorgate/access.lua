@@ -115,7 +115,7 @@ local function redirect(res, https)
         header["Link"] = links
     end
     header["Cache-Control"] = NO_CACHE
-    metrics.decision(pb.REDIRECT)
+    metrics.decision(pb.REDIRECT, batch.busy())
     return ngx.redirect(res.url, 302)
 end
 
@@ -127,7 +127,7 @@ local function content(res, https)
     if ctype == "" or re_find(ctype, [=[[\x00-\x1f\x7f]]=], "jo") then
         ctype = "application/octet-stream"
     end
-    metrics.decision(pb.CONTENT)
+    metrics.decision(pb.CONTENT, batch.busy())
     ngx.status = status
     header["Content-Type"] = ctype
     header["Content-Length"] = #res.content
@@ -156,11 +156,11 @@ function _M.run()
     local action = res.action
     if action == pb.REDIRECT then return redirect(res, https) end
     if action == pb.SERVE_LOCAL then
-        metrics.decision(action)
+        metrics.decision(action, batch.busy())
         return
     end
     if action == pb.NOT_FOUND then
-        metrics.decision(action)
+        metrics.decision(action, batch.busy())
         return ngx.exit(ngx.HTTP_NOT_FOUND)
     end
     if action == pb.CONTENT then return content(res, https) end

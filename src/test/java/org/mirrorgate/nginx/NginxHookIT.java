@@ -256,6 +256,9 @@ class NginxHookIT {
     @Test
     void concurrentDownloadsShareResolveBatchCallsAndEachGetsItsOwnAnswer() throws Exception {
         int before = service.batchSizes().size();
+        long redirects = nginx.metric("mirrorgate_nginx_decisions_total{action=\"redirect\"}");
+        long batched = nginx.metric("mirrorgate_nginx_batched_requests_total");
+        long calls = nginx.metric("mirrorgate_nginx_batch_calls_total");
         var pool = java.util.concurrent.Executors.newFixedThreadPool(32);
         try {
             List<java.util.concurrent.Future<HttpResponse<byte[]>>> futures = new java.util.ArrayList<>();
@@ -277,6 +280,10 @@ class NginxHookIT {
         List<Integer> sizes = service.batchSizes().subList(before, service.batchSizes().size());
         assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(400);
         assertThat(sizes).as("some calls carried several downloads").anyMatch(n -> n > 1);
+        // counted in the workers while busy, in the shared dict once the last answer went out
+        assertThat(nginx.metric("mirrorgate_nginx_decisions_total{action=\"redirect\"}")).isEqualTo(redirects + 400);
+        assertThat(nginx.metric("mirrorgate_nginx_batched_requests_total")).isEqualTo(batched + 400);
+        assertThat(nginx.metric("mirrorgate_nginx_batch_calls_total")).isEqualTo(calls + sizes.size());
     }
 
     @Test
