@@ -80,7 +80,10 @@ end
 local function run_batch()
     local items, msgs, n, first = take(now() * 1000)
     if qhead <= qtail then signal() end -- more than one batch queued: another dispatcher helps
-    if n == 0 then return end
+    if n == 0 then -- every queued request had given up: none of them will flush
+        if calling == 0 then metrics.flush(true) end
+        return
+    end
     metrics.flush() -- what the requests of earlier batches counted, if due
     metrics.batch(n)
     -- The call ends just before the oldest request would give up, so that request gets the
