@@ -13,7 +13,10 @@
 -- Actions:
 --   REDIRECT     302 to the chosen mirror, RFC 6249 `Link: <url>; rel=duplicate; pri=N; geo=cc`
 --                for each alternate, `Cache-Control: private, no-cache` (the choice depends on
---                the client, so no shared cache may keep it)
+--                the client, so no shared cache may keep it). The service renders the Link value
+--                (ResolveRequest.link_header); a service that predates it sends structured
+--                alternates, which are rendered here. An unsafe Link value is dropped (counted,
+--                logged rate-limited); the redirect itself still goes out.
 --   SERVE_LOCAL  plain `return`: nginx serves the file itself (GET, HEAD, Range all work)
 --   NOT_FOUND    404
 --   CONTENT      the given status, content type and body
@@ -27,6 +30,7 @@ local batch = require("mirrorgate.batch")
 local client = require("mirrorgate.client")
 local metrics = require("mirrorgate.metrics")
 local pb = require("mirrorgate.pb")
+local safe_link = require("mirrorgate.link").safe
 
 local ngx = ngx
 local var = ngx.var
@@ -91,8 +95,14 @@ end
 
 local function redirect(res, https)
     if not safe_url(res.url, https) then return fail_open("decode", "unsafe url", https) end
-    local alts = res.alternates
-    if alts[1] then
+    local link, alts = res.link, res.alternates
+    if link ~= "" then
+        if safe_link(link, https) then
+            header["Link"] = link
+        else
+            metrics.link_dropped()
+        end
+    elseif alts[1] then
         local links = {}
         for i = 1, #alts do
             local a = alts[i]
@@ -105,7 +115,7 @@ local function redirect(res, https)
         header["Link"] = links
     end
     header["Cache-Control"] = NO_CACHE
-    metrics.decision(pb.REDIRECT)
+    metrics.decision(pb.REDIRECT, batch.busy())
     return ngx.redirect(res.url, 302)
 end
 
@@ -117,7 +127,7 @@ local function content(res, https)
     if ctype == "" or re_find(ctype, [=[[\x00-\x1f\x7f]]=], "jo") then
         ctype = "application/octet-stream"
     end
-    metrics.decision(pb.CONTENT)
+    metrics.decision(pb.CONTENT, batch.busy())
     ngx.status = status
     header["Content-Type"] = ctype
     header["Content-Length"] = #res.content
@@ -132,7 +142,7 @@ end
 local function decide(https)
     local args = var.args or ""
     local msg = pb.encode_request(var.uri, var.remote_addr, https and pb.HTTPS or pb.HTTP,
-        get_method(), args)
+        get_method(), args, true)
     if #msg > MAX_REQUEST then return nil, "too_large", #msg .. " bytes" end
     if args == "" and config.current.batch then return batch.resolve(msg) end
     return client.resolve(msg)
@@ -146,11 +156,11 @@ function _M.run()
     local action = res.action
     if action == pb.REDIRECT then return redirect(res, https) end
     if action == pb.SERVE_LOCAL then
-        metrics.decision(action)
+        metrics.decision(action, batch.busy())
         return
     end
     if action == pb.NOT_FOUND then
-        metrics.decision(action)
+        metrics.decision(action, batch.busy())
         return ngx.exit(ngx.HTTP_NOT_FOUND)
     end
     if action == pb.CONTENT then return content(res, https) end

@@ -8,6 +8,7 @@
 --     -- as mirrorgate.client.resolve: the decoded ResolveResponse, or nil and why
 --
 -- syntax: res, reason, detail = batch.resolve(request_bytes)
+-- syntax: busy = batch.busy()   -- a call in flight or requests queued in this worker
 --
 -- How: a request appends its encoded ResolveRequest to the worker's queue, wakes a dispatcher
 -- and waits on its own semaphore for at most the decision budget (timeout_ms). Dispatchers are
@@ -42,6 +43,7 @@ local queue, qhead, qtail = {}, 1, 0 -- pending items: { msg =, sema =, deadline
 local wake = semaphore.new()
 local signalled = false
 local dispatchers = 0
+local calling = 0 -- dispatchers inside a call
 local unary_until = 0
 -- Semaphores of finished requests, reused: semaphore.new costs ~1 us (FFI allocation + GC hook).
 local SPARE_MAX = 1024
@@ -78,12 +80,19 @@ end
 local function run_batch()
     local items, msgs, n, first = take(now() * 1000)
     if qhead <= qtail then signal() end -- more than one batch queued: another dispatcher helps
-    if n == 0 then return end
+    if n == 0 then -- every queued request had given up: none of them will flush
+        if calling == 0 then metrics.flush(true) end
+        return
+    end
+    metrics.flush() -- what the requests of earlier batches counted, if due
     metrics.batch(n)
     -- The call ends just before the oldest request would give up, so that request gets the
     -- real outcome, and the breaker has counted it before the request is answered.
-    local list, reason, detail, code = client.resolve_batch(pb.encode_batch(msgs, n), n,
+    calling = calling + 1
+    local ok, list, reason, detail, code = pcall(client.resolve_batch, pb.encode_batch(msgs, n), n,
         first - DEADLINE_MARGIN)
+    calling = calling - 1
+    if not ok then error(list, 0) end
     if code == 12 then -- UNIMPLEMENTED: this service predates ResolveBatch
         unary_until = now() + UNARY_BACKOFF
         metrics.log_limited("batch", "service has no ResolveBatch; using Resolve for "
@@ -98,6 +107,8 @@ local function run_batch()
         end
         item.sema:post(1)
     end
+    -- none of these requests may be the one to flush (they may all have given up)
+    if calling == 0 and qhead > qtail then metrics.flush(true) end
 end
 
 local function loop()
@@ -105,8 +116,11 @@ local function loop()
         if wake:wait(IDLE_WAIT) then
             signalled = false
             run_batch()
+        else
+            metrics.flush(true)
         end
     end
+    metrics.flush(true)
 end
 
 -- A dispatcher ends when the worker exits, or on an error (logged); the next request that finds
@@ -126,6 +140,12 @@ local function start_dispatchers()
         dispatchers = dispatchers + 1
     end
     return true
+end
+
+-- True while this worker has a batch call in flight or requests queued: then a decision's count
+-- may wait for the next flush (see mirrorgate.metrics), as a request finishing later will flush.
+function _M.busy()
+    return calling > 0 or qhead <= qtail
 end
 
 function _M.resolve(msg)

@@ -101,7 +101,7 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
         }
         ExplainResponse.Builder b = ExplainResponse.newBuilder()
                 .setClient(ProtoMapping.client(e.clientIp(), e.client()))
-                .setDecision(ResolverService.toProto(e.decision()));
+                .setDecision(ResolverService.toProto(e.decision(), false));
         if (e.fileId() >= 0) {
             b.setFile(ProtoMapping.file(e.snapshot().files(), e.fileId())).setPolicy(e.policy().describe());
         }

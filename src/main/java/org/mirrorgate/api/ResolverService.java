@@ -94,10 +94,14 @@ public final class ResolverService extends ResolverGrpc.ResolverImplBase {
             throw Status.UNAVAILABLE.withDescription(e.getMessage()).asException();
         }
         metrics.answered(d.action(), System.nanoTime() - start);
-        return toProto(d);
+        return toProto(d, request.getLinkHeader());
     }
 
-    static ResolveResponse toProto(Decision d) {
+    /**
+     * The decision as a reply; with {@code linkHeader} a redirect's alternates go out as one rendered
+     * {@code link} value ({@link LinkHeader}) instead of as structured {@code alternates}.
+     */
+    static ResolveResponse toProto(Decision d, boolean linkHeader) {
         ResolveResponse.Builder b = ResolveResponse.newBuilder()
                 .setAction(switch (d.action()) {
                     case REDIRECT -> Action.REDIRECT;
@@ -110,9 +114,13 @@ public final class ResolverService extends ResolverGrpc.ResolverImplBase {
         if (!d.url().isEmpty()) {
             b.setUrl(d.url()).setMirror(d.mirror());
         }
-        for (Decision.Alternate a : d.alternates()) {
-            b.addAlternates(Alternate.newBuilder().setUrl(a.url()).setPriority(a.priority())
-                    .setCountry(a.country()).setMirror(a.mirror()));
+        if (linkHeader) {
+            b.setLink(LinkHeader.render(d.alternates()));
+        } else {
+            for (Decision.Alternate a : d.alternates()) {
+                b.addAlternates(Alternate.newBuilder().setUrl(a.url()).setPriority(a.priority())
+                        .setCountry(a.country()).setMirror(a.mirror()));
+            }
         }
         if (d.action() == Decision.Action.CONTENT) {
             b.setContent(ByteString.copyFrom(d.content())).setContentType(d.contentType()).setHttpStatus(d.httpStatus());

@@ -99,6 +99,23 @@ class GrpcApiTest {
     }
 
     @Test
+    void resolveWithLinkHeaderAnswersOneRenderedLinkValueInsteadOfAlternates() {
+        ResolveResponse r = resolver.resolve(ResolveRequest.newBuilder().setPath("/pool/a.deb").setClientIp("2001:db8::1")
+                .setScheme(Scheme.HTTPS).setLinkHeader(true).build());
+        assertThat(r.getAction()).isEqualTo(Action.REDIRECT);
+        assertThat(r.getAlternatesList()).isEmpty();
+        assertThat(r.getLink()).matches("<https://m[12]\\.example\\.org/debian/pool/a\\.deb>; rel=duplicate; pri=1(; geo=de)?")
+                .doesNotContain(r.getUrl());
+        ResolveBatchResponse batch = resolver.resolveBatch(ResolveBatchRequest.newBuilder()
+                .addRequests(ResolveRequest.newBuilder().setPath("/pool/a.deb").setClientIp("192.0.2.1").setLinkHeader(true))
+                .addRequests(ResolveRequest.newBuilder().setPath("/pool/a.deb").setClientIp("192.0.2.1"))
+                .build());
+        assertThat(batch.getResponses(0).getLink()).startsWith("<http://");
+        assertThat(batch.getResponses(1).getLink()).isEmpty();
+        assertThat(batch.getResponses(1).getAlternatesCount()).isEqualTo(1);
+    }
+
+    @Test
     void malformedRequestsGetInvalidArgumentWithTheReason() {
         assertThatThrownBy(() -> resolver.resolve(ResolveRequest.newBuilder().setPath("/../etc/passwd")
                 .setClientIp("192.0.2.1").build()))

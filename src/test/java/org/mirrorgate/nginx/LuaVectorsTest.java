@@ -75,6 +75,10 @@ class LuaVectorsTest {
         request("http head with query", ResolveRequest.newBuilder()
                 .setPath("/debian/dists/bookworm/InRelease").setClientIp("2001:db8::1")
                 .setScheme(Scheme.HTTP).setMethod("HEAD").setQuery("sha256").build());
+        request("https get as the hook sends it, link header asked for", ResolveRequest.newBuilder()
+                .setPath("/debian/pool/main/h/hello/hello_2.10-3_amd64.deb").setClientIp("192.0.2.1")
+                .setScheme(Scheme.HTTPS).setMethod("GET").setLinkHeader(true).build());
+        request("link header alone", ResolveRequest.newBuilder().setLinkHeader(true).build());
         request("defaults left out", ResolveRequest.newBuilder().setPath("/").setClientIp("10.0.0.1").build());
         request("empty", ResolveRequest.getDefaultInstance());
         request("utf-8 path", ResolveRequest.newBuilder().setPath("/pool/ü/a b+c~d%.deb")
@@ -94,6 +98,7 @@ class LuaVectorsTest {
         v.put("scheme", r.getSchemeValue());
         v.put("method", hex(r.getMethod()));
         v.put("query", hex(r.getQuery()));
+        v.put("link_header", r.getLinkHeader());
         lines.add(json.writeValueAsString(v));
     }
 
@@ -105,6 +110,14 @@ class LuaVectorsTest {
                 .addAlternates(alt("https://m4.example.fr/x.deb", 3, "fr", "m4"))
                 .setMirror("m1").setReason("nearest mirror").setFileSize(5_000_000_123L).build();
         response("redirect", redirect.toByteArray());
+        ResolveResponse linked = ResolveResponse.newBuilder().setAction(Action.REDIRECT)
+                .setUrl("https://m1.example.org/debian/pool/main/h/hello/hello_2.10-3_amd64.deb")
+                .setLink("<https://m2.example.org/debian/pool/x.deb>; rel=duplicate; pri=1; geo=de, "
+                        + "<https://m3.example.net/pool/x.deb>; rel=duplicate; pri=2")
+                .setMirror("m1").setReason("nearest mirror").setFileSize(5_000_000_123L).build();
+        response("redirect with a rendered link", linked.toByteArray());
+        response("link of 300 bytes", ResolveResponse.newBuilder().setAction(Action.REDIRECT).setUrl("http://m/a")
+                .setLink("<http://m/" + "x".repeat(270) + ">; rel=duplicate; pri=1").build().toByteArray());
         response("serve local", ResolveResponse.newBuilder().setAction(Action.SERVE_LOCAL)
                 .setReason("path policy local").setFileSize(1234).build().toByteArray());
         response("not found", ResolveResponse.newBuilder().setAction(Action.NOT_FOUND)
@@ -140,13 +153,13 @@ class LuaVectorsTest {
                 concat(HEX.parseHex("0a0278781005"), ResolveResponse.newBuilder().setAction(Action.NOT_FOUND)
                         .build().toByteArray()));
 
-        // Every prefix of the redirect reply: protobuf-java accepts those that end on a field boundary
+        ResolveResponse linkedWithUnknown = linked.toBuilder().setUnknownFields(unknown).build();
+        response("rendered link and unknown fields of every wire type", linkedWithUnknown.toByteArray());
+
+        // Every prefix of the redirect replies: protobuf-java accepts those that end on a field boundary
         // and rejects the others; Lua must make the same call on each.
-        byte[] full = withUnknown.toByteArray();
-        for (int len = 1; len < full.length; len++) {
-            byte[] prefix = java.util.Arrays.copyOf(full, len);
-            response("prefix of " + len + " bytes", prefix);
-        }
+        prefixes("", withUnknown.toByteArray());
+        prefixes("rendered link, ", linkedWithUnknown.toByteArray());
         response("varint of 11 bytes", HEX.parseHex("08ffffffffffffffffffff01"));
         response("wire type 6", HEX.parseHex("0e00"));
         response("wire type 7", HEX.parseHex("0f00"));
@@ -154,6 +167,12 @@ class LuaVectorsTest {
         response("field number 0", HEX.parseHex("0001"));
         response("mismatched end group", HEX.parseHex("a3061c"));
         response("length past the end", HEX.parseHex("12051234"));
+    }
+
+    private void prefixes(String name, byte[] full) throws Exception {
+        for (int len = 1; len < full.length; len++) {
+            response(name + "prefix of " + len + " bytes", java.util.Arrays.copyOf(full, len));
+        }
     }
 
     private static Alternate alt(String url, int priority, String country, String mirror) {
@@ -195,6 +214,7 @@ class LuaVectorsTest {
         v.put("reason", hex(r.getReason()));
         v.put("http_status", r.getHttpStatus());
         v.put("file_size", r.getFileSize());
+        v.put("link", hex(r.getLink()));
         return v;
     }
 
@@ -218,10 +238,12 @@ class LuaVectorsTest {
                 .addResponses(ResolveResponse.newBuilder().setAction(Action.REDIRECT).setUrl("https://m1.example.org/a")
                         .addAlternates(alt("https://m2.example.org/a", 1, "de", "m2")).setMirror("m1"))
                 .addResponses(ResolveResponse.getDefaultInstance())
+                .addResponses(ResolveResponse.newBuilder().setAction(Action.REDIRECT).setUrl("https://m1.example.org/b")
+                        .setLink("<https://m2.example.org/b>; rel=duplicate; pri=1; geo=de").setMirror("m1"))
                 .addResponses(ResolveResponse.newBuilder().setAction(Action.NOT_FOUND).setReason("unknown path"))
                 .addResponses(ResolveResponse.newBuilder().setReason("path: '..' segment"))
                 .build();
-        batchResponse("four responses, one empty, one refused request", res.toByteArray());
+        batchResponse("five responses, one empty, one with a link, one refused request", res.toByteArray());
         batchResponse("no responses", new byte[0]);
         byte[] full = res.toByteArray();
         batchResponse("truncated", java.util.Arrays.copyOf(full, full.length - 3));

@@ -47,6 +47,7 @@ final class NginxHarness implements AutoCloseable {
     private final Path dir;
     private final int httpPort = freePort();
     private final int httpsPort = freePort();
+    private Path cert;
     private Process process;
     private HttpClient http1;
     private HttpClient http2;
@@ -130,7 +131,7 @@ final class NginxHarness implements AutoCloseable {
     }
 
     private void startNginx() throws IOException {
-        Path cert = dir.resolve("cert.pem");
+        cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
         run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                 "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=localhost",
@@ -183,7 +184,7 @@ final class NginxHarness implements AutoCloseable {
         }
     }
 
-    private void run(List<String> command, Map<String, String> env) throws IOException {
+    private String run(List<String> command, Map<String, String> env) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
@@ -196,6 +197,7 @@ final class NginxHarness implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+        return out;
     }
 
     /** A GET (or the given method) over HTTP/1.1 with extra headers as name, value pairs. */
@@ -227,6 +229,37 @@ final class NginxHarness implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The response headers curl prints (status line first) for a GET over HTTP/1.1 on the plain listener,
+     * or over HTTP/2 on the TLS one: a second, independent client for what goes on the wire.
+     */
+    String curlHeaders(boolean http2, String pathAndQuery) {
+        List<String> command = http2
+                ? List.of("curl", "-sS", "--http2", "--cacert", cert.toString(), "-D", "-", "-o", "/dev/null",
+                        "https://127.0.0.1:" + httpsPort + pathAndQuery)
+                : List.of("curl", "-sS", "--http1.1", "-D", "-", "-o", "/dev/null",
+                        "http://127.0.0.1:" + httpPort + pathAndQuery);
+        try {
+            return run(command, Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The Link entries of a response, in order, whether they came as one header line per alternate or as
+     * one comma-joined line (RFC 8288): every value split at ", <" (the URLs are percent-encoded, so a
+     * '<' only ever starts an entry).
+     */
+    static List<String> links(HttpResponse<?> r) {
+        List<String> out = new ArrayList<>();
+        for (String value : r.headers().allValues("Link")) {
+            String[] entries = value.split(", (?=<)");
+            out.addAll(List.of(entries));
+        }
+        return out;
     }
 
     /** The worker processes' pids, as the master's children. */

@@ -71,11 +71,67 @@ class NginxHookIT {
             assertThat(r.statusCode()).isEqualTo(302);
             assertThat(r.headers().firstValue("Location"))
                     .hasValue("http://m1.example.org/debian/pool/main/h/hello.deb");
-            assertThat(r.headers().allValues("Link")).containsExactly(
+            assertThat(r.headers().allValues("Link")).as("the service's rendered value, one line").hasSize(1);
+            assertThat(NginxHarness.links(r)).containsExactly(
                     "<http://m2.example.org/debian/pool/main/h/hello.deb>; rel=duplicate; pri=1; geo=de",
                     "<http://m3.example.net/pool/main/h/hello.deb>; rel=duplicate; pri=2");
             assertThat(r.headers().firstValue("Cache-Control")).hasValue("private, no-cache");
+            assertThat(service.lastCall().request().getLinkHeader()).as("the hook asks for a rendered Link").isTrue();
         }
+    }
+
+    @Test
+    void aServiceSendingStructuredAlternatesStillGetsItsLinkHeaders() {
+        for (var client : clients("GET")) {
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<byte[]> r = client.apply("/legacy/a.deb", new String[0]);
+                assertThat(r.statusCode()).isEqualTo(302);
+                String scheme = r.version() == java.net.http.HttpClient.Version.HTTP_2 ? "https" : "http";
+                assertThat(r.headers().allValues("Link")).as("one line per alternate").hasSize(2);
+                assertThat(NginxHarness.links(r)).containsExactly(
+                        "<" + scheme + "://m2.example.org/debian/legacy/a.deb>; rel=duplicate; pri=1; geo=de",
+                        "<" + scheme + "://m3.example.net/legacy/a.deb>; rel=duplicate; pri=2");
+            }
+        }
+    }
+
+    @Test
+    void curlSeesTheAlternatesOverHttp1AndHttp2() {
+        for (boolean h2 : new boolean[] {false, true}) {
+            for (int i = 0; i < 2; i++) {
+                String scheme = h2 ? "https" : "http";
+                String headers = nginx.curlHeaders(h2, "/pool/main/h/hello.deb");
+                assertThat(headers).startsWith(h2 ? "HTTP/2 302" : "HTTP/1.1 302")
+                        .containsIgnoringCase("location: " + scheme + "://m1.example.org/debian/pool/main/h/hello.deb\r\n")
+                        .containsIgnoringCase("link: <" + scheme + "://m2.example.org/debian/pool/main/h/hello.deb>; "
+                                + "rel=duplicate; pri=1; geo=de, <" + scheme + "://m3.example.net/pool/main/h/hello.deb>; "
+                                + "rel=duplicate; pri=2\r\n");
+            }
+        }
+    }
+
+    @Test
+    void anUnsafeLinkValueIsDroppedAndTheRedirectStillGoesOut() {
+        long before = nginx.metric("mirrorgate_nginx_links_dropped_total");
+        long failedOpen = nginx.metric("mirrorgate_nginx_failopen_total{reason=\"decode\"}");
+        for (int i = 0; i < 2; i++) {
+            for (var client : clients("GET")) {
+                HttpResponse<byte[]> crlf = client.apply("/unsafe-link/x", new String[0]);
+                assertThat(crlf.statusCode()).as("CR/LF in the link").isEqualTo(302);
+                assertThat(crlf.headers().firstValue("Location").orElseThrow()).endsWith("://m1.example.org/unsafe-link/x");
+                assertThat(crlf.headers().allValues("Link")).isEmpty();
+                assertThat(crlf.headers().firstValue("Set-Cookie")).isEmpty();
+            }
+            HttpResponse<byte[]> down = nginx.http2("GET", "/downgrade-link/x");
+            assertThat(down.statusCode()).as("https request, an http alternate").isEqualTo(302);
+            assertThat(down.headers().firstValue("Location")).hasValue("https://m1.example.org/downgrade-link/x");
+            assertThat(down.headers().allValues("Link")).isEmpty();
+            HttpResponse<byte[]> plain = nginx.get("/downgrade-link/x");
+            assertThat(NginxHarness.links(plain)).as("an http request may get http alternates").hasSize(2);
+        }
+        assertThat(nginx.metric("mirrorgate_nginx_links_dropped_total")).isEqualTo(before + 6);
+        assertThat(nginx.metric("mirrorgate_nginx_failopen_total{reason=\"decode\"}")).isEqualTo(failedOpen);
+        assertThat(nginx.errorLogLines("unsafe Link value")).isNotEmpty().allMatch(l -> l.contains("[warn]"));
     }
 
     @Test
@@ -86,7 +142,7 @@ class NginxHookIT {
             assertThat(r.statusCode()).isEqualTo(302);
             assertThat(r.headers().firstValue("location"))
                     .hasValue("https://m1.example.org/debian/pool/main/h/hello.deb");
-            assertThat(r.headers().allValues("link")).allMatch(l -> l.startsWith("<https://"));
+            assertThat(NginxHarness.links(r)).hasSize(2).allMatch(l -> l.startsWith("<https://"));
             assertThat(service.lastCall().request().getScheme()).isEqualTo(Scheme.HTTPS);
         }
     }
@@ -200,6 +256,9 @@ class NginxHookIT {
     @Test
     void concurrentDownloadsShareResolveBatchCallsAndEachGetsItsOwnAnswer() throws Exception {
         int before = service.batchSizes().size();
+        long redirects = nginx.metric("mirrorgate_nginx_decisions_total{action=\"redirect\"}");
+        long batched = nginx.metric("mirrorgate_nginx_batched_requests_total");
+        long calls = nginx.metric("mirrorgate_nginx_batch_calls_total");
         var pool = java.util.concurrent.Executors.newFixedThreadPool(32);
         try {
             List<java.util.concurrent.Future<HttpResponse<byte[]>>> futures = new java.util.ArrayList<>();
@@ -221,6 +280,10 @@ class NginxHookIT {
         List<Integer> sizes = service.batchSizes().subList(before, service.batchSizes().size());
         assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(400);
         assertThat(sizes).as("some calls carried several downloads").anyMatch(n -> n > 1);
+        // counted in the workers while busy, in the shared dict once the last answer went out
+        assertThat(nginx.metric("mirrorgate_nginx_decisions_total{action=\"redirect\"}")).isEqualTo(redirects + 400);
+        assertThat(nginx.metric("mirrorgate_nginx_batched_requests_total")).isEqualTo(batched + 400);
+        assertThat(nginx.metric("mirrorgate_nginx_batch_calls_total")).isEqualTo(calls + sizes.size());
     }
 
     @Test

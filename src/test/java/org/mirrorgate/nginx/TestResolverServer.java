@@ -231,9 +231,13 @@ final class TestResolverServer implements AutoCloseable {
 
     /**
      * The test decisions: {@code /pool/**} redirects to m1 with alternates m2 (de) and m3 (no country),
-     * in the request's scheme; {@code /local/**} serves locally; {@code /missing/**} is not found;
-     * {@code ?sha256} answers a checksum line, {@code /big/**} 1 MiB of content, {@code /nosum/**} a 404
-     * content; {@code /unsafe/**} and {@code /downgrade/**} answer redirects Lua must refuse.
+     * in the request's scheme, rendered as one Link value when the request asks for it, as the service
+     * does; {@code /legacy/**} the same as structured alternates always, as a service predating
+     * link_header; {@code /local/**} serves locally; {@code /missing/**} is not found; {@code ?sha256}
+     * answers a checksum line, {@code /big/**} 1 MiB of content, {@code /nosum/**} a 404 content;
+     * {@code /unsafe/**} and {@code /downgrade/**} answer redirects Lua must refuse;
+     * {@code /unsafe-link/**} (CR LF in the link) and {@code /downgrade-link/**} (an http alternate for
+     * every request) answer good redirects whose Link value Lua must drop (the latter only for https).
      */
     static ResolveResponse decide(ResolveRequest req) {
         String path = req.getPath();
@@ -241,14 +245,26 @@ final class TestResolverServer implements AutoCloseable {
         if (req.getQuery().equals("sha256")) {
             return content(200, "text/plain; charset=utf-8", "0123abcd  " + path + "\n");
         }
-        if (path.startsWith("/pool/")) {
-            return ResolveResponse.newBuilder().setAction(Action.REDIRECT)
-                    .setUrl(scheme + "://m1.example.org/debian" + path).setMirror("m1").setReason("nearest mirror")
-                    .addAlternates(Alternate.newBuilder().setUrl(scheme + "://m2.example.org/debian" + path)
+        if (path.startsWith("/pool/") || path.startsWith("/legacy/")) {
+            ResolveResponse.Builder b = ResolveResponse.newBuilder().setAction(Action.REDIRECT)
+                    .setUrl(scheme + "://m1.example.org/debian" + path).setMirror("m1").setReason("nearest mirror");
+            if (req.getLinkHeader() && path.startsWith("/pool/")) {
+                return b.setLink("<" + scheme + "://m2.example.org/debian" + path + ">; rel=duplicate; pri=1; geo=de, <"
+                        + scheme + "://m3.example.net" + path + ">; rel=duplicate; pri=2").build();
+            }
+            return b.addAlternates(Alternate.newBuilder().setUrl(scheme + "://m2.example.org/debian" + path)
                             .setPriority(1).setCountry("de").setMirror("m2"))
                     .addAlternates(Alternate.newBuilder().setUrl(scheme + "://m3.example.net" + path)
                             .setPriority(2).setMirror("m3"))
                     .build();
+        }
+        if (path.startsWith("/unsafe-link/") || path.startsWith("/downgrade-link/")) {
+            String link = path.startsWith("/unsafe-link/")
+                    ? "<" + scheme + "://m2.example.org" + path + ">; rel=duplicate; pri=1\r\nSet-Cookie: a=b"
+                    : "<https://m2.example.org" + path + ">; rel=duplicate; pri=1, <http://m3.example.net" + path
+                            + ">; rel=duplicate; pri=2";
+            return ResolveResponse.newBuilder().setAction(Action.REDIRECT).setUrl(scheme + "://m1.example.org" + path)
+                    .setMirror("m1").setLink(link).build();
         }
         if (path.startsWith("/missing/")) {
             return ResolveResponse.newBuilder().setAction(Action.NOT_FOUND).setReason("unknown path").build();
