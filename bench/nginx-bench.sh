@@ -14,7 +14,8 @@
 #
 # Settings (environment): FILES [1640000] MIRRORS [375] CLIENTS [20000; 0 = one client]
 # THREADS [2] CONNS [32] DURATION [15s]
-# WARMUP [10s] ROUNDS [1] (rounds run the targets interleaved), TIMEOUT_MS [1000], JAVA_OPTS [-Xmx3g ...].
+# WARMUP [10s] ROUNDS [1] (rounds run the targets interleaved), TIMEOUT_MS [1000], JAVA_OPTS [-Xmx3g ...],
+# TARGETS [static 302 hook hook-unary] (a subset, e.g. to profile one).
 # Needs: nginx + libnginx-mod-http-lua, wrk, Java 17 + Maven (builds the test classes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -129,7 +130,7 @@ load() { # TARGET DURATION -> wrk output; wrk's own CPU seconds ("user sys") go 
         -- "${PREFIX[$1]}" "$FILES" "$CLIENTS" 2>&1; } 2> "$work/wrk.cpu"
 }
 
-TARGETS="static 302 hook hook-unary"
+TARGETS=${TARGETS:-static 302 hook hook-unary}
 declare -A PREFIX=([static]=/static/ [302]=/r302/ [hook]=/debian/ [hook-unary]=/debian/)
 echo "== warm-up ($WARMUP each)" >&2
 for t in $TARGETS; do load "$t" "$WARMUP" > /dev/null; done

@@ -117,6 +117,21 @@ public final class IndexSnapshot {
         return gaps;
     }
 
+    /** Bytes held by the gap rows (for metrics). */
+    public long gapRowBytes() {
+        return gaps.sizeInBytes();
+    }
+
+    /** (file, near-complete mirror) pairs in the gap rows: missing or outdated copies (for metrics). */
+    public long gapCount() {
+        return gaps.gapCount();
+    }
+
+    /** False while some mirror's changed availability is answered by its bitmap, not by the rows. */
+    public boolean gapRowsCurrent() {
+        return !gapsStale();
+    }
+
     /** True when some availability set or new file ids are not in {@link #gaps} yet. */
     boolean gapsStale() {
         return !gaps.isCurrent(availability, files.idLimit());

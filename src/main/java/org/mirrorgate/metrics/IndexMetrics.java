@@ -23,6 +23,19 @@ public final class IndexMetrics {
                 })
                 .register(registry);
         GaugeWithCallback.builder()
+                .name("mirrorgate_index_gap_rows")
+                .help("The per-file rows of near-complete mirrors' gaps that answer Resolve: bytes held, gaps"
+                        + " listed, and whether they are current (0 while changed mirrors are answered by their"
+                        + " bitmaps, until the background rebuild)")
+                .labelNames("measure")
+                .callback(cb -> {
+                    IndexSnapshot s = index.snapshot();
+                    cb.call(s.gapRowBytes(), "bytes");
+                    cb.call(s.gapCount(), "gaps");
+                    cb.call(s.gapRowsCurrent() ? 1 : 0, "current");
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
                 .name("mirrorgate_mirrors")
                 .help("Mirrors by state: disabled, or per protocol up / down / unknown (not probed yet)")
                 .labelNames("protocol", "state")

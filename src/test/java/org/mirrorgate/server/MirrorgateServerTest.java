@@ -116,7 +116,18 @@ class MirrorgateServerTest {
                 .contains("mirrorgate_resolves_total{action=\"redirect\"}")
                 .contains("mirrorgate_resolve_duration_seconds_bucket")
                 .contains("mirrorgate_index_files{state=\"present\"} 1.0")
-                .contains("mirrorgate_mirrors{protocol=\"https\",state=\"unknown\"} 1.0");
+                .contains("mirrorgate_mirrors{protocol=\"https\",state=\"unknown\"} 1.0")
+                .contains("mirrorgate_index_gap_rows{measure=\"bytes\"}");
+    }
+
+    @Test
+    void rebuildsTheGapRowsInTheBackgroundOnceTheIndexChanged() {
+        // The first local walk makes the (empty) rows stale; the refresher rebuilds them ~2 s later.
+        HttpRequest scrape = HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build();
+        await().atMost(Duration.ofSeconds(30)).until(() -> HttpClient.newHttpClient()
+                .send(scrape, HttpResponse.BodyHandlers.ofString()).body()
+                .contains("mirrorgate_index_gap_rows{measure=\"current\"} 1.0"));
     }
 
     @Test
