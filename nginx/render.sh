@@ -3,6 +3,9 @@
 #
 #   MG_ROOT=/srv/mirror/debian MG_URL_PREFIX=/debian/ MG_REPLICAS="127.0.0.1:7390" \
 #       nginx/render.sh /etc/nginx/mirrorgate
+#   # a co-located service on its Unix socket first, a remote replica after it (failover):
+#   MG_ROOT=/srv/mirror/debian MG_REPLICAS="unix:/run/mirrorgate/grpc.sock 10.0.0.2:7390" \
+#       nginx/render.sh /etc/nginx/mirrorgate
 #
 # Writes to OUT_DIR: mirrorgate-http.conf (include in http {}), mirrorgate-server.conf (example
 # server), mirrorgate-status.conf (optional status location), nginx.conf (standalone config for
@@ -11,7 +14,8 @@
 #
 #   MG_ROOT              repository tree served by nginx (required)
 #   MG_URL_PREFIX        URL path of the tree, starts and ends with '/' [/]
-#   MG_REPLICAS          space-separated host:port of mirrorgate replicas [127.0.0.1:7390]
+#   MG_REPLICAS          space-separated mirrorgate replicas, tried in order: host:port, [v6]:port
+#                        or unix:/absolute/path (a co-located service's Unix socket) [127.0.0.1:7390]
 #   MG_TIMEOUT_MS        decision budget in ms, then fail open [150]
 #   MG_BREAKER_FAILURES  consecutive failures that open a replica's breaker [5]
 #   MG_BREAKER_OPEN_S    seconds a replica is skipped once its breaker opened [5]

@@ -17,6 +17,11 @@
 --
 -- deadline_ms is on the ngx.now() * 1000 clock; it defaults to now + timeout_ms.
 --
+-- Replicas (see mirrorgate.config): "host:port" and "[v6]:port" connect over TCP with
+-- sock:connect(host, port, pool_opts); "unix:/path" connects to the service's Unix socket with
+-- sock:connect("unix:/path", pool_opts) (ngx.socket.tcp speaks both; the pool options are the same).
+-- Over a Unix socket the requests carry :authority "localhost".
+--
 -- Connections: ngx.socket.tcp with a keepalive pool per replica and worker. A connection whose
 -- reuse count is 0 is new, and its first write carries the HTTP/2 preface. Stream ids come from
 -- one odd counter per worker: ids only have to increase on each connection, and every pooled
@@ -63,10 +68,10 @@ local function setup()
     replicas = {}
     for i, r in ipairs(cfg.replicas) do
         replicas[i] = {
-            name = r.name, host = r.host, port = r.port,
+            name = r.name, host = r.host, port = r.port, -- port nil: host is "unix:/path"
             key = breaker.key(r.name),
-            blocks = { unary = grpc.header_block(METHODS.unary, r.name, cfg.timeout_ms),
-                       batch = grpc.header_block(METHODS.batch, r.name, cfg.timeout_ms) },
+            blocks = { unary = grpc.header_block(METHODS.unary, r.authority, cfg.timeout_ms),
+                       batch = grpc.header_block(METHODS.batch, r.authority, cfg.timeout_ms) },
             pool = { pool = "mirrorgate:" .. r.name .. ":" .. generation, pool_size = cfg.pool_size },
         }
     end
@@ -89,7 +94,12 @@ local function attempt(rep, method, msg, deadline)
     if left <= 0 then return nil, "timeout", "no time left" end
     local sock = tcp()
     sock:settimeouts(left, left, left)
-    local ok, err = sock:connect(rep.host, rep.port, rep.pool)
+    local ok, err
+    if rep.port then
+        ok, err = sock:connect(rep.host, rep.port, rep.pool)
+    else -- Unix socket: connect(path, options) takes no port argument
+        ok, err = sock:connect(rep.host, rep.pool)
+    end
     if not ok then
         return nil, err == "timeout" and "timeout" or "connect", err
     end
