@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,6 +102,7 @@ public final class ConfigLoader {
         var grpc = hostPort(listen, "grpc", "127.0.0.1:7390");
         String metricsText = listen.string("metrics", "127.0.0.1:9390");
         var metrics = metricsText.isEmpty() ? null : hostPort(listen, "metrics", "127.0.0.1:9390");
+        Path grpcSocket = unixSocketPath(listen, "grpc-socket");
 
         ConfigNode admin = root.section("admin");
         String token = admin.string("token-file", "");
@@ -132,7 +134,7 @@ public final class ConfigLoader {
 
         Map<String, PerMirrorScanSettings> mirrorScans = new LinkedHashMap<>();
         List<MirrorSpec> mirrors = MirrorParser.mirrors(root.sections("mirrors"), mirrorScans);
-        return new MirrorgateConfig(repository, new MirrorgateConfig.Listen(grpc, metrics), tokenFile,
+        return new MirrorgateConfig(repository, new MirrorgateConfig.Listen(grpc, metrics, grpcSocket), tokenFile,
                 resolveSettings, rank, geoConfig, policies(root), MirrorParser.fallbacks(root.sections("fallbacks")),
                 mirrors, ScanSettings.parse(root.section("scan")), mirrorScans,
                 StoreSettings.parse(root.section("store"), baseDir), root);
@@ -183,6 +185,21 @@ public final class ConfigLoader {
             return hostPort(def);
         }
         return new MirrorgateConfig.HostPort(host, port);
+    }
+
+    /** An absolute path that fits a Unix socket address (108 bytes with its NUL), or null for "". */
+    private static Path unixSocketPath(ConfigNode node, String key) {
+        String text = node.string(key, "");
+        if (text.isEmpty()) {
+            return null;
+        }
+        boolean clean = text.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
+        if (!text.startsWith("/") || !clean || text.getBytes(StandardCharsets.UTF_8).length > 107) {
+            node.problem(key, text, "an absolute path of at most 107 bytes, e.g. /run/mirrorgate/grpc.sock,"
+                    + " or \"\" for none");
+            return null;
+        }
+        return Path.of(text);
     }
 
     private static MirrorgateConfig.HostPort hostPort(String text) {

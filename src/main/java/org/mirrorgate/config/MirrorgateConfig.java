@@ -55,7 +55,11 @@ public record MirrorgateConfig(
     }
 
     /** Where the service listens; a port of 0 picks a free one, a null metrics address turns it off. */
-    public record Listen(HostPort grpc, HostPort metrics) {}
+    /**
+     * @param grpcSocket a Unix socket gRPC also listens on (for an Nginx on the same host), or null
+     * @param metrics null when metrics are off
+     */
+    public record Listen(HostPort grpc, HostPort metrics, Path grpcSocket) {}
 
     /** GeoIP databases; empty lists / null mean none. */
     public record Geo(List<Path> cityDatabases, Path asnDatabase, int cacheSize, Duration reloadInterval) {}

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.mirrorgate.api.AdminAuthInterceptor;
 import org.mirrorgate.api.MirrorAdminService;
 import org.mirrorgate.api.ResolverService;
@@ -53,6 +54,7 @@ public final class MirrorgateServer {
         return t;
     });
     private Server grpc;
+    private UnixSocketListener unixSocket;
     private HTTPServer metricsServer;
     private volatile boolean warmedUp;
 
@@ -74,17 +76,28 @@ public final class MirrorgateServer {
         IndexMetrics.register(registry, services.index());
         JvmMetrics.builder().register(registry);
         MirrorgateConfig.HostPort listen = config.listen().grpc();
-        grpc = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
+        ResolverService resolver = new ResolverService(services.resolver(), resolveMetrics);
+        AdminAuthInterceptor auth = new AdminAuthInterceptor(adminToken());
+        UnaryOperator<NettyServerBuilder> bind = b -> b
                 .directExecutor()
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
                 .permitKeepAliveWithoutCalls(true)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
-                .addService(new ResolverService(services.resolver(), resolveMetrics))
-                .addService(ServerInterceptors.intercept(services.admin(), new AdminAuthInterceptor(adminToken())))
+                .addService(resolver)
+                .addService(ServerInterceptors.intercept(services.admin(), auth))
                 .addService(health.getHealthService())
-                .addService(ProtoReflectionServiceV1.newInstance())
+                .addService(ProtoReflectionServiceV1.newInstance());
+        grpc = bind.apply(NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port())))
                 .build()
                 .start();
+        if (config.listen().grpcSocket() != null) {
+            try {
+                unixSocket = UnixSocketListener.start(config.listen().grpcSocket(), bind);
+            } catch (IOException e) {
+                shutdownBounded(grpc);
+                throw e;
+            }
+        }
         if (config.listen().metrics() != null) {
             metricsServer = HTTPServer.builder().hostname(config.listen().metrics().host())
                     .port(config.listen().metrics().port()).registry(registry).buildAndStart();
@@ -98,7 +111,8 @@ public final class MirrorgateServer {
         if (services.index().snapshot().ready()) {
             lifecycle.execute(this::warmUpThenServe);
         }
-        log.info("mirrorgate listening: grpc {}:{}{}, {} mirrors, repository {}", listen.host(), grpcPort(),
+        log.info("mirrorgate listening: grpc {}:{}{}{}, {} mirrors, repository {}", listen.host(), grpcPort(),
+                unixSocket == null ? "" : " and unix:" + unixSocket.path(),
                 metricsServer == null ? "" : ", metrics http://" + config.listen().metrics().host() + ":"
                         + metricsServer.getPort() + "/metrics",
                 config.mirrors().size(), config.repository().root());
@@ -121,6 +135,11 @@ public final class MirrorgateServer {
         return warmedUp;
     }
 
+    /** The Unix socket gRPC also listens on, or null. */
+    public java.nio.file.Path grpcSocket() {
+        return unixSocket == null ? null : unixSocket.path();
+    }
+
     public int grpcPort() {
         return grpc.getPort();
     }
@@ -137,22 +156,30 @@ public final class MirrorgateServer {
     /** Stops taking calls, lets calls in flight finish (bounded), then stops background work. */
     public synchronized void stop() {
         health.enterTerminalState();
+        if (unixSocket != null) {
+            unixSocket.close();
+        }
         if (grpc != null) {
-            grpc.shutdown();
-            try {
-                if (!grpc.awaitTermination(5, TimeUnit.SECONDS)) {
-                    grpc.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                grpc.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
+            shutdownBounded(grpc);
         }
         if (metricsServer != null) {
             metricsServer.stop();
         }
         lifecycle.shutdownNow();
         services.stop();
+    }
+
+    /** Stops taking calls and gives the ones in flight up to 5 s. */
+    static void shutdownBounded(Server server) {
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     public void blockUntilShutdown() throws InterruptedException {

@@ -71,7 +71,7 @@ class ConfigLoaderTest {
     void reportsEveryProblemPreciselyAtOnce() {
         ConfigException e = problems("""
                 repository: {scan-interval: 5x, hashes: [sha256, crc32]}
-                listen: {grpc: "localhost"}
+                listen: {grpc: "localhost", grpc-socket: "run/grpc.sock"}
                 resolve: {max-alternates: 99}
                 mirrors:
                   - name: m1
@@ -89,6 +89,8 @@ class ConfigLoaderTest {
                 "repository.scan-interval: 5x (expected: a duration such as 150ms, 30s, 5m, 6h, 3d)",
                 "repository.hashes[1]: crc32 (expected: sha256, sha1 or md5)",
                 "listen.grpc: localhost (expected: host:port, e.g. 127.0.0.1:7390 or [::1]:7390 (port 0 = any free port))",
+                "listen.grpc-socket: run/grpc.sock (expected: an absolute path of at most 107 bytes, e.g."
+                        + " /run/mirrorgate/grpc.sock, or \"\" for none)",
                 "resolve.max-alternates: 99 (expected: a whole number, 0 .. 50)",
                 "mirrors[0].http-url: ftp://m1/ (expected: an absolute http:// URL with a host, no query, fragment or user info)",
                 "mirrors[0].countries[0]: Germany (expected: ISO 3166-1 alpha-2 codes such as DE)",
@@ -101,7 +103,7 @@ class ConfigLoaderTest {
                         + " tz-offset, trace-url, allow-redirects)",
                 "policies[0].policy: fast (expected: one of strict, allow-outdated, local, mirror-only)",
                 "policies[0].match: /abs/** (expected: a glob relative to the repository root (no leading '/'): * ** ?)");
-        assertThat(e.getMessage()).startsWith("test.yaml: 13 problems\n  ");
+        assertThat(e.getMessage()).startsWith("test.yaml: 14 problems\n  ");
     }
 
     @Test
