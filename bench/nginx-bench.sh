@@ -2,9 +2,11 @@
 # Through Nginx, side by side in one run (docs/benchmarks.md, "Through Nginx"):
 #   static  nginx serving a 1 KiB file plainly
 #   302     nginx `return 302` (the limit for any redirector in front of nginx)
-#   hook    the mirrorgate path: access hook -> h2c gRPC ResolveBatch -> 302 with Link headers
-#   hook-unary  the same with batching off: one Resolve call per request
-# All three get the same wrk load: random files of a synthetic Debian-shaped index (FILES files,
+#   hook    the mirrorgate path: access hook -> h2c gRPC ResolveBatch over a Unix socket -> 302
+#           with a Link header (how nginx reaches a service on the same host)
+#   hook-tcp  the same hook (batching on) over loopback TCP, from a second nginx on the same
+#           service: the two transports side by side
+# All four get the same wrk load: random files of a synthetic Debian-shaped index (FILES files,
 # MIRRORS mirrors with per-mirror availability, see SyntheticIndex) from 20,000 random client
 # addresses (X-Forwarded-For, trusted from loopback via the realip module), so nothing is one hot
 # file or one cached client. Reports req/s, p50/p99 and server CPU per request: CPU time of the
@@ -12,10 +14,13 @@
 # the service's own in-process time per decision (its resolve histogram), the rest of the JVM CPU
 # is transport; "other load" is CPU used meanwhile by everything else on the machine (noise).
 #
+# The resolver (BenchResolverMain) listens on both: 127.0.0.1:<port> (its own warm-up, hook-tcp)
+# and $work/grpc.sock (hook).
+#
 # Settings (environment): FILES [1640000] MIRRORS [375] CLIENTS [20000; 0 = one client]
 # THREADS [2] CONNS [32] DURATION [15s]
 # WARMUP [10s] ROUNDS [1] (rounds run the targets interleaved), TIMEOUT_MS [1000], JAVA_OPTS [-Xmx3g ...],
-# TARGETS [static 302 hook hook-unary] (a subset, e.g. to profile one).
+# TARGETS [static 302 hook hook-tcp] (a subset, e.g. to profile one).
 # Needs: nginx + libnginx-mod-http-lua, wrk, Java 17 + Maven (builds the test classes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,7 +45,7 @@ work=$(mktemp -d /tmp/mirrorgate-bench.XXXXXX)
 chmod 755 "$work"
 java_pid=""
 cleanup() {
-    for c in conf conf-unary; do
+    for c in conf conf-tcp; do
         [ -f "$work/$c/nginx.pid" ] && kill "$(cat "$work/$c/nginx.pid")" 2>/dev/null || true
     done
     [ -n "$java_pid" ] && kill "$java_pid" 2>/dev/null || true
@@ -59,7 +64,7 @@ http_port=$(free_port)
 echo "== building; starting the resolver on $FILES files x $MIRRORS mirrors" >&2
 cp=$(bench/classpath.sh)
 # shellcheck disable=SC2086
-java $JAVA_OPTS -cp "$cp" org.mirrorgate.nginx.BenchResolverMain "$grpc_port" "$FILES" "$MIRRORS" "$metrics_port" \
+java $JAVA_OPTS -Dmirrorgate.bench.uds="$work/grpc.sock" -cp "$cp" org.mirrorgate.nginx.BenchResolverMain "$grpc_port" "$FILES" "$MIRRORS" "$metrics_port" \
     > "$work/service.log" 2>&1 &
 java_pid=$!
 until grep -q '^ready' "$work/service.log"; do
@@ -71,12 +76,13 @@ mkdir -p "$work/tree/static"
 head -c 1024 /dev/urandom > "$work/tree/static/1k.bin"
 chmod -R a+rX "$work/tree"
 
-# Two nginx instances on the same resolver: ResolveBatch on (the default) and off (one Resolve
-# call per request). Each has the same hook line, plus the two reference locations.
-start_nginx() { # NAME PORT BATCH
+# Two nginx instances on the same resolver, both with ResolveBatch on (the default): one calls it
+# on its Unix socket, the other over loopback TCP. Each has the same hook line, plus the two
+# reference locations.
+start_nginx() { # NAME PORT REPLICA
     local conf="$work/$1"
-    MG_ROOT="$work/tree" MG_URL_PREFIX=/debian/ MG_REPLICAS="127.0.0.1:$grpc_port" MG_HTTP_LISTEN="" \
-        MG_BATCH="$3" MG_TIMEOUT_MS="$TIMEOUT_MS" MG_WORKERS=2 MG_LOG_LEVEL=warn nginx/render.sh "$conf" > /dev/null
+    MG_ROOT="$work/tree" MG_URL_PREFIX=/debian/ MG_REPLICAS="$3" MG_HTTP_LISTEN="" \
+        MG_TIMEOUT_MS="$TIMEOUT_MS" MG_WORKERS=2 MG_LOG_LEVEL=warn nginx/render.sh "$conf" > /dev/null
     cat > "$conf/mirrorgate-server.conf" <<CONF
 server {
     listen 127.0.0.1:$2 backlog=4096;
@@ -99,9 +105,10 @@ CONF
     nginx -p "$conf" -c "$conf/nginx.conf" -e "$conf/error.log"
     until [ -s "$conf/nginx.pid" ] && curl -s -o /dev/null "http://127.0.0.1:$2/static/x"; do sleep 0.2; done
 }
-unary_port=$(free_port)
-start_nginx conf "$http_port" true
-start_nginx conf-unary "$unary_port" false
+[ -S "$work/grpc.sock" ] || { echo "the resolver did not create $work/grpc.sock" >&2; exit 1; }
+tcp_port=$(free_port)
+start_nginx conf "$http_port" "unix:$work/grpc.sock"
+start_nginx conf-tcp "$tcp_port" "127.0.0.1:$grpc_port"
 
 ticks() { # utime + stime of the given pids, in clock ticks
     local sum=0 pid
@@ -112,7 +119,7 @@ ticks() { # utime + stime of the given pids, in clock ticks
     done
     echo "$sum"
 }
-workers() { pgrep -P "$(cat "$work/conf/nginx.pid")" | tr '\n' ' '; pgrep -P "$(cat "$work/conf-unary/nginx.pid")" | tr '\n' ' '; }
+workers() { pgrep -P "$(cat "$work/conf/nginx.pid")" | tr '\n' ' '; pgrep -P "$(cat "$work/conf-tcp/nginx.pid")" | tr '\n' ' '; }
 resolve_stats() { # "sum_seconds count" of the service's in-process decision time
     curl -s "http://127.0.0.1:$metrics_port/metrics" | awk '
         /^mirrorgate_resolve_duration_seconds_sum/ {s = $2} /^mirrorgate_resolve_duration_seconds_count/ {c = $2}
@@ -125,17 +132,17 @@ busy() { # CPU ticks spent by the whole machine (all cores, all processes)
 
 load() { # TARGET DURATION -> wrk output; wrk's own CPU seconds ("user sys") go to $work/wrk.cpu
     local TIMEFORMAT='%U %S' port=$http_port
-    [ "$1" = hook-unary ] && port=$unary_port
+    [ "$1" = hook-tcp ] && port=$tcp_port
     { time wrk -t"$THREADS" -c"$CONNS" -d"$2" --latency -s bench/nginx-wrk.lua "http://127.0.0.1:$port" \
         -- "${PREFIX[$1]}" "$FILES" "$CLIENTS" 2>&1; } 2> "$work/wrk.cpu"
 }
 
-TARGETS=${TARGETS:-static 302 hook hook-unary}
-declare -A PREFIX=([static]=/static/ [302]=/r302/ [hook]=/debian/ [hook-unary]=/debian/)
+TARGETS=${TARGETS:-static 302 hook hook-tcp}
+declare -A PREFIX=([static]=/static/ [302]=/r302/ [hook]=/debian/ [hook-tcp]=/debian/)
 echo "== warm-up ($WARMUP each)" >&2
 for t in $TARGETS; do load "$t" "$WARMUP" > /dev/null; done
-for c in conf conf-unary; do
-    port=$http_port; [ $c = conf-unary ] && port=$unary_port
+for c in conf conf-tcp; do
+    port=$http_port; [ $c = conf-tcp ] && port=$tcp_port
     curl -s "http://127.0.0.1:$port/mirrorgate-status" > "$work/$c.status.before"
 done
 
@@ -175,10 +182,11 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 echo >&2
-for c in conf conf-unary; do
-    port=$http_port; [ $c = conf-unary ] && port=$unary_port
+for c in conf conf-tcp; do
+    port=$http_port; [ $c = conf-tcp ] && port=$tcp_port
     curl -s "http://127.0.0.1:$port/mirrorgate-status" > "$work/$c.status.after"
-    echo "== $c: hook decisions and fail-opens over the measured runs (status page, after minus before):" >&2
+    transport="hook, Unix socket"; [ $c = conf-tcp ] && transport="hook-tcp, loopback TCP"
+    echo "== $c ($transport): hook decisions and fail-opens over the measured runs (status page, after minus before):" >&2
     join <(grep -v '^#' "$work/$c.status.before" | sort) <(grep -v '^#' "$work/$c.status.after" | sort) \
         | awk '$3 != $2 {print "   " $1, $3 - $2}' >&2
     grep -E '\[(error|crit|alert|emerg)\]' "$work/$c/error.log" >&2 || echo "   nginx error log: no [error] lines" >&2

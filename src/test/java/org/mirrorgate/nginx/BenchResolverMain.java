@@ -63,10 +63,23 @@ public final class BenchResolverMain {
         Index index = SyntheticIndex.build(files, mirrors, 42);
         Resolver resolver = new Resolver(index, SyntheticIndex.geo(), new Ranker(RankSettings.DEFAULTS), PathRules.NONE,
                 List.of(), ResolveSettings.DEFAULTS.withUrlPrefix("/debian/"), DownloadRecorder.NONE);
+        ResolveMetrics resolveMetrics = new ResolveMetrics(registry);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
                 .directExecutor()
-                .addService(new ResolverService(resolver, new ResolveMetrics(registry)))
+                .addService(new ResolverService(resolver, resolveMetrics))
                 .build().start();
+        String uds = System.getProperty("mirrorgate.bench.uds");
+        if (uds != null) { // experiment: the same service on a Unix socket as well
+            var group = new io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup(0,
+                    io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler.newFactory());
+            NettyServerBuilder.forAddress(new io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress(uds))
+                    .bossEventLoopGroup(group).workerEventLoopGroup(group)
+                    .channelType(io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel.class)
+                    .directExecutor()
+                    .addService(new ResolverService(resolver, resolveMetrics))
+                    .build().start();
+            new java.io.File(uds).setWritable(true, false);
+        }
         HTTPServer metrics = HTTPServer.builder().hostname("127.0.0.1").port(metricsPort).registry(registry)
                 .buildAndStart();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

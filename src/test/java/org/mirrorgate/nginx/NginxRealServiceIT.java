@@ -21,7 +21,8 @@ import org.mirrorgate.server.MirrorgateServer;
 /**
  * The whole request path with the real service: Debian's nginx, the Lua hook and mirrorgate's own
  * {@link MirrorgateServer} (started in-process from a YAML config, with two trusted mirrors and a
- * {@code local} policy for InRelease files; it walks and hashes the tree itself), all through HTTP.
+ * {@code local} policy for InRelease files; it walks and hashes the tree itself), all through HTTP;
+ * the hook reaches the service over its Unix socket ({@code listen.grpc-socket}).
  */
 class NginxRealServiceIT {
 
@@ -41,6 +42,9 @@ class NginxRealServiceIT {
         root = NginxHarness.tree(Map.of("pool/main/h/hello/hello_2.10_amd64.deb", DEB,
                 "dists/bookworm/InRelease", IN_RELEASE));
         configDir = Files.createTempDirectory("mirrorgate-config-");
+        // nginx workers (an unprivileged user) reach the service through a Unix socket in here.
+        Files.setPosixFilePermissions(configDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path socket = configDir.resolve("grpc.sock");
         Path yaml = configDir.resolve("mirrorgate.yaml");
         Files.writeString(yaml, """
                 repository:
@@ -48,6 +52,7 @@ class NginxRealServiceIT {
                   url-prefix: /debian/
                 listen:
                   grpc: 127.0.0.1:0
+                  grpc-socket: %s
                   metrics: ""
                 store:
                   path: state
@@ -68,11 +73,13 @@ class NginxRealServiceIT {
                     countries: [FR]
                     continent: EU
                     trusted: true
-                """.formatted(root));
+                """.formatted(root, socket));
         service = MirrorgateServer.create(ConfigLoader.load(yaml));
         service.start();
         await().atMost(Duration.ofSeconds(60)).until(service::isServing);
-        nginx = NginxHarness.builder(root).replicas("127.0.0.1:" + service.grpcPort()).set("URL_PREFIX", "/debian/")
+        // The recommended co-located setup: the hook talks to the service over its Unix socket
+        // (the TCP path is what NginxHookIT and NginxFailOpenIT use).
+        nginx = NginxHarness.builder(root).replicas("unix:" + socket).set("URL_PREFIX", "/debian/")
                 .start();
     }
 
