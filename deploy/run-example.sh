@@ -58,7 +58,10 @@ mg() { java -jar target/mirrorgate.jar "$@"; }
 pids=()
 nginx_cmd=""
 cleanup() {
-    trap - INT TERM EXIT
+    # A second Ctrl-C (or TERM from a wrapper such as timeout) must not cut the cleanup short and
+    # leave nginx running: ignore them from here on.
+    trap '' INT TERM
+    trap - EXIT
     if [ -n "$nginx_cmd" ]; then
         $nginx_cmd -s quit 2>/dev/null || true
         for _ in $(seq 1 50); do [ -f "$work/nginx/nginx.pid" ] || break; sleep 0.1; done
