@@ -24,8 +24,8 @@ local _M = { _VERSION = "0.1.0" }
 
 local DEFAULTS = {
     -- gRPC endpoints of mirrorgate replicas: "host:port", "[v6addr]:port" or "unix:/absolute/path"
-    -- (the service's listen.grpc-socket; the recommended transport when nginx and the service
-    -- share a host: less CPU per call than loopback TCP, see docs/nginx.md). Tried in this order,
+    -- (the service's listen.grpc-socket, for a service on the same host that should need no TCP
+    -- port; it costs the same CPU as loopback TCP, see docs/nginx.md). Tried in this order,
     -- Unix and TCP entries mixed freely: the next one only when the previous failed to connect,
     -- refused the stream, answered UNAVAILABLE or has its breaker open.
     replicas = { "127.0.0.1:7390" },

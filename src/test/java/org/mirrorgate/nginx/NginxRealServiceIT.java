@@ -77,7 +77,7 @@ class NginxRealServiceIT {
         service = MirrorgateServer.create(ConfigLoader.load(yaml));
         service.start();
         await().atMost(Duration.ofSeconds(60)).until(service::isServing);
-        // The recommended co-located setup: the hook talks to the service over its Unix socket
+        // The co-located setup with a Unix socket: the hook talks to the service over it
         // (the TCP path is what NginxHookIT and NginxFailOpenIT use).
         nginx = NginxHarness.builder(root).replicas("unix:" + socket).set("URL_PREFIX", "/debian/")
                 .start();
