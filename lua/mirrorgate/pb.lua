@@ -51,17 +51,6 @@ local function varint(n)
 end
 _M.varint = varint
 
--- Appends a length-delimited field (tag already encoded) unless the string is empty, which
--- proto3 leaves out.
-local function put_bytes(buf, n, tag, s)
-    if s == nil or s == "" then return n end
-    buf[n + 1] = tag
-    buf[n + 2] = varint(#s)
-    buf[n + 3] = s
-    return n + 3
-end
-_M.put_bytes = put_bytes
-
 -- A length-delimited field (tag already encoded), or "" for an empty string as proto3 does.
 local function len_field(tag, s)
     if s == nil or s == "" then return "" end
@@ -95,6 +84,16 @@ local function read_varint(s, pos, last)
     return nil, "pb: varint longer than 10 bytes"
 end
 
+-- Reads the length of a length-delimited field whose tag ended before pos; returns the first
+-- and last byte of its value and the next pos, or nil, err.
+local function read_len(s, pos, last)
+    local len, p = read_varint(s, pos, last)
+    if not len then return nil, p end
+    local e = p + len - 1
+    if e > last then return nil, "pb: truncated length-delimited field" end
+    return p, e, e + 1
+end
+
 -- Skips one field of wire type wt whose tag ended before pos; returns the next pos or nil, err.
 local function skip(s, pos, last, wt, field)
     if wt == 0 then
@@ -106,10 +105,9 @@ local function skip(s, pos, last, wt, field)
         if p - 1 > last then return nil, "pb: truncated fixed field" end
         return p
     elseif wt == 2 then
-        local len, p = read_varint(s, pos, last)
-        if not len then return nil, p end
-        if p + len - 1 > last then return nil, "pb: truncated length-delimited field" end
-        return p + len
+        local first, e, p = read_len(s, pos, last)
+        if not first then return nil, e end
+        return p
     elseif wt == 3 then -- group: skip fields until the matching end-group tag
         while true do
             local tag, p = read_varint(s, pos, last)
@@ -126,16 +124,6 @@ local function skip(s, pos, last, wt, field)
         end
     end
     return nil, "pb: bad wire type " .. wt
-end
-
--- Reads the length of a length-delimited field whose tag ended before pos; returns the first
--- and last byte of its value and the next pos, or nil, err.
-local function read_len(s, pos, last)
-    local len, p = read_varint(s, pos, last)
-    if not len then return nil, p end
-    local e = p + len - 1
-    if e > last then return nil, "pb: truncated length-delimited field" end
-    return p, e, e + 1
 end
 
 -- The decoders below are plain loops over tags, one per message, rather than one generic field
@@ -218,15 +206,14 @@ end
 _M.decode_response = decode_response
 
 -- ResolveBatchRequest: field 1, each request already encoded by encode_request.
+-- Every entry is written, an empty request too: it is still one element of the repeated field.
 function _M.encode_batch(requests, n)
-    local buf, k = {}, 0
+    local buf = {}
     for i = 1, n do
-        k = put_bytes(buf, k, "\10", requests[i])
-        if requests[i] == "" then -- an empty request is still one entry of the repeated field
-            buf[k + 1], buf[k + 2], k = "\10", "\0", k + 2
-        end
+        local r = requests[i]
+        buf[i] = "\10" .. varint(#r) .. r
     end
-    return concat(buf)
+    return concat(buf, "", 1, n)
 end
 
 -- ResolveBatchResponse: the responses (field 1) in order, or nil, err if any is malformed.
