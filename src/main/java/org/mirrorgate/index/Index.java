@@ -217,7 +217,7 @@ public final class Index {
      */
     public boolean refreshGaps() {
         IndexSnapshot base = current;
-        if (!base.gapsStale()) {
+        if (base.gapRowsCurrent()) {
             return false;
         }
         MirrorGaps fresh = MirrorGaps.build(base.files(), base.availabilityCopy());

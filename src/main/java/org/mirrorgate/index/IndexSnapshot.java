@@ -127,14 +127,12 @@ public final class IndexSnapshot {
         return gaps.gapCount();
     }
 
-    /** False while some mirror's changed availability is answered by its bitmap, not by the rows. */
+    /**
+     * False while some availability set or new file ids are not in {@link #gaps} yet: those mirrors
+     * (or files) are answered by the bitmaps until the next rebuild.
+     */
     public boolean gapRowsCurrent() {
-        return !gapsStale();
-    }
-
-    /** True when some availability set or new file ids are not in {@link #gaps} yet. */
-    boolean gapsStale() {
-        return !gaps.isCurrent(availability, files.idLimit());
+        return gaps.isCurrent(availability, files.idLimit());
     }
 
     /** This snapshot with other rows: the same content, only answered faster. */

@@ -37,14 +37,14 @@ public final class MirrorGapsRefresher implements IndexListener, AutoCloseable {
     /** Listens to the index and schedules a first refresh if its rows are already stale. */
     public void start() {
         index.addListener(this);
-        if (index.snapshot().gapsStale()) {
+        if (!index.snapshot().gapRowsCurrent()) {
             schedule();
         }
     }
 
     @Override
     public void published(IndexSnapshot previous, IndexSnapshot next) {
-        if (next.gapsStale()) {
+        if (!next.gapRowsCurrent()) {
             schedule();
         }
     }

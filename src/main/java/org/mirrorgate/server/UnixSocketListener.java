@@ -78,10 +78,6 @@ final class UnixSocketListener implements AutoCloseable {
         return path;
     }
 
-    Server server() {
-        return server;
-    }
-
     /** Stops the server (calls in flight get the same bounded grace as TCP ones) and removes the socket. */
     @Override
     public void close() {

@@ -65,12 +65,12 @@ class MirrorGapsTest {
     @Test
     void rowsHoldOnlyTheNearCompleteMirrorsAndAnswerAsTheirBitmaps() {
         restoreAll();
-        assertThat(index.snapshot().gapsStale()).isTrue();
+        assertThat(index.snapshot().gapRowsCurrent()).isFalse();
         assertAgreesWithBitmaps(index.snapshot()); // before any rows: all from bitmaps
 
         assertThat(index.refreshGaps()).isTrue();
         IndexSnapshot s = index.snapshot();
-        assertThat(s.gapsStale()).isFalse();
+        assertThat(s.gapRowsCurrent()).isTrue();
         assertThat(s.gaps().mirrorsInRows()).isEqualTo(8);
         int expectedGaps = 0;
         for (int m = 0; m < 8; m++) {
@@ -90,7 +90,7 @@ class MirrorGapsTest {
         index.restoreAvailability("m9", random(10, 0)); // partial -> dense
         IndexSnapshot s = index.snapshot();
         assertThat(s.gaps()).as("publishing does not wait for rows").isSameAs(rows);
-        assertThat(s.gapsStale()).isTrue();
+        assertThat(s.gapRowsCurrent()).isFalse();
         assertAgreesWithBitmaps(s);
 
         index.refreshGaps();
@@ -123,10 +123,10 @@ class MirrorGapsTest {
         try (MirrorGapsRefresher refresher = new MirrorGapsRefresher(index, Duration.ofMillis(10))) {
             refresher.start();
             restoreAll();
-            await().atMost(Duration.ofSeconds(10)).until(() -> !index.snapshot().gapsStale());
+            await().atMost(Duration.ofSeconds(10)).until(() -> index.snapshot().gapRowsCurrent());
             assertThat(index.snapshot().gaps().mirrorsInRows()).isEqualTo(8);
             index.restoreAvailability("m0", random(5, 0));
-            await().atMost(Duration.ofSeconds(10)).until(() -> !index.snapshot().gapsStale());
+            await().atMost(Duration.ofSeconds(10)).until(() -> index.snapshot().gapRowsCurrent());
             assertAgreesWithBitmaps(index.snapshot());
         }
     }
