@@ -72,7 +72,7 @@ public final class Ranker {
         for (int k = 0; k < plan.order.length && count < picked.length; k++) {
             int m = plan.order[k];
             String base = baseFor(t, m, https);
-            if (base == null || availabilityRefusal(snap, t, m, fileId, policy) != null) {
+            if (base == null || !holds(snap, t, m, fileId, policy)) {
                 continue;
             }
             group.offer(plan, k);
@@ -161,32 +161,62 @@ public final class Ranker {
         return settings.allowHttpToHttps() && t.httpsRefusal[m] == null ? t.httpsBase[m] : null;
     }
 
+    /**
+     * True when mirror {@code m} holds file {@code id} as {@code policy} requires: exactly when
+     * {@link #availabilityRefusal} is null. The request path asks this, not for the reason: a
+     * mirror's outdated copies are only looked up when the policy could accept one (the lookup is
+     * a binary search over the mirror's outdated ids, a few cache misses under load).
+     */
+    private boolean holds(IndexSnapshot snap, MirrorTable t, int m, int id, PathPolicy policy) {
+        if (t.trusted[m]) {
+            return !snap.files().isDeleted(id);
+        }
+        if (snap.holdsMatching(m, id) || syncedSinceChange(snap, m, id)) {
+            return true;
+        }
+        return policy.kind() == PathPolicy.Kind.ALLOW_OUTDATED
+                && recentEnough(snap.files(), id, snap.availability(m).outdatedMtime(id), policy);
+    }
+
     /** Null when mirror {@code m} holds file {@code id} as {@code policy} requires, else why not. */
     private String availabilityRefusal(IndexSnapshot snap, MirrorTable t, int m, int id, PathPolicy policy) {
         FileTable files = snap.files();
         if (t.trusted[m]) {
             return files.isDeleted(id) ? Reasons.FILE_DELETED : null;
         }
-        if (snap.holdsMatching(m, id)) {
+        if (snap.holdsMatching(m, id) || syncedSinceChange(snap, m, id)) {
             return null;
         }
         Availability a = snap.availability(m);
-        if (settings.traceFreshness() && !files.isDeleted(id)) {
-            long changed = files.changedAtMillis(id);
-            if (snap.state(m).traceSyncMillis() >= changed && a.scannedAtMillis() < changed
-                    && a.coverage() >= settings.traceMinCoverage()) {
-                return null; // synced after this file changed; the next scan will confirm
-            }
-        }
         long mirrorMtime = a.outdatedMtime(id);
         if (policy.kind() == PathPolicy.Kind.ALLOW_OUTDATED && mirrorMtime != Long.MIN_VALUE) {
-            long lag = files.mtimeMillis(id) - mirrorMtime;
-            return mirrorMtime >= 0 && lag >= 0 && lag <= policy.outdatedMillis() ? null : Reasons.FILE_TOO_OLD;
+            return recentEnough(files, id, mirrorMtime, policy) ? null : Reasons.FILE_TOO_OLD;
         }
         if (a.scannedAtMillis() == 0) {
             return Reasons.NOT_SCANNED;
         }
         return mirrorMtime != Long.MIN_VALUE ? Reasons.FILE_OUTDATED : Reasons.FILE_MISSING;
+    }
+
+    /** With trace-freshness on: the mirror's trace shows a sync after the file changed (the next scan will confirm). */
+    private boolean syncedSinceChange(IndexSnapshot snap, int m, int id) {
+        FileTable files = snap.files();
+        if (!settings.traceFreshness() || files.isDeleted(id)) {
+            return false;
+        }
+        long changed = files.changedAtMillis(id);
+        Availability a = snap.availability(m);
+        return snap.state(m).traceSyncMillis() >= changed && a.scannedAtMillis() < changed
+                && a.coverage() >= settings.traceMinCoverage();
+    }
+
+    /** An outdated copy ({@code mirrorMtime}, MIN_VALUE for none) within the policy's allowed lag. */
+    private static boolean recentEnough(FileTable files, int id, long mirrorMtime, PathPolicy policy) {
+        if (mirrorMtime == Long.MIN_VALUE || mirrorMtime < 0) {
+            return false;
+        }
+        long lag = files.mtimeMillis(id) - mirrorMtime;
+        return lag >= 0 && lag <= policy.outdatedMillis();
     }
 
     private static int draw(double[] weight, int[] picked, int groupSize, RandomGenerator random) {

@@ -6,9 +6,12 @@ import static org.mirrorgate.testing.TestMirror.mirror;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.mirrorgate.geo.ClientLocation;
 import org.mirrorgate.index.FileTable;
@@ -53,6 +56,16 @@ class RankerTest {
         for (Verdict v : ranker.explain(s, plan, s.files().idOf("f"), policy, https)) {
             out.put(s.spec(v.mirror()).name(), v.accepted() ? "accepted" : v.reason());
         }
+        // select() takes a shorter path to the same verdicts (no reasons): with room for every
+        // mirror it must pick exactly the accepted ones.
+        Selection sel = ranker.select(s, plan, s.files().idOf("f"), policy, https, s.mirrorCount(),
+                new SplittableRandom(1));
+        Set<String> selected = new HashSet<>();
+        for (int i = 0; i < sel.size(); i++) {
+            selected.add(s.spec(sel.mirror(i)).name());
+        }
+        assertThat(selected).as("select() vs explain()").isEqualTo(out.entrySet().stream()
+                .filter(e -> e.getValue().equals("accepted")).map(Map.Entry::getKey).collect(Collectors.toSet()));
         return out;
     }
 
