@@ -22,6 +22,7 @@ import org.mirrorgate.rank.RankSettings;
 import org.mirrorgate.rank.Ranker;
 import org.mirrorgate.resolve.ResolveSettings;
 import org.mirrorgate.resolve.Resolver;
+import org.mirrorgate.server.MirrorgateServer;
 import org.mirrorgate.stats.DownloadRecorder;
 
 /**
@@ -59,6 +60,7 @@ public final class BenchResolverMain {
         int files = Integer.parseInt(args[1]);
         int mirrors = Integer.parseInt(args[2]);
         int metricsPort = Integer.parseInt(args[3]);
+        MirrorgateServer.quietLeakDetection(); // as the service does
         PrometheusRegistry registry = new PrometheusRegistry();
         Index index = SyntheticIndex.build(files, mirrors, 42);
         Resolver resolver = new Resolver(index, SyntheticIndex.geo(), new Ranker(RankSettings.DEFAULTS), PathRules.NONE,

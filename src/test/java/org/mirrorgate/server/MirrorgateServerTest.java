@@ -70,6 +70,19 @@ class MirrorgateServerTest {
     }
 
     @Test
+    void turnsNettysLeakDetectorOffUnlessTheOperatorChoseALevel() {
+        // create() in setUp already ran: no level was given to this JVM
+        assertThat(System.getProperty(MirrorgateServer.LEAK_DETECTION)).isEqualTo("disabled");
+        System.setProperty(MirrorgateServer.LEAK_DETECTION, "paranoid");
+        try {
+            MirrorgateServer.quietLeakDetection();
+            assertThat(System.getProperty(MirrorgateServer.LEAK_DETECTION)).isEqualTo("paranoid");
+        } finally {
+            System.setProperty(MirrorgateServer.LEAK_DETECTION, "disabled");
+        }
+    }
+
+    @Test
     void reportsServingOnceTheTreeIsIndexedAndWarmedUp() {
         HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
         await().atMost(Duration.ofSeconds(30)).until(() -> health.check(HealthCheckRequest.newBuilder()
