@@ -58,8 +58,16 @@ local function len_field(tag, s)
 end
 
 -- One concatenation rather than a buffer table and table.concat: LuaJIT compiles it into one
--- string build, ~30 ns instead of ~250 ns per request (measured in nginx).
+-- string build, ~30 ns instead of ~250 ns per request (measured in nginx). The hook's usual
+-- request (path, address, method set, no query) is one expression with no intermediate string;
+-- any other goes field by field.
 function _M.encode_request(path, client_ip, scheme, method, query, link_header)
+    if query == "" and (scheme == 1 or scheme == 2) and path and path ~= "" and client_ip and client_ip ~= ""
+            and method and method ~= "" then
+        return "\10" .. varint(#path) .. path .. "\18" .. varint(#client_ip) .. client_ip
+            .. "\24" .. char(scheme) .. "\34" .. varint(#method) .. method
+            .. (link_header and "\48\1" or "")
+    end
     return len_field("\10", path)                                        -- 1: path
         .. len_field("\18", client_ip)                                   -- 2: client_ip
         .. ((scheme and scheme ~= 0) and "\24" .. varint(scheme) or "")   -- 3: scheme (varint)
@@ -166,9 +174,13 @@ local STRING_TAGS = { [18] = "url", [34] = "content", [42] = "content_type", [50
                       [58] = "reason", [82] = "link" }
 local VARINT_TAGS = { [8] = "action", [64] = "http_status", [72] = "file_size" }
 
+-- Shared by every response without alternates (most, now that the service renders `link`);
+-- read-only.
+local NO_ALTERNATES = setmetatable({}, { __newindex = function() error("read-only", 2) end })
+
 local function decode_response(s, pos, last)
     pos, last = pos or 1, last or #s
-    local alts, n = {}, 0
+    local alts, n = NO_ALTERNATES, 0 -- a table of its own only when there are alternates
     local res = { action = 0, url = "", alternates = alts, content = "", content_type = "",
                   mirror = "", reason = "", http_status = 0, file_size = 0, link = "" }
     while pos <= last do
@@ -184,6 +196,10 @@ local function decode_response(s, pos, last)
                 local a
                 a, err = decode_alternate(s, first, e)
                 if not a then return nil, err end
+                if n == 0 then
+                    alts = {}
+                    res.alternates = alts
+                end
                 n = n + 1
                 alts[n] = a
             else

@@ -88,6 +88,10 @@ class LuaVectorsTest {
             request("path of " + len + " bytes", ResolveRequest.newBuilder().setPath("/" + "x".repeat(len - 1))
                     .setClientIp("192.0.2.7").setScheme(Scheme.HTTPS).setMethod("GET")
                     .setQuery("q=" + "y".repeat(len % 50)).build());
+            // the hook's usual download (no query, link header asked for), which Lua encodes in one expression
+            request("download, path of " + len + " bytes", ResolveRequest.newBuilder()
+                    .setPath("/" + "d".repeat(len - 1)).setClientIp("2001:db8::" + len).setScheme(Scheme.HTTP)
+                    .setMethod("GET").setLinkHeader(true).build());
         }
     }
 
