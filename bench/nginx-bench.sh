@@ -85,7 +85,7 @@ start_nginx() { # NAME PORT REPLICA
         MG_TIMEOUT_MS="$TIMEOUT_MS" MG_WORKERS=2 MG_LOG_LEVEL=warn nginx/render.sh "$conf" > /dev/null
     cat > "$conf/mirrorgate-server.conf" <<CONF
 server {
-    listen 127.0.0.1:$2 backlog=4096;
+    listen 127.0.0.1:$2 backlog=4096 reuseport;
     set_real_ip_from 127.0.0.1;
     real_ip_header X-Forwarded-For;
     location /static/ {

@@ -37,14 +37,17 @@ local requests, n = {}, 0
 
 function init(args)
     local prefix, files = args[1] or "/debian/", tonumber(args[2] or "1000")
-    -- the service caches 32,768 client plans by default (GeoIP + mirror order): 20,000 fit
+    -- the service caches 65,536 client plans by default (GeoIP + mirror order): 20,000 fit
     local nclients = tonumber(args[3] or "20000")
-    math.randomseed(1000 + (thread_id or 0)) -- luacheck: ignore thread_id (set by setup)
+    -- the same clients in every wrk thread (one seed), so CLIENTS is the number of distinct
+    -- clients the service sees; each thread then draws its own sequence of requests
+    math.randomseed(1000)
     local clients = {}
     for k = 1, nclients do
         clients[k] = math.random(1, 222) .. "." .. math.random(0, 255) .. "." .. math.random(0, 255) .. "."
             .. math.random(1, 254)
     end
+    math.randomseed(2000 + (thread_id or 0)) -- luacheck: ignore thread_id (set by setup)
     for k = 1, REQUESTS do
         local headers = nclients > 0 and { ["X-Forwarded-For"] = clients[math.random(1, nclients)] } or {}
         requests[k] = wrk.format("GET", prefix .. path(math.random(0, files - 1)), headers)
