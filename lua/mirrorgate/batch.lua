@@ -45,6 +45,8 @@ local signalled = false
 local dispatchers = 0
 local calling = 0 -- dispatchers inside a call
 local unary_until = 0
+-- Whether some replica's breaker is closed, as read at ngx.now() == checked_at.
+local checked_at, available = -1, true
 -- Semaphores of finished requests, reused: semaphore.new costs ~1 us (FFI allocation + GC hook).
 local SPARE_MAX = 1024
 local spare, nspare = {}, 0
@@ -155,7 +157,10 @@ function _M.resolve(msg)
     if t < unary_until or dispatchers < cfg.batch_concurrency and not start_dispatchers() then
         return client.resolve(msg, deadline)
     end
-    if not client.available() then return nil, "breaker", "every replica's breaker is open" end
+    if t ~= checked_at then -- ngx.now() moves once per event-loop turn: one shared-dict read per turn
+        checked_at, available = t, client.available()
+    end
+    if not available then return nil, "breaker", "every replica's breaker is open" end
     local sema = spare[nspare]
     if sema then
         spare[nspare] = nil
