@@ -13,9 +13,10 @@
 -- How: a request appends its encoded ResolveRequest to the worker's queue, wakes a dispatcher
 -- and waits on its own semaphore for at most the decision budget (timeout_ms). Dispatchers are
 -- `batch_concurrency` light threads per worker (ngx.timer, started on first use); a woken one
--- takes everything queued (up to MAX_BYTES, one DATA frame), makes one ResolveBatch call and
--- hands each request its response. With no load a batch holds one request and costs what a
--- Resolve call would; under load batches grow by themselves, with no added wait.
+-- takes everything queued (up to MAX_BYTES, one DATA frame), makes one ResolveBatch call (on a
+-- connection it keeps between calls) and hands each request its response. With no load a batch
+-- holds one request and costs what a Resolve call would; under load batches grow by themselves,
+-- with no added wait.
 --
 -- Fail-open is unchanged: a request never waits past its own deadline; a batch that fails gives
 -- every request in it the failure (the breaker counts the batch once). When the service does not
@@ -79,7 +80,7 @@ local function take(t)
     return items, msgs, n, first
 end
 
-local function run_batch()
+local function run_batch(hold)
     local items, msgs, n, first = take(now() * 1000)
     if qhead <= qtail then signal() end -- more than one batch queued: another dispatcher helps
     if n == 0 then -- every queued request had given up: none of them will flush
@@ -92,7 +93,7 @@ local function run_batch()
     -- real outcome, and the breaker has counted it before the request is answered.
     calling = calling + 1
     local ok, list, reason, detail, code = pcall(client.resolve_batch, pb.encode_batch(msgs, n), n,
-        first - DEADLINE_MARGIN)
+        first - DEADLINE_MARGIN, hold)
     calling = calling - 1
     if not ok then error(list, 0) end
     if code == 12 then -- UNIMPLEMENTED: this service predates ResolveBatch
@@ -113,13 +114,16 @@ local function run_batch()
     if calling == 0 and qhead > qtail then metrics.flush(true) end
 end
 
-local function loop()
+-- hold: the dispatcher's own connection between calls (see mirrorgate.client), closed after
+-- idle_timeout_ms without a batch, as the pool would.
+local function loop(hold)
     while not exiting() do
         if wake:wait(IDLE_WAIT) then
             signalled = false
-            run_batch()
+            run_batch(hold)
         else
             metrics.flush(true)
+            client.release(hold, config.current.idle_timeout_ms)
         end
     end
     metrics.flush(true)
@@ -129,8 +133,10 @@ end
 -- fewer than batch_concurrency dispatchers starts a new one.
 local function dispatcher(premature)
     if not premature then
-        local ok, err = pcall(loop)
+        local hold = {}
+        local ok, err = pcall(loop, hold)
         if not ok then metrics.log_limited("lua", "batch dispatcher error: " .. tostring(err)) end
+        client.release(hold)
     end
     dispatchers = dispatchers - 1
 end
