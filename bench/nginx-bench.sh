@@ -38,7 +38,7 @@ CLIENTS=${CLIENTS:-20000}
 # 50-100 ms), the breaker then opens and the hook rows would mix real decisions with instant
 # fail-opens. The fail-open counts are printed at the end either way.
 TIMEOUT_MS=${TIMEOUT_MS:-1000}
-JAVA_OPTS=${JAVA_OPTS:--Xmx3g -Xms3g -XX:+UseParallelGC}
+JAVA_OPTS=${JAVA_OPTS:--Xmx3g -Xms3g -XX:+UseParallelGC -XX:+UseTransparentHugePages} # as README recommends
 TICK=$(getconf CLK_TCK)
 
 work=$(mktemp -d /tmp/mirrorgate-bench.XXXXXX)
