@@ -3,6 +3,7 @@ package org.mirrorgate.index;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FileTableTest {
@@ -24,6 +25,21 @@ class FileTableTest {
         assertThat(t.isDirectory("pool/main/")).isTrue();
         assertThat(t.isDirectory("")).isTrue();
         assertThat(t.isDirectory("pool/mai/")).isFalse();
+    }
+
+    @Test
+    void pathsWithTheSameHashAreStillToldApart() {
+        // "Aa" and "BB" have the same String.hashCode, so every string of them in blocks of two does
+        List<String> colliding = List.of("AaAa", "AaBB", "BBAa", "BBBB");
+        FileTable.Builder b = FileTable.EMPTY.toBuilder();
+        for (int i = 0; i < 3; i++) {
+            b.put(colliding.get(i), i, 1, 1);
+        }
+        FileTable t = b.build();
+        for (int i = 0; i < 3; i++) {
+            assertThat(t.size(t.idOf(colliding.get(i)))).isEqualTo(i);
+        }
+        assertThat(t.idOf("BBBB")).as("same hash, not in the table").isEqualTo(-1);
     }
 
     @Test
