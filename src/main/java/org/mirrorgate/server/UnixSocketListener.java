@@ -57,6 +57,7 @@ final class UnixSocketListener implements AutoCloseable {
             }
             Files.delete(path); // a socket left by a previous run that did not stop cleanly
         }
+        UnixKeepAliveWarningFilter.install();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
         try {
             Server server = bind.apply(NettyServerBuilder.forAddress(new DomainSocketAddress(path.toString()))
