@@ -7,16 +7,15 @@ local hpack = require("mirrorgate.hpack")
 
 local RESOLVE = "/mirrorgate.v1.Resolver/Resolve"
 
--- A socket recording connect/keepalive calls. refuse: connect fails ("connection refused");
--- otherwise reads return an OK reply with an empty ResolveResponse on stream 1.
-local function scripted(log, refuse)
-    local s = { sent = {} }
-    local reply = table.concat({
-        h2.frame(h2.HEADERS, h2.END_HEADERS, 1,
-            hpack.literal(":status", "200") .. hpack.literal("content-type", "application/grpc")),
-        h2.frame(h2.DATA, 0, 1, "\0" .. h2.u32(0)),
-        h2.frame(h2.HEADERS, h2.END_HEADERS + h2.END_STREAM, 1, hpack.literal("grpc-status", "0")),
-    })
+local GRPC_MAGIC = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+
+-- A socket recording connect/keepalive/close calls, which answers each call with an OK reply
+-- carrying `message` (a serialized response) on the stream the call opened. refuse: connect fails
+-- ("connection refused"). Set .dead to make its reads fail ("closed"), .goaway to make it answer
+-- the next call with GOAWAY (that stream not processed), .quiet to make reads with nothing to read
+-- time out instead of finding the connection closed.
+local function fake_socket(log, refuse, message)
+    local s = { sent = {}, pending = {} }
     function s.settimeouts() end
     function s.settimeout() end
     function s.connect(_, ...)
@@ -28,28 +27,50 @@ local function scripted(log, refuse)
     function s.send(_, data)
         if type(data) == "table" then data = table.concat(data) end
         s.sent[#s.sent + 1] = data
+        local pos = data:sub(1, #GRPC_MAGIC) == GRPC_MAGIC and #GRPC_MAGIC + 1 or 1
+        while pos + 8 <= #data do
+            local l1, l2, l3, ftype = data:byte(pos, pos + 3)
+            local sid = h2.read_u31(data, pos + 5)
+            if ftype == h2.HEADERS then
+                s.pending[#s.pending + 1] = s.goaway
+                    and h2.frame(h2.GOAWAY, 0, 0, h2.u32(sid - 2) .. h2.u32(0))
+                    or table.concat({
+                        h2.frame(h2.HEADERS, h2.END_HEADERS, sid, hpack.literal(":status", "200")
+                            .. hpack.literal("content-type", "application/grpc")),
+                        h2.frame(h2.DATA, 0, sid, "\0" .. h2.u32(#message) .. message),
+                        h2.frame(h2.HEADERS, h2.END_HEADERS + h2.END_STREAM, sid,
+                            hpack.literal("grpc-status", "0")),
+                    })
+            end
+            pos = pos + 9 + l1 * 65536 + l2 * 256 + l3
+        end
         return #data
     end
     function s.receiveany()
-        local r = reply
-        reply = nil
-        if not r then return nil, "closed" end
-        return r
+        if s.dead then return nil, "closed" end
+        if not s.pending[1] then return nil, s.quiet and "timeout" or "closed" end
+        return table.remove(s.pending, 1)
     end
     function s.setkeepalive(_, ...) s.keepalive = { ... } return 1 end
     function s.close() s.closed = true return 1 end
     return s
 end
 
+-- ngx.now() of the specs: a clock they move by hand
+local clock = 100
+
 -- Configures the replicas and returns the client, the connect log and the sockets made; the
--- replicas named in `refusing` refuse connections.
-local function setup(replicas, refusing)
+-- replicas named in `refusing` refuse connections; the sockets answer with `message` (default:
+-- an empty ResolveResponse).
+local function setup(replicas, refusing, message)
     stub.reset()
+    clock = 100
+    stub.ngx.now = function() return clock end
     require("mirrorgate.config").init({ replicas = replicas, pool_size = 7, idle_timeout_ms = 1234 })
     local log, socks, n = {}, {}, 0
     stub.new_socket = function()
         n = n + 1
-        socks[n] = scripted(log, refusing and refusing[n])
+        socks[n] = fake_socket(log, refusing and refusing[n], message or "")
         return socks[n]
     end
     return require("mirrorgate.client"), log, socks
@@ -100,71 +121,15 @@ describe("client connect", function()
     end)
 end)
 
--- A connection that answers each call with an OK ResolveBatchResponse of one (empty) response, on
--- the stream the call opened. Set .dead to make its reads fail ("closed"), .goaway to make it
--- answer the next call with GOAWAY (that stream not processed).
-local GRPC_MAGIC = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
-
-local function serving(log, refuse)
-    local s = { sent = {}, pending = {} }
-    function s.settimeouts() end
-    function s.settimeout() end
-    function s.connect(_, ...)
-        log[#log + 1] = { ... }
-        if refuse then return nil, "connection refused" end
-        return 1
-    end
-    function s.getreusedtimes() return 0 end
-    function s.send(_, data)
-        if type(data) == "table" then data = table.concat(data) end
-        s.sent[#s.sent + 1] = data
-        local pos = data:sub(1, #GRPC_MAGIC) == GRPC_MAGIC and #GRPC_MAGIC + 1 or 1
-        while pos + 8 <= #data do
-            local l1, l2, l3, ftype = data:byte(pos, pos + 3)
-            local sid = h2.read_u31(data, pos + 5)
-            if ftype == h2.HEADERS then
-                s.pending[#s.pending + 1] = s.goaway
-                    and h2.frame(h2.GOAWAY, 0, 0, h2.u32(sid - 2) .. h2.u32(0))
-                    or table.concat({
-                        h2.frame(h2.HEADERS, h2.END_HEADERS, sid, hpack.literal(":status", "200")
-                            .. hpack.literal("content-type", "application/grpc")),
-                        h2.frame(h2.DATA, 0, sid, "\0" .. h2.u32(2) .. "\10\0"),
-                        h2.frame(h2.HEADERS, h2.END_HEADERS + h2.END_STREAM, sid,
-                            hpack.literal("grpc-status", "0")),
-                    })
-            end
-            pos = pos + 9 + l1 * 65536 + l2 * 256 + l3
-        end
-        return #data
-    end
-    function s.receiveany()
-        if s.dead then return nil, "closed" end
-        if not s.pending[1] then return nil, s.quiet and "timeout" or "closed" end
-        return table.remove(s.pending, 1)
-    end
-    function s.setkeepalive(_, ...) s.keepalive = { ... } return 1 end
-    function s.close() s.closed = true return 1 end
-    return s
-end
-
 describe("client held connections (batch dispatchers)", function()
-    local clock
+    local ONE_EMPTY_RESPONSE = "\10\0" -- a ResolveBatchResponse answering a batch of one
+
     local function setup_serving(replicas, refusing)
-        stub.reset()
-        clock = 100
-        stub.ngx.now = function() return clock end
-        require("mirrorgate.config").init({ replicas = replicas, pool_size = 7, idle_timeout_ms = 2000 })
-        local log, socks, n = {}, {}, 0
-        stub.new_socket = function()
-            n = n + 1
-            socks[n] = serving(log, refusing and refusing[n])
-            return socks[n]
-        end
-        return require("mirrorgate.client"), log, socks
+        return setup(replicas, refusing, ONE_EMPTY_RESPONSE)
     end
 
     local function batch(client, hold)
-        local list, reason, detail = client.resolve_batch("\10\0", 1, nil, hold)
+        local list, reason, detail = client.resolve_batch("(one request; the fake ignores it)", 1, nil, hold)
         assert.is_table(list, tostring(reason) .. ": " .. tostring(detail))
         assert.equal(1, #list)
     end
@@ -185,7 +150,7 @@ describe("client held connections (batch dispatchers)", function()
     it("still pools the connection of a call made without a hold", function()
         local client, _, socks = setup_serving({ "127.0.0.1:7390" })
         batch(client, nil)
-        assert.same({ 2000, 7 }, socks[1].keepalive)
+        assert.same({ 1234, 7 }, socks[1].keepalive)
     end)
 
     it("replaces a held connection the service closed, once, on the same replica", function()
