@@ -117,7 +117,8 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
         if (position(index.snapshot(), request.getName(), response) < 0) {
             return;
         }
-        int limit = request.getLimit() == 0 ? 100 : (int) Math.min(request.getLimit(), 10_000);
+        // limit is a uint32: above 2^31 Java sees it negative, which must still mean "many", not "none"
+        int limit = request.getLimit() == 0 ? 100 : (int) Math.min(Integer.toUnsignedLong(request.getLimit()), 10_000);
         GetMirrorEventsResponse.Builder b = GetMirrorEventsResponse.newBuilder();
         for (var ev : events.recent(request.getName(), limit)) {
             b.addEvents(MirrorEvent.newBuilder().setTime(ProtoMapping.timestamp(ev.timeMillis()))

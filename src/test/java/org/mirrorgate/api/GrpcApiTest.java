@@ -159,6 +159,9 @@ class GrpcApiTest {
         });
         assertThat(admin.getMirrorEvents(GetMirrorEventsRequest.newBuilder().setName("m2").build()).getEvents(0).getKind())
                 .isEqualTo("disabled");
+        // the largest uint32 limit is "as many as allowed", not a negative int meaning none
+        assertThat(admin.getMirrorEvents(GetMirrorEventsRequest.newBuilder().setName("m2").setLimit(-1).build())
+                .getEventsList()).extracting(e -> e.getKind()).contains("disabled");
         assertThatThrownBy(() -> admin.getMirror(GetMirrorRequest.newBuilder().setName("nope").build()))
                 .hasMessage("NOT_FOUND: mirror: nope (expected: one of [m1, m2])");
     }
