@@ -104,7 +104,7 @@ final class ProtoMapping {
 
     static Timestamp timestamp(long millis) {
         return Timestamp.newBuilder().setSeconds(Math.floorDiv(millis, 1000))
-                .setNanos((int) Math.floorMod(millis, 1000) * 1_000_000).build();
+                .setNanos(Math.floorMod(millis, 1000) * 1_000_000).build();
     }
 
     /** Scan URLs may carry credentials; the admin API never shows them. */

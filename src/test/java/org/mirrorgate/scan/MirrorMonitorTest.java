@@ -154,7 +154,7 @@ class MirrorMonitorTest {
         assertThat(monitor.scanNow("a", u -> { }).success()).isTrue();
 
         var out = new java.io.ByteArrayOutputStream();
-        new io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter(false).write(out, registry.scrape());
+        io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create().write(out, registry.scrape());
         assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
                 .contains("mirrorgate_scans_total{mirror=\"a\",protocol=\"rsync\",result=\"ok\"} 1.0")
                 .contains("mirrorgate_mirror_trace_sync_timestamp_seconds{mirror=\"a\"} 1.7E9")

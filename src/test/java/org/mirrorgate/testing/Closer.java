@@ -7,6 +7,7 @@ import java.util.Deque;
  * Closes what a test started (servers, monitors), last started first. Use as a JUnit
  * {@code @AutoClose} field.
  */
+@SuppressWarnings("try") // close() passes on whatever the things it closes throw, InterruptedException too
 public final class Closer implements AutoCloseable {
 
     private final Deque<AutoCloseable> open = new ArrayDeque<>();
