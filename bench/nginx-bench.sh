@@ -13,6 +13,8 @@
 # nginx workers + the JVM over the measured run, divided by the requests wrk completed; "decide" is
 # the service's own in-process time per decision (its resolve histogram), the rest of the JVM CPU
 # is transport; "other load" is CPU used meanwhile by everything else on the machine (noise).
+# A summary table follows: per target the medians over the rounds and the worst p99 (the hook
+# targets also pooled) - the figures to report, as single rounds drift with a shared VM.
 #
 # The resolver (BenchResolverMain) listens on both: 127.0.0.1:<port> (its own warm-up, hook-tcp)
 # and $work/grpc.sock (hook).
@@ -177,9 +179,34 @@ for round in $(seq 1 "$ROUNDS"); do
         ratio=$(awk -v a="$rps" -v b="${RPS[302]:-0}" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "-"}')
         printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$round" "$t" "$rps" "$p50" "$p99" \
             "$nus" "$jus" "$tus" "$ratio" "$jdec" "$decide" "$other"
+        printf '%s %s %s %s %s\n' "$t" "$rps" "$tus" "$ratio" "$p99" >> "$work/rows"
         [ -n "$non2xx" ] && echo "   ($t: $non2xx responses not 2xx/3xx)" >&2
     done
 done
+
+# Medians over the rounds (the figure to report: single rounds drift with the shared VM), and the
+# worst p99; the hook targets also pooled, as both are the redirect path.
+python3 - "$work/rows" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+def ms(v):  # wrk prints 812.00us, 2.18ms, 1.02s
+    for unit, f in (("us", 1e-3), ("ms", 1.0), ("s", 1e3)):
+        if v.endswith(unit):
+            return float(v[: -len(unit)]) * f
+    return float("nan")
+groups = [(t, [r for r in rows if r[0] == t]) for t in dict.fromkeys(r[0] for r in rows)]
+hooks = [r for r in rows if r[0].startswith("hook")]
+if len({r[0] for r in hooks}) > 1:
+    groups.append(("hook, both transports", hooks))
+print()
+print("| target | rounds | median req/s | median server CPU us/req | median vs return 302 | worst p99 |")
+print("|---|---|---|---|---|---|")
+for name, rs in groups:
+    ratios = [float(r[3]) for r in rs if r[3] != "-"]
+    print("| %s | %d | %.0f | %.2f | %s | %.2f ms |" % (name, len(rs), statistics.median(float(r[1]) for r in rs),
+          statistics.median(float(r[2]) for r in rs), "%.2f" % statistics.median(ratios) if ratios else "-",
+          max(ms(r[4]) for r in rs)))
+PY
 
 echo >&2
 for c in conf conf-tcp; do
