@@ -17,7 +17,8 @@ import java.util.Set;
  *
  * <p>Why flat arrays and an open-addressing table instead of a {@code HashMap<String, Record>}: at
  * Debian scale (1.64 M files) the map would spend ~80 bytes per entry on nodes, boxes and record
- * headers; here a file costs its path string, 32 bytes of longs, its digests and ~6 bytes of slots.
+ * headers; here a file costs its path string, 32 bytes of longs, its digests and ~6 bytes of
+ * {@link PathSlots}.
  */
 public final class FileTable {
 
@@ -29,13 +30,13 @@ public final class FileTable {
     private final long[] changedAt; // epoch millis when this version was first indexed
     private final long[] deletedAt; // epoch millis; 0 = present
     private final Map<Digest, byte[]> digests; // digest.length() bytes per id; all zero = not computed
-    private final int[] slots; // id + 1, 0 = empty; power-of-two length
+    private final PathSlots slots;
     private final Set<String> directories; // "" and "a/", "a/b/" ... for every file's parents
     private final int fileCount;
     private final int deletedCount;
     private final long lastChangeMillis;
 
-    private FileTable(Builder b, int[] slots, Set<String> directories) {
+    private FileTable(Builder b, PathSlots slots, Set<String> directories) {
         this.paths = b.paths;
         this.sizes = b.sizes;
         this.mtimes = b.mtimes;
@@ -61,16 +62,7 @@ public final class FileTable {
 
     /** The id of {@code path} (relative, no leading '/'), or -1 when it is not in the table. */
     public int idOf(String path) {
-        int mask = slots.length - 1;
-        for (int i = spread(path.hashCode()) & mask; ; i = (i + 1) & mask) {
-            int slot = slots[i];
-            if (slot == 0) {
-                return -1;
-            }
-            if (path.equals(paths[slot - 1])) {
-                return slot - 1;
-            }
-        }
+        return slots.idOf(path, paths);
     }
 
     /** True when {@code dir} (relative, ending in '/', or "" for the root) holds indexed files. */
@@ -168,10 +160,6 @@ public final class FileTable {
         b.digests.putAll(digests);
         b.idLimit = paths.length;
         return b.build();
-    }
-
-    private static int spread(int h) {
-        return (h ^ (h >>> 16)) * 0x9E3779B1;
     }
 
     /**
@@ -346,7 +334,7 @@ public final class FileTable {
             trim();
             boolean samePaths = base != null && added.isEmpty() && purged.isEmpty()
                     && base.paths.length == paths.length;
-            int[] slots = samePaths ? base.slots : buildSlots();
+            PathSlots slots = samePaths ? base.slots : PathSlots.of(paths, idLimit);
             Set<String> dirs = samePaths ? base.directories : buildDirectories();
             return new FileTable(this, slots, dirs);
         }
@@ -360,23 +348,6 @@ public final class FileTable {
                 deletedAt = Arrays.copyOf(deletedAt, idLimit);
                 digests.replaceAll((d, all) -> Arrays.copyOf(all, idLimit * d.length()));
             }
-        }
-
-        private int[] buildSlots() {
-            int capacity = Integer.highestOneBit(Math.max(4, idLimit * 2 - 1)) << 1; // load <= 0.5
-            int[] slots = new int[capacity];
-            int mask = capacity - 1;
-            for (int id = 0; id < idLimit; id++) {
-                if (paths[id] == null) {
-                    continue;
-                }
-                int i = spread(paths[id].hashCode()) & mask;
-                while (slots[i] != 0) {
-                    i = (i + 1) & mask;
-                }
-                slots[i] = id + 1;
-            }
-            return slots;
         }
 
         private Set<String> buildDirectories() {
