@@ -162,10 +162,10 @@ public final class Ranker {
     }
 
     /**
-     * True when mirror {@code m} holds file {@code id} as {@code policy} requires: exactly when
-     * {@link #availabilityRefusal} is null. The request path asks this, not for the reason: a
-     * mirror's outdated copies are only looked up when the policy could accept one (the lookup is
-     * a binary search over the mirror's outdated ids, a few cache misses under load).
+     * True when mirror {@code m} holds file {@code id} as {@code policy} requires. The one rule for
+     * it: the request path asks only this, and {@link #availabilityRefusal} names the reason when
+     * it is false. A mirror's outdated copies are only looked up when the policy could accept one
+     * (the lookup is a binary search over the mirror's outdated ids, a few cache misses under load).
      */
     private boolean holds(IndexSnapshot snap, MirrorTable t, int m, int id, PathPolicy policy) {
         if (t.trusted[m]) {
@@ -178,19 +178,18 @@ public final class Ranker {
                 && recentEnough(snap.files(), id, snap.availability(m).outdatedMtime(id), policy);
     }
 
-    /** Null when mirror {@code m} holds file {@code id} as {@code policy} requires, else why not. */
+    /** Null when mirror {@code m} holds file {@code id} as {@code policy} requires ({@link #holds}), else why not. */
     private String availabilityRefusal(IndexSnapshot snap, MirrorTable t, int m, int id, PathPolicy policy) {
-        FileTable files = snap.files();
-        if (t.trusted[m]) {
-            return files.isDeleted(id) ? Reasons.FILE_DELETED : null;
-        }
-        if (snap.holdsMatching(m, id) || syncedSinceChange(snap, m, id)) {
+        if (holds(snap, t, m, id, policy)) {
             return null;
+        }
+        if (t.trusted[m]) {
+            return Reasons.FILE_DELETED;
         }
         Availability a = snap.availability(m);
         long mirrorMtime = a.outdatedMtime(id);
         if (policy.kind() == PathPolicy.Kind.ALLOW_OUTDATED && mirrorMtime != Long.MIN_VALUE) {
-            return recentEnough(files, id, mirrorMtime, policy) ? null : Reasons.FILE_TOO_OLD;
+            return Reasons.FILE_TOO_OLD;
         }
         if (a.scannedAtMillis() == 0) {
             return Reasons.NOT_SCANNED;
