@@ -2,8 +2,8 @@
 # Through Nginx, side by side in one run (docs/benchmarks.md, "Through Nginx"):
 #   static  nginx serving a 1 KiB file plainly
 #   302     nginx `return 302` (the limit for any redirector in front of nginx)
-#   hook    the mirrorgate path: access hook -> h2c gRPC ResolveBatch over a Unix socket -> 302
-#           with a Link header (how nginx reaches a service on the same host)
+#   hook    the mirrorgate path: access hook -> batches on an h2c gRPC ResolveStream over a Unix
+#           socket -> 302 with a Link header (how nginx reaches a service on the same host)
 #   hook-tcp  the same hook (batching on) over loopback TCP, from a second nginx on the same
 #           service: the two transports side by side
 # All four get the same wrk load: random files of a synthetic Debian-shaped index (FILES files,
@@ -78,8 +78,8 @@ mkdir -p "$work/tree/static"
 head -c 1024 /dev/urandom > "$work/tree/static/1k.bin"
 chmod -R a+rX "$work/tree"
 
-# Two nginx instances on the same resolver, both with ResolveBatch on (the default): one calls it
-# on its Unix socket, the other over loopback TCP. Each has the same hook line, plus the two
+# Two nginx instances on the same resolver, both batching (the default: a ResolveStream per
+# worker): one calls it on its Unix socket, the other over loopback TCP. Each has the same hook line, plus the two
 # reference locations.
 start_nginx() { # NAME PORT REPLICA
     local conf="$work/$1"

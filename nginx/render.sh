@@ -20,7 +20,7 @@
 #   MG_BREAKER_FAILURES  consecutive failures that open a replica's breaker [5]
 #   MG_BREAKER_OPEN_S    seconds a replica is skipped once its breaker opened [5]
 #   MG_FALLBACK_URL      base URL for failed-open requests, "" = serve locally [""]
-#   MG_BATCH             gather concurrent decisions into ResolveBatch calls: true or false [true]
+#   MG_BATCH             gather concurrent decisions into batches (ResolveStream): true or false [true]
 #   MG_HTTP_LISTEN       listen address for HTTP/1.1 ("" for none) [80]
 #   MG_H2C_LISTEN        listen address for cleartext HTTP/2 with prior knowledge [none]
 #   MG_TLS_LISTEN        listen address for HTTPS with HTTP/2 [none]; needs MG_TLS_CERT, MG_TLS_KEY

@@ -1,5 +1,5 @@
--- mirrorgate.batch: gathers the decisions a worker needs while its calls are in flight into
--- ResolveBatch calls, so the per-call cost of HTTP/2 and gRPC is paid per batch, not per request.
+-- mirrorgate.batch: gathers the decisions a worker needs while its batch is in flight into the next
+-- batch, so the per-call cost of HTTP/2 and gRPC is paid per batch, not per request.
 --
 -- Synopsis
 --
@@ -13,14 +13,17 @@
 -- How: a request appends its encoded ResolveRequest to the worker's queue, wakes a dispatcher
 -- and waits on its own semaphore for at most the decision budget (timeout_ms). Dispatchers are
 -- `batch_concurrency` light threads per worker (ngx.timer, started on first use); a woken one
--- takes everything queued (up to MAX_BYTES, one DATA frame), makes one ResolveBatch call (on a
--- connection it keeps between calls) and hands each request its response. With no load a batch
+-- takes everything queued (up to MAX_BYTES, one DATA frame), sends it as one batch (on the
+-- ResolveStream it keeps open on its own connection, see mirrorgate.client) and hands each request
+-- its response. With no load a batch
 -- holds one request and costs what a Resolve call would; under load batches grow by themselves,
 -- with no added wait.
 --
 -- Fail-open is unchanged: a request never waits past its own deadline; a batch that fails gives
 -- every request in it the failure (the breaker counts the batch once). When the service does not
--- implement ResolveBatch (UNIMPLEMENTED) the worker uses unary Resolve for UNARY_BACKOFF seconds.
+-- implement ResolveStream, the client sends batches as ResolveBatch calls; when it does not
+-- implement ResolveBatch either (UNIMPLEMENTED), the worker uses unary Resolve for UNARY_BACKOFF
+-- seconds.
 
 local config = require("mirrorgate.config")
 local client = require("mirrorgate.client")

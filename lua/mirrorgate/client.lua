@@ -33,10 +33,16 @@
 -- Held connections: a caller making calls one after another (a batch dispatcher) passes a table
 -- `hold` of its own; the connection of a successful call then stays there, not in the pool, and
 -- the next call to that replica uses it at once: no pool lookup, no keepalive bookkeeping (~1.3 us
--- less CPU per redirect, nginx and service together, in the benchmark). It counts towards MAX_REUSE
--- like a pooled one. client.release(hold, idle_ms) closes it when it has idled idle_ms or the
--- service sent something meanwhile (the dispatcher checks every second it has no batch);
--- release(hold) closes it at once. A held connection to another replica than the call's is closed.
+-- less CPU per redirect, nginx and service together, in the benchmark). client.release(hold,
+-- idle_ms) closes it when it has idled idle_ms or the service sent something meanwhile (the
+-- dispatcher checks every second it has no batch); release(hold) closes it at once. A held
+-- connection to another replica than the call's is closed.
+--
+-- Streams: resolve_batch with a hold sends its batches on one long-lived ResolveStream call on
+-- the held connection (see mirrorgate.stream): a batch is then one DATA frame each way instead of
+-- a whole call. A replica that answers ResolveStream with UNIMPLEMENTED (a service that predates
+-- it) gets ResolveBatch calls from this worker for STREAM_BACKOFF seconds, starting with the
+-- batch at hand. A connection whose stream ended or failed is closed, never pooled.
 --
 -- Failover: the next replica is tried only when the previous one certainly did not process the
 -- call (connect failed, GOAWAY/REFUSED_STREAM) or said UNAVAILABLE, and only within the deadline.
@@ -48,6 +54,7 @@ local breaker = require("mirrorgate.breaker")
 local grpc = require("mirrorgate.grpc")
 local metrics = require("mirrorgate.metrics")
 local pb = require("mirrorgate.pb")
+local stream = require("mirrorgate.stream")
 
 local ngx = ngx
 local tcp = ngx.socket.tcp
@@ -57,9 +64,13 @@ local shared = ngx.shared
 local _M = { _VERSION = "0.1.0" }
 
 local METHODS = { unary = "/mirrorgate.v1.Resolver/Resolve",
-                  batch = "/mirrorgate.v1.Resolver/ResolveBatch" }
+                  batch = "/mirrorgate.v1.Resolver/ResolveBatch",
+                  stream = "/mirrorgate.v1.Resolver/ResolveStream" }
 local MAX_SID = 2 ^ 31 - 1
-local MAX_REUSE = 30000 -- x RETURN_CREDIT (64 KiB) stays below the 2^31 - 1 window
+-- Calls on one connection without a stream: x RETURN_CREDIT (64 KiB) stays below the 2^31 - 1
+-- window (a stream gives back all it receives, so its connection has no such limit)
+local MAX_REUSE = 30000
+local STREAM_BACKOFF = 60 -- seconds of ResolveBatch calls after a replica said UNIMPLEMENTED
 -- gRPC codes that describe the request, not the replica's health: they do not trip a breaker.
 -- INVALID_ARGUMENT, NOT_FOUND, OUT_OF_RANGE, UNIMPLEMENTED (a service without ResolveBatch)
 local REQUEST_ERRORS = { [3] = true, [5] = true, [11] = true, [12] = true }
@@ -81,7 +92,9 @@ local function setup()
             name = r.name, host = r.host, port = r.port, -- port nil: host is "unix:/path"
             key = breaker.key(r.name),
             blocks = { unary = grpc.header_block(METHODS.unary, r.authority, cfg.timeout_ms),
-                       batch = grpc.header_block(METHODS.batch, r.authority, cfg.timeout_ms) },
+                       batch = grpc.header_block(METHODS.batch, r.authority, cfg.timeout_ms),
+                       stream = grpc.header_block(METHODS.stream, r.authority) },
+            stream_after = 0, -- ngx.now() from which ResolveStream is tried (again)
             pool = { pool = "mirrorgate:" .. r.name .. ":" .. generation, pool_size = cfg.pool_size },
         }
     end
@@ -98,17 +111,20 @@ local function stream_id()
     return sid
 end
 
--- A connection for rep: the caller's held one if it is to rep, else one from the pool (or new).
--- Returns sock, calls made on it before, or nil, kind, detail.
-local function acquire(rep, left, hold)
+-- A connection for rep: the caller's held one if it is to rep (and has a stream only if the call
+-- wants one), else one from the pool (or new). Returns sock, calls made on it before, its stream
+-- (or nil), or nil, kind, detail.
+local function acquire(rep, left, hold, streaming)
     local held = hold and hold.sock
     if held then
-        hold.sock = nil
-        if hold.rep == rep then
+        local st = hold.stream
+        hold.sock, hold.stream = nil, nil
+        if hold.rep == rep and (streaming or not st) then
             held:settimeouts(left, left, left)
-            return held, hold.calls
+            return held, hold.calls, st
         end
-        held:close() -- the call goes elsewhere now (failover); its calls were not counted by the pool
+        -- the call goes elsewhere now (failover), or not on the stream; the pool never saw it
+        held:close()
     end
     local sock = tcp()
     sock:settimeouts(left, left, left)
@@ -126,20 +142,33 @@ end
 
 -- One call on one replica; returns reply bytes or nil, kind, detail, reused, grpc_code.
 -- With hold, a healthy connection is kept there for the caller's next call instead of going back
--- to the pool.
+-- to the pool, and batches go on its stream.
 local function attempt(rep, method, msg, deadline, hold)
     local left = deadline - now_ms()
     if left <= 0 then return nil, "timeout", "no time left" end
-    local sock, reused, err = acquire(rep, left, hold)
-    if not sock then return nil, reused, err end
-    local reply, kind, detail, keep, gmsg = grpc.call(sock, stream_id(), reused == 0,
-        rep.blocks[method], msg, deadline, now_ms)
-    if not keep or reused >= MAX_REUSE then
+    local streaming = hold and method == "batch" and now() >= rep.stream_after
+    local sock, reused, st = acquire(rep, left, hold, streaming)
+    if not sock then return nil, reused, st end
+    local reply, kind, detail, keep, gmsg
+    if streaming then
+        st = st or stream.new(sock, stream_id(), reused == 0, rep.blocks.stream)
+        reply, kind, detail, keep, gmsg = stream.exchange(st, msg, deadline, now_ms)
+    else
+        reply, kind, detail, keep, gmsg = grpc.call(sock, stream_id(), reused == 0,
+            rep.blocks[method], msg, deadline, now_ms)
+    end
+    if not keep or not st and reused >= MAX_REUSE then
         sock:close()
     elseif hold then
-        hold.sock, hold.rep, hold.calls, hold.used_at = sock, rep, reused + 1, now()
+        hold.sock, hold.rep, hold.calls, hold.used_at, hold.stream = sock, rep, reused + 1, now(), st
     else
         sock:setkeepalive(config.current.idle_timeout_ms, config.current.pool_size)
+    end
+    if streaming and kind == "status" and detail == 12 then
+        rep.stream_after = now() + STREAM_BACKOFF
+        metrics.log_limited("stream:" .. rep.name, "replica " .. rep.name
+            .. " has no ResolveStream; using ResolveBatch for " .. STREAM_BACKOFF .. " s")
+        return attempt(rep, method, msg, deadline, hold)
     end
     if kind == "status" then
         return nil, kind, "grpc-status " .. tostring(detail) .. ": " .. tostring(gmsg), reused, detail
@@ -219,7 +248,7 @@ function _M.release(hold, idle_ms)
         local _, err = sock:receiveany(1)
         if err == "timeout" then return end -- quiet: keep it
     end
-    hold.sock = nil
+    hold.sock, hold.stream = nil, nil
     sock:close()
 end
 

@@ -11,7 +11,9 @@
 --     -- detail is the grpc-status number and the message follows as a 5th value)
 --     -- keep: true when the connection may go back to the pool
 --
--- syntax: block = grpc.header_block(path, authority, timeout_ms)
+-- syntax: block = grpc.header_block(path, authority, timeout_ms?)   -- no timeout: no grpc-timeout
+-- syntax: headers, kind, detail = grpc.read_headers(reader, stream_id, flags, payload)
+-- syntax: ok, kind, detail = grpc.check_reply_headers(headers)
 -- syntax: reply, kind, detail, keep, message = grpc.call(sock, stream_id, new_conn, header_block,
 --                                                        message, deadline_ms, now_ms)
 --
@@ -52,6 +54,8 @@ local _M = {
     RETURN_CREDIT = 65536,
 }
 
+-- timeout_ms becomes grpc-timeout, the service's own deadline for the call; a long-lived stream
+-- (mirrorgate.stream) has none: each of its exchanges keeps its own deadline on this side.
 function _M.header_block(path, authority, timeout_ms)
     return concat({
         hpack.indexed(3),                                  -- :method POST
@@ -60,7 +64,7 @@ function _M.header_block(path, authority, timeout_ms)
         hpack.literal(1, authority),                       -- :authority
         hpack.literal(31, "application/grpc"),             -- content-type
         hpack.literal("te", "trailers"),
-        hpack.literal("grpc-timeout", timeout_ms .. "m"),  -- the service's own deadline
+        timeout_ms and hpack.literal("grpc-timeout", timeout_ms .. "m") or "",
         hpack.literal(58, "mirrorgate-nginx/" .. _M._VERSION), -- user-agent
     })
 end
@@ -84,6 +88,20 @@ local function read_headers(r, sid, flags, payload)
     if not headers then return nil, "protocol", err end
     return headers
 end
+_M.read_headers = read_headers
+
+-- The reply's first header block must say HTTP 200 and a gRPC content type.
+local function check_reply_headers(headers)
+    if headers[":status"] ~= "200" then
+        return nil, "protocol", "http status " .. tostring(headers[":status"])
+    end
+    local ct = headers["content-type"]
+    if not ct or sub(ct, 1, 16) ~= "application/grpc" then
+        return nil, "protocol", "content-type " .. tostring(ct)
+    end
+    return true
+end
+_M.check_reply_headers = check_reply_headers
 
 -- Checks the reply's final headers (trailers or trailers-only) and the message framing.
 local function finish(trailers, data)
@@ -125,14 +143,8 @@ function _M.call(sock, sid, new_conn, header_block, message, deadline, now)
                 if not headers then return nil, kind, detail, false end
                 local first = not headers_seen
                 if first then
-                    if headers[":status"] ~= "200" then
-                        return nil, "protocol", "http status " .. tostring(headers[":status"]),
-                            false
-                    end
-                    local ct = headers["content-type"]
-                    if not ct or sub(ct, 1, 16) ~= "application/grpc" then
-                        return nil, "protocol", "content-type " .. tostring(ct), false
-                    end
+                    local ok, kind2, detail2 = check_reply_headers(headers)
+                    if not ok then return nil, kind2, detail2, false end
                     headers_seen = true
                 end
                 if not first or flags % 2 == 1 then -- trailers, or a trailers-only reply

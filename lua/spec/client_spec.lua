@@ -10,12 +10,16 @@ local RESOLVE = "/mirrorgate.v1.Resolver/Resolve"
 local GRPC_MAGIC = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 
 -- A socket recording connect/keepalive/close calls, which answers each call with an OK reply
--- carrying `message` (a serialized response) on the stream the call opened. refuse: connect fails
--- ("connection refused"). Set .dead to make its reads fail ("closed"), .goaway to make it answer
--- the next call with GOAWAY (that stream not processed), .quiet to make reads with nothing to read
--- time out instead of finding the connection closed.
+-- carrying `message` (a serialized response) on the stream the call opened: a unary call (DATA
+-- with END_STREAM) with headers, message and trailers, each message on a ResolveStream with the
+-- message (after the response headers the first time). refuse: connect fails ("connection
+-- refused"). Set .dead to make its reads fail ("closed"), .goaway to make it answer a new stream
+-- with GOAWAY (that stream not processed) and a message on an open stream with a GOAWAY that
+-- still covers it, then the reply, .no_stream to answer ResolveStream with
+-- UNIMPLEMENTED, .quiet to make reads with nothing to read time out instead of finding the
+-- connection closed.
 local function fake_socket(log, refuse, message)
-    local s = { sent = {}, pending = {} }
+    local s = { sent = {}, pending = {}, streams = {}, opened = 0, exchanges = 0 }
     function s.settimeouts() end
     function s.settimeout() end
     function s.connect(_, ...)
@@ -24,6 +28,15 @@ local function fake_socket(log, refuse, message)
         return 1
     end
     function s.getreusedtimes() return 0 end
+    local function reply(sid, with_headers, with_trailers)
+        return table.concat({
+            with_headers and h2.frame(h2.HEADERS, h2.END_HEADERS, sid, hpack.literal(":status", "200")
+                .. hpack.literal("content-type", "application/grpc")) or "",
+            h2.frame(h2.DATA, 0, sid, "\0" .. h2.u32(#message) .. message),
+            with_trailers and h2.frame(h2.HEADERS, h2.END_HEADERS + h2.END_STREAM, sid,
+                hpack.literal("grpc-status", "0")) or "",
+        })
+    end
     function s.send(_, data)
         if type(data) == "table" then data = table.concat(data) end
         s.sent[#s.sent + 1] = data
@@ -31,18 +44,31 @@ local function fake_socket(log, refuse, message)
         while pos + 8 <= #data do
             local l1, l2, l3, ftype = data:byte(pos, pos + 3)
             local sid = h2.read_u31(data, pos + 5)
+            local len = l1 * 65536 + l2 * 256 + l3
             if ftype == h2.HEADERS then
-                s.pending[#s.pending + 1] = s.goaway
-                    and h2.frame(h2.GOAWAY, 0, 0, h2.u32(sid - 2) .. h2.u32(0))
-                    or table.concat({
-                        h2.frame(h2.HEADERS, h2.END_HEADERS, sid, hpack.literal(":status", "200")
-                            .. hpack.literal("content-type", "application/grpc")),
-                        h2.frame(h2.DATA, 0, sid, "\0" .. h2.u32(#message) .. message),
-                        h2.frame(h2.HEADERS, h2.END_HEADERS + h2.END_STREAM, sid,
-                            hpack.literal("grpc-status", "0")),
-                    })
+                local streaming = data:sub(pos + 9, pos + 8 + len):find("ResolveStream", 1, true)
+                if s.goaway then
+                    s.pending[#s.pending + 1] = h2.frame(h2.GOAWAY, 0, 0, h2.u32(sid - 2) .. h2.u32(0))
+                    s.streams[sid] = "refused"
+                elseif streaming and s.no_stream then
+                    s.pending[#s.pending + 1] = h2.frame(h2.HEADERS, h2.END_HEADERS + h2.END_STREAM, sid,
+                        hpack.literal(":status", "200") .. hpack.literal("content-type", "application/grpc")
+                        .. hpack.literal("grpc-status", "12"))
+                    s.streams[sid] = "refused"
+                else
+                    s.streams[sid] = streaming and "stream" or "unary"
+                    s.opened = s.opened + 1
+                end
+            elseif ftype == h2.DATA and s.streams[sid] == "unary" then
+                s.pending[#s.pending + 1] = reply(sid, true, true)
+            elseif ftype == h2.DATA and s.streams[sid] == "stream" then
+                s.exchanges = s.exchanges + 1
+                if s.goaway then -- covers this open stream: its reply still comes
+                    s.pending[#s.pending + 1] = h2.frame(h2.GOAWAY, 0, 0, h2.u32(sid) .. h2.u32(0))
+                end
+                s.pending[#s.pending + 1] = reply(sid, s.exchanges == 1, false)
             end
-            pos = pos + 9 + l1 * 65536 + l2 * 256 + l3
+            pos = pos + 9 + len
         end
         return #data
     end
@@ -165,13 +191,28 @@ describe("client held connections (batch dispatchers)", function()
         assert.equal(GRPC_MAGIC, socks[2].sent[1]:sub(1, #GRPC_MAGIC))
     end)
 
-    it("replaces a held connection that answers GOAWAY, on the same replica", function()
+    it("retires a held connection after the reply a GOAWAY still covers; the next batch reconnects", function()
         local client, log, socks = setup_serving({ "127.0.0.1:7390", "127.0.0.1:7391" })
         local hold = {}
         batch(client, hold)
         socks[1].goaway = true
+        batch(client, hold) -- answered on the old stream
+        assert.equal(1, #log)
+        assert.is_true(socks[1].closed)
+        assert.is_nil(hold.sock)
         batch(client, hold)
         assert.same({ "127.0.0.1", 7390 }, { log[2][1], log[2][2] }) -- not failed over to 7391
+        assert.equal(socks[2], hold.sock)
+    end)
+
+    it("replaces a held connection that refuses a new stream with GOAWAY, on the same replica", function()
+        local client, log, socks = setup_serving({ "127.0.0.1:7390", "127.0.0.1:7391" })
+        local hold = {}
+        batch(client, hold)
+        hold.stream = nil -- as if its stream had ended: the next batch opens a new one
+        socks[1].goaway = true
+        batch(client, hold)
+        assert.same({ "127.0.0.1", 7390 }, { log[2][1], log[2][2] })
         assert.is_true(socks[1].closed)
         assert.equal(socks[2], hold.sock)
     end)
@@ -217,5 +258,70 @@ describe("client held connections (batch dispatchers)", function()
         socks[2].dead = true
         client.release(hold, 2000)
         assert.is_true(socks[2].closed)
+    end)
+end)
+
+describe("client streams (batch dispatchers)", function()
+    local ONE_EMPTY_RESPONSE = "\10\0"
+
+    local function batch(client, hold)
+        local list, reason, detail = client.resolve_batch("(one request)", 1, nil, hold)
+        assert.is_table(list, tostring(reason) .. ": " .. tostring(detail))
+        return list
+    end
+
+    -- the request headers of the stream(s) opened on a socket: paths and whether a deadline went
+    local function opened(sock)
+        local sent = table.concat(sock.sent)
+        local paths = {}
+        for path in sent:gmatch("/mirrorgate%.v1%.Resolver/(%a+)") do paths[#paths + 1] = path end
+        return paths, sent:find("grpc-timeout", 1, true) ~= nil
+    end
+
+    it("sends a dispatcher's batches on one ResolveStream, one DATA frame each", function()
+        local client, log, socks = setup({ "127.0.0.1:7390" }, nil, ONE_EMPTY_RESPONSE)
+        local hold = {}
+        for _ = 1, 3 do batch(client, hold) end
+        assert.equal(1, #log)
+        local paths, deadline = opened(socks[1])
+        assert.same({ "ResolveStream" }, paths)
+        assert.is_false(deadline) -- the stream outlives any one deadline
+        assert.equal(1, socks[1].opened)
+        assert.equal(3, socks[1].exchanges)
+        assert.equal(h2.DATA, socks[1].sent[3]:byte(4)) -- a later batch: just its DATA frame
+        assert.equal(9 + 5 + #"(one request)", #socks[1].sent[3])
+        assert.equal(0, socks[1].sent[3]:byte(5))         -- no END_STREAM
+        assert.is_table(hold.stream)
+    end)
+
+    it("uses ResolveBatch for a replica without ResolveStream, from the batch at hand, for 60 s", function()
+        local client, _, socks = setup({ "127.0.0.1:7390" }, nil, ONE_EMPTY_RESPONSE)
+        stub.new_socket = (function(factory)
+            return function()
+                local s = factory()
+                s.no_stream = true
+                return s
+            end
+        end)(stub.new_socket)
+        local function calls() -- the paths called, over every connection in order
+            local all = {}
+            for _, sock in ipairs(socks) do
+                for _, p in ipairs((opened(sock))) do all[#all + 1] = p end
+            end
+            return all
+        end
+        local hold = {}
+        batch(client, hold)
+        batch(client, hold)
+        assert.same({ "ResolveStream", "ResolveBatch", "ResolveBatch" }, calls())
+        assert.equal(1, #stub.logged)
+        assert.truthy(stub.logged[1]:find("has no ResolveStream; using ResolveBatch for 60 s", 1, true))
+        assert.is_nil(ngx.shared.mirrorgate:get("m:rpc_error:127.0.0.1:7390:status")) -- not a failure
+        clock = clock + 60
+        batch(client, hold) -- tries the stream again (still refused: ResolveBatch once more)
+        local paths = calls()
+        assert.equal(5, #paths)
+        assert.equal("ResolveStream", paths[4])
+        assert.equal("ResolveBatch", paths[#paths])
     end)
 end)

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusException;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import org.mirrorgate.api.v1.Action;
 import org.mirrorgate.api.v1.Alternate;
@@ -23,7 +24,8 @@ import org.mirrorgate.resolve.Resolver;
 /**
  * gRPC binding of {@link Resolver}: protos in, a decision out, domain errors to canonical statuses.
  * ResolveBatch decides many requests in one call (the Nginx hook coalesces concurrent downloads,
- * so HTTP/2 and gRPC overhead is paid once per batch).
+ * so HTTP/2 and gRPC overhead is paid once per batch); ResolveStream takes batch after batch on one
+ * call, so not even a call is set up per batch.
  */
 public final class ResolverService extends ResolverGrpc.ResolverImplBase {
 
@@ -54,30 +56,38 @@ public final class ResolverService extends ResolverGrpc.ResolverImplBase {
      */
     @Override
     public void resolveBatch(ResolveBatchRequest batch, StreamObserver<ResolveBatchResponse> response) {
-        int n = batch.getRequestsCount();
-        if (n == 0 || n > MAX_BATCH) {
-            response.onError(Status.INVALID_ARGUMENT.withDescription("requests: " + n + " (expected: 1 .. "
-                    + MAX_BATCH + ")").asException());
-            return;
-        }
-        ResolveBatchResponse.Builder out = ResolveBatchResponse.newBuilder();
         try {
-            for (ResolveRequest request : batch.getRequestsList()) {
-                try {
-                    out.addResponses(decide(request));
-                } catch (StatusException e) {
-                    if (e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
-                        throw e;
-                    }
-                    out.addResponses(ResolveResponse.newBuilder().setReason(e.getStatus().getDescription()));
-                }
-            }
+            response.onNext(decideBatch(batch));
+            response.onCompleted();
         } catch (StatusException e) {
             response.onError(e);
-            return;
         }
-        response.onNext(out.build());
-        response.onCompleted();
+    }
+
+    /** One batch after another on one call: see {@link BatchStream}. */
+    @Override
+    public StreamObserver<ResolveBatchRequest> resolveStream(StreamObserver<ResolveBatchResponse> responses) {
+        return new BatchStream((ServerCallStreamObserver<ResolveBatchResponse>) responses, this::decideBatch, metrics);
+    }
+
+    ResolveBatchResponse decideBatch(ResolveBatchRequest batch) throws StatusException {
+        int n = batch.getRequestsCount();
+        if (n == 0 || n > MAX_BATCH) {
+            throw Status.INVALID_ARGUMENT.withDescription("requests: " + n + " (expected: 1 .. " + MAX_BATCH + ")")
+                    .asException();
+        }
+        ResolveBatchResponse.Builder out = ResolveBatchResponse.newBuilder();
+        for (ResolveRequest request : batch.getRequestsList()) {
+            try {
+                out.addResponses(decide(request));
+            } catch (StatusException e) {
+                if (e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
+                    throw e;
+                }
+                out.addResponses(ResolveResponse.newBuilder().setReason(e.getStatus().getDescription()));
+            }
+        }
+        return out.build();
     }
 
     private ResolveResponse decide(ResolveRequest request) throws StatusException {

@@ -2,7 +2,9 @@ package org.mirrorgate.metrics;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.EnumMap;
@@ -10,7 +12,7 @@ import java.util.Locale;
 import org.mirrorgate.resolve.Decision;
 
 /**
- * Resolve's metrics: answers by action, errors by kind, latency. Label children are looked up once
+ * Resolve's metrics: answers by action, errors by kind, latency, open streams. Label children are looked up once
  * here, so the request path only increments.
  */
 public final class ResolveMetrics {
@@ -19,6 +21,7 @@ public final class ResolveMetrics {
     private final CounterDataPoint invalid;
     private final CounterDataPoint unavailable;
     private final DistributionDataPoint latency;
+    private final GaugeDataPoint streams;
 
     public ResolveMetrics(PrometheusRegistry registry) {
         Counter resolves = Counter.builder()
@@ -42,6 +45,10 @@ public final class ResolveMetrics {
                 .classicUpperBounds(1e-6, 2e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 5e-4, 1e-3, 1e-2)
                 .classicOnly()
                 .register(registry);
+        streams = Gauge.builder()
+                .name("mirrorgate_resolve_streams")
+                .help("ResolveStream calls open (one per Nginx batch dispatcher using this replica)")
+                .register(registry);
     }
 
     public void answered(Decision.Action action, long nanos) {
@@ -55,5 +62,13 @@ public final class ResolveMetrics {
 
     public void unavailable() {
         unavailable.inc();
+    }
+
+    public void streamOpened() {
+        streams.inc();
+    }
+
+    public void streamClosed() {
+        streams.dec();
     }
 }

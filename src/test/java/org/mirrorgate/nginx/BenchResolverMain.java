@@ -29,7 +29,7 @@ import org.mirrorgate.stats.DownloadRecorder;
  * The gRPC side of {@code bench/nginx-bench.sh}: the service's own {@link Resolver} and {@link ResolverService}
  * on a Netty server set up like MirrorgateServer's (direct executor), over the synthetic Debian-shaped index
  * of the in-process benchmark ({@link SyntheticIndex}: files x mirrors with per-mirror availability, and a
- * synthetic GeoIP keyed by client address), Resolve and ResolveBatch. Serves the service's resolve metrics (in-process decision time) on METRICS_PORT.
+ * synthetic GeoIP keyed by client address), Resolve, ResolveBatch and ResolveStream. Serves the service's resolve metrics (in-process decision time) on METRICS_PORT.
  * Prints "ready" once it serves.
  *
  * <p>Usage: {@code BenchResolverMain PORT FILES MIRRORS METRICS_PORT}

@@ -207,7 +207,7 @@ class NginxFailOpenIT {
 
     @Test
     void serviceWithoutResolveBatchIsCalledWithResolve() {
-        TestResolverServer service = TestResolverServer.start(null, false);
+        TestResolverServer service = TestResolverServer.start(null, TestResolverServer.Api.RESOLVE);
         closeAtEnd.add(service);
         nginx = nginx(NginxHarness.builder(root).replicas(service.address()));
         for (int i = 0; i < 4; i++) {
@@ -217,6 +217,23 @@ class NginxFailOpenIT {
         assertThat(service.unaryCalls()).isEqualTo(8);
         assertThat(nginx.status()).doesNotContainPattern("failopen_total\\{reason=\"\\w+\"\\} [1-9]");
         assertThat(nginx.errorLogLines("service has no ResolveBatch; using Resolve")).hasSizeBetween(1, 2);
+    }
+
+    @Test
+    void serviceWithoutResolveStreamIsCalledWithResolveBatch() {
+        TestResolverServer service = TestResolverServer.start(null, TestResolverServer.Api.BATCH);
+        closeAtEnd.add(service);
+        nginx = nginx(NginxHarness.builder(root).replicas(service.address()));
+        for (int i = 0; i < 4; i++) {
+            assertThat(nginx.get(FILE).statusCode()).isEqualTo(302);
+            assertThat(nginx.http2("GET", FILE).statusCode()).isEqualTo(302);
+        }
+        assertThat(service.batchSizes().stream().mapToInt(Integer::intValue).sum()).isEqualTo(8);
+        assertThat(service.calls()).noneMatch(TestResolverServer.Call::streamed);
+        assertThat(service.unaryCalls()).isZero();
+        assertThat(nginx.status()).doesNotContainPattern("failopen_total\\{reason=\"\\w+\"\\} [1-9]")
+                .doesNotContainPattern("rpc_errors_total\\{[^}]*\\} [1-9]");
+        assertThat(nginx.errorLogLines("has no ResolveStream; using ResolveBatch for 60 s")).hasSizeBetween(1, 2);
     }
 
     @Test
@@ -267,7 +284,7 @@ class NginxFailOpenIT {
 
     @Test
     void goawayFromConnectionAgeLimitsIsInvisibleToClients() {
-        TestResolverServer service = TestResolverServer.start(Duration.ofMillis(20), true);
+        TestResolverServer service = TestResolverServer.start(Duration.ofMillis(20), TestResolverServer.Api.STREAM);
         closeAtEnd.add(service);
         nginx = nginx(NginxHarness.builder(root).replicas(service.address()));
         for (int i = 0; i < 150; i++) {

@@ -232,10 +232,29 @@ class NginxHookIT {
                 assertThat(r.statusCode()).isEqualTo(302);
                 TestResolverServer.Call call = service.lastCall();
                 assertThat(call.headers().keys()).doesNotContain("cookie", "authorization", "grpc-encoding");
-                assertThat(call.deadline()).isNotNull();
+                assertThat(call.streamed()).isTrue();
+                assertThat(call.deadline()).as("a stream has no deadline: each batch has one in Lua").isNull();
+                // a query goes alone, in a unary call whose deadline is the hook's, not the client's
+                assertThat(client.apply("/pool/main/h/hello.deb?sha256", new String[] {"grpc-timeout", "1n"})
+                        .statusCode()).isEqualTo(200);
+                call = service.lastCall();
+                assertThat(call.streamed()).isFalse();
                 assertThat(call.deadline().timeRemaining(TimeUnit.MILLISECONDS)).isBetween(1L, (long) TIMEOUT_MS);
             }
         }
+    }
+
+    @Test
+    void downloadsGoInBatchesOnOneResolveStreamPerWorker() {
+        int opened = service.streamsOpened();
+        int calls = service.calls().size();
+        for (int i = 0; i < 20; i++) {
+            assertThat(nginx.get("/pool/stream/" + i).statusCode()).isEqualTo(302);
+            assertThat(nginx.http2("GET", "/pool/stream/" + i).statusCode()).isEqualTo(302);
+        }
+        assertThat(service.calls().subList(calls, service.calls().size()))
+                .hasSize(40).allMatch(TestResolverServer.Call::streamed);
+        assertThat(service.streamsOpened() - opened).as("new streams: at most one per worker").isLessThanOrEqualTo(2);
     }
 
     @Test

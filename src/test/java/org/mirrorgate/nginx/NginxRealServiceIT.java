@@ -115,13 +115,23 @@ class NginxRealServiceIT {
     }
 
     @Test
-    void downloadsAreDecidedThroughResolveBatch() {
+    void downloadsAreDecidedInBatchesOnAResolveStreamPerWorker() {
         long before = nginx.metric("mirrorgate_nginx_batched_requests_total");
         for (int i = 0; i < 3; i++) {
             assertThat(nginx.get(DEB_PATH).statusCode()).isEqualTo(302);
         }
         assertThat(nginx.metric("mirrorgate_nginx_batched_requests_total")).isEqualTo(before + 3);
+        // each worker's dispatcher keeps its stream open between batches (2 workers)
+        assertThat(openStreams()).isBetween(1.0, 2.0);
         assertThat(nginx.errorLogLines("no ResolveBatch")).isEmpty();
+        assertThat(nginx.errorLogLines("no ResolveStream")).isEmpty();
+    }
+
+    private static double openStreams() {
+        return service.services().registry().scrape().stream()
+                .filter(m -> m.getMetadata().getName().equals("mirrorgate_resolve_streams"))
+                .map(m -> ((io.prometheus.metrics.model.snapshots.GaugeSnapshot) m).getDataPoints().get(0).getValue())
+                .findFirst().orElseThrow();
     }
 
     @Test

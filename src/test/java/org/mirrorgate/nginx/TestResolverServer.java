@@ -40,9 +40,9 @@ import org.mirrorgate.api.v1.ResolverGrpc;
 import org.mirrorgate.api.v1.Scheme;
 
 /**
- * A real grpc-java (Netty, HTTP/2) server for {@code Resolver.Resolve} that the nginx tests steer: it
+ * A real grpc-java (Netty, HTTP/2) server for the {@code Resolver} methods that the nginx tests steer: it
  * decides from the path in {@link Mode#DECIDE}, or hangs, fails, answers garbage as the test asks.
- * The method is bound with a byte-array marshaller so that a reply can be any bytes; requests are still
+ * The methods are bound with a byte-array marshaller so that a reply can be any bytes; requests are still
  * parsed with the generated class. Every call is recorded with its metadata and deadline.
  */
 final class TestResolverServer implements AutoCloseable {
@@ -63,8 +63,18 @@ final class TestResolverServer implements AutoCloseable {
         GARBAGE,
     }
 
-    /** One call as the server saw it. */
-    record Call(ResolveRequest request, Metadata headers, Deadline deadline) {}
+    /** Which of the Resolver methods the server implements; the others answer UNIMPLEMENTED. */
+    enum Api {
+        /** Resolve only: a service predating batches. */
+        RESOLVE,
+        /** Resolve and ResolveBatch: a service predating ResolveStream. */
+        BATCH,
+        /** All three, as the service today. */
+        STREAM,
+    }
+
+    /** One decision request as the server saw it; streamed: it came on a ResolveStream call. */
+    record Call(ResolveRequest request, Metadata headers, Deadline deadline, boolean streamed) {}
 
     static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
         @Override
@@ -89,28 +99,29 @@ final class TestResolverServer implements AutoCloseable {
     private final AtomicInteger cancelled = new AtomicInteger();
     private final AtomicInteger unaryCalls = new AtomicInteger();
     private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    private final AtomicInteger streamsOpened = new AtomicInteger();
     private final Duration maxConnectionAge;
-    private final boolean batchSupported;
+    private final Api api;
     private final int port;
     private Server server;
 
-    private TestResolverServer(int port, Duration maxConnectionAge, boolean batchSupported) {
+    private TestResolverServer(int port, Duration maxConnectionAge, Api api) {
         this.port = port;
         this.maxConnectionAge = maxConnectionAge;
-        this.batchSupported = batchSupported;
+        this.api = api;
     }
 
-    /** Starts on a free loopback port. */
+    /** Starts on a free loopback port with every method. */
     static TestResolverServer start() {
-        return start(null, true);
+        return start(null, Api.STREAM);
     }
 
     /**
      * Starts on a free loopback port; with a connection age, the server sends GOAWAY that often;
-     * without batch support, ResolveBatch answers UNIMPLEMENTED as a service predating it would.
+     * methods beyond {@code api} answer UNIMPLEMENTED as a service predating them would.
      */
-    static TestResolverServer start(Duration maxConnectionAge, boolean batchSupported) {
-        TestResolverServer s = new TestResolverServer(NginxHarness.freePort(), maxConnectionAge, batchSupported);
+    static TestResolverServer start(Duration maxConnectionAge, Api api) {
+        TestResolverServer s = new TestResolverServer(NginxHarness.freePort(), maxConnectionAge, api);
         s.startServer();
         s.warmUp();
         return s;
@@ -142,8 +153,13 @@ final class TestResolverServer implements AutoCloseable {
                 .addMethod(method, ServerCalls.asyncUnaryCall(this::resolve));
         MethodDescriptor<byte[], byte[]> batchMethod = ResolverGrpc.getResolveBatchMethod().toBuilder(BYTES, BYTES)
                 .build();
-        service.addMethod(batchMethod, ServerCalls.asyncUnaryCall(batchSupported ? this::resolveBatch
-                : (req, out) -> out.onError(Status.UNIMPLEMENTED.withDescription("test: no batches").asRuntimeException())));
+        if (api != Api.RESOLVE) {
+            service.addMethod(batchMethod, ServerCalls.asyncUnaryCall(this::resolveBatch));
+        }
+        if (api == Api.STREAM) {
+            service.addMethod(ResolverGrpc.getResolveStreamMethod().toBuilder(BYTES, BYTES).build(),
+                    ServerCalls.asyncBidiStreamingCall(this::resolveStream));
+        }
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
                 .directExecutor()
                 .addService(ServerInterceptors.intercept(service.build(), new MetadataCapture()));
@@ -171,16 +187,55 @@ final class TestResolverServer implements AutoCloseable {
 
     /** ResolveBatch: the mode applies to the whole call, except INVALID_ARGUMENT, which refuses each entry. */
     private void resolveBatch(byte[] bytes, StreamObserver<byte[]> out) {
+        byte[] reply = decideBatch(bytes, out, false);
+        if (reply != null) {
+            out.onNext(reply);
+            out.onCompleted();
+        }
+    }
+
+    /**
+     * ResolveStream: each batch as ResolveBatch would answer it, on the same call; a failure mode
+     * ends the stream with its status, HANG leaves the batch unanswered, GARBAGE answers garbage and
+     * keeps the stream open.
+     */
+    private StreamObserver<byte[]> resolveStream(StreamObserver<byte[]> out) {
+        streamsOpened.incrementAndGet();
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(byte[] bytes) {
+                if (mode.get() == Mode.GARBAGE) {
+                    out.onNext(new byte[] {0x0f, 0x00, 0x12, 0x7f});
+                    return;
+                }
+                byte[] reply = decideBatch(bytes, out, true);
+                if (reply != null) {
+                    out.onNext(reply);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onCompleted() {
+                out.onCompleted();
+            }
+        };
+    }
+
+    /** A batch's reply, or null when the mode answered (or left unanswered) the call itself. */
+    private byte[] decideBatch(byte[] bytes, StreamObserver<byte[]> out, boolean streamed) {
         ResolveBatchRequest req;
         try {
             req = ResolveBatchRequest.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
             out.onError(Status.INVALID_ARGUMENT.withDescription("unparsable batch").asRuntimeException());
-            return;
+            return null;
         }
         batchSizes.add(req.getRequestsCount());
         for (ResolveRequest r : req.getRequestsList()) {
-            calls.add(new Call(r, HEADERS.get(), Context.current().getDeadline()));
+            calls.add(new Call(r, HEADERS.get(), Context.current().getDeadline(), streamed));
         }
         switch (mode.get()) {
             case DECIDE, INVALID_ARGUMENT -> {
@@ -189,10 +244,12 @@ final class TestResolverServer implements AutoCloseable {
                     res.addResponses(mode.get() == Mode.DECIDE ? decide(r)
                             : ResolveResponse.newBuilder().setReason("test: bad path").build());
                 }
-                out.onNext(res.build().toByteArray());
-                out.onCompleted();
+                return res.build().toByteArray();
             }
-            default -> answerFailure(out);
+            default -> {
+                answerFailure(out);
+                return null;
+            }
         }
     }
 
@@ -219,7 +276,7 @@ final class TestResolverServer implements AutoCloseable {
             out.onError(Status.INVALID_ARGUMENT.withDescription("unparsable request").asRuntimeException());
             return;
         }
-        calls.add(new Call(req, HEADERS.get(), Context.current().getDeadline()));
+        calls.add(new Call(req, HEADERS.get(), Context.current().getDeadline(), false));
         unaryCalls.incrementAndGet();
         if (mode.get() == Mode.DECIDE) {
             out.onNext(decide(req).toByteArray());
@@ -308,9 +365,14 @@ final class TestResolverServer implements AutoCloseable {
         return calls.get(calls.size() - 1);
     }
 
-    /** Requests per ResolveBatch call, in arrival order. */
+    /** Requests per batch (ResolveBatch call or ResolveStream message), in arrival order. */
     List<Integer> batchSizes() {
         return batchSizes;
+    }
+
+    /** ResolveStream calls opened so far. */
+    int streamsOpened() {
+        return streamsOpened.get();
     }
 
     int unaryCalls() {
