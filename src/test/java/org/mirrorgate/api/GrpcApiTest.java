@@ -34,19 +34,12 @@ import org.mirrorgate.api.v1.ResolverGrpc;
 import org.mirrorgate.api.v1.ScanMirrorRequest;
 import org.mirrorgate.api.v1.Scheme;
 import org.mirrorgate.api.v1.SetMirrorEnabledRequest;
-import org.mirrorgate.geo.GeoLookup;
-import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.metrics.ResolveMetrics;
 import org.mirrorgate.mirror.InMemoryEventLog;
-import org.mirrorgate.rank.PathRules;
-import org.mirrorgate.rank.RankSettings;
-import org.mirrorgate.rank.Ranker;
-import org.mirrorgate.resolve.ResolveSettings;
 import org.mirrorgate.resolve.Resolver;
 import org.mirrorgate.scan.MirrorMonitor;
 import org.mirrorgate.scan.ScanSettings;
-import org.mirrorgate.stats.DownloadRecorder;
 
 /** The gRPC adapters over the in-process transport: mapping, statuses, admin auth. */
 class GrpcApiTest {
@@ -62,11 +55,7 @@ class GrpcApiTest {
     void start() throws Exception {
         Index index = new Index(List.of(mirror("m1").trusted().in("DE", "EU").build(), mirror("m2").trusted().build()),
                 () -> 1_000);
-        FileTable.Builder b = index.snapshot().files().toBuilder();
-        b.put("pool/a.deb", 42, 1_000, 1_000);
-        index.publishFiles(b);
-        Resolver r = new Resolver(index, GeoLookup.NONE, new Ranker(RankSettings.DEFAULTS), PathRules.NONE, List.of(),
-                ResolveSettings.DEFAULTS, DownloadRecorder.NONE);
+        Resolver r = TestResolvers.withOneFile(index);
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor()
                 .addService(new ResolverService(r, new ResolveMetrics(new PrometheusRegistry())))

@@ -27,16 +27,9 @@ import org.mirrorgate.api.v1.ResolveBatchResponse;
 import org.mirrorgate.api.v1.ResolveRequest;
 import org.mirrorgate.api.v1.ResolveResponse;
 import org.mirrorgate.api.v1.ResolverGrpc;
-import org.mirrorgate.geo.GeoLookup;
-import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.metrics.ResolveMetrics;
-import org.mirrorgate.rank.PathRules;
-import org.mirrorgate.rank.RankSettings;
-import org.mirrorgate.rank.Ranker;
-import org.mirrorgate.resolve.ResolveSettings;
 import org.mirrorgate.resolve.Resolver;
-import org.mirrorgate.stats.DownloadRecorder;
 
 /** ResolveStream over the in-process transport: batch after batch on one call, its end, its bound. */
 class ResolveStreamTest {
@@ -47,12 +40,7 @@ class ResolveStreamTest {
 
     @BeforeEach
     void start() throws Exception {
-        Index index = new Index(List.of(mirror("m1").trusted().build()), () -> 1_000);
-        FileTable.Builder b = index.snapshot().files().toBuilder();
-        b.put("pool/a.deb", 42, 1_000, 1_000);
-        index.publishFiles(b);
-        Resolver r = new Resolver(index, GeoLookup.NONE, new Ranker(RankSettings.DEFAULTS), PathRules.NONE, List.of(),
-                ResolveSettings.DEFAULTS, DownloadRecorder.NONE);
+        Resolver r = TestResolvers.withOneFile(new Index(List.of(mirror("m1").trusted().build()), () -> 1_000));
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor()
                 .addService(new ResolverService(r, new ResolveMetrics(registry))).build().start();
