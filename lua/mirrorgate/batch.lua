@@ -15,9 +15,8 @@
 -- `batch_concurrency` light threads per worker (ngx.timer, started on first use); a woken one
 -- takes everything queued (up to MAX_BYTES, one DATA frame), sends it as one batch (on the
 -- ResolveStream it keeps open on its own connection, see mirrorgate.client) and hands each request
--- its response. With no load a batch
--- holds one request and costs what a Resolve call would; under load batches grow by themselves,
--- with no added wait.
+-- its response. With no load a batch holds one request and costs what a Resolve call would; under
+-- load batches grow by themselves, with no added wait.
 --
 -- Fail-open is unchanged: a request never waits past its own deadline; a batch that fails gives
 -- every request in it the failure (the breaker counts the batch once). When the service does not

@@ -148,7 +148,7 @@ local function attempt(rep, method, msg, deadline, hold)
     if left <= 0 then return nil, "timeout", "no time left" end
     local streaming = hold and method == "batch" and now() >= rep.stream_after
     local sock, reused, st = acquire(rep, left, hold, streaming)
-    if not sock then return nil, reused, st end
+    if not sock then return nil, reused, st end -- no connection: reused, st are kind, detail
     local reply, kind, detail, keep, gmsg
     if streaming then
         st = st or stream.new(sock, stream_id(), reused == 0, rep.blocks.stream)

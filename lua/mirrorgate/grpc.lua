@@ -14,6 +14,10 @@
 -- syntax: block = grpc.header_block(path, authority, timeout_ms?)   -- no timeout: no grpc-timeout
 -- syntax: headers, kind, detail = grpc.read_headers(reader, stream_id, flags, payload)
 -- syntax: ok, kind, detail = grpc.check_reply_headers(headers)
+-- syntax: kind, detail, message = grpc.trailer_error(trailers)    -- nil when grpc-status is 0
+-- syntax: kind, detail = grpc.reset_error(rst_stream_payload)
+-- syntax: ok, draining = grpc.connection_frame(sock, stream_id, type, flags, payload)
+--                                                 -- or nil, kind, detail
 -- syntax: reply, kind, detail, keep, message = grpc.call(sock, stream_id, new_conn, header_block,
 --                                                        message, deadline_ms, now_ms)
 --
@@ -103,13 +107,51 @@ local function check_reply_headers(headers)
 end
 _M.check_reply_headers = check_reply_headers
 
+-- What a call's final headers (trailers or a trailers-only reply) say went wrong: nil for
+-- grpc-status 0, else kind, detail, message ("status" with the code, or "protocol").
+local function trailer_error(trailers)
+    local status = trailers["grpc-status"]
+    if status == "0" then return nil end
+    if not status then return "protocol", "no grpc-status" end
+    return "status", tonumber(status) or status, trailers["grpc-message"] or ""
+end
+_M.trailer_error = trailer_error
+
+-- RST_STREAM's code as a failure: REFUSED_STREAM (7) means the server did not process the
+-- request (safe to retry elsewhere), anything else that it may have.
+function _M.reset_error(payload)
+    local code = #payload == 4 and h2.read_u32(payload, 1) or -1
+    return code == 7 and "refused" or "reset", "RST_STREAM " .. code
+end
+
+-- A frame on stream 0 while stream sid waits for its reply: SETTINGS and PING are acknowledged
+-- at once, a GOAWAY is read. Returns true, draining (a GOAWAY that still covers sid: the reply
+-- comes, then the connection must go), or nil, kind, detail when the exchange fails: a malformed
+-- frame, an ack that cannot be sent, a GOAWAY below sid ("goaway": sid was never processed).
+-- Other frame types are left to the caller (WINDOW_UPDATE, PRIORITY, unknown ones).
+function _M.connection_frame(sock, sid, ftype, flags, payload)
+    if ftype == SETTINGS and flags % 2 == 0 then
+        if #payload % 6 ~= 0 then return nil, "protocol", "bad SETTINGS" end
+        local _, err = sock:send(h2.SETTINGS_ACK)
+        if err then return nil, err == "timeout" and "timeout" or "closed", err end
+    elseif ftype == PING and flags % 2 == 0 then
+        if #payload ~= 8 then return nil, "protocol", "bad PING" end
+        local _, err = sock:send(frame(PING, h2.ACK, 0, payload))
+        if err then return nil, err == "timeout" and "timeout" or "closed", err end
+    elseif ftype == GOAWAY then
+        if #payload < 8 then return nil, "protocol", "bad GOAWAY" end
+        if sid > h2.read_u31(payload, 1) then
+            return nil, "goaway", "GOAWAY code " .. h2.read_u32(payload, 5)
+        end
+        return true, true
+    end
+    return true, false
+end
+
 -- Checks the reply's final headers (trailers or trailers-only) and the message framing.
 local function finish(trailers, data)
-    local status = trailers["grpc-status"]
-    if status ~= "0" then
-        if not status then return nil, "protocol", "no grpc-status" end
-        return nil, "status", tonumber(status) or status, trailers["grpc-message"] or ""
-    end
+    local kind, detail, msg = trailer_error(trailers)
+    if kind then return nil, kind, detail, msg end
     -- one uncompressed length-prefixed message: flag 0, 4-byte length, bytes
     local body = concat(data)
     if #body < 5 then return nil, "protocol", "reply message missing" end
@@ -169,29 +211,16 @@ function _M.call(sock, sid, new_conn, header_block, message, deadline, now)
                 data[#data + 1] = chunk
                 if flags % 2 == 1 then return nil, "protocol", "no trailers", false end
             elseif ftype == RST_STREAM then
-                local code = #payload == 4 and h2.read_u32(payload, 1) or -1
-                -- REFUSED_STREAM (7): the server did not process the request
-                return nil, code == 7 and "refused" or "reset", "RST_STREAM " .. code, keep
+                local kind, detail = _M.reset_error(payload)
+                return nil, kind, detail, keep
             elseif ftype == PUSH_PROMISE or ftype == CONTINUATION then
                 return nil, "protocol", "unexpected frame type " .. ftype, false
             end
         elseif fsid == 0 then
-            if ftype == SETTINGS and flags % 2 == 0 then
-                if #payload % 6 ~= 0 then return nil, "protocol", "bad SETTINGS", false end
-                _, err = sock:send(h2.SETTINGS_ACK)
-                if err then return closed(err) end
-            elseif ftype == PING and flags % 2 == 0 then
-                if #payload ~= 8 then return nil, "protocol", "bad PING", false end
-                _, err = sock:send(frame(PING, h2.ACK, 0, payload))
-                if err then return closed(err) end
-            elseif ftype == GOAWAY then
-                if #payload < 8 then return nil, "protocol", "bad GOAWAY", false end
-                keep = false -- finish this stream if the server still will, then drop the conn
-                local last = h2.read_u31(payload, 1)
-                if sid > last then
-                    return nil, "goaway", "GOAWAY code " .. h2.read_u32(payload, 5), false
-                end
-            end
+            local ok, draining, detail = _M.connection_frame(sock, sid, ftype, flags, payload)
+            if not ok then return nil, draining, detail, false end
+            -- a covering GOAWAY: finish this stream if the server still will, then drop the conn
+            if draining then keep = false end
         end
         -- anything else (WINDOW_UPDATE, PRIORITY, unknown types, older streams) is ignored
     end

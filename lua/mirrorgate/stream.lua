@@ -48,8 +48,8 @@ local read_u32 = h2.read_u32
 local u32 = h2.u32
 
 local DATA, HEADERS, RST_STREAM, SETTINGS = h2.DATA, h2.HEADERS, h2.RST_STREAM, h2.SETTINGS
-local PUSH_PROMISE, PING, GOAWAY, WINDOW_UPDATE, CONTINUATION = h2.PUSH_PROMISE, h2.PING,
-    h2.GOAWAY, h2.WINDOW_UPDATE, h2.CONTINUATION
+local PUSH_PROMISE, WINDOW_UPDATE, CONTINUATION = h2.PUSH_PROMISE, h2.WINDOW_UPDATE,
+    h2.CONTINUATION
 
 local _M = {
     _VERSION = "0.1.0",
@@ -69,10 +69,15 @@ function _M.new(sock, sid, new_conn, header_block)
     }
 end
 
--- A frame on stream 0; returns nil, or kind, detail when the exchange must fail.
+-- A frame on stream 0; returns nil, or kind, detail when the exchange must fail. The stream keeps
+-- its send windows from SETTINGS and WINDOW_UPDATE; acks and GOAWAY are mirrorgate.grpc's.
 local function connection_frame(st, ftype, flags, payload)
-    if ftype == SETTINGS and flags % 2 == 0 then
-        if #payload % 6 ~= 0 then return "protocol", "bad SETTINGS" end
+    if ftype == WINDOW_UPDATE then
+        if #payload ~= 4 then return "protocol", "bad WINDOW_UPDATE" end
+        st.send_conn = st.send_conn + h2.read_u31(payload, 1)
+        return nil
+    end
+    if ftype == SETTINGS and flags % 2 == 0 and #payload % 6 == 0 then
         for pos = 1, #payload, 6 do
             if byte(payload, pos) * 256 + byte(payload, pos + 1) == SETTINGS_INITIAL_WINDOW_SIZE then
                 local v = read_u32(payload, pos + 2)
@@ -82,31 +87,19 @@ local function connection_frame(st, ftype, flags, payload)
                 st.peer_initial = v
             end
         end
-        local _, err = st.sock:send(h2.SETTINGS_ACK)
-        if err then return err == "timeout" and "timeout" or "closed", err end
-    elseif ftype == PING and flags % 2 == 0 then
-        if #payload ~= 8 then return "protocol", "bad PING" end
-        local _, err = st.sock:send(frame(PING, h2.ACK, 0, payload))
-        if err then return err == "timeout" and "timeout" or "closed", err end
-    elseif ftype == WINDOW_UPDATE then
-        if #payload ~= 4 then return "protocol", "bad WINDOW_UPDATE" end
-        st.send_conn = st.send_conn + h2.read_u31(payload, 1)
-    elseif ftype == GOAWAY then
-        if #payload < 8 then return "protocol", "bad GOAWAY" end
-        if st.sid > h2.read_u31(payload, 1) then
-            return "goaway", "GOAWAY code " .. read_u32(payload, 5)
-        end
-        st.goaway = true -- the reply in flight still comes; then the connection is retired
     end
+    local ok, draining, detail = grpc.connection_frame(st.sock, st.sid, ftype, flags, payload)
+    if not ok then return draining, detail end
+    -- a GOAWAY that covers the stream: the reply in flight still comes, then the connection goes
+    if draining then st.goaway = true end
     return nil
 end
 
 -- The stream's trailers (or trailers-only reply): it is over either way.
 local function stream_end(headers)
-    local status = headers["grpc-status"]
-    if not status then return "protocol", "no grpc-status" end
-    if status == "0" then return "closed", "stream ended by the service" end
-    return "status", tonumber(status) or status, headers["grpc-message"] or ""
+    local kind, detail, msg = grpc.trailer_error(headers)
+    if not kind then return "closed", "stream ended by the service" end
+    return kind, detail, msg
 end
 
 -- Reads frames until the send windows hold `need` bytes (need given) or until the reply to the
@@ -161,8 +154,7 @@ local function pump(st, r, need)
                 if #payload ~= 4 then return nil, "protocol", "bad WINDOW_UPDATE" end
                 st.send_stream = st.send_stream + h2.read_u31(payload, 1)
             elseif ftype == RST_STREAM then
-                local code = #payload == 4 and read_u32(payload, 1) or -1
-                return nil, code == 7 and "refused" or "reset", "RST_STREAM " .. code
+                return nil, grpc.reset_error(payload)
             elseif ftype == PUSH_PROMISE or ftype == CONTINUATION then
                 return nil, "protocol", "unexpected frame type " .. ftype
             end

@@ -70,7 +70,7 @@ public final class ResolverService extends ResolverGrpc.ResolverImplBase {
         return new BatchStream((ServerCallStreamObserver<ResolveBatchResponse>) responses, this::decideBatch, metrics);
     }
 
-    ResolveBatchResponse decideBatch(ResolveBatchRequest batch) throws StatusException {
+    private ResolveBatchResponse decideBatch(ResolveBatchRequest batch) throws StatusException {
         int n = batch.getRequestsCount();
         if (n == 0 || n > MAX_BATCH) {
             throw Status.INVALID_ARGUMENT.withDescription("requests: " + n + " (expected: 1 .. " + MAX_BATCH + ")")

@@ -12,8 +12,8 @@ import java.util.Locale;
 import org.mirrorgate.resolve.Decision;
 
 /**
- * Resolve's metrics: answers by action, errors by kind, latency, open streams. Label children are looked up once
- * here, so the request path only increments.
+ * Resolve's metrics: answers by action, errors by kind, latency, open streams. Label children are
+ * looked up once here, so the request path only increments.
  */
 public final class ResolveMetrics {
 
