@@ -26,7 +26,7 @@ import org.mirrorgate.resolve.Explanation;
 import org.mirrorgate.resolve.InvalidRequestException;
 import org.mirrorgate.resolve.NotReadyException;
 import org.mirrorgate.resolve.Resolver;
-import org.mirrorgate.scan.MirrorMonitor;
+import org.mirrorgate.scan.monitor.MirrorMonitor;
 
 /** gRPC binding of the operator's API over the index, the resolver and the event log. */
 public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {

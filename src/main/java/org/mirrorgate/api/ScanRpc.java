@@ -9,9 +9,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.mirrorgate.api.v1.ScanProgress;
-import org.mirrorgate.scan.MirrorMonitor;
-import org.mirrorgate.scan.ScanProgressUpdate;
-import org.mirrorgate.scan.ScanRejectedException;
+import org.mirrorgate.scan.monitor.MirrorMonitor;
+import org.mirrorgate.scan.monitor.ScanProgressUpdate;
+import org.mirrorgate.scan.monitor.ScanRejectedException;
 
 /**
  * ScanMirror: runs a manual scan off the transport threads (a scan takes seconds to minutes) and

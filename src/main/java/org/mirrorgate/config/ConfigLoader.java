@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,14 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.mirrorgate.index.Digest;
+import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.rank.PathPolicy;
 import org.mirrorgate.rank.PathRules;
 import org.mirrorgate.rank.RankSettings;
+import org.mirrorgate.repo.RepositorySettings;
 import org.mirrorgate.resolve.ResolveSettings;
-import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.scan.PerMirrorScanSettings;
 import org.mirrorgate.scan.ScanSettings;
-import org.mirrorgate.scan.local.LocalScanSettings;
 import org.mirrorgate.store.StoreSettings;
 
 /**
@@ -85,13 +85,13 @@ public final class ConfigLoader {
         digests.addAll(repo.has("hashes") ? repo.list("hashes", ConfigLoader::digest, "sha256, sha1 or md5")
                 : List.of(Digest.SHA256));
         Duration grace = repo.duration("deleted-grace", Duration.ofDays(3), Duration.ZERO, Duration.ofDays(365));
-        int hashThreads = (int) repo.integer("hash-threads", LocalScanSettings.DEFAULT_HASH_THREADS, 1, 64);
+        int hashThreads = (int) repo.integer("hash-threads", RepositorySettings.DEFAULT_HASH_THREADS, 1, 64);
         List<String> excludes = repo.has("excludes") ? repo.list("excludes", x -> x, "globs on one file or directory name")
-                : LocalScanSettings.DEFAULT_EXCLUDES;
+                : RepositorySettings.DEFAULT_EXCLUDES;
         boolean skipRsyncTemps = repo.bool("skip-rsync-temporaries", true);
-        LocalScanSettings scan = null;
+        RepositorySettings scan = null;
         try {
-            scan = new LocalScanSettings(repoRoot == null ? Path.of("/") : repoRoot, scanInterval, digests, grace,
+            scan = new RepositorySettings(repoRoot == null ? Path.of("/") : repoRoot, scanInterval, digests, grace,
                     hashThreads, excludes, skipRsyncTemps);
         } catch (IllegalArgumentException e) {
             root.problem("repository", "(invalid)", e.getMessage());

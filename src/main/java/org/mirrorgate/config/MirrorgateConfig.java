@@ -9,11 +9,11 @@ import org.mirrorgate.index.Digest;
 import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.rank.PathRules;
 import org.mirrorgate.rank.RankSettings;
+import org.mirrorgate.repo.RepositorySettings;
 import org.mirrorgate.resolve.Fallback;
 import org.mirrorgate.resolve.ResolveSettings;
 import org.mirrorgate.scan.PerMirrorScanSettings;
 import org.mirrorgate.scan.ScanSettings;
-import org.mirrorgate.scan.local.LocalScanSettings;
 import org.mirrorgate.store.StoreSettings;
 
 /**
@@ -36,7 +36,7 @@ public record MirrorgateConfig(
         ConfigNode root) {
 
     /** The local copy of the archive: where it is and how it is walked. */
-    public record Repository(LocalScanSettings scan) {
+    public record Repository(RepositorySettings scan) {
         public Path root() {
             return scan.root();
         }

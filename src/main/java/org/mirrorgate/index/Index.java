@@ -3,13 +3,13 @@ package org.mirrorgate.index;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.annotations.VisibleForTesting;
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
-import com.google.errorprone.annotations.concurrent.GuardedBy;
 import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.mirror.MirrorState;
 import org.roaringbitmap.RoaringBitmap;
@@ -82,22 +82,22 @@ public final class Index {
     }
 
     /**
-     * Starts comparing a listing of {@code mirror} with the current local files.
+     * Starts comparing a listing of {@code mirror} with the current local files ({@link
+     * ListingIngest#comparedWith()}).
      *
-     * @param precisionMillis the listing's mtime precision (1000 for rsync, 1 for FTP MLSD ...)
-     * @param tzOffsetMillis added to every listed mtime before comparing
      * @throws IllegalArgumentException when no mirror has that name
      */
-    public ListingIngest beginListing(String mirror, long precisionMillis, long tzOffsetMillis) {
-        requirePosition(current, mirror);
-        return new ListingIngest(mirror, current.files(), precisionMillis, tzOffsetMillis);
+    public ListingIngest beginListing(String mirror) {
+        IndexSnapshot cur = current;
+        requirePosition(cur, mirror);
+        return new ListingIngest(mirror, cur.files());
     }
 
     /**
      * Publishes a compared listing as the mirror's availability and records the scan time. Files
      * changed locally since the listing was compared do not count as matching.
      */
-    public void applyListing(ListingResult result, long tzOffsetMillis) {
+    public void applyListing(ListingResult result) {
         synchronized (writeLock) {
             IndexSnapshot cur = current;
             int pos = requirePosition(cur, result.mirror());
@@ -109,7 +109,7 @@ public final class Index {
             Availability[] availability = cur.availabilityCopy();
             availability[pos] = fresh;
             MirrorState[] states = cur.statesCopy();
-            states[pos] = states[pos].withLastScan(fresh.scannedAtMillis(), tzOffsetMillis);
+            states[pos] = states[pos].withLastScan(fresh.scannedAtMillis(), result.tzOffsetMillis());
             publish(cur, newVersionWithMirrorChange(cur, cur.ready(), cur.files(), cur.specs(),
                     states, availability));
         }

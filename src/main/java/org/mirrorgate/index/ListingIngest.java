@@ -14,7 +14,7 @@ import org.roaringbitmap.RoaringBitmap;
  *
  * <p>Why keep the listed mtime per known file instead of deciding "matching" at once: the precision
  * of a listing (an FTP server without MDTM, an HTML index showing minutes) and the mirror's
- * timezone offset are only known once the whole listing has been read. {@link #finish(long, long)}
+ * timezone offset are only known once the whole listing has been read. {@link #finish}
  * decides with the final values; {@link #detectTimezoneOffset()} looks at the same data.
  *
  * <p>Size is always compared (exactly, or within the tolerance an HTML index's "1.2K" allows);
@@ -34,8 +34,7 @@ public final class ListingIngest {
 
     private final String mirror;
     private final FileTable files;
-    private final long tzOffsetMillis;
-    private long precisionMillis;
+    private long precisionMillis = 1;
     private final RoaringBitmap listed = new RoaringBitmap();
     private final RoaringBitmap sameSize = new RoaringBitmap();
     private final long[] listedMtimes; // by id, as listed (no tz correction); -1 = listing had none
@@ -48,12 +47,10 @@ public final class ListingIngest {
     /** Symlinks kept for resolution at {@link #finish}; a listing with more is hostile or odd. */
     static final int MAX_LINKS = 100_000;
 
-    ListingIngest(String mirror, FileTable files, long precisionMillis, long tzOffsetMillis) {
-        checkArgument(precisionMillis >= 1, "precisionMillis: %s (expected: >= 1)", precisionMillis);
+    /** Compares at millisecond precision until {@link #coarsenPrecision} says the listing has less. */
+    ListingIngest(String mirror, FileTable files) {
         this.mirror = mirror;
         this.files = files;
-        this.precisionMillis = precisionMillis;
-        this.tzOffsetMillis = tzOffsetMillis;
         this.listedMtimes = new long[files.idLimit()];
     }
 
@@ -114,9 +111,15 @@ public final class ListingIngest {
     }
 
     /** Makes mtime comparisons coarser: at least {@code millis} (a page listing only minutes). */
-    public void coarsenPrecision(long millis) {
+    public ListingIngest coarsenPrecision(long millis) {
         checkArgument(millis >= 1, "millis: %s (expected: >= 1)", millis);
         precisionMillis = Math.max(precisionMillis, millis);
+        return this;
+    }
+
+    /** The local file table the listing is compared with. */
+    public FileTable comparedWith() {
+        return files;
     }
 
     public long precisionMillis() {
@@ -183,14 +186,9 @@ public final class ListingIngest {
         return OptionalLong.of(best);
     }
 
-    /** The result with the timezone offset given to {@link Index#beginListing}. */
-    public ListingResult finish(long scannedAtMillis) {
-        return finish(scannedAtMillis, tzOffsetMillis);
-    }
-
     /**
-     * The result, ready for {@link Index#applyListing} (pass it the same offset). The ingest must
-     * not be used afterwards.
+     * The result, ready for {@link Index#applyListing}, which records the offset with it. The ingest
+     * must not be used afterwards.
      *
      * @param tzOffset added to every listed mtime before comparing
      */
@@ -223,7 +221,7 @@ public final class ListingIngest {
         }
         OutdatedCopies outdated = OutdatedCopies.of(outIds, outMtimes, outCount);
         Availability availability = new Availability(matching, outdated, scannedAtMillis, entries, files.fileCount());
-        return new ListingResult(mirror, files, availability, entries, unknown, sizeMismatches);
+        return new ListingResult(mirror, files, availability, entries, unknown, sizeMismatches, tzOffset);
     }
 
     /** Gives each local path reached through a listed symlink the listed state of its target. */

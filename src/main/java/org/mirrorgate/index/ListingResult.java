@@ -10,6 +10,7 @@ package org.mirrorgate.index;
  * @param entries regular files in the listing
  * @param unknown entries whose path is not in the local index (extra files on the mirror)
  * @param sizeMismatches entries whose size differs from the local file
+ * @param tzOffsetMillis the offset added to the listed mtimes (recorded in the mirror's state)
  */
 public record ListingResult(
         String mirror,
@@ -17,7 +18,8 @@ public record ListingResult(
         Availability availability,
         long entries,
         long unknown,
-        long sizeMismatches) {
+        long sizeMismatches,
+        long tzOffsetMillis) {
 
     public int matching() {
         return availability.matchingCount();
@@ -34,7 +36,7 @@ public record ListingResult(
 
     /** A one-line summary for logs and the event log. */
     public String summary() {
-        return String.format("%d files listed, %d matching, %d outdated, %d missing, %d unknown locally",
+        return String.format(java.util.Locale.ROOT, "%d files, %d matching, %d outdated, %d missing, %d unknown locally",
                 entries, matching(), outdated(), missing(), unknown);
     }
 }

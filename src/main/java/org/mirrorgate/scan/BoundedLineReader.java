@@ -9,10 +9,10 @@ import java.io.InputStream;
  * one endless line costs a fixed 64 KiB + maxLine, not the heap. A trailing '\r' is dropped (FTP
  * and HTTP lines end in CRLF).
  */
-final class BoundedLineReader {
+public final class BoundedLineReader {
 
-    static final int EOF = -1;
-    static final int TOO_LONG = -2;
+    public static final int EOF = -1;
+    public static final int TOO_LONG = -2;
 
     private final InputStream in;
     private final byte[] buf = new byte[65_536];
@@ -21,7 +21,7 @@ final class BoundedLineReader {
     private int limit;
     private long lines;
 
-    BoundedLineReader(InputStream in, int maxLine) {
+    public BoundedLineReader(InputStream in, int maxLine) {
         this.in = in;
         this.line = new byte[maxLine];
     }
@@ -31,7 +31,7 @@ final class BoundedLineReader {
      *
      * @return its length, {@link #TOO_LONG} (the line was skipped), or {@link #EOF}
      */
-    int next() throws IOException {
+    public int next() throws IOException {
         int len = 0;
         boolean tooLong = false;
         boolean any = false;
@@ -79,12 +79,12 @@ final class BoundedLineReader {
     }
 
     /** The buffer holding the last line read; valid until the next call. */
-    byte[] line() {
+    public byte[] line() {
         return line;
     }
 
     /** Lines read so far, skipped ones included. */
-    long lines() {
+    public long lines() {
         return lines;
     }
 }

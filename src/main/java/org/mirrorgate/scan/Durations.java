@@ -3,11 +3,11 @@ package org.mirrorgate.scan;
 import java.time.Duration;
 
 /** Durations as the config writes them (30s, 5m, 2h) and as summaries show them (4.2 s). */
-final class Durations {
+public final class Durations {
 
     private Durations() {}
 
-    static String human(Duration d) {
+    public static String human(Duration d) {
         long ms = d.toMillis();
         if (ms % 86_400_000 == 0 && ms != 0) {
             return ms / 86_400_000 + "d";
@@ -22,7 +22,7 @@ final class Durations {
     }
 
     /** Elapsed time for a summary line: "850 ms", "4.2 s", "12m 5s". */
-    static String elapsed(long millis) {
+    public static String elapsed(long millis) {
         if (millis < 1000) {
             return millis + " ms";
         }

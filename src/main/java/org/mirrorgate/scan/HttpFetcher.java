@@ -21,12 +21,12 @@ import javax.net.ssl.SSLException;
  * our User-Agent, no automatic redirects (each caller applies its own policy) and the configured
  * TLS trust. Also turns connection failures into the short reasons the event log shows.
  */
-final class HttpFetcher {
+public final class HttpFetcher {
 
     private final SSLContext tls;
     private final String userAgent;
 
-    HttpFetcher(ScanSettings settings) {
+    public HttpFetcher(ScanSettings settings) {
         this.tls = TlsTrust.context(settings.probe().tlsCaFile());
         this.userAgent = settings.probe().userAgent();
     }
@@ -36,7 +36,7 @@ final class HttpFetcher {
      * probe makes a new TLS handshake and sees the certificate the mirror serves now; index pages
      * just close the stream and let the connection be reused.
      */
-    HttpURLConnection open(URI uri, String method, int connectMillis, int readMillis) throws IOException {
+    public HttpURLConnection open(URI uri, String method, int connectMillis, int readMillis) throws IOException {
         HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
         if (c instanceof HttpsURLConnection https) {
             https.setSSLSocketFactory(tls.getSocketFactory());
@@ -52,7 +52,7 @@ final class HttpFetcher {
     }
 
     /** A short reason for a failed request: "connection refused", "timeout", "certificate expired" ... */
-    static String reason(IOException e) {
+    public static String reason(IOException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof CertificateExpiredException) {
                 return "certificate expired";

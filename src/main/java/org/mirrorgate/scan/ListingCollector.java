@@ -1,11 +1,11 @@
 package org.mirrorgate.scan;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
-import com.google.errorprone.annotations.concurrent.GuardedBy;
 import org.mirrorgate.index.ListingIngest;
 
 /**
@@ -16,7 +16,7 @@ import org.mirrorgate.index.ListingIngest;
  *
  * <p>Thread-safe (the HTTP lister's workers share one); the lock is uncontended for rsync and FTP.
  */
-final class ListingCollector {
+public final class ListingCollector {
 
     private final ListingIngest ingest;
     private final ScanSettings.Safety safety;
@@ -46,7 +46,7 @@ final class ListingCollector {
      *     not descend into others, since nothing there can be redirected to
      * @param progress called with the entry count at most every progress interval
      */
-    ListingCollector(ListingIngest ingest, ScanSettings settings, Predicate<String> directoryKnown,
+    public ListingCollector(ListingIngest ingest, ScanSettings settings, Predicate<String> directoryKnown,
             long progressEveryNanos, LongConsumer progress) {
         this.ingest = ingest;
         this.safety = settings.safety();
@@ -58,12 +58,12 @@ final class ListingCollector {
     }
 
     /** One regular file with an exact size. */
-    void file(String path, long size, long mtimeMillis) throws ScanFailedException {
+    public void file(String path, long size, long mtimeMillis) throws ScanFailedException {
         file(path, size, 0, mtimeMillis);
     }
 
     /** One regular file; {@code sizeTolerance} > 0 when the listing rounds sizes ("1.2K"). */
-    synchronized void file(String path, long size, long sizeTolerance, long mtimeMillis) throws ScanFailedException {
+    public synchronized void file(String path, long size, long sizeTolerance, long mtimeMillis) throws ScanFailedException {
         String why = ListingPaths.rejection(path, safety.maxPathBytes());
         if (why == null && size < 0) {
             why = "negative size";
@@ -84,7 +84,7 @@ final class ListingCollector {
     }
 
     /** An entry that cannot be accepted; the scan is refused once there are too many. */
-    synchronized void reject(String reason, String sample) throws ScanFailedException {
+    public synchronized void reject(String reason, String sample) throws ScanFailedException {
         rejected++;
         rejects.merge(reason, 1, Integer::sum);
         rejectSamples.putIfAbsent(reason, ListingPaths.printable(sample));
@@ -95,7 +95,7 @@ final class ListingCollector {
     }
 
     /** A symlink whose target is not known (or ambiguous): counted only. */
-    synchronized void symlinkSkipped() {
+    public synchronized void symlinkSkipped() {
         symlinks++;
     }
 
@@ -104,7 +104,7 @@ final class ListingCollector {
      * files reached through it count as held in the version the mirror holds the target in. One
      * with an unusable target (absolute, out of the tree) is only counted.
      */
-    synchronized void symlink(String path, String target) throws ScanFailedException {
+    public synchronized void symlink(String path, String target) throws ScanFailedException {
         symlinks++;
         String why = ListingPaths.rejection(path, safety.maxPathBytes());
         if (why != null) {
@@ -118,21 +118,21 @@ final class ListingCollector {
     }
 
     /** A device, fifo, socket or other non-regular entry. */
-    synchronized void skipOther() {
+    public synchronized void skipOther() {
         otherSkipped++;
     }
 
     /** Mtimes of this listing are no finer than {@code millis}. */
-    synchronized void precision(long millis) {
+    public synchronized void precision(long millis) {
         ingest.coarsenPrecision(millis);
     }
 
-    boolean directoryKnown(String dir) {
+    public boolean directoryKnown(String dir) {
         return directoryKnown.test(dir);
     }
 
     /** Throws when the scan ran out of time or was cancelled; listers call it between requests. */
-    void checkAlive() throws ScanFailedException {
+    public void checkAlive() throws ScanFailedException {
         if (cancelled) {
             throw new ScanFailedException("cancelled");
         }
@@ -145,20 +145,20 @@ final class ListingCollector {
     }
 
     /** Nanoseconds left before the deadline (at least 1). */
-    long remainingNanos() {
+    public long remainingNanos() {
         return Math.max(1, deadlineNanos - System.nanoTime());
     }
 
-    long remainingMillis() {
+    public long remainingMillis() {
         return Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos()));
     }
 
-    String timeoutText() {
+    public String timeoutText() {
         return timeoutText;
     }
 
     /** Stops the scan: the lister's next check fails, and its cancel hook (kill, close) runs now. */
-    void cancel() {
+    public void cancel() {
         cancelled = true;
         Runnable hook = onCancel;
         if (hook != null) {
@@ -167,31 +167,31 @@ final class ListingCollector {
     }
 
     /** What {@link #cancel()} should do to unblock the lister (kill a process, close a socket). */
-    void onCancel(Runnable hook) {
+    public void onCancel(Runnable hook) {
         onCancel = hook;
         if (cancelled) {
             hook.run();
         }
     }
 
-    synchronized long entries() {
+    public synchronized long entries() {
         return ingest.entries();
     }
 
-    synchronized int rejected() {
+    public synchronized int rejected() {
         return rejected;
     }
 
-    synchronized long symlinks() {
+    public synchronized long symlinks() {
         return symlinks;
     }
 
-    synchronized long otherSkipped() {
+    public synchronized long otherSkipped() {
         return otherSkipped;
     }
 
     /** "2 '..' segment (e.g. ../etc/passwd), 1 control character (e.g. a?b)", or "" when none. */
-    synchronized String rejectSummary() {
+    public synchronized String rejectSummary() {
         StringBuilder b = new StringBuilder();
         rejects.forEach((reason, count) -> {
             if (b.length() > 0) {

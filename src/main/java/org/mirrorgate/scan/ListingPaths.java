@@ -8,20 +8,20 @@ import java.nio.charset.StandardCharsets;
  * tree, hide a second line or smuggle a terminal escape into a log is rejected, with a short stable
  * reason that the scan's event names.
  */
-final class ListingPaths {
+public final class ListingPaths {
 
-    static final String EMPTY = "empty path";
-    static final String ABSOLUTE = "absolute path";
-    static final String DOT_DOT = "'..' segment";
-    static final String DOT = "'.' segment";
-    static final String EMPTY_SEGMENT = "empty segment";
-    static final String CONTROL = "control character";
-    static final String TOO_LONG = "path too long";
+    public static final String EMPTY = "empty path";
+    public static final String ABSOLUTE = "absolute path";
+    public static final String DOT_DOT = "'..' segment";
+    public static final String DOT = "'.' segment";
+    public static final String EMPTY_SEGMENT = "empty segment";
+    public static final String CONTROL = "control character";
+    public static final String TOO_LONG = "path too long";
 
     private ListingPaths() {}
 
     /** Why {@code path} is refused, or null when it is acceptable. */
-    static String rejection(String path, int maxPathBytes) {
+    public static String rejection(String path, int maxPathBytes) {
         int n = path.length();
         if (n == 0) {
             return EMPTY;
@@ -56,7 +56,7 @@ final class ListingPaths {
     }
 
     /** A path shortened and stripped of control characters, safe to quote in an event or a log. */
-    static String printable(String s) {
+    public static String printable(String s) {
         StringBuilder b = new StringBuilder(Math.min(s.length(), 120));
         for (int i = 0; i < s.length() && b.length() < 100; i++) {
             char c = s.charAt(i);

@@ -4,7 +4,7 @@ import java.net.URI;
 import java.util.List;
 
 /** Lists a mirror's regular files over one protocol into a {@link ListingCollector}. */
-interface MirrorLister {
+public interface MirrorLister {
 
     /** "rsync", "ftp" or "http": names the listing in events and summaries. */
     String protocol();

@@ -5,14 +5,14 @@ package org.mirrorgate.scan;
  * mirror's event log ("rsync exit 10: error in socket I/O", "timed out after 30m", "listing
  * refused: 143 rejected entries ..."). Nothing of such a scan is published.
  */
-final class ScanFailedException extends Exception {
+public final class ScanFailedException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    ScanFailedException(String reason) {
+    public ScanFailedException(String reason) {
         super(reason);
     }
 
-    ScanFailedException(String reason, Throwable cause) {
+    public ScanFailedException(String reason, Throwable cause) {
         super(reason, cause);
     }
 }

@@ -21,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.mirrorgate.api.AdminAuthInterceptor;
-import org.mirrorgate.api.MirrorAdminService;
 import org.mirrorgate.api.ResolverService;
 import org.mirrorgate.api.v1.ResolverGrpc;
 import org.mirrorgate.config.MirrorgateConfig;

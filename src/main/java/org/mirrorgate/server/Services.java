@@ -12,11 +12,13 @@ import org.mirrorgate.geo.GeoLookups;
 import org.mirrorgate.geo.GeoSettings;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.MirrorGapsRefresher;
+import org.mirrorgate.lease.LeasedTask;
+import org.mirrorgate.metrics.StoreMetrics;
 import org.mirrorgate.mirror.EventLog;
 import org.mirrorgate.rank.Ranker;
+import org.mirrorgate.repo.RepositoryIndexer;
 import org.mirrorgate.resolve.Resolver;
-import org.mirrorgate.scan.MirrorMonitor;
-import org.mirrorgate.scan.local.LocalTreeScanner;
+import org.mirrorgate.scan.monitor.MirrorMonitor;
 import org.mirrorgate.store.StateStore;
 import org.mirrorgate.store.StoreSettings;
 
@@ -68,16 +70,20 @@ public final class Services {
         MirrorMonitor monitor = new MirrorMonitor(index, events, config.scan(), config.mirrorScans(),
                 System::currentTimeMillis, store.scanLease());
         monitor.registerMetrics(registry);
+        StoreMetrics.register(registry, store::status);
         MirrorAdminService admin = new MirrorAdminService(index, resolver, events, monitor);
         List<Lifecycle> background = new ArrayList<>();
         background.add(lifecycle(() -> { }, store::close)); // stops last: flushes, releases leases
         MirrorGapsRefresher gaps = new MirrorGapsRefresher(index, GAPS_REFRESH_DELAY);
         background.add(lifecycle(gaps::start, gaps::close));
         if (config.store().type() == StoreSettings.Type.REDIS) {
-            background.add(new LocalWalkGate(store.leases(),
-                    () -> new LocalTreeScanner(config.repository().scan(), index), 5_000));
+            LeasedTask walk = new LeasedTask(store.leases(), "walk", () -> {
+                RepositoryIndexer indexer = new RepositoryIndexer(config.repository().scan(), index);
+                return LeasedTask.Worker.of(indexer::start, indexer::stop);
+            }, 5_000);
+            background.add(lifecycle(walk::start, walk::stop));
         } else {
-            LocalTreeScanner local = new LocalTreeScanner(config.repository().scan(), index);
+            RepositoryIndexer local = new RepositoryIndexer(config.repository().scan(), index);
             background.add(lifecycle(local::start, local::stop));
         }
         // Mirror scans compare against the local table: the monitor starts after the local scanner,

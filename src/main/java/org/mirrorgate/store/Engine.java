@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * </ul>
  * Keys and hash fields never contain NUL characters.
  */
-interface Engine extends AutoCloseable {
+public interface Engine extends AutoCloseable {
 
     /** The value of a string key, or null. */
     byte[] get(String key);

@@ -7,7 +7,7 @@ package org.mirrorgate.store;
  * <p>No key needs a Cluster hash tag: the store never runs a command on two keys, so each key may
  * live on any node.
  */
-final class Keys {
+public final class Keys {
 
     private final String prefix;
 
@@ -65,7 +65,7 @@ final class Keys {
     }
 
     /** String with a TTL: a lease ({@code scan:<mirror>}, {@code walk}, {@code format}). */
-    String lease(String name) {
+    public String lease(String name) {
         return prefix + "lease:" + name;
     }
 

@@ -22,6 +22,7 @@ import org.h2.mvstore.MVStoreException;
 import org.h2.mvstore.type.ByteArrayDataType;
 import org.h2.mvstore.type.LongDataType;
 import org.h2.mvstore.type.StringDataType;
+import org.mirrorgate.lease.InProcessLeaseTable;
 
 /**
  * The embedded engine: one H2 MVStore file, for a single node.
@@ -49,7 +50,7 @@ final class MvStoreEngine implements Engine {
     private final boolean fsync;
     private final LongSupplier clock;
     private final Object writeLock = new Object();
-    private final LocalLeases leases;
+    private final InProcessLeaseTable leases;
     private final Map<String, List<Consumer<byte[]>>> subscribers = new ConcurrentHashMap<>();
     @GuardedBy("writeLock")
     private long nextSweep;
@@ -60,7 +61,7 @@ final class MvStoreEngine implements Engine {
         this.store = store;
         this.fsync = fsync;
         this.clock = clock;
-        this.leases = new LocalLeases(clock);
+        this.leases = new InProcessLeaseTable(clock);
         this.strings = store.openMap("strings", bytesMap());
         this.hashes = store.openMap("hashes", bytesMap());
         this.lists = store.openMap("lists", bytesMap());

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.mirrorgate.lease.Lease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -11,8 +11,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.mirrorgate.index.Index;
+import org.mirrorgate.lease.LeasedScans;
+import org.mirrorgate.lease.Leases;
+import org.mirrorgate.lease.ScanLease;
 import org.mirrorgate.mirror.EventLog;
-import org.mirrorgate.scan.ScanLease;
 import org.mirrorgate.stats.DownloadCounters;
 import org.mirrorgate.stats.DownloadRecorder;
 import org.mirrorgate.stats.DownloadStats;
@@ -64,8 +66,8 @@ public final class StateStore implements AutoCloseable {
         this.stats = new DownloadStats(counterStore);
         this.events = new StoredEventLog(engine, keys, settings.eventsPerMirror(), settings.eventBuffer(),
                 index::nowMillis);
-        this.leases = new Leases(engine, keys, self, settings.leaseTime(), leaseThread);
-        this.scanLease = new StoreScanLease(leases);
+        this.leases = new Leases(new StoreLeaseBackend(engine, keys), self, settings.leaseTime(), leaseThread);
+        this.scanLease = new LeasedScans(leases);
         this.replicas = new Replicas(engine, keys, self, settings.replicaTtl(), index::nowMillis, leaseThread);
         long every = settings.flushInterval().toMillis();
         statsThread.scheduleWithFixedDelay(this::flushStatsAndEvents, every, every, TimeUnit.MILLISECONDS);

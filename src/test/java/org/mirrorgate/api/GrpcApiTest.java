@@ -38,8 +38,8 @@ import org.mirrorgate.index.Index;
 import org.mirrorgate.metrics.ResolveMetrics;
 import org.mirrorgate.mirror.InMemoryEventLog;
 import org.mirrorgate.resolve.Resolver;
-import org.mirrorgate.scan.MirrorMonitor;
 import org.mirrorgate.scan.ScanSettings;
+import org.mirrorgate.scan.monitor.MirrorMonitor;
 
 /** The gRPC adapters over the in-process transport: mapping, statuses, admin auth. */
 class GrpcApiTest {

@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 import org.mirrorgate.index.Digest;
 import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.Index;
-import org.mirrorgate.scan.local.LocalScanSettings;
-import org.mirrorgate.scan.local.LocalScanSummary;
-import org.mirrorgate.scan.local.LocalTreeScanner;
+import org.mirrorgate.repo.RepositoryIndexer;
+import org.mirrorgate.repo.RepositorySettings;
+import org.mirrorgate.repo.WalkSummary;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -62,14 +62,14 @@ public class LocalWalkBenchmark {
     /** A scanner whose index holds the whole tree, hashed: every further scan is the incremental case. */
     @State(Scope.Benchmark)
     public static class Hashed {
-        LocalTreeScanner scanner;
+        RepositoryIndexer scanner;
 
         @Setup(Level.Trial)
         public void hashEverything() throws Exception {
             ensureTree(TREE, FILES);
             Index index = new Index(List.of(), System::currentTimeMillis);
-            scanner = new LocalTreeScanner(LocalScanSettings.defaults(TREE), index);
-            LocalScanSummary first = scanner.scanOnce();
+            scanner = new RepositoryIndexer(RepositorySettings.defaults(TREE), index);
+            WalkSummary first = scanner.scanOnce();
             awaitHashed(index, first.files());
         }
 
@@ -82,7 +82,7 @@ public class LocalWalkBenchmark {
     /** A scanner over an empty index, new for every invocation. */
     @State(Scope.Benchmark)
     public static class Fresh {
-        LocalTreeScanner scanner;
+        RepositoryIndexer scanner;
 
         @Setup(Level.Trial)
         public void tree() throws IOException {
@@ -91,7 +91,7 @@ public class LocalWalkBenchmark {
 
         @Setup(Level.Invocation)
         public void freshIndex() {
-            scanner = new LocalTreeScanner(LocalScanSettings.defaults(TREE),
+            scanner = new RepositoryIndexer(RepositorySettings.defaults(TREE),
                     new Index(List.of(), System::currentTimeMillis));
         }
 
@@ -102,8 +102,8 @@ public class LocalWalkBenchmark {
     }
 
     @Benchmark
-    public LocalScanSummary unchangedWalk(Hashed state) {
-        LocalScanSummary s = state.scanner.scanOnce();
+    public WalkSummary unchangedWalk(Hashed state) {
+        WalkSummary s = state.scanner.scanOnce();
         if (s.changed() + s.added() + s.deleted() + s.hashPending() != 0) {
             throw new IllegalStateException("the tree changed under the benchmark: " + s);
         }
@@ -111,7 +111,7 @@ public class LocalWalkBenchmark {
     }
 
     @Benchmark
-    public LocalScanSummary firstWalk(Fresh state) {
+    public WalkSummary firstWalk(Fresh state) {
         return state.scanner.scanOnce();
     }
 
@@ -134,9 +134,9 @@ public class LocalWalkBenchmark {
         ensureTree(TREE, FILES);
         long before = usedAfterGc();
         Index index = new Index(List.of(), System::currentTimeMillis);
-        LocalTreeScanner scanner = new LocalTreeScanner(LocalScanSettings.defaults(TREE), index);
+        RepositoryIndexer scanner = new RepositoryIndexer(RepositorySettings.defaults(TREE), index);
         long t0 = System.nanoTime();
-        LocalScanSummary first = scanner.scanOnce();
+        WalkSummary first = scanner.scanOnce();
         awaitHashed(index, first.files());
         long hashSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
         scanner.stop();

@@ -123,7 +123,7 @@ class IndexCodecTest {
     }
 
     private static Availability scan(FileTable t, double missing, double outdated, long seed) {
-        ListingIngest in = new ListingIngest("m", t, 1, 0);
+        ListingIngest in = new ListingIngest("m", t);
         Random random = new Random(seed);
         for (int id = 0; id < t.idLimit(); id++) {
             if (!t.exists(id)) {
@@ -137,7 +137,7 @@ class IndexCodecTest {
             in.accept(t.path(id), t.size(id), old ? (id % 3 == 0 ? -1 : t.mtimeMillis(id) - 60_000) : t.mtimeMillis(id));
         }
         in.accept("not/local", 1, 1);
-        return in.finish(1_700_000_200_000L).availability();
+        return in.finish(1_700_000_200_000L, 0).availability();
     }
 
     private static Availability roundTrip(Availability a, FileTable t, long gen, FileTable readAgainst, long readGen) {

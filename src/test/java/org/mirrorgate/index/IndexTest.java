@@ -30,19 +30,19 @@ class IndexTest {
     @Test
     void aListingSortsFilesIntoMatchingOutdatedAndUnknownAtTheScanPrecision() {
         localFiles("same", 10, 5_400L, "older", 10, 9_000L, "resized", 10, 5_000L, "absent", 1, 1L);
-        ListingIngest in = index.beginListing("m", 1000, 0);
+        ListingIngest in = index.beginListing("m").coarsenPrecision(1000);
         in.accept("same", 10, 5_000); // same second
         in.accept("older", 10, 3_000);
         in.accept("resized", 11, 5_000);
         in.accept("extra", 1, 1);
-        ListingResult r = in.finish(2_000_000);
+        ListingResult r = in.finish(2_000_000, 0);
         assertThat(r.matching()).isEqualTo(1);
         assertThat(r.outdated()).isEqualTo(2);
         assertThat(r.unknown()).isEqualTo(1);
         assertThat(r.missing()).isEqualTo(1);
         assertThat(index.snapshot().availability(0)).as("nothing published before apply").isSameAs(Availability.NONE);
 
-        index.applyListing(r, 0);
+        index.applyListing(r);
         IndexSnapshot s = index.snapshot();
         FileTable f = s.files();
         assertThat(s.availability(0).matches(f.idOf("same"))).isTrue();
@@ -54,9 +54,9 @@ class IndexTest {
     @Test
     void aTimezoneOffsetIsAddedToListedMtimes() {
         localFiles("a", 10, 3_600_000L + 5_000);
-        ListingIngest in = index.beginListing("m", 1000, 3_600_000);
+        ListingIngest in = index.beginListing("m").coarsenPrecision(1000);
         in.accept("a", 10, 5_000);
-        index.applyListing(in.finish(1), 3_600_000);
+        index.applyListing(in.finish(1, 3_600_000));
         assertThat(index.snapshot().availability(0).matchingCount()).isEqualTo(1);
         assertThat(index.snapshot().state(0).tzOffsetMillis()).isEqualTo(3_600_000);
     }
@@ -64,10 +64,10 @@ class IndexTest {
     @Test
     void aLocalChangeMovesTheMirrorsCopyToOutdatedWithTheOldMtime() {
         localFiles("a", 10, 5_000L, "b", 10, 5_000L);
-        ListingIngest in = index.beginListing("m", 1000, 0);
+        ListingIngest in = index.beginListing("m").coarsenPrecision(1000);
         in.accept("a", 10, 5_000);
         in.accept("b", 10, 5_000);
-        index.applyListing(in.finish(1), 0);
+        index.applyListing(in.finish(1, 0));
 
         localFiles("a", 12, 9_000L);
         IndexSnapshot s = index.snapshot();
@@ -80,11 +80,11 @@ class IndexTest {
     @Test
     void aListingComparedBeforeALocalChangeDoesNotClaimTheNewVersion() {
         localFiles("a", 10, 5_000L);
-        ListingIngest in = index.beginListing("m", 1000, 0);
+        ListingIngest in = index.beginListing("m").coarsenPrecision(1000);
         in.accept("a", 10, 5_000);
-        ListingResult r = in.finish(1);
+        ListingResult r = in.finish(1, 0);
         localFiles("a", 20, 9_000L); // changes while the scan was running
-        index.applyListing(r, 0);
+        index.applyListing(r);
         int a = index.snapshot().files().idOf("a");
         assertThat(index.snapshot().availability(0).matches(a)).isFalse();
     }
@@ -102,6 +102,6 @@ class IndexTest {
 
     @Test
     void unknownMirrorNamesAreRefusedWithTheKnownOnes() {
-        assertThatThrownBy(() -> index.beginListing("x", 1000, 0)).hasMessage("mirror: x (expected: one of [m])");
+        assertThatThrownBy(() -> index.beginListing("x").coarsenPrecision(1000)).hasMessage("mirror: x (expected: one of [m])");
     }
 }

@@ -24,7 +24,7 @@ class ListingIngestTest {
     @Test
     void aConstantOffsetOfWholeHoursIsDetectedAndMakesTheFilesMatch() {
         FileTable f = local(200, 1_700_000_000_000L);
-        ListingIngest in = index.beginListing("m", 1000, 0);
+        ListingIngest in = index.beginListing("m").coarsenPrecision(1000);
         for (int i = 0; i < 200; i++) {
             in.accept("f" + i, f.size(f.idOf("f" + i)), f.mtimeMillis(f.idOf("f" + i)) - 2 * HOUR);
         }
@@ -37,7 +37,7 @@ class ListingIngestTest {
     @Test
     void anOffsetThatIsNotAWholeQuarterHourIsNotAdopted() {
         FileTable f = local(200, 1_700_000_000_000L);
-        ListingIngest in = index.beginListing("m", 1000, 0);
+        ListingIngest in = index.beginListing("m").coarsenPrecision(1000);
         for (int i = 0; i < 200; i++) {
             in.accept("f" + i, f.size(f.idOf("f" + i)), f.mtimeMillis(f.idOf("f" + i)) - 7_000);
         }
@@ -47,7 +47,7 @@ class ListingIngestTest {
     @Test
     void fewerThanNinetyPercentAgreeingGivesNoOffset() {
         FileTable f = local(100, 1_700_000_000_000L);
-        ListingIngest in = index.beginListing("m", 1000, 0);
+        ListingIngest in = index.beginListing("m").coarsenPrecision(1000);
         for (int i = 0; i < 100; i++) {
             long shift = i < 85 ? HOUR : i * 1000L;
             in.accept("f" + i, f.size(f.idOf("f" + i)), f.mtimeMillis(f.idOf("f" + i)) - shift);
@@ -58,7 +58,7 @@ class ListingIngestTest {
     @Test
     void agreeingMtimesDetectAZeroOffset() {
         FileTable f = local(50, 1_700_000_000_000L);
-        ListingIngest in = index.beginListing("m", 1000, 0);
+        ListingIngest in = index.beginListing("m").coarsenPrecision(1000);
         for (int i = 0; i < 50; i++) {
             in.accept("f" + i, f.size(f.idOf("f" + i)), f.mtimeMillis(f.idOf("f" + i)));
         }
@@ -68,19 +68,19 @@ class ListingIngestTest {
     @Test
     void aCoarserPrecisionSetAfterTheEntriesDecidesTheComparison() {
         FileTable f = local(1, 1_700_000_080_000L); // 40 s into the minute starting at ..._040_000
-        ListingIngest in = index.beginListing("m", 1, 0);
+        ListingIngest in = index.beginListing("m");
         in.accept("f0", 100, 1_700_000_040_000L); // the listing shows only the minute
         in.coarsenPrecision(60_000);
-        assertThat(in.finish(1).matching()).isEqualTo(1);
+        assertThat(in.finish(1, 0).matching()).isEqualTo(1);
         assertThat(f.idOf("f0")).isZero();
     }
 
     @Test
     void sizeIsAlwaysComparedEvenWhenMtimesAgree() {
         FileTable f = local(1, 1_700_000_000_000L);
-        ListingIngest in = index.beginListing("m", 1000, 0);
+        ListingIngest in = index.beginListing("m").coarsenPrecision(1000);
         in.accept("f0", 101, f.mtimeMillis(0));
-        ListingResult r = in.finish(1);
+        ListingResult r = in.finish(1, 0);
         assertThat(r.matching()).isZero();
         assertThat(r.sizeMismatches()).isEqualTo(1);
         assertThat(r.outdated()).isEqualTo(1);
@@ -89,10 +89,10 @@ class ListingIngestTest {
     @Test
     void anApproximateSizeMatchesWithinItsTolerance() {
         local(2, 1_700_000_000_000L); // sizes 100 and 101
-        ListingIngest in = index.beginListing("m", 60_000, 0);
+        ListingIngest in = index.beginListing("m").coarsenPrecision(60_000);
         in.acceptApproximate("f0", 102, 2, 1_700_000_000_000L);
         in.acceptApproximate("f1", 110, 2, 1_700_000_061_000L);
-        ListingResult r = in.finish(1);
+        ListingResult r = in.finish(1, 0);
         assertThat(r.matching()).isEqualTo(1);
         assertThat(r.sizeMismatches()).isEqualTo(1);
     }
@@ -100,11 +100,11 @@ class ListingIngestTest {
     @Test
     void aFileListedTwiceKeepsTheEntryWithTheRightSize() {
         FileTable f = local(1, 1_700_000_000_000L);
-        ListingIngest in = index.beginListing("m", 1000, 0);
+        ListingIngest in = index.beginListing("m").coarsenPrecision(1000);
         in.accept("f0", 5, f.mtimeMillis(0));
         in.accept("f0", 100, f.mtimeMillis(0));
         in.accept("f0", 7, f.mtimeMillis(0));
-        ListingResult r = in.finish(1);
+        ListingResult r = in.finish(1, 0);
         assertThat(r.matching()).isEqualTo(1);
         assertThat(in.duplicates()).isEqualTo(2);
         assertThat(r.entries()).isEqualTo(3);
@@ -121,7 +121,7 @@ class ListingIngestTest {
         b.put("looped.deb", 10, 1000, 1);
         b.put("old.deb", 10, 1000, 1);
         index.publishFiles(b);
-        ListingIngest in = index.beginListing("m", 1000, 0);
+        ListingIngest in = index.beginListing("m").coarsenPrecision(1000);
         in.accept("dists/bookworm/Release", 50, 1000);
         in.accept("pool/a.deb", 10, 1000);
         in.symlink("dists/stable", "dists/bookworm");
@@ -130,7 +130,7 @@ class ListingIngestTest {
         in.symlink("looped.deb", "looped2.deb");
         in.symlink("looped2.deb", "looped.deb");
         in.symlink("old.deb", "pool/missing.deb");
-        ListingResult r = in.finish(1);
+        ListingResult r = in.finish(1, 0);
         FileTable f = index.snapshot().files();
         Availability a = r.availability();
         assertThat(a.matches(f.idOf("dists/stable/Release"))).isTrue();

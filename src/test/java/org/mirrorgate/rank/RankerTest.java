@@ -44,9 +44,9 @@ class RankerTest {
     }
 
     private void list(String mirror, String path, long size, long mtime) {
-        ListingIngest in = index.beginListing(mirror, 1000, 0);
+        ListingIngest in = index.beginListing(mirror).coarsenPrecision(1000);
         in.accept(path, size, mtime);
-        index.applyListing(in.finish(MTIME), 0);
+        index.applyListing(in.finish(MTIME, 0));
     }
 
     private Map<String, String> reasons(ClientLocation client, boolean https, PathPolicy policy) throws Exception {
@@ -149,10 +149,10 @@ class RankerTest {
     void aTraceSyncAfterAFileChangedCountsAsHoldingIt() throws Exception {
         snapshot(mirror("synced").build(), mirror("lagging").build());
         for (String m : List.of("synced", "lagging")) {
-            ListingIngest in = index.beginListing(m, 1000, 0);
+            ListingIngest in = index.beginListing(m).coarsenPrecision(1000);
             in.accept("f", 100, MTIME);
             in.accept("g", 100, MTIME);
-            index.applyListing(in.finish(MTIME), 0);
+            index.applyListing(in.finish(MTIME, 0));
         }
         FileTable.Builder b = index.snapshot().files().toBuilder();
         b.put("f", 200, MTIME + 3_600_000, MTIME + 3_600_000); // archive push
@@ -239,10 +239,10 @@ class RankerTest {
         }
         snapshot(specs);
         for (int i = 50; i < specs.length; i++) {
-            ListingIngest in = index.beginListing("m" + i, 1000, 0);
+            ListingIngest in = index.beginListing("m" + i).coarsenPrecision(1000);
             in.accept("f", 100, MTIME);
             in.accept("g", 100, MTIME);
-            index.applyListing(in.finish(MTIME), 0);
+            index.applyListing(in.finish(MTIME, 0));
         }
         IndexSnapshot s = index.snapshot();
         ClientPlan plan = ranker.plan(s, InetAddress.getByName("192.0.2.1"), BERLIN, 6);

@@ -47,11 +47,11 @@ class ResolverTest {
         b.put("pool/main/g/gone.deb", 5, T, T);
         index.publishFiles(b);
         for (String m : List.of("fr1", "de1")) {
-            ListingIngest in = index.beginListing(m, 1000, 0);
+            ListingIngest in = index.beginListing(m).coarsenPrecision(1000);
             in.accept("pool/main/a/a b.deb", 1234, T);
             in.accept("dists/sid/InRelease", 10, T);
             in.accept("pool/main/g/gone.deb", 5, T);
-            index.applyListing(in.finish(T), 0);
+            index.applyListing(in.finish(T, 0));
         }
         resolver = resolver(List.of());
     }

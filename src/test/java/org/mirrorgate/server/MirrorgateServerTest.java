@@ -120,7 +120,7 @@ class MirrorgateServerTest {
     }
 
     @Test
-    void exportsResolveAndIndexMetrics() throws Exception {
+    void exportsResolveIndexAndStoreMetrics() throws Exception {
         await().atMost(Duration.ofSeconds(30)).until(server::isServing);
         HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
@@ -130,7 +130,10 @@ class MirrorgateServerTest {
                 .contains("mirrorgate_resolve_duration_seconds_bucket")
                 .contains("mirrorgate_index_files{state=\"present\"} 1.0")
                 .contains("mirrorgate_mirrors{protocol=\"https\",state=\"unknown\"} 1.0")
-                .contains("mirrorgate_index_gap_rows{measure=\"bytes\"}");
+                .contains("mirrorgate_index_gap_rows{measure=\"bytes\"}")
+                .contains("mirrorgate_store_healthy 1.0")
+                .contains("mirrorgate_store_pending{kind=\"events\"}")
+                .contains("mirrorgate_store_dropped{kind=\"stats\"} 0.0");
     }
 
     @Test

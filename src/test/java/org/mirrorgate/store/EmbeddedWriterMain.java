@@ -38,13 +38,13 @@ public final class EmbeddedWriterMain {
                 b.put("new/f" + n, n, n, n);
                 index.publishFiles(b);
                 FileTable t = index.snapshot().files();
-                ListingIngest in = index.beginListing("b", 1, 0);
+                ListingIngest in = index.beginListing("b");
                 for (int id = 0; id < t.idLimit(); id++) {
                     if (t.exists(id) && id % 3 != n % 3) {
                         in.accept(t.path(id), t.size(id), t.mtimeMillis(id));
                     }
                 }
-                index.applyListing(in.finish(n), 0);
+                index.applyListing(in.finish(n, 0));
             }
             index.updateMirrorState("a", s -> s.withTraceSync(v));
             store.eventLog().record("a", "trace", "sync " + n);

@@ -3,6 +3,7 @@ package org.mirrorgate.store;
 import java.time.Duration;
 import java.util.List;
 import org.mirrorgate.index.Index;
+import org.mirrorgate.lease.Lease;
 import org.mirrorgate.testing.TestMirror;
 
 /**

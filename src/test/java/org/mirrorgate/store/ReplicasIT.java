@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.IndexSnapshot;
+import org.mirrorgate.lease.Lease;
 import org.mirrorgate.mirror.MirrorState;
 import org.mirrorgate.mirror.ProtocolHealth;
 import org.mirrorgate.testing.RedisExtension;

@@ -15,6 +15,7 @@ import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.IndexSnapshot;
 import org.mirrorgate.index.ListingIngest;
+import org.mirrorgate.lease.Lease;
 import org.mirrorgate.mirror.MirrorEvent;
 import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.mirror.ProtocolHealth;
@@ -69,13 +70,13 @@ abstract class StateStoreContract {
     }
 
     static void scan(Index index, String mirror, String... paths) {
-        ListingIngest in = index.beginListing(mirror, 1000, 0);
+        ListingIngest in = index.beginListing(mirror).coarsenPrecision(1000);
         FileTable t = index.snapshot().files();
         for (String p : paths) {
             int id = t.idOf(p);
             in.accept(p, t.size(id), t.mtimeMillis(id));
         }
-        index.applyListing(in.finish(T0 + 1000), 0);
+        index.applyListing(in.finish(T0 + 1000, 0));
     }
 
     @Test

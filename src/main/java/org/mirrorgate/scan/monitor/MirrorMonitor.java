@@ -1,0 +1,351 @@
+package org.mirrorgate.scan.monitor;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.mirrorgate.index.Index;
+import org.mirrorgate.index.IndexSnapshot;
+import org.mirrorgate.lease.InProcessScanLease;
+import org.mirrorgate.lease.ScanLease;
+import org.mirrorgate.mirror.EventLog;
+import org.mirrorgate.mirror.MirrorSpec;
+import org.mirrorgate.scan.Durations;
+import org.mirrorgate.scan.HttpFetcher;
+import org.mirrorgate.scan.MirrorLister;
+import org.mirrorgate.scan.PerMirrorScanSettings;
+import org.mirrorgate.scan.ScanSettings;
+import org.mirrorgate.scan.ftp.FtpLister;
+import org.mirrorgate.scan.health.HealthProber;
+import org.mirrorgate.scan.http.HttpIndexLister;
+import org.mirrorgate.scan.rsync.RsyncLister;
+import org.mirrorgate.scan.trace.TracePoller;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mirror truth: keeps every mirror's file list, sync time and health current. The one public entry
+ * point of the scan package for the service: {@link #start()} schedules scans (rsync, FTP, HTTP
+ * index), trace polls and health probes per mirror, with jitter and a concurrency limit; {@link
+ * #scanNow} runs a scan on demand for the admin API's ScanMirror.
+ *
+ * <p>Everything it learns goes into the {@link Index} (bitmaps, {@code MirrorState}) and the
+ * mirror's {@link EventLog}; a failed scan never changes what is published. A {@link ScanLease}
+ * makes sure one replica at a time scans a mirror.
+ */
+public final class MirrorMonitor {
+
+    private static final Logger log = LoggerFactory.getLogger(MirrorMonitor.class);
+    private static final Duration TICK = Duration.ofSeconds(1);
+
+    private final Index index;
+    private final EventLog events;
+    private final ScanSettings settings;
+    private final LongSupplier clock;
+    private final ScanLease lease;
+    private final MirrorScanner scanner;
+    private final HealthProber prober;
+    private final TracePoller tracer;
+    private final MonitorSchedule schedule;
+    private final Duration tick;
+    private final AtomicInteger runningScans = new AtomicInteger();
+    private final ScanMetrics metrics = new ScanMetrics();
+    private final Map<String, PerMirrorScanSettings> perMirror;
+
+    @GuardedBy("this")
+    private boolean listening;
+    @GuardedBy("this")
+    private ScheduledExecutorService ticker;
+    @GuardedBy("this")
+    private ExecutorService scanPool;
+    @GuardedBy("this")
+    private ExecutorService probePool;
+
+    /** A monitor for one replica (an in-process scan lease). */
+    public MirrorMonitor(Index index, EventLog events, ScanSettings settings,
+            Map<String, PerMirrorScanSettings> perMirror, LongSupplier clockMillis) {
+        this(index, events, settings, perMirror, clockMillis, new InProcessScanLease());
+    }
+
+    /**
+     * @param perMirror overrides by mirror name; a mirror without an entry uses the defaults
+     * @param clockMillis epoch millis: scan, trace and health times and the schedule
+     * @param lease who may scan a mirror now (the store's lease when several replicas run)
+     */
+    public MirrorMonitor(Index index, EventLog events, ScanSettings settings,
+            Map<String, PerMirrorScanSettings> perMirror, LongSupplier clockMillis, ScanLease lease) {
+        this(index, events, settings, perMirror, clockMillis, lease, null, TICK);
+    }
+
+    MirrorMonitor(Index index, EventLog events, ScanSettings settings, Map<String, PerMirrorScanSettings> perMirror,
+            LongSupplier clockMillis, ScanLease lease, Map<String, MirrorLister> listers, Duration tick) {
+        this.index = requireNonNull(index, "index");
+        this.events = requireNonNull(events, "events");
+        this.settings = requireNonNull(settings, "settings");
+        this.perMirror = Map.copyOf(requireNonNull(perMirror, "perMirror"));
+        this.clock = requireNonNull(clockMillis, "clockMillis");
+        this.lease = requireNonNull(lease, "lease");
+        this.tick = requireNonNull(tick, "tick");
+        HttpFetcher http = new HttpFetcher(settings);
+        this.scanner = new MirrorScanner(index, events, settings, clockMillis, listers != null ? listers
+                : Map.of("rsync", new RsyncLister(settings), "ftp", new FtpLister(settings),
+                        "http", new HttpIndexLister(settings, http)));
+        this.schedule = new MonitorSchedule(settings);
+        this.prober = new HealthProber(index, events, settings, http, clockMillis,
+                m -> schedule.scanSoon(m, clock.getAsLong()), metrics::probed);
+        this.tracer = new TracePoller(index, events, settings, http, clockMillis);
+    }
+
+    /**
+     * Starts scheduling (unless {@code scan.enabled} is false). Mirrors whose event log is empty
+     * get an "added" event, and so do mirrors added to the index later.
+     */
+    public synchronized void start() {
+        if (ticker != null) {
+            return;
+        }
+        IndexSnapshot snap = index.snapshot();
+        for (MirrorSpec spec : snap.specs()) {
+            if (events.recent(spec.name(), 1).isEmpty()) {
+                events.record(spec.name(), "added", describe(spec));
+            }
+        }
+        if (!listening) {
+            listening = true;
+            index.addListener((before, after) -> {
+                for (MirrorSpec spec : after.specs()) {
+                    if (before.positionOf(spec.name()) < 0) {
+                        events.record(spec.name(), "added", describe(spec));
+                    }
+                }
+            });
+        }
+        ticker = Executors.newSingleThreadScheduledExecutor(threads("mirror-monitor"));
+        scanPool = Executors.newFixedThreadPool(settings.concurrency(), threads("mirror-scan"));
+        probePool = Executors.newFixedThreadPool(settings.probe().concurrency(), threads("mirror-probe"));
+        if (settings.enabled()) {
+            ticker.scheduleWithFixedDelay(this::tickSafely, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        log.info("mirror monitor started: {} mirrors, scans every {} (jitter {}, {} at once), probes every {}, trace {}",
+                snap.mirrorCount(), Durations.human(settings.interval()), Durations.human(settings.jitter()),
+                settings.concurrency(), Durations.human(settings.probe().interval()),
+                settings.trace().path().isEmpty() ? "off" : settings.trace().path() + " every "
+                        + Durations.human(settings.trace().interval()));
+    }
+
+    /** Stops scheduling, cancels running scans (nothing of them is published), waits up to 10 s. */
+    public synchronized void stop() {
+        if (ticker == null) {
+            return;
+        }
+        ticker.shutdownNow();
+        scanner.cancelAll();
+        scanPool.shutdownNow();
+        probePool.shutdownNow();
+        try {
+            scanPool.awaitTermination(10, TimeUnit.SECONDS);
+            probePool.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ticker = null;
+    }
+
+    /**
+     * Registers the scan metrics (scans and probes by result, last scan duration and rejects, trace
+     * sync and last scan times, timezone offsets) on {@code registry}. Call once, before {@link
+     * #start()}.
+     */
+    public void registerMetrics(io.prometheus.metrics.model.registry.PrometheusRegistry registry) {
+        metrics.register(requireNonNull(registry, "registry"), index);
+    }
+
+    /**
+     * Scans {@code mirror} now, in the calling thread, and publishes the listing if it is good.
+     *
+     * @param progress gets running updates (at most one a second) and a last one with {@code done};
+     *     calls never overlap, but running updates of an HTTP scan come from its worker threads
+     * @return the outcome, also recorded in the mirror's event log
+     * @throws ScanRejectedException when the mirror is unknown, cannot be scanned, or is being
+     *     scanned (here or by another replica)
+     */
+    public ScanOutcome scanNow(String mirror, Consumer<ScanProgressUpdate> progress) {
+        requireNonNull(progress, "progress");
+        IndexSnapshot snap = index.snapshot();
+        int pos = snap.positionOf(mirror);
+        if (pos < 0) {
+            throw new ScanRejectedException(ScanRejectedException.Kind.UNKNOWN_MIRROR, "mirror: " + mirror
+                    + " (expected: one of " + snap.specs().stream().map(MirrorSpec::name).toList() + ")");
+        }
+        MirrorSpec spec = snap.spec(pos);
+        PerMirrorScanSettings pm = perMirror(mirror);
+        if (scanner.sources(spec, pm).isEmpty()) {
+            throw new ScanRejectedException(ScanRejectedException.Kind.NOT_SCANNABLE, spec.trusted()
+                    ? "mirror " + mirror + " is trusted: it is never scanned"
+                    : "mirror " + mirror + " has no URL to scan with scan-via " + pm.scanVia().name().toLowerCase()
+                            + " (rsync-url, ftp-url, or an http(s) index)");
+        }
+        if (!lease.acquire(mirror)) {
+            throw new ScanRejectedException(ScanRejectedException.Kind.ALREADY_RUNNING, "a scan of " + mirror
+                    + " is already running");
+        }
+        boolean marked = schedule.start(MonitorSchedule.Task.SCAN, mirror);
+        try {
+            return runScan(mirror, pm, progress);
+        } finally {
+            if (marked) {
+                schedule.ended(MonitorSchedule.Task.SCAN, mirror, clock.getAsLong(), interval(pm));
+            }
+            lease.release(mirror);
+        }
+    }
+
+    /** Probes {@code mirror} now (both protocols), as the scheduler would. */
+    public void probeNow(String mirror) {
+        int pos = index.snapshot().positionOf(mirror);
+        if (pos >= 0) {
+            PerMirrorScanSettings pm = perMirror(mirror);
+            prober.probe(mirror, pm, !scanner.sources(index.snapshot().spec(pos), pm).isEmpty());
+        }
+    }
+
+    /** Polls {@code mirror}'s trace file now. */
+    public void pollTraceNow(String mirror) {
+        tracer.poll(mirror, perMirror(mirror));
+    }
+
+    /** One round of the scheduler: starts every due task that has a free slot. */
+    void tick() {
+        long now = clock.getAsLong();
+        IndexSnapshot snap = index.snapshot();
+        if (!snap.ready()) {
+            // A listing compared with an empty local table would match nothing: every mirror would
+            // look empty and all traffic go to the fallback until its next scan (jenkins-infra
+            // update-center2 #820). Scans and probes wait for the first local walk.
+            return;
+        }
+        schedule.sync(snap, now);
+        ExecutorService scans;
+        ExecutorService probes;
+        synchronized (this) {
+            scans = scanPool;
+            probes = probePool;
+        }
+        if (scans == null) {
+            return;
+        }
+        for (String m : schedule.due(MonitorSchedule.Task.SCAN, now)) {
+            if (runningScans.get() >= settings.concurrency()) {
+                break;
+            }
+            PerMirrorScanSettings pm = perMirror(m);
+            int pos = snap.positionOf(m);
+            if (pos < 0 || scanner.sources(snap.spec(pos), pm).isEmpty()) {
+                schedule.ended(MonitorSchedule.Task.SCAN, m, now, interval(pm));
+                continue;
+            }
+            if (!lease.acquire(m)) {
+                schedule.ended(MonitorSchedule.Task.SCAN, m, now, interval(pm)); // another replica scans it
+                continue;
+            }
+            if (!schedule.start(MonitorSchedule.Task.SCAN, m)) {
+                lease.release(m);
+                continue;
+            }
+            runningScans.incrementAndGet();
+            scans.execute(() -> {
+                try {
+                    runScan(m, pm, u -> { });
+                } finally {
+                    runningScans.decrementAndGet();
+                    schedule.ended(MonitorSchedule.Task.SCAN, m, clock.getAsLong(), interval(pm));
+                    lease.release(m);
+                }
+            });
+        }
+        for (String m : schedule.due(MonitorSchedule.Task.PROBE, now)) {
+            int pos = snap.positionOf(m);
+            if (pos >= 0 && (snap.spec(pos).httpUrl() != null || snap.spec(pos).httpsUrl() != null)
+                    && schedule.start(MonitorSchedule.Task.PROBE, m)) {
+                probes.execute(guarded(MonitorSchedule.Task.PROBE, m, settings.probe().interval(), () -> probeNow(m)));
+            }
+        }
+        for (String m : schedule.due(MonitorSchedule.Task.TRACE, now)) {
+            int pos = snap.positionOf(m);
+            if (pos >= 0 && !tracer.urls(snap.spec(pos), perMirror(m)).isEmpty()
+                    && schedule.start(MonitorSchedule.Task.TRACE, m)) {
+                probes.execute(guarded(MonitorSchedule.Task.TRACE, m, settings.trace().interval(), () -> pollTraceNow(m)));
+            }
+        }
+    }
+
+    private ScanOutcome runScan(String mirror, PerMirrorScanSettings pm, Consumer<ScanProgressUpdate> progress) {
+        ScanOutcome o = scanner.scan(mirror, pm, progress);
+        metrics.scanned(o);
+        if (o.success()) {
+            prober.scanSucceeded(mirror);
+        }
+        return o;
+    }
+
+    private Runnable guarded(MonitorSchedule.Task task, String mirror, Duration interval, Runnable work) {
+        return () -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                log.error("{} of {} failed", task, mirror, e);
+                events.record(mirror, "error", task.name().toLowerCase() + " failed: " + e);
+            } finally {
+                schedule.ended(task, mirror, clock.getAsLong(), interval.toMillis());
+            }
+        };
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            log.error("mirror monitor tick failed", e);
+        }
+    }
+
+    private PerMirrorScanSettings perMirror(String mirror) {
+        return perMirror.getOrDefault(mirror, PerMirrorScanSettings.DEFAULTS);
+    }
+
+    private long interval(PerMirrorScanSettings pm) {
+        return (pm.scanInterval() != null ? pm.scanInterval() : settings.interval()).toMillis();
+    }
+
+    private static String describe(MirrorSpec spec) {
+        Set<String> urls = new HashSet<>();
+        for (Object u : new Object[] {spec.httpUrl(), spec.httpsUrl(), spec.rsyncUrl(), spec.ftpUrl()}) {
+            if (u != null) {
+                urls.add(u.toString().replaceFirst("//[^/@]*@", "//"));
+            }
+        }
+        return "mirror added: " + String.join(" ", List.copyOf(new java.util.TreeSet<>(urls)))
+                + (spec.trusted() ? " (trusted: never scanned)" : "") + (spec.enabled() ? "" : " (disabled)");
+    }
+
+    private static ThreadFactory threads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

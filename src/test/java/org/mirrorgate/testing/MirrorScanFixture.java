@@ -1,0 +1,112 @@
+package org.mirrorgate.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.mirrorgate.index.Availability;
+import org.mirrorgate.index.FileTable;
+import org.mirrorgate.index.Index;
+import org.mirrorgate.index.IndexSnapshot;
+import org.mirrorgate.mirror.InMemoryEventLog;
+import org.mirrorgate.mirror.MirrorEvent;
+import org.mirrorgate.mirror.MirrorSpec;
+import org.mirrorgate.mirror.MirrorState;
+import org.mirrorgate.scan.PerMirrorScanSettings;
+import org.mirrorgate.scan.ScanSettings;
+import org.mirrorgate.scan.monitor.MirrorMonitor;
+import org.mirrorgate.scan.monitor.ScanOutcome;
+import org.mirrorgate.testing.ConfigNodes;
+
+/** Index, event log and settings for scan tests, with the assertions they share. */
+public final class MirrorScanFixture {
+
+    public final Index index;
+    public final InMemoryEventLog events;
+
+    public MirrorScanFixture(List<MirrorSpec> mirrors) {
+        this.index = new Index(mirrors, System::currentTimeMillis);
+        this.events = new InMemoryEventLog(1000, System::currentTimeMillis);
+    }
+
+    /** A mirror spec with only the URLs set (null = not offered). */
+    public static MirrorSpec mirror(String name, String http, String https, String rsync, String ftp) {
+        return new MirrorSpec(name, uri(http), uri(https), uri(rsync), uri(ftp), List.of(), "", java.util.Set.of(),
+                List.of(), MirrorSpec.Restrictions.NONE, java.util.Set.of(), 0, 1.0, true, false, Double.NaN, Double.NaN);
+    }
+
+    /** Settings from a YAML {@code scan:} body; problems fail the test. */
+    public static ScanSettings settings(String yaml) {
+        List<String> problems = new ArrayList<>();
+        var node = ConfigNodes.parse(yaml, problems);
+        ScanSettings s = ScanSettings.parse(node);
+        ConfigNodes.finish(node);
+        assertThat(problems).isEmpty();
+        return s;
+    }
+
+    /** Test defaults: no jitter, short timeouts. */
+    public static ScanSettings quick(String extraYaml) {
+        return settings("jitter: 0s\ntimeout: 60s\nconnect-timeout: 5s\nio-timeout: 15s\nhttp-scan-delay: 0s\n"
+                + extraYaml);
+    }
+
+    public MirrorMonitor monitor(ScanSettings settings) {
+        return new MirrorMonitor(index, events, settings, Map.of(), System::currentTimeMillis);
+    }
+
+    public MirrorMonitor monitor(ScanSettings settings, Map<String, PerMirrorScanSettings> perMirror) {
+        return new MirrorMonitor(index, events, settings, perMirror, System::currentTimeMillis);
+    }
+
+    /** A monitor with {@link #quick} settings plus {@code yaml}, stopped by {@code closer}. */
+    public MirrorMonitor monitor(String yaml, org.mirrorgate.testing.Closer closer) {
+        MirrorMonitor m = monitor(quick(yaml));
+        closer.add(m::stop);
+        return m;
+    }
+
+    /** Scans mirror "m" once with such a monitor. */
+    public ScanOutcome scanM(String yaml, org.mirrorgate.testing.Closer closer) {
+        return monitor(yaml, closer).scanNow("m", u -> { });
+    }
+
+    public Availability availability(String mirror) {
+        IndexSnapshot s = index.snapshot();
+        return s.availability(s.positionOf(mirror));
+    }
+
+    public MirrorState state(String mirror) {
+        IndexSnapshot s = index.snapshot();
+        return s.state(s.positionOf(mirror));
+    }
+
+    /** Whether the mirror's current availability holds {@code path} up to date. */
+    public boolean matches(String mirror, String path) {
+        FileTable f = index.snapshot().files();
+        int id = f.idOf(path);
+        assertThat(id).as("local file %s", path).isNotNegative();
+        return availability(mirror).matches(id);
+    }
+
+    public boolean outdated(String mirror, String path) {
+        FileTable f = index.snapshot().files();
+        int id = f.idOf(path);
+        return availability(mirror).outdatedMtime(id) != Long.MIN_VALUE;
+    }
+
+    public List<MirrorEvent> events(String mirror) {
+        return events.recent(mirror, 1000);
+    }
+
+    public String eventText(String mirror) {
+        return events(mirror).stream().map(e -> e.kind() + ": " + e.message()).collect(Collectors.joining("\n"));
+    }
+
+    private static URI uri(String s) {
+        return s == null ? null : URI.create(s);
+    }
+}
