@@ -22,9 +22,7 @@ import org.mirrorgate.rank.RankSettings;
 import org.mirrorgate.resolve.ResolveSettings;
 import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.scan.PerMirrorScanSettings;
-import org.mirrorgate.scan.ScanSettings;
 import org.mirrorgate.scan.local.LocalScanSettings;
-import org.mirrorgate.store.StoreSettings;
 
 /**
  * Reads and validates the YAML config. Every problem is collected and reported at once, each as
@@ -136,8 +134,8 @@ public final class ConfigLoader {
         List<MirrorSpec> mirrors = MirrorParser.mirrors(root.sections("mirrors"), mirrorScans);
         return new MirrorgateConfig(repository, new MirrorgateConfig.Listen(grpc, metrics, grpcSocket), tokenFile,
                 resolveSettings, rank, geoConfig, policies(root), MirrorParser.fallbacks(root.sections("fallbacks")),
-                mirrors, ScanSettings.parse(root.section("scan")), mirrorScans,
-                StoreSettings.parse(root.section("store"), baseDir), root);
+                mirrors, ScanSection.read(root.section("scan")), mirrorScans,
+                StoreSection.read(root.section("store"), baseDir), root);
     }
 
     private static PathRules policies(ConfigNode root) {

@@ -26,7 +26,8 @@ final class MirrorParser {
 
     /**
      * @param scans receives each mirror's scan overrides (scan-interval, scan-via, mtime-precision,
-     *     tz-offset, trace-url, allow-redirects), parsed by the scan package from the same mapping
+     *     tz-offset, trace-url, allow-redirects), read by {@link ScanSection#perMirror} from the same
+     *     mapping
      */
     static List<MirrorSpec> mirrors(List<ConfigNode> nodes, Map<String, PerMirrorScanSettings> scans) {
         List<MirrorSpec> out = new ArrayList<>();
@@ -68,7 +69,7 @@ final class MirrorParser {
             if (restrictions.continentOnly() && continent.isEmpty()) {
                 n.problem("continent-only", "true", "continent: the continent it serves");
             }
-            PerMirrorScanSettings scan = PerMirrorScanSettings.parse(n);
+            PerMirrorScanSettings scan = ScanSection.perMirror(n);
             if (name != null) {
                 out.add(new MirrorSpec(name, http, https, rsync, ftp, countries, continent, asns, prefixes, restrictions,
                         excluded, score, capacity, enabled, trusted, lat, lon));

@@ -3,7 +3,6 @@ package org.mirrorgate.scan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -15,7 +14,7 @@ import org.mirrorgate.mirror.InMemoryEventLog;
 import org.mirrorgate.mirror.MirrorEvent;
 import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.mirror.MirrorState;
-import org.mirrorgate.testing.ConfigNodes;
+import org.mirrorgate.testing.ConfigSnippets;
 
 /** Index, event log and settings for scan tests, with the assertions they share. */
 final class ScanFixture {
@@ -36,12 +35,7 @@ final class ScanFixture {
 
     /** Settings from a YAML {@code scan:} body; problems fail the test. */
     static ScanSettings settings(String yaml) {
-        List<String> problems = new ArrayList<>();
-        var node = ConfigNodes.parse(yaml, problems);
-        ScanSettings s = ScanSettings.parse(node);
-        ConfigNodes.finish(node);
-        assertThat(problems).isEmpty();
-        return s;
+        return ConfigSnippets.scan(yaml);
     }
 
     /** Test defaults: no jitter, short timeouts. */
