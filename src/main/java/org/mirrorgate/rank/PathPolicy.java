@@ -42,7 +42,11 @@ public record PathPolicy(Kind kind, long outdatedMillis, String rule) {
         }
     }
 
+    /** For a path no rule matches. */
     public static final PathPolicy DEFAULT = new PathPolicy(Kind.STRICT, 0, "default");
+
+    /** How much older a mirror's copy may be under an {@code allow-outdated} rule that gives no minutes. */
+    public static final long DEFAULT_OUTDATED_MINUTES = 60;
 
     public PathPolicy {
         checkArgument(outdatedMillis >= 0, "minutes: %s (expected: >= 0)", outdatedMillis / 60_000);
