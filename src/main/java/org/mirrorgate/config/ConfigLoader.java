@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.mirrorgate.geo.GeoSettings;
 import org.mirrorgate.index.Digest;
 import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.rank.PathPolicy;
@@ -23,12 +24,13 @@ import org.mirrorgate.rank.RankSettings;
 import org.mirrorgate.repo.RepositorySettings;
 import org.mirrorgate.resolve.ResolveSettings;
 import org.mirrorgate.scan.PerMirrorScanSettings;
-import org.mirrorgate.scan.ScanSettings;
-import org.mirrorgate.store.StoreSettings;
 
 /**
- * Reads and validates the YAML config. Every problem is collected and reported at once, each as
- * {@code key: value (expected: ...)}; unknown keys are errors. All defaults are here.
+ * Reads and validates the YAML config: the one place YAML is read. Every problem is collected and
+ * reported at once, each as {@code key: value (expected: ...)}; unknown keys are errors. An absent
+ * key takes its default from the {@code DEFAULTS} constant of the settings record it fills (such as
+ * {@link ResolveSettings#DEFAULTS}, or {@link MirrorgateConfig.Listen#DEFAULTS}). The larger sections
+ * have their own readers: {@link ScanSection}, {@link StoreSection}, {@link MirrorParser}.
  */
 public final class ConfigLoader {
 
@@ -68,85 +70,110 @@ public final class ConfigLoader {
 
     private static MirrorgateConfig build(ConfigNode root, Path baseDir) {
         ConfigNode repo = root.section("repository");
+        RepositorySettings d = RepositorySettings.DEFAULTS;
         String rootText = repo.string("root", "");
-        Path repoRoot = null;
+        Path repoRoot = d.root();
         if (rootText.isEmpty()) {
             repo.problem("root", "(missing)", "the directory holding the local copy of the archive");
         } else {
             repoRoot = baseDir.resolve(rootText).normalize();
         }
-        String prefix = repo.string("url-prefix", "/");
+        String prefix = repo.string("url-prefix", ResolveSettings.DEFAULTS.urlPrefix());
         if (!prefix.startsWith("/") || !prefix.endsWith("/")) {
             repo.problem("url-prefix", prefix, "a URL path starting and ending with '/', e.g. /debian/");
-            prefix = "/";
+            prefix = ResolveSettings.DEFAULTS.urlPrefix();
         }
-        Duration scanInterval = repo.duration("scan-interval", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofDays(1));
+        Duration interval = repo.duration("scan-interval", d.interval(), Duration.ofSeconds(1), Duration.ofDays(1));
         Set<Digest> digests = EnumSet.noneOf(Digest.class);
         digests.addAll(repo.has("hashes") ? repo.list("hashes", ConfigLoader::digest, "sha256, sha1 or md5")
-                : List.of(Digest.SHA256));
-        Duration grace = repo.duration("deleted-grace", Duration.ofDays(3), Duration.ZERO, Duration.ofDays(365));
-        int hashThreads = (int) repo.integer("hash-threads", RepositorySettings.DEFAULT_HASH_THREADS, 1, 64);
-        List<String> excludes = repo.has("excludes") ? repo.list("excludes", x -> x, "globs on one file or directory name")
-                : RepositorySettings.DEFAULT_EXCLUDES;
-        boolean skipRsyncTemps = repo.bool("skip-rsync-temporaries", true);
+                : d.digests());
+        Duration grace = repo.duration("deleted-grace", d.deletedGrace(), Duration.ZERO, Duration.ofDays(365));
+        int hashThreads = (int) repo.integer("hash-threads", d.hashThreads(), 1, 64);
+        List<String> excludes = repo.has("excludes")
+                ? repo.list("excludes", x -> x, "globs on one file or directory name") : d.excludes();
+        boolean skipRsyncTemps = repo.bool("skip-rsync-temporaries", d.skipRsyncTemporaries());
         RepositorySettings scan = null;
         try {
-            scan = new RepositorySettings(repoRoot == null ? Path.of("/") : repoRoot, scanInterval, digests, grace,
-                    hashThreads, excludes, skipRsyncTemps);
+            scan = new RepositorySettings(repoRoot, interval, digests, grace, hashThreads, excludes, skipRsyncTemps);
         } catch (IllegalArgumentException e) {
             root.problem("repository", "(invalid)", e.getMessage());
         }
-        var repository = new MirrorgateConfig.Repository(scan);
 
-        ConfigNode listen = root.section("listen");
-        var grpc = hostPort(listen, "grpc", "127.0.0.1:7390");
-        String metricsText = listen.string("metrics", "127.0.0.1:9390");
-        var metrics = metricsText.isEmpty() ? null : hostPort(listen, "metrics", "127.0.0.1:9390");
-        Path grpcSocket = unixSocketPath(listen, "grpc-socket");
-
+        MirrorgateConfig.Listen listen = listen(root.section("listen"));
         ConfigNode admin = root.section("admin");
         String token = admin.string("token-file", "");
         Path tokenFile = token.isEmpty() ? null : baseDir.resolve(token);
-
         ConfigNode resolve = root.section("resolve");
-        var resolveSettings = new ResolveSettings(prefix, (int) resolve.integer("max-alternates", 5, 0, 50),
-                (int) resolve.integer("client-cache-size", 65_536, 1, 1 << 24),
-                (int) resolve.integer("warmup-calls", 20_000, 0, 1_000_000));
+        ResolveSettings resolveSettings = resolve(resolve, prefix);
+        RankSettings rank = rank(resolve);
+        GeoSettings geo = geo(root, root.section("geoip"), baseDir);
+
+        Map<String, PerMirrorScanSettings> mirrorScans = new LinkedHashMap<>();
+        List<MirrorSpec> mirrors = MirrorParser.mirrors(root.sections("mirrors"), mirrorScans);
+        return new MirrorgateConfig(new MirrorgateConfig.Repository(scan), listen, tokenFile, resolveSettings, rank,
+                geo, policies(root), MirrorParser.fallbacks(root.sections("fallbacks")), mirrors,
+                ScanSection.read(root.section("scan")), mirrorScans, StoreSection.read(root.section("store"), baseDir));
+    }
+
+    private static MirrorgateConfig.Listen listen(ConfigNode listen) {
+        MirrorgateConfig.Listen d = MirrorgateConfig.Listen.DEFAULTS;
+        var grpc = hostPort(listen, "grpc", d.grpc());
+        String metricsText = listen.string("metrics", d.metrics().toString());
+        var metrics = metricsText.isEmpty() ? null : hostPort(listen, "metrics", d.metrics());
+        return new MirrorgateConfig.Listen(grpc, metrics, unixSocketPath(listen, "grpc-socket"));
+    }
+
+    /** The {@code resolve:} keys of the resolver; {@code urlPrefix} comes from {@code repository:}. */
+    private static ResolveSettings resolve(ConfigNode resolve, String urlPrefix) {
+        ResolveSettings d = ResolveSettings.DEFAULTS;
+        return new ResolveSettings(urlPrefix, (int) resolve.integer("max-alternates", d.maxAlternates(), 0, 50),
+                (int) resolve.integer("client-cache-size", d.clientCacheSize(), 1, 1 << 24),
+                (int) resolve.integer("warmup-calls", d.warmupCalls(), 0, 1_000_000));
+    }
+
+    /** The {@code resolve:} keys of the ranking. */
+    private static RankSettings rank(ConfigNode resolve) {
         RankSettings d = RankSettings.DEFAULTS;
-        var rank = new RankSettings(
+        return new RankSettings(
                 resolve.number("weight-distance-range", d.weightDistanceRange(), 1.0, 100),
                 resolve.number("near-slack-km", d.nearSlackKm(), 0, 20_000),
                 (int) resolve.integer("max-near", d.maxNear(), 1, 1000),
                 resolve.bool("allow-http-to-https", d.allowHttpToHttps()),
                 resolve.bool("trace-freshness", d.traceFreshness()),
                 resolve.number("trace-min-coverage", d.traceMinCoverage(), 0, 1));
+    }
 
-        ConfigNode geo = root.section("geoip");
+    private static GeoSettings geo(ConfigNode root, ConfigNode geo, Path baseDir) {
+        GeoSettings d = GeoSettings.DEFAULTS;
         List<Path> city = new ArrayList<>();
         if (geo.has("city-database")) {
             city.add(baseDir.resolve(geo.string("city-database", "")));
         }
         city.addAll(geo.list("city-databases", baseDir::resolve, "paths of .mmdb files"));
+        if (!geo.has("city-database") && !geo.has("city-databases")) {
+            city.addAll(d.cityDatabases());
+        }
         String asn = geo.string("asn-database", "");
-        var geoConfig = new MirrorgateConfig.Geo(city, asn.isEmpty() ? null : baseDir.resolve(asn),
-                (int) geo.integer("cache-size", 65_536, 0, 1 << 24),
-                geo.duration("reload-interval", Duration.ofMinutes(1), Duration.ZERO, Duration.ofDays(1)));
-
-        Map<String, PerMirrorScanSettings> mirrorScans = new LinkedHashMap<>();
-        List<MirrorSpec> mirrors = MirrorParser.mirrors(root.sections("mirrors"), mirrorScans);
-        return new MirrorgateConfig(repository, new MirrorgateConfig.Listen(grpc, metrics, grpcSocket), tokenFile,
-                resolveSettings, rank, geoConfig, policies(root), MirrorParser.fallbacks(root.sections("fallbacks")),
-                mirrors, ScanSettings.parse(root.section("scan")), mirrorScans,
-                StoreSettings.parse(root.section("store"), baseDir), root);
+        Path asnFile = asn.isEmpty() ? d.asnDatabase() : baseDir.resolve(asn);
+        int cacheSize = (int) geo.integer("cache-size", d.cacheSize(), 0, GeoSettings.MAX_CACHE_SIZE);
+        Duration reload = geo.duration("reload-interval", d.reloadCheckInterval(), Duration.ZERO, Duration.ofDays(1));
+        try {
+            return new GeoSettings(city, asnFile, cacheSize, reload);
+        } catch (IllegalArgumentException e) {
+            root.problem("geoip", "(invalid)", e.getMessage());
+            return d;
+        }
     }
 
     private static PathRules policies(ConfigNode root) {
         List<PathRules.Rule> rules = new ArrayList<>();
         for (ConfigNode n : root.sections("policies")) {
             String match = n.string("match", "");
-            String kindText = n.choice("policy", "strict", List.of("strict", "allow-outdated", "local", "mirror-only"));
+            String kindText = n.choice("policy", PathPolicy.DEFAULT.kind().key(),
+                    List.of("strict", "allow-outdated", "local", "mirror-only"));
             PathPolicy.Kind kind = PathPolicy.Kind.byKey(kindText);
-            long minutes = n.integer("minutes", kind == PathPolicy.Kind.ALLOW_OUTDATED ? 60 : 0, 0, 525_600);
+            long minutes = n.integer("minutes", kind == PathPolicy.Kind.ALLOW_OUTDATED
+                    ? PathPolicy.DEFAULT_OUTDATED_MINUTES : 0, 0, 525_600);
             if (minutes != 0 && kind != PathPolicy.Kind.ALLOW_OUTDATED) {
                 n.problem("minutes", Long.toString(minutes), "only with policy: allow-outdated");
             }
@@ -167,8 +194,8 @@ public final class ConfigLoader {
         return new PathRules(rules);
     }
 
-    private static MirrorgateConfig.HostPort hostPort(ConfigNode node, String key, String def) {
-        String text = node.string(key, def);
+    private static MirrorgateConfig.HostPort hostPort(ConfigNode node, String key, MirrorgateConfig.HostPort def) {
+        String text = node.string(key, def.toString());
         int colon = text.lastIndexOf(':');
         String host = colon < 0 ? "" : text.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -182,7 +209,7 @@ public final class ConfigLoader {
         }
         if (colon < 0 || host.isEmpty() || port < 0 || port > 65535) {
             node.problem(key, text, "host:port, e.g. 127.0.0.1:7390 or [::1]:7390 (port 0 = any free port)");
-            return hostPort(def);
+            return def;
         }
         return new MirrorgateConfig.HostPort(host, port);
     }
@@ -200,11 +227,6 @@ public final class ConfigLoader {
             return null;
         }
         return Path.of(text);
-    }
-
-    private static MirrorgateConfig.HostPort hostPort(String text) {
-        int colon = text.lastIndexOf(':');
-        return new MirrorgateConfig.HostPort(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
     }
 
     private static Digest digest(String key) {

@@ -19,10 +19,11 @@ import java.util.regex.Pattern;
  * #finish()} reports keys nobody asked for: unknown keys are rejected, never ignored (a typo must
  * not silently fall back to a default).
  *
- * <p>Each concern parses its own section ({@code ScanSettings.parse(node.section("scan"))} and so
- * on), so this class knows YAML, not the domain.
+ * <p>It knows YAML, not the domain: the loader and the section readers beside it ({@link
+ * ScanSection}, {@link StoreSection}, {@link MirrorParser}) turn nodes into settings records, and no
+ * other package sees a node.
  */
-public final class ConfigNode {
+final class ConfigNode {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|k|K|M|G)?");
@@ -52,7 +53,7 @@ public final class ConfigNode {
     }
 
     /** A nested mapping; an absent key gives an empty one (all defaults). */
-    public ConfigNode section(String key) {
+    ConfigNode section(String key) {
         known.add(key);
         JsonNode child = node.get(key);
         if (child == null || child.isNull()) {
@@ -67,7 +68,7 @@ public final class ConfigNode {
     }
 
     /** A list of mappings; absent gives an empty list. */
-    public List<ConfigNode> sections(String key) {
+    List<ConfigNode> sections(String key) {
         known.add(key);
         JsonNode child = node.get(key);
         List<ConfigNode> out = new ArrayList<>();
@@ -92,12 +93,12 @@ public final class ConfigNode {
         return out;
     }
 
-    public boolean has(String key) {
+    boolean has(String key) {
         JsonNode v = node.get(key);
         return v != null && !v.isNull();
     }
 
-    public String string(String key, String def) {
+    String string(String key, String def) {
         known.add(key);
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) {
@@ -111,7 +112,7 @@ public final class ConfigNode {
     }
 
     /** A string that must be one of {@code choices}. */
-    public String choice(String key, String def, List<String> choices) {
+    String choice(String key, String def, List<String> choices) {
         String s = string(key, def);
         if (!choices.contains(s)) {
             problems.add(where(key) + ": " + s + " (expected: one of " + String.join(", ", choices) + ")");
@@ -120,7 +121,7 @@ public final class ConfigNode {
         return s;
     }
 
-    public boolean bool(String key, boolean def) {
+    boolean bool(String key, boolean def) {
         known.add(key);
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) {
@@ -133,7 +134,7 @@ public final class ConfigNode {
         return v.asBoolean();
     }
 
-    public long integer(String key, long def, long min, long max) {
+    long integer(String key, long def, long min, long max) {
         known.add(key);
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) {
@@ -146,7 +147,7 @@ public final class ConfigNode {
         return v.asLong();
     }
 
-    public double number(String key, double def, double min, double max) {
+    double number(String key, double def, double min, double max) {
         known.add(key);
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) {
@@ -160,7 +161,7 @@ public final class ConfigNode {
     }
 
     /** A duration written as a number and a unit: 150ms, 30s, 5m, 6h, 3d. */
-    public Duration duration(String key, Duration def, Duration min, Duration max) {
+    Duration duration(String key, Duration def, Duration min, Duration max) {
         known.add(key);
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) {
@@ -187,7 +188,7 @@ public final class ConfigNode {
     }
 
     /** A size in bytes: 4096, 4KiB, 10MiB, 1GiB (k/M/G are binary too). */
-    public long bytes(String key, long def, long min, long max) {
+    long bytes(String key, long def, long min, long max) {
         known.add(key);
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) {
@@ -215,7 +216,7 @@ public final class ConfigNode {
     }
 
     /** A list of scalars, each converted by {@code parse}; an exception's message becomes the problem. */
-    public <T> List<T> list(String key, Function<String, T> parse, String expected) {
+    <T> List<T> list(String key, Function<String, T> parse, String expected) {
         known.add(key);
         JsonNode v = node.get(key);
         List<T> out = new ArrayList<>();
@@ -241,12 +242,12 @@ public final class ConfigNode {
     }
 
     /** Records a problem found by the caller's own validation. */
-    public void problem(String key, String value, String expected) {
+    void problem(String key, String value, String expected) {
         problems.add(where(key) + ": " + value + " (expected: " + expected + ")");
     }
 
     /** Dotted path of {@code key} below this node, e.g. {@code mirrors[2].http-url}. */
-    public String where(String key) {
+    String where(String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 

@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.mirrorgate.geo.IpPrefix;
@@ -26,7 +26,8 @@ final class MirrorParser {
 
     /**
      * @param scans receives each mirror's scan overrides (scan-interval, scan-via, mtime-precision,
-     *     tz-offset, trace-url, allow-redirects), parsed by the scan package from the same mapping
+     *     tz-offset, trace-url, allow-redirects), read by {@link ScanSection#perMirror} from the same
+     *     mapping
      */
     static List<MirrorSpec> mirrors(List<ConfigNode> nodes, Map<String, PerMirrorScanSettings> scans) {
         List<MirrorSpec> out = new ArrayList<>();
@@ -68,7 +69,7 @@ final class MirrorParser {
             if (restrictions.continentOnly() && continent.isEmpty()) {
                 n.problem("continent-only", "true", "continent: the continent it serves");
             }
-            PerMirrorScanSettings scan = PerMirrorScanSettings.parse(n);
+            PerMirrorScanSettings scan = ScanSection.perMirror(n);
             if (name != null) {
                 out.add(new MirrorSpec(name, http, https, rsync, ftp, countries, continent, asns, prefixes, restrictions,
                         excluded, score, capacity, enabled, trusted, lat, lon));

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.mirrorgate.geo.GeoSettings;
 import org.mirrorgate.index.Digest;
 import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.rank.PathRules;
@@ -17,8 +18,10 @@ import org.mirrorgate.scan.ScanSettings;
 import org.mirrorgate.store.StoreSettings;
 
 /**
- * The whole configuration, typed and validated; built only by {@link ConfigLoader}. Defaults live
- * in the loader, in one place, and in the commented sample {@code deploy/mirrorgate.yaml}.
+ * The whole configuration, typed and validated; built only by {@link ConfigLoader}. Each part is
+ * its domain's settings record, and each record holds its defaults in its {@code DEFAULTS} constant
+ * (the records here too: {@link Listen#DEFAULTS}); the commented sample {@code
+ * deploy/mirrorgate.yaml} shows every key at that default.
  */
 public record MirrorgateConfig(
         Repository repository,
@@ -26,14 +29,13 @@ public record MirrorgateConfig(
         Path adminTokenFile,
         ResolveSettings resolve,
         RankSettings rank,
-        Geo geo,
+        GeoSettings geo,
         PathRules policies,
         List<Fallback> fallbacks,
         List<MirrorSpec> mirrors,
         ScanSettings scan,
         Map<String, PerMirrorScanSettings> mirrorScans,
-        StoreSettings store,
-        ConfigNode root) {
+        StoreSettings store) {
 
     /** The local copy of the archive: where it is and how it is walked. */
     public record Repository(RepositorySettings scan) {
@@ -54,15 +56,17 @@ public record MirrorgateConfig(
         }
     }
 
-    /** Where the service listens; a port of 0 picks a free one, a null metrics address turns it off. */
     /**
-     * @param grpcSocket a Unix socket gRPC also listens on (for an Nginx on the same host), or null
+     * Where the service listens; a port of 0 picks a free one.
+     *
      * @param metrics null when metrics are off
+     * @param grpcSocket a Unix socket gRPC also listens on (for an Nginx on the same host), or null
      */
-    public record Listen(HostPort grpc, HostPort metrics, Path grpcSocket) {}
-
-    /** GeoIP databases; empty lists / null mean none. */
-    public record Geo(List<Path> cityDatabases, Path asnDatabase, int cacheSize, Duration reloadInterval) {}
+    public record Listen(HostPort grpc, HostPort metrics, Path grpcSocket) {
+        /** gRPC on 127.0.0.1:7390, metrics on 127.0.0.1:9390, no Unix socket. */
+        public static final Listen DEFAULTS = new Listen(new HostPort("127.0.0.1", 7390),
+                new HostPort("127.0.0.1", 9390), null);
+    }
 
     public record HostPort(String host, int port) {
         @Override

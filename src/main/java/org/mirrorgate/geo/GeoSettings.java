@@ -29,14 +29,14 @@ import org.jspecify.annotations.Nullable;
 public record GeoSettings(
         List<Path> cityDatabases, @Nullable Path asnDatabase, int cacheSize, Duration reloadCheckInterval) {
 
-    /** Addresses remembered by default: about 10 MB of heap, a few seconds of distinct clients. */
-    public static final int DEFAULT_CACHE_SIZE = 65_536;
-
     /** Upper bound of {@code geoip.cache-size}, so a typo cannot ask for gigabytes of heap. */
     public static final int MAX_CACHE_SIZE = 1 << 24;
 
-    /** Database files are checked for a replacement this often by default. */
-    public static final Duration DEFAULT_RELOAD_CHECK_INTERVAL = Duration.ofMinutes(1);
+    /**
+     * What an empty {@code geoip:} section gives: no database; 65,536 addresses cached (about 10 MB
+     * of heap, a few seconds of distinct clients); the files checked for a replacement every minute.
+     */
+    public static final GeoSettings DEFAULTS = new GeoSettings(List.of(), null, 65_536, Duration.ofMinutes(1));
 
     public GeoSettings {
         requireNonNull(cityDatabases, "cityDatabases");
@@ -53,9 +53,9 @@ public record GeoSettings(
                 "geoip.reload-interval: %s (expected: >= 0; 0 turns reloading off)", reloadCheckInterval);
     }
 
-    /** No database, default cache size and reload interval: every client is unknown. */
+    /** {@link #DEFAULTS}: no database, so every client is unknown. */
     public static GeoSettings none() {
-        return new GeoSettings(List.of(), null, DEFAULT_CACHE_SIZE, DEFAULT_RELOAD_CHECK_INTERVAL);
+        return DEFAULTS;
     }
 
     /** A copy with {@code geoip.city-database} set to these files (none, one or two). */

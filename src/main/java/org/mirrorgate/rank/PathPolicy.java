@@ -2,6 +2,7 @@ package org.mirrorgate.rank;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+
 /**
  * How a path may be served: the heart of rolling-distribution semantics.
  *
@@ -42,7 +43,11 @@ public record PathPolicy(Kind kind, long outdatedMillis, String rule) {
         }
     }
 
+    /** For a path no rule matches. */
     public static final PathPolicy DEFAULT = new PathPolicy(Kind.STRICT, 0, "default");
+
+    /** How much older a mirror's copy may be under an {@code allow-outdated} rule that gives no minutes. */
+    public static final long DEFAULT_OUTDATED_MINUTES = 60;
 
     public PathPolicy {
         checkArgument(outdatedMillis >= 0, "minutes: %s (expected: >= 0)", outdatedMillis / 60_000);

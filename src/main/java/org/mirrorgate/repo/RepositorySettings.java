@@ -14,8 +14,8 @@ import java.util.regex.PatternSyntaxException;
 import org.mirrorgate.index.Digest;
 
 /**
- * What the local tree scanner walks and how, validated once when built. Keys in the messages are
- * the config keys under {@code repository:}.
+ * What the local tree scanner walks and how, validated once when built; the defaults are {@link
+ * #DEFAULTS}. Keys in the messages are the config keys under {@code repository:}.
  *
  * @param root the local copy of the archive; made absolute. Symlinks under it are followed as long
  *     as their target stays under it
@@ -42,10 +42,12 @@ public record RepositorySettings(
         List<String> excludes,
         boolean skipRsyncTemporaries) {
 
-    public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
-    public static final Duration DEFAULT_DELETED_GRACE = Duration.ofDays(3);
-    public static final int DEFAULT_HASH_THREADS = 1;
-    public static final List<String> DEFAULT_EXCLUDES = List.of(".~tmp~");
+    /**
+     * Every setting at its default. {@code repository.root} has none (the config requires it): it
+     * is {@code /} here only so that the record is complete; {@link #defaults(Path)} sets it.
+     */
+    public static final RepositorySettings DEFAULTS = new RepositorySettings(Path.of("/"), Duration.ofMinutes(5),
+            Set.of(Digest.SHA256), Duration.ofDays(3), 1, List.of(".~tmp~"), true);
 
     public RepositorySettings {
         requireNonNull(root, "root");
@@ -76,8 +78,12 @@ public record RepositorySettings(
 
     /** Every setting at its default, scanning {@code root}. */
     public static RepositorySettings defaults(Path root) {
-        return new RepositorySettings(root, DEFAULT_INTERVAL, Set.of(Digest.SHA256), DEFAULT_DELETED_GRACE,
-                DEFAULT_HASH_THREADS, DEFAULT_EXCLUDES, true);
+        return DEFAULTS.withRoot(root);
+    }
+
+    public RepositorySettings withRoot(Path value) {
+        return new RepositorySettings(value, interval, digests, deletedGrace, hashThreads, excludes,
+                skipRsyncTemporaries);
     }
 
     public RepositorySettings withInterval(Duration value) {

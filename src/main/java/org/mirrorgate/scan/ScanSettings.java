@@ -6,12 +6,11 @@ import static java.util.Objects.requireNonNull;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.mirrorgate.config.ConfigNode;
 
 /**
- * Everything the mirror scanners, the trace poller and the health prober can be tuned with, with
- * all defaults in {@link #DEFAULTS}. Parsed from the {@code scan:} section of the config (flat keys,
- * documented one by one in {@code docs/scanning.md}); per-mirror overrides are in {@link
+ * Everything the mirror scanners, the trace poller and the health prober can be tuned with; the
+ * defaults are {@link #DEFAULTS}. The config package reads it from the {@code scan:} section (flat
+ * keys, documented one by one in {@code docs/scanning.md}); per-mirror overrides are in {@link
  * PerMirrorScanSettings}.
  *
  * @param enabled whether the monitor schedules scans, trace polls and probes at all (manual scans
@@ -135,6 +134,7 @@ public record ScanSettings(
         }
     }
 
+    /** Every key at its default: what an empty {@code scan:} section gives. */
     public static final ScanSettings DEFAULTS = new ScanSettings(true, Duration.ofHours(1), Duration.ofMinutes(5), 4,
             Duration.ofHours(2), Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofSeconds(30),
             new Safety(0.9, 100, 4096, 16_384),
@@ -152,75 +152,10 @@ public record ScanSettings(
     }
 
     /**
-     * Reads the {@code scan:} section. Every problem is recorded on the node (and the default kept),
-     * so the loader reports them all at once.
+     * Why {@code path} cannot be a trace path, or null when it can: the rules every listed path
+     * passes (relative, plain segments, no control characters, at most {@code maxPathBytes}).
      */
-    public static ScanSettings parse(ConfigNode n) {
-        ScanSettings d = DEFAULTS;
-        Duration second = Duration.ofSeconds(1);
-        Duration day = Duration.ofDays(1);
-        Duration week = Duration.ofDays(7);
-        Safety ds = d.safety;
-        int maxPath = (int) n.integer("max-path-bytes", ds.maxPathBytes(), 16, 65_536);
-        int maxLine = (int) n.bytes("max-line-bytes", ds.maxLineBytes(), 1024, 1 << 24);
-        if (maxLine < maxPath) {
-            n.problem("max-line-bytes", Integer.toString(maxLine), "at least max-path-bytes (" + maxPath + ")");
-            maxLine = Math.max(maxPath, ds.maxLineBytes());
-        }
-        Safety safety = new Safety(n.number("min-listing-ratio", ds.minListingRatio(), 0, 1),
-                (int) n.integer("max-rejected", ds.maxRejected(), 0, 1_000_000), maxPath, maxLine);
-        Sources dr = d.sources;
-        List<String> excludes = n.list("rsync-excludes", ScanSettings::exclude, "rsync --exclude patterns");
-        Sources sources = new Sources(nonEmpty(n, "rsync-command", dr.rsyncCommand()),
-                nonEmpty(n, "rsync-ssl-command", dr.rsyncSslCommand()),
-                n.has("rsync-excludes") ? excludes : dr.rsyncExcludes(),
-                n.bool("follow-symlinks", dr.followSymlinks()), n.bool("ftp-mdtm", dr.ftpMdtm()),
-                (int) n.integer("http-scan-concurrency", dr.httpConcurrency(), 1, 64),
-                n.duration("http-scan-delay", dr.httpDelay(), Duration.ZERO, Duration.ofMinutes(1)),
-                (int) n.integer("max-depth", dr.maxDepth(), 1, 1000), n.bool("detect-tz-offset", dr.detectTzOffset()));
-        Trace dt = d.trace;
-        String tracePath = n.string("trace-path", dt.path());
-        if (!tracePath.isEmpty() && ListingPaths.rejection(tracePath, safety.maxPathBytes()) != null) {
-            n.problem("trace-path", tracePath, "a path relative to the mirror's base URL, e.g. project/trace/master");
-            tracePath = "";
-        }
-        Trace trace = new Trace(tracePath, n.duration("trace-interval", dt.interval(), second, day),
-                TraceMode.valueOf(n.choice("trace-mode", "sync-time", List.of("sync-time", "archive"))
-                        .toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
-        Probe dp = d.probe;
-        String ca = n.string("tls-ca-file", "");
-        Probe probe = new Probe(n.duration("probe-interval", dp.interval(), second, day),
-                n.duration("probe-timeout", dp.timeout(), Duration.ofMillis(100), Duration.ofMinutes(10)),
-                (int) n.integer("probe-concurrency", dp.concurrency(), 1, 256),
-                (int) n.integer("down-after", dp.downAfter(), 1, 100), (int) n.integer("up-after", dp.upAfter(), 1, 100),
-                n.duration("rescan-after-down", dp.rescanAfterDown(), Duration.ZERO, Duration.ofDays(365)),
-                n.bool("allow-redirects", dp.allowRedirects()), ca.isEmpty() ? null : Path.of(ca),
-                n.duration("cert-expiry-warning", dp.certExpiryWarning(), Duration.ZERO, Duration.ofDays(365)),
-                nonEmpty(n, "user-agent", dp.userAgent()));
-        return new ScanSettings(n.bool("enabled", d.enabled),
-                n.duration("interval", d.interval, Duration.ofMinutes(1), week),
-                n.duration("jitter", d.jitter, Duration.ZERO, day),
-                (int) n.integer("concurrency", d.concurrency, 1, 256),
-                n.duration("timeout", d.timeout, Duration.ofSeconds(10), day),
-                n.duration("connect-timeout", d.connectTimeout, second, Duration.ofMinutes(10)),
-                n.duration("io-timeout", d.ioTimeout, second, Duration.ofHours(1)),
-                n.duration("progress-interval", d.progressInterval, Duration.ofMillis(100), Duration.ofHours(1)),
-                safety, sources, trace, probe);
-    }
-
-    private static String nonEmpty(ConfigNode n, String key, String def) {
-        String s = n.string(key, def);
-        if (s.isBlank()) {
-            n.problem(key, "(empty)", "a non-empty value");
-            return def;
-        }
-        return s;
-    }
-
-    private static String exclude(String pattern) {
-        if (pattern.isEmpty() || pattern.chars().anyMatch(c -> c < 0x20)) {
-            throw new IllegalArgumentException(pattern);
-        }
-        return pattern;
+    public static String tracePathRejection(String path, int maxPathBytes) {
+        return ListingPaths.rejection(path, maxPathBytes);
     }
 }

@@ -9,7 +9,6 @@ import org.mirrorgate.api.MirrorAdminService;
 import org.mirrorgate.config.MirrorgateConfig;
 import org.mirrorgate.geo.GeoLookup;
 import org.mirrorgate.geo.GeoLookups;
-import org.mirrorgate.geo.GeoSettings;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.MirrorGapsRefresher;
 import org.mirrorgate.lease.LeasedTask;
@@ -61,9 +60,7 @@ public final class Services {
         // else runs, so a restart serves from where it stopped instead of waiting for a walk.
         StateStore store = StateStore.open(config.store(), index);
         EventLog events = store.eventLog();
-        MirrorgateConfig.Geo g = config.geo();
-        GeoLookup geo = GeoLookups.open(new GeoSettings(g.cityDatabases(), g.asnDatabase(), g.cacheSize(),
-                g.reloadInterval()));
+        GeoLookup geo = GeoLookups.open(config.geo());
         Resolver resolver = new Resolver(index, geo, new Ranker(config.rank()), config.policies(), config.fallbacks(),
                 config.resolve(), store.recorder());
         PrometheusRegistry registry = new PrometheusRegistry();

@@ -5,11 +5,10 @@ import static java.util.Objects.requireNonNull;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.mirrorgate.config.ConfigNode;
 
 /**
- * The {@code store:} section of the config: which engine holds the state, and the bounds of its
- * buffers. All defaults are here; docs/store.md describes every key.
+ * Which engine holds the state, and the bounds of its buffers; the defaults are {@link #DEFAULTS}.
+ * The config package reads it from the {@code store:} section; docs/store.md describes every key.
  *
  * @param type {@code embedded} (one node, a file) or {@code redis} (several replicas)
  * @param path directory of the embedded store's file
@@ -71,51 +70,8 @@ public record StoreSettings(
         requireNonNull(replicaId, "replicaId");
     }
 
-    /** Reads the {@code store:} section; relative paths resolve against {@code baseDir}. */
-    public static StoreSettings parse(ConfigNode node, Path baseDir) {
-        StoreSettings d = DEFAULTS;
-        Type type = Type.valueOf(node.choice("type", "embedded", List.of("embedded", "redis")).toUpperCase());
-        Path path = baseDir.resolve(node.string("path", d.path.toString()));
-        String uri = node.string("redis-uri", "");
-        if (type == Type.REDIS) {
-            String problem = redisUriProblem(uri);
-            if (problem != null) {
-                node.problem("redis-uri", uri.isEmpty() ? "(missing)" : RedisConnections.describe(uri), problem);
-            }
-        }
-        String prefix = node.string("key-prefix", d.keyPrefix);
-        if (prefix.contains(" ")) {
-            node.problem("key-prefix", prefix, "no spaces, e.g. mg: or debian:");
-        }
-        String replicaId = node.string("replica-id", "");
-        if (replicaId.contains(" ")) {
-            node.problem("replica-id", replicaId, "no spaces (or empty for host-pid-random)");
-        }
-        Duration lease = node.duration("lease-time", d.leaseTime, Duration.ofSeconds(1), Duration.ofHours(1));
-        return new StoreSettings(type, path, node.bool("fsync", d.fsync), uri, prefix,
-                node.duration("timeout", d.timeout, Duration.ofMillis(100), Duration.ofMinutes(1)),
-                (int) node.integer("pipeline-batch", d.pipelineBatch, 1, 10_000),
-                (int) node.integer("segment-batch", d.segmentBatch, 1, 1_000),
-                node.duration("flush-interval", d.flushInterval, Duration.ofMillis(100), Duration.ofMinutes(10)),
-                node.duration("write-delay", d.writeDelay, Duration.ZERO, Duration.ofSeconds(10)),
-                node.duration("resync-interval", d.resyncInterval, Duration.ofSeconds(1), Duration.ofHours(1)),
-                lease,
-                node.duration("replica-ttl", d.replicaTtl, Duration.ofSeconds(1), Duration.ofHours(1)),
-                (int) node.integer("stats-retention-days", d.statsRetentionDays, 1, 36_500),
-                (int) node.integer("stats-monthly-retention-months", d.statsMonthlyRetentionMonths, 0, 1_200),
-                (int) node.integer("stats-buffer-keys", d.statsBufferKeys, 1_000, 100_000_000),
-                (int) node.integer("events-per-mirror", d.eventsPerMirror, 1, 100_000),
-                (int) node.integer("event-buffer", d.eventBuffer, 1, 10_000_000),
-                replicaId);
-    }
-
-    /** Reads the {@code store:} section; relative paths resolve against the working directory. */
-    public static StoreSettings parse(ConfigNode node) {
-        return parse(node, Path.of(""));
-    }
-
-    /** Why {@code uri} cannot be used, or null when it can. */
-    static String redisUriProblem(String uri) {
+    /** Why {@code uri} cannot be used, or null when it can; phrased as what is expected instead. */
+    public static String redisUriProblem(String uri) {
         if (REDIS_SCHEMES.stream().noneMatch(uri::startsWith)) {
             return "a URI starting with one of " + String.join(", ", REDIS_SCHEMES);
         }
@@ -129,6 +85,11 @@ public record StoreSettings(
         } catch (RuntimeException e) {
             return "a valid Redis URI (" + e.getMessage() + ")";
         }
+    }
+
+    /** {@code uri} with its user info (user and password) replaced by {@code ***}, safe to quote in a message. */
+    public static String redactedUri(String uri) {
+        return RedisConnections.describe(uri);
     }
 
     /** The embedded store's file. */

@@ -6,7 +6,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.mirrorgate.geo.GeoSettings;
 import org.mirrorgate.rank.PathPolicy;
+import org.mirrorgate.rank.RankSettings;
+import org.mirrorgate.repo.RepositorySettings;
+import org.mirrorgate.resolve.ResolveSettings;
+import org.mirrorgate.scan.ScanSettings;
+import org.mirrorgate.store.StoreSettings;
 
 class ConfigLoaderTest {
 
@@ -28,6 +34,24 @@ class ConfigLoaderTest {
         assertThat(c.resolve().urlPrefix()).isEqualTo("/");
         assertThat(c.resolve().maxAlternates()).isEqualTo(5);
         assertThat(c.mirrors()).isEmpty();
+    }
+
+    @Test
+    void absentSectionsAreTheDomainDefaults() {
+        MirrorgateConfig c = parse("repository: {root: /srv/debian}\n");
+        assertThat(c.repository().scan()).isEqualTo(RepositorySettings.defaults(Path.of("/srv/debian")));
+        assertThat(c.listen()).isEqualTo(MirrorgateConfig.Listen.DEFAULTS);
+        assertThat(c.resolve()).isEqualTo(ResolveSettings.DEFAULTS);
+        assertThat(c.rank()).isEqualTo(RankSettings.DEFAULTS);
+        assertThat(c.geo()).isEqualTo(GeoSettings.DEFAULTS);
+        assertThat(c.scan()).isEqualTo(ScanSettings.DEFAULTS);
+        assertThat(c.store()).isEqualTo(StoreSettings.DEFAULTS);
+    }
+
+    @Test
+    void geoipFilesTheGeoRecordRefusesAreConfigProblems() {
+        assertThat(problems("repository: {root: /srv/debian}\ngeoip: {city-databases: [a.mmdb, b.mmdb, c.mmdb]}\n")
+                .problems()).singleElement().asString().startsWith("geoip: (invalid) (expected: geoip.city-databases: ");
     }
 
     @Test

@@ -67,7 +67,7 @@ class RealDataCheckTest {
             addresses[i] = InetAddress.getByAddress(new byte[] {
                 (byte) (1 + random.nextInt(222)), (byte) random.nextInt(256), (byte) random.nextInt(256), (byte) random.nextInt(256)});
         }
-        for (int cacheSize : new int[] {0, GeoSettings.DEFAULT_CACHE_SIZE}) {
+        for (int cacheSize : new int[] {0, GeoSettings.DEFAULTS.cacheSize()}) {
             GeoLookup lookup = GeoLookups.open(GeoSettings.none().withCityDatabases(ipv4, ipv6)
                     .withAsnDatabase(Files.exists(asn) ? asn : null)
                     .withCacheSize(cacheSize).withReloadCheckInterval(Duration.ZERO));

@@ -3,7 +3,6 @@ package org.mirrorgate.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -19,7 +18,6 @@ import org.mirrorgate.scan.PerMirrorScanSettings;
 import org.mirrorgate.scan.ScanSettings;
 import org.mirrorgate.scan.monitor.MirrorMonitor;
 import org.mirrorgate.scan.monitor.ScanOutcome;
-import org.mirrorgate.testing.ConfigNodes;
 
 /** Index, event log and settings for scan tests, with the assertions they share. */
 public final class MirrorScanFixture {
@@ -40,12 +38,7 @@ public final class MirrorScanFixture {
 
     /** Settings from a YAML {@code scan:} body; problems fail the test. */
     public static ScanSettings settings(String yaml) {
-        List<String> problems = new ArrayList<>();
-        var node = ConfigNodes.parse(yaml, problems);
-        ScanSettings s = ScanSettings.parse(node);
-        ConfigNodes.finish(node);
-        assertThat(problems).isEmpty();
-        return s;
+        return ConfigSnippets.scan(yaml);
     }
 
     /** Test defaults: no jitter, short timeouts. */

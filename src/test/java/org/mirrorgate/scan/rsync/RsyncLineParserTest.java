@@ -145,10 +145,7 @@ class RsyncLineParserTest {
         }
 
         static ScanSettings settings(String yaml) {
-            List<String> problems = new java.util.ArrayList<>();
-            ScanSettings s = ScanSettings.parse(org.mirrorgate.testing.ConfigNodes.parse(yaml, problems));
-            assertThat(problems).isEmpty();
-            return s;
+            return org.mirrorgate.testing.ConfigSnippets.scan(yaml);
         }
 
         InMemoryEventLog events() {

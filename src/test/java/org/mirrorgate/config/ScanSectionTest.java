@@ -1,4 +1,4 @@
-package org.mirrorgate.scan;
+package org.mirrorgate.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,17 +6,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.mirrorgate.config.ConfigNode;
-import org.mirrorgate.testing.ConfigNodes;
+import org.mirrorgate.scan.PerMirrorScanSettings;
+import org.mirrorgate.scan.ScanSettings;
 
-class ScanSettingsTest {
+class ScanSectionTest {
 
     private final List<String> problems = new ArrayList<>();
 
     private ScanSettings parse(String yaml) {
-        ConfigNode n = ConfigNodes.parse(yaml, problems);
-        ScanSettings s = ScanSettings.parse(n);
-        ConfigNodes.finish(n);
+        ConfigNode n = TestNodes.root(yaml, problems);
+        ScanSettings s = ScanSection.read(n);
+        n.finish();
         return s;
     }
 
@@ -109,7 +109,7 @@ class ScanSettingsTest {
 
     @Test
     void perMirrorKeysAreReadAndOnlyThose() {
-        ConfigNode n = ConfigNodes.parse("""
+        ConfigNode n = TestNodes.root("""
                 scan-interval: 6h
                 scan-via: ftp
                 mtime-precision: 1m
@@ -117,8 +117,8 @@ class ScanSettingsTest {
                 trace-url: https://m.example.org/debian/project/trace/m.example.org
                 allow-redirects: false
                 """, problems);
-        PerMirrorScanSettings pm = PerMirrorScanSettings.parse(n);
-        ConfigNodes.finish(n);
+        PerMirrorScanSettings pm = ScanSection.perMirror(n);
+        n.finish();
         assertThat(problems).isEmpty();
         assertThat(pm.scanInterval()).isEqualTo(Duration.ofHours(6));
         assertThat(pm.scanVia()).isEqualTo(PerMirrorScanSettings.ScanVia.FTP);
@@ -127,8 +127,8 @@ class ScanSettingsTest {
         assertThat(pm.traceUrl()).hasToString("https://m.example.org/debian/project/trace/m.example.org");
         assertThat(pm.allowRedirects()).isFalse();
 
-        ConfigNode bad = ConfigNodes.parse("tz-offset: 30h\ntrace-url: ftp://x/\nname: kept-for-the-mirror-parser", problems);
-        assertThat(PerMirrorScanSettings.parse(bad)).isEqualTo(PerMirrorScanSettings.DEFAULTS);
+        ConfigNode bad = TestNodes.root("tz-offset: 30h\ntrace-url: ftp://x/\nname: kept-for-the-mirror-parser", problems);
+        assertThat(ScanSection.perMirror(bad)).isEqualTo(PerMirrorScanSettings.DEFAULTS);
         assertThat(problems).containsExactly(
                 "tz-offset: 30h (expected: auto, or a signed offset such as +2h, -30m, 0s)",
                 "trace-url: ftp://x/ (expected: an absolute http:// or https:// URL of the mirror's trace file)");
