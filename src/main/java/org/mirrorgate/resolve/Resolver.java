@@ -11,17 +11,22 @@ import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.IndexSnapshot;
 import org.mirrorgate.mirror.UrlPaths;
+import org.mirrorgate.pages.MirrorRanking;
+import org.mirrorgate.pages.Page;
+import org.mirrorgate.pages.PageRequest;
+import org.mirrorgate.pages.Pages;
 import org.mirrorgate.rank.ClientPlan;
 import org.mirrorgate.rank.PathPolicy;
 import org.mirrorgate.rank.PathRules;
 import org.mirrorgate.rank.Ranker;
 import org.mirrorgate.rank.Selection;
-import org.mirrorgate.rank.Verdict;
 import org.mirrorgate.stats.DownloadRecorder;
 
 /**
  * The decision for one download: validates the request, finds the file, applies its path policy,
  * ranks the mirrors, and falls back (fallback servers, then local serving) when none qualifies.
+ * A request for a generated body is dispatched to {@link Pages} with the data it is drawn from (a
+ * {@link MirrorRanking}); pages never call back here.
  *
  * <p>Runs on the gRPC transport thread: it reads one snapshot, never locks, never does I/O; the
  * only allocation beyond the answer is the selection's two small arrays.
@@ -35,7 +40,6 @@ public final class Resolver {
     private final ResolveSettings settings;
     private final DownloadRecorder downloads;
     private final ClientPlanCache plans;
-    private final ContentRenderer content;
 
     public Resolver(Index index, GeoLookup geo, Ranker ranker, PathRules rules, List<Fallback> fallbacks,
             ResolveSettings settings, DownloadRecorder downloads) {
@@ -47,7 +51,6 @@ public final class Resolver {
         this.downloads = requireNonNull(downloads, "downloads");
         this.plans = new ClientPlanCache(settings.clientCacheSize(), requireNonNull(geo, "geo"), ranker,
                 1 + settings.maxAlternates());
-        this.content = new ContentRenderer(this);
     }
 
     /**
@@ -75,13 +78,11 @@ public final class Resolver {
             if (rel.isEmpty() || rel.endsWith("/") || files.isDirectory(rel + "/")) {
                 return Decision.serveLocal("directory", 0);
             }
-            return content.metalinkSibling(snap, plan, rel, https);
+            return metalinkSibling(snap, plan, rel, https);
         }
-        if (!query.isEmpty()) {
-            Decision generated = content.forQuery(snap, plan, id, query, https);
-            if (generated != null) {
-                return generated;
-            }
+        PageRequest page = query.isEmpty() ? null : PageRequest.ofQuery(query);
+        if (page != null) {
+            return page(page, snap, plan, id, https);
         }
         Decision d = decide(snap, plan, id, https);
         if (get && d.action() != Decision.Action.NOT_FOUND) {
@@ -101,9 +102,32 @@ public final class Resolver {
             Decision d = rel == null ? Decision.notFound("outside repository") : Decision.notFound("unknown path");
             return new Explanation(snap, clientIp, plan.location(), rel, -1, null, List.of(), d);
         }
+        MirrorRanking r = ranking(snap, plan, id, https);
+        return new Explanation(snap, clientIp, plan.location(), rel, id, r.policy(), r.verdicts(),
+                decide(snap, plan, id, https));
+    }
+
+    /** Every mirror's verdict for this file and client: what Explain, the mirror list and Metalink show. */
+    private MirrorRanking ranking(IndexSnapshot snap, ClientPlan plan, int id, boolean https) {
         PathPolicy policy = policyOf(snap.files(), id);
-        List<Verdict> verdicts = ranker.explain(snap, plan, id, policy, https);
-        return new Explanation(snap, clientIp, plan.location(), rel, id, policy, verdicts, decide(snap, plan, id, https));
+        return new MirrorRanking(snap, id, plan.location(), policy, https, ranker.explain(snap, plan, id, policy, https));
+    }
+
+    /** The generated body {@code page} names, drawn from the data it needs (the ranking only when it shows one). */
+    private Decision page(PageRequest page, IndexSnapshot snap, ClientPlan plan, int id, boolean https) {
+        Page p = switch (page.kind()) {
+            case CHECKSUM -> Pages.checksum(snap.files(), id, page.digest());
+            case MIRROR_LIST -> Pages.mirrorList(ranking(snap, plan, id, https));
+            case METALINK -> Pages.metalink(ranking(snap, plan, id, https));
+        };
+        return Decision.content(p.httpStatus(), p.contentType(), p.body(), p.reason(), p.fileSize());
+    }
+
+    /** For an unknown path: a metalink when it is {@code <known file>.meta4}, else NOT_FOUND. */
+    private Decision metalinkSibling(IndexSnapshot snap, ClientPlan plan, String rel, boolean https) {
+        String target = PageRequest.metalinkTarget(rel);
+        int id = target == null ? -1 : snap.files().idOf(target);
+        return id >= 0 ? page(PageRequest.METALINK, snap, plan, id, https) : Decision.notFound("unknown path");
     }
 
     Decision decide(IndexSnapshot snap, ClientPlan plan, int id, boolean https) {
@@ -133,7 +157,7 @@ public final class Resolver {
         return Decision.serveLocal("no eligible mirror", size);
     }
 
-    PathPolicy policyOf(FileTable files, int id) {
+    private PathPolicy policyOf(FileTable files, int id) {
         return rules.policyFor(files.path(id), files.size(id));
     }
 
@@ -180,9 +204,5 @@ public final class Resolver {
             throw new NotReadyException("the local repository has not been indexed yet");
         }
         return snap;
-    }
-
-    Ranker ranker() {
-        return ranker;
     }
 }
