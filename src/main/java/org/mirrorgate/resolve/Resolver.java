@@ -74,18 +74,17 @@ public final class Resolver {
         FileTable files = snap.files();
         int id = rel.isEmpty() || rel.endsWith("/") ? -1 : files.idOf(rel);
         if (id < 0) {
-            // Files first: the directory check costs a string and a hash lookup most requests skip.
-            if (rel.isEmpty() || rel.endsWith("/") || files.isDirectory(rel + "/")) {
-                return Decision.serveLocal("directory", 0);
-            }
-            return metalinkSibling(snap, plan, rel, https);
+            return notAFile(snap, plan, rel, https);
         }
         PageRequest page = query.isEmpty() ? null : PageRequest.ofQuery(query);
         if (page != null) {
             return page(page, snap, plan, id, https);
         }
         Decision d = decide(snap, plan, id, https);
-        if (get && d.action() != Decision.Action.NOT_FOUND) {
+        // A download is counted when it is served for sure: not a 404, and not a local answer for a
+        // file the last walk found missing (nginx will most likely answer 404 itself).
+        if (get && (d.action() == Decision.Action.REDIRECT
+                || d.action() == Decision.Action.SERVE_LOCAL && !files.isDeleted(id))) {
             downloads.record(rel, d.mirror(), plan.location().country(), d.fileSize());
         }
         return d;
@@ -97,9 +96,9 @@ public final class Resolver {
         IndexSnapshot snap = readySnapshot();
         String rel = RequestPath.relative(path, settings.urlPrefix());
         ClientPlan plan = plans.plan(snap, clientIp);
-        int id = rel == null ? -1 : snap.files().idOf(rel);
+        int id = rel == null || rel.isEmpty() || rel.endsWith("/") ? -1 : snap.files().idOf(rel);
         if (id < 0) {
-            Decision d = rel == null ? Decision.notFound("outside repository") : Decision.notFound("unknown path");
+            Decision d = rel == null ? Decision.notFound("outside repository") : notAFile(snap, plan, rel, https);
             return new Explanation(snap, clientIp, plan.location(), rel, -1, null, List.of(), d);
         }
         MirrorRanking r = ranking(snap, plan, id, https);
@@ -123,33 +122,61 @@ public final class Resolver {
         return Decision.content(p.httpStatus(), p.contentType(), p.body(), p.reason(), p.fileSize());
     }
 
-    /** For an unknown path: a metalink when it is {@code <known file>.meta4}, else NOT_FOUND. */
-    private Decision metalinkSibling(IndexSnapshot snap, ClientPlan plan, String rel, boolean https) {
+    /** A path that is no known file: a directory (nginx lists it), or {@link #unindexed}. */
+    private Decision notAFile(IndexSnapshot snap, ClientPlan plan, String rel, boolean https) {
+        // Files first: the directory check costs a string and a hash lookup most requests skip.
+        if (rel.isEmpty() || rel.endsWith("/") || snap.files().isDirectory(rel + "/")) {
+            return Decision.serveLocal("directory", 0);
+        }
+        return unindexed(snap, plan, rel, https);
+    }
+
+    /**
+     * A path the index does not hold as a file: the metalink when it is {@code <known file>.meta4}; else
+     * SERVE_LOCAL, never a 404 of ours. The file may have been added since the last local walk,
+     * and nginx reads the disk as it is now: it serves the file, or answers its own 404. The one
+     * exception is a path that is {@code mirror-only} whatever its size (the size is unknown): local
+     * serving is refused by the operator, and no mirror is known to hold a file the index lacks,
+     * so it is treated as a known file no mirror holds: a fallback, else NOT_FOUND.
+     */
+    private Decision unindexed(IndexSnapshot snap, ClientPlan plan, String rel, boolean https) {
         String target = PageRequest.metalinkTarget(rel);
         int id = target == null ? -1 : snap.files().idOf(target);
-        return id >= 0 ? page(PageRequest.METALINK, snap, plan, id, https) : Decision.notFound("unknown path");
+        if (id >= 0) {
+            return page(PageRequest.METALINK, snap, plan, id, https);
+        }
+        if (rules.policyFor(rel, 0).kind() == PathPolicy.Kind.MIRROR_ONLY
+                && rules.policyFor(rel, Long.MAX_VALUE).kind() == PathPolicy.Kind.MIRROR_ONLY) {
+            Fallback f = fallbackFor(plan.location(), https);
+            return f != null ? fallbackRedirect(f, rel, https, 0) : Decision.notFound("mirror-only, not indexed");
+        }
+        return Decision.serveLocal(Decision.NOT_INDEXED, 0);
     }
 
     Decision decide(IndexSnapshot snap, ClientPlan plan, int id, boolean https) {
         FileTable files = snap.files();
         long size = files.size(id);
         PathPolicy policy = policyOf(files, id);
+        // Deleted means "missing at the last local walk", never "missing now": the file may be back
+        // since, and nginx reads the disk as it is. So a deleted file no mirror may serve is left to
+        // nginx (its own 404 if it is truly gone), as it will be once purged from the index; only
+        // mirror-only, which forbids local serving, still answers NOT_FOUND. No fallback for it: a
+        // server mirroring the origin most likely dropped the file too.
         boolean deleted = files.isDeleted(id);
         if (policy.kind() == PathPolicy.Kind.LOCAL) {
-            return deleted ? Decision.notFound("deleted") : Decision.serveLocal("path policy local", size);
+            return deleted ? Decision.serveLocal(Decision.DELETED, 0) : Decision.serveLocal("path policy local", size);
         }
         Selection s = ranker.select(snap, plan, id, policy, https, settings.maxAlternates(),
                 ThreadLocalRandom.current());
         if (!s.isEmpty()) {
             return redirect(snap, s, files.path(id), size, deleted ? "deleted, mirror still holds it" : "mirror");
         }
-        if (deleted) {
-            return Decision.notFound("deleted, no mirror holds it");
+        if (deleted && policy.kind() != PathPolicy.Kind.MIRROR_ONLY) {
+            return Decision.serveLocal(Decision.DELETED + ", no mirror holds it", 0);
         }
-        Fallback f = fallbackFor(plan.location(), https);
+        Fallback f = deleted ? null : fallbackFor(plan.location(), https);
         if (f != null) {
-            return Decision.redirect(UrlPaths.url(https ? f.httpsBase() : baseOf(f), files.path(id)), List.of(),
-                    f.name(), "fallback", size);
+            return fallbackRedirect(f, files.path(id), https, size);
         }
         if (policy.kind() == PathPolicy.Kind.MIRROR_ONLY) {
             return Decision.notFound("mirror-only, no mirror holds it");
@@ -170,6 +197,11 @@ public final class Resolver {
         }
         return Decision.redirect(s.baseUrl(0).concat(encoded), alternates, snap.spec(s.mirror(0)).name(),
                 reason, size);
+    }
+
+    private static Decision fallbackRedirect(Fallback f, String rel, boolean https, long size) {
+        return Decision.redirect(UrlPaths.url(https ? f.httpsBase() : baseOf(f), rel), List.of(), f.name(), "fallback",
+                size);
     }
 
     /** Same country, then same continent, then config order; only ones serving the scheme. */
