@@ -103,7 +103,7 @@ public final class ResolverService extends ResolverGrpc.ResolverImplBase {
             metrics.unavailable();
             throw Status.UNAVAILABLE.withDescription(e.getMessage()).asException();
         }
-        metrics.answered(d.action(), System.nanoTime() - start);
+        metrics.answered(d, System.nanoTime() - start);
         return toProto(d, request.getLinkHeader());
     }
 

@@ -12,12 +12,15 @@ import java.util.Locale;
 import org.mirrorgate.resolve.Decision;
 
 /**
- * Resolve's metrics: answers by action, errors by kind, latency, open streams. Label children are
- * looked up once here, so the request path only increments.
+ * Resolve's metrics: answers by action, local answers the index could not vouch for, errors by
+ * kind, latency, open streams. Label children are looked up once here, so the request path only
+ * increments.
  */
 public final class ResolveMetrics {
 
     private final EnumMap<Decision.Action, CounterDataPoint> byAction = new EnumMap<>(Decision.Action.class);
+    private final CounterDataPoint notIndexed;
+    private final CounterDataPoint deleted;
     private final CounterDataPoint invalid;
     private final CounterDataPoint unavailable;
     private final DistributionDataPoint latency;
@@ -32,6 +35,15 @@ public final class ResolveMetrics {
         for (Decision.Action a : Decision.Action.values()) {
             byAction.put(a, resolves.labelValues(a.name().toLowerCase(Locale.ROOT)));
         }
+        Counter unindexed = Counter.builder()
+                .name("mirrorgate_resolve_unindexed_total")
+                .help("SERVE_LOCAL answers for a path the index holds no present file for, left to nginx's disk"
+                        + " (it serves the file or answers its own 404): not_indexed (unknown path: added since"
+                        + " the last local walk, or absent), deleted (missing at the last walk, no mirror may serve it)")
+                .labelNames("reason")
+                .register(registry);
+        notIndexed = unindexed.labelValues("not_indexed");
+        deleted = unindexed.labelValues("deleted");
         Counter errors = Counter.builder()
                 .name("mirrorgate_resolve_errors_total")
                 .help("Resolve calls refused: invalid_argument (bad path or client IP), unavailable (no index yet)")
@@ -51,8 +63,17 @@ public final class ResolveMetrics {
                 .register(registry);
     }
 
-    public void answered(Decision.Action action, long nanos) {
-        byAction.get(action).inc();
+    /** One decision made in {@code nanos}. */
+    public void answered(Decision d, long nanos) {
+        byAction.get(d.action()).inc();
+        if (d.action() == Decision.Action.SERVE_LOCAL) {
+            String reason = d.reason();
+            if (reason.equals(Decision.NOT_INDEXED)) {
+                notIndexed.inc();
+            } else if (reason.startsWith(Decision.DELETED)) {
+                deleted.inc();
+            }
+        }
         latency.observe(nanos / 1e9);
     }
 

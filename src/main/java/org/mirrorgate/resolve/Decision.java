@@ -30,6 +30,18 @@ public record Decision(
     /** An RFC 6249 alternate: {@code Link: <url>; rel=duplicate; pri=N; geo=cc}. */
     public record Alternate(String url, int priority, String country, String mirror) {}
 
+    /**
+     * SERVE_LOCAL reason for a path the index does not hold (added since the last local walk, or
+     * absent): nginx serves it from its root, or answers its own 404.
+     */
+    public static final String NOT_INDEXED = "not indexed";
+
+    /**
+     * SERVE_LOCAL reasons for a file the last local walk found missing, which no mirror may serve,
+     * begin with this: the disk nginx reads is newer than the walk, so nginx decides.
+     */
+    public static final String DELETED = "deleted";
+
     private static final byte[] NO_BYTES = new byte[0];
 
     static Decision redirect(String url, List<Alternate> alternates, String mirror, String reason, long size) {

@@ -11,17 +11,22 @@ import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.IndexSnapshot;
 import org.mirrorgate.mirror.UrlPaths;
+import org.mirrorgate.pages.MirrorRanking;
+import org.mirrorgate.pages.Page;
+import org.mirrorgate.pages.PageRequest;
+import org.mirrorgate.pages.Pages;
 import org.mirrorgate.rank.ClientPlan;
 import org.mirrorgate.rank.PathPolicy;
 import org.mirrorgate.rank.PathRules;
 import org.mirrorgate.rank.Ranker;
 import org.mirrorgate.rank.Selection;
-import org.mirrorgate.rank.Verdict;
 import org.mirrorgate.stats.DownloadRecorder;
 
 /**
  * The decision for one download: validates the request, finds the file, applies its path policy,
  * ranks the mirrors, and falls back (fallback servers, then local serving) when none qualifies.
+ * A request for a generated body is dispatched to {@link Pages} with the data it is drawn from (a
+ * {@link MirrorRanking}); pages never call back here.
  *
  * <p>Runs on the gRPC transport thread: it reads one snapshot, never locks, never does I/O; the
  * only allocation beyond the answer is the selection's two small arrays.
@@ -35,7 +40,6 @@ public final class Resolver {
     private final ResolveSettings settings;
     private final DownloadRecorder downloads;
     private final ClientPlanCache plans;
-    private final ContentRenderer content;
 
     public Resolver(Index index, GeoLookup geo, Ranker ranker, PathRules rules, List<Fallback> fallbacks,
             ResolveSettings settings, DownloadRecorder downloads) {
@@ -47,7 +51,6 @@ public final class Resolver {
         this.downloads = requireNonNull(downloads, "downloads");
         this.plans = new ClientPlanCache(settings.clientCacheSize(), requireNonNull(geo, "geo"), ranker,
                 1 + settings.maxAlternates());
-        this.content = new ContentRenderer(this);
     }
 
     /**
@@ -71,20 +74,17 @@ public final class Resolver {
         FileTable files = snap.files();
         int id = rel.isEmpty() || rel.endsWith("/") ? -1 : files.idOf(rel);
         if (id < 0) {
-            // Files first: the directory check costs a string and a hash lookup most requests skip.
-            if (rel.isEmpty() || rel.endsWith("/") || files.isDirectory(rel + "/")) {
-                return Decision.serveLocal("directory", 0);
-            }
-            return content.metalinkSibling(snap, plan, rel, https);
+            return notAFile(snap, plan, rel, https);
         }
-        if (!query.isEmpty()) {
-            Decision generated = content.forQuery(snap, plan, id, query, https);
-            if (generated != null) {
-                return generated;
-            }
+        PageRequest page = query.isEmpty() ? null : PageRequest.ofQuery(query);
+        if (page != null) {
+            return page(page, snap, plan, id, https);
         }
         Decision d = decide(snap, plan, id, https);
-        if (get && d.action() != Decision.Action.NOT_FOUND) {
+        // A download is counted when it is served for sure: not a 404, and not a local answer for a
+        // file the last walk found missing (nginx will most likely answer 404 itself).
+        if (get && (d.action() == Decision.Action.REDIRECT
+                || d.action() == Decision.Action.SERVE_LOCAL && !files.isDeleted(id))) {
             downloads.record(rel, d.mirror(), plan.location().country(), d.fileSize());
         }
         return d;
@@ -96,36 +96,87 @@ public final class Resolver {
         IndexSnapshot snap = readySnapshot();
         String rel = RequestPath.relative(path, settings.urlPrefix());
         ClientPlan plan = plans.plan(snap, clientIp);
-        int id = rel == null ? -1 : snap.files().idOf(rel);
+        int id = rel == null || rel.isEmpty() || rel.endsWith("/") ? -1 : snap.files().idOf(rel);
         if (id < 0) {
-            Decision d = rel == null ? Decision.notFound("outside repository") : Decision.notFound("unknown path");
+            Decision d = rel == null ? Decision.notFound("outside repository") : notAFile(snap, plan, rel, https);
             return new Explanation(snap, clientIp, plan.location(), rel, -1, null, List.of(), d);
         }
+        MirrorRanking r = ranking(snap, plan, id, https);
+        return new Explanation(snap, clientIp, plan.location(), rel, id, r.policy(), r.verdicts(),
+                decide(snap, plan, id, https));
+    }
+
+    /** Every mirror's verdict for this file and client: what Explain, the mirror list and Metalink show. */
+    private MirrorRanking ranking(IndexSnapshot snap, ClientPlan plan, int id, boolean https) {
         PathPolicy policy = policyOf(snap.files(), id);
-        List<Verdict> verdicts = ranker.explain(snap, plan, id, policy, https);
-        return new Explanation(snap, clientIp, plan.location(), rel, id, policy, verdicts, decide(snap, plan, id, https));
+        return new MirrorRanking(snap, id, plan.location(), policy, https, ranker.explain(snap, plan, id, policy, https));
+    }
+
+    /** The generated body {@code page} names, drawn from the data it needs (the ranking only when it shows one). */
+    private Decision page(PageRequest page, IndexSnapshot snap, ClientPlan plan, int id, boolean https) {
+        Page p = switch (page.kind()) {
+            case CHECKSUM -> Pages.checksum(snap.files(), id, page.digest());
+            case MIRROR_LIST -> Pages.mirrorList(ranking(snap, plan, id, https));
+            case METALINK -> Pages.metalink(ranking(snap, plan, id, https));
+        };
+        return Decision.content(p.httpStatus(), p.contentType(), p.body(), p.reason(), p.fileSize());
+    }
+
+    /** A path that is no known file: a directory (nginx lists it), or {@link #unindexed}. */
+    private Decision notAFile(IndexSnapshot snap, ClientPlan plan, String rel, boolean https) {
+        // Files first: the directory check costs a string and a hash lookup most requests skip.
+        if (rel.isEmpty() || rel.endsWith("/") || snap.files().isDirectory(rel + "/")) {
+            return Decision.serveLocal("directory", 0);
+        }
+        return unindexed(snap, plan, rel, https);
+    }
+
+    /**
+     * A path the index does not hold as a file: the metalink when it is {@code <known file>.meta4}; else
+     * SERVE_LOCAL, never a 404 of ours. The file may have been added since the last local walk,
+     * and nginx reads the disk as it is now: it serves the file, or answers its own 404. The one
+     * exception is a path that is {@code mirror-only} whatever its size (the size is unknown): local
+     * serving is refused by the operator, and no mirror is known to hold a file the index lacks,
+     * so it is treated as a known file no mirror holds: a fallback, else NOT_FOUND.
+     */
+    private Decision unindexed(IndexSnapshot snap, ClientPlan plan, String rel, boolean https) {
+        String target = PageRequest.metalinkTarget(rel);
+        int id = target == null ? -1 : snap.files().idOf(target);
+        if (id >= 0) {
+            return page(PageRequest.METALINK, snap, plan, id, https);
+        }
+        if (rules.policyFor(rel, 0).kind() == PathPolicy.Kind.MIRROR_ONLY
+                && rules.policyFor(rel, Long.MAX_VALUE).kind() == PathPolicy.Kind.MIRROR_ONLY) {
+            Fallback f = fallbackFor(plan.location(), https);
+            return f != null ? fallbackRedirect(f, rel, https, 0) : Decision.notFound("mirror-only, not indexed");
+        }
+        return Decision.serveLocal(Decision.NOT_INDEXED, 0);
     }
 
     Decision decide(IndexSnapshot snap, ClientPlan plan, int id, boolean https) {
         FileTable files = snap.files();
         long size = files.size(id);
         PathPolicy policy = policyOf(files, id);
+        // Deleted means "missing at the last local walk", never "missing now": the file may be back
+        // since, and nginx reads the disk as it is. So a deleted file no mirror may serve is left to
+        // nginx (its own 404 if it is truly gone), as it will be once purged from the index; only
+        // mirror-only, which forbids local serving, still answers NOT_FOUND. No fallback for it: a
+        // server mirroring the origin most likely dropped the file too.
         boolean deleted = files.isDeleted(id);
         if (policy.kind() == PathPolicy.Kind.LOCAL) {
-            return deleted ? Decision.notFound("deleted") : Decision.serveLocal("path policy local", size);
+            return deleted ? Decision.serveLocal(Decision.DELETED, 0) : Decision.serveLocal("path policy local", size);
         }
         Selection s = ranker.select(snap, plan, id, policy, https, settings.maxAlternates(),
                 ThreadLocalRandom.current());
         if (!s.isEmpty()) {
             return redirect(snap, s, files.path(id), size, deleted ? "deleted, mirror still holds it" : "mirror");
         }
-        if (deleted) {
-            return Decision.notFound("deleted, no mirror holds it");
+        if (deleted && policy.kind() != PathPolicy.Kind.MIRROR_ONLY) {
+            return Decision.serveLocal(Decision.DELETED + ", no mirror holds it", 0);
         }
-        Fallback f = fallbackFor(plan.location(), https);
+        Fallback f = deleted ? null : fallbackFor(plan.location(), https);
         if (f != null) {
-            return Decision.redirect(UrlPaths.url(https ? f.httpsBase() : baseOf(f), files.path(id)), List.of(),
-                    f.name(), "fallback", size);
+            return fallbackRedirect(f, files.path(id), https, size);
         }
         if (policy.kind() == PathPolicy.Kind.MIRROR_ONLY) {
             return Decision.notFound("mirror-only, no mirror holds it");
@@ -133,7 +184,7 @@ public final class Resolver {
         return Decision.serveLocal("no eligible mirror", size);
     }
 
-    PathPolicy policyOf(FileTable files, int id) {
+    private PathPolicy policyOf(FileTable files, int id) {
         return rules.policyFor(files.path(id), files.size(id));
     }
 
@@ -146,6 +197,11 @@ public final class Resolver {
         }
         return Decision.redirect(s.baseUrl(0).concat(encoded), alternates, snap.spec(s.mirror(0)).name(),
                 reason, size);
+    }
+
+    private static Decision fallbackRedirect(Fallback f, String rel, boolean https, long size) {
+        return Decision.redirect(UrlPaths.url(https ? f.httpsBase() : baseOf(f), rel), List.of(), f.name(), "fallback",
+                size);
     }
 
     /** Same country, then same continent, then config order; only ones serving the scheme. */
@@ -180,9 +236,5 @@ public final class Resolver {
             throw new NotReadyException("the local repository has not been indexed yet");
         }
         return snap;
-    }
-
-    Ranker ranker() {
-        return ranker;
     }
 }

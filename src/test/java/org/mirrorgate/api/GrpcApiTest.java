@@ -124,8 +124,9 @@ class GrpcApiTest {
                 .addRequests(ResolveRequest.newBuilder().setPath("/nope").setClientIp("192.0.2.1"))
                 .build());
         assertThat(r.getResponsesList()).extracting(ResolveResponse::getAction)
-                .containsExactly(Action.REDIRECT, Action.ACTION_UNSPECIFIED, Action.NOT_FOUND);
+                .containsExactly(Action.REDIRECT, Action.ACTION_UNSPECIFIED, Action.SERVE_LOCAL);
         assertThat(r.getResponses(1).getReason()).isEqualTo("path: /../x (expected: no '.' or '..' segments)");
+        assertThat(r.getResponses(2).getReason()).isEqualTo("not indexed");
         assertThatThrownBy(() -> resolver.resolveBatch(ResolveBatchRequest.getDefaultInstance()))
                 .hasMessage("INVALID_ARGUMENT: requests: 0 (expected: 1 .. 1024)");
     }
@@ -153,6 +154,16 @@ class GrpcApiTest {
                 .getEventsList()).extracting(e -> e.getKind()).contains("disabled");
         assertThatThrownBy(() -> admin.getMirror(GetMirrorRequest.newBuilder().setName("nope").build()))
                 .hasMessage("NOT_FOUND: mirror: nope (expected: one of [m1, m2])");
+    }
+
+    @Test
+    void explainSaysAPathTheIndexDoesNotKnowIsLeftToNginx() {
+        ExplainResponse ex = admin.explain(ExplainRequest.newBuilder().setPath("/pool/new.deb").setClientIp("192.0.2.1")
+                .build());
+        assertThat(ex.getDecision().getAction()).isEqualTo(Action.SERVE_LOCAL);
+        assertThat(ex.getDecision().getReason()).isEqualTo("not indexed");
+        assertThat(ex.hasFile()).isFalse();
+        assertThat(ex.getVerdictsList()).isEmpty();
     }
 
     @Test

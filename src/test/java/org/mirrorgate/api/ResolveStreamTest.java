@@ -62,16 +62,18 @@ class ResolveStreamTest {
         ResolveBatchResponse first = c.reply();
         assertThat(first).isEqualTo(ResolverGrpc.newBlockingStub(channel).resolveBatch(mixed));
         assertThat(first.getResponsesList()).extracting(ResolveResponse::getAction)
-                .containsExactly(Action.REDIRECT, Action.ACTION_UNSPECIFIED, Action.NOT_FOUND);
+                .containsExactly(Action.REDIRECT, Action.ACTION_UNSPECIFIED, Action.SERVE_LOCAL);
         for (int i = 0; i < 3; i++) {
             c.send(batch("/nope", "/pool/a.deb"));
             assertThat(c.reply().getResponsesList()).extracting(ResolveResponse::getAction)
-                    .containsExactly(Action.NOT_FOUND, Action.REDIRECT);
+                    .containsExactly(Action.SERVE_LOCAL, Action.REDIRECT);
         }
         c.call.onCompleted();
         assertThat(c.end()).isEqualTo(Status.OK);
         assertThat(openStreams()).isZero();
         assertThat(redirects()).isEqualTo(5); // 4 on the stream, 1 by ResolveBatch
+        assertThat(unindexed("not_indexed")).as("/nope, left to nginx").isEqualTo(5);
+        assertThat(unindexed("deleted")).isZero();
     }
 
     @Test
@@ -130,6 +132,11 @@ class ResolveStreamTest {
     private double redirects() {
         return ((CounterSnapshot) metric("mirrorgate_resolves")).getDataPoints().stream()
                 .filter(p -> p.getLabels().get("action").equals("redirect")).findFirst().orElseThrow().getValue();
+    }
+
+    private double unindexed(String reason) {
+        return ((CounterSnapshot) metric("mirrorgate_resolve_unindexed")).getDataPoints().stream()
+                .filter(p -> p.getLabels().get("reason").equals(reason)).findFirst().orElseThrow().getValue();
     }
 
     private MetricSnapshot metric(String name) {

@@ -50,6 +50,8 @@ class NginxRealServiceIT {
                 repository:
                   root: %s
                   url-prefix: /debian/
+                  # no second walk while the tests run: a file added by a test stays unindexed
+                  scan-interval: 1h
                 listen:
                   grpc: 127.0.0.1:0
                   grpc-socket: %s
@@ -95,9 +97,13 @@ class NginxRealServiceIT {
         NginxHarness.deleteTree(configDir);
     }
 
+    /** What nginx logs (at [error], log_not_found being on by default) for its own 404 of {@link #NOWHERE}. */
+    static final String NOWHERE_LOGGED = "/pool/main/n/nothing.deb\" failed (2: No such file or directory)";
+    static final String NOWHERE = "/debian/pool/main/n/nothing.deb";
+
     @AfterEach
     void noErrorsLogged() {
-        assertThat(nginx.unexpectedErrors()).isEmpty();
+        assertThat(nginx.unexpectedErrors(NOWHERE_LOGGED)).isEmpty();
     }
 
     @Test
@@ -157,11 +163,53 @@ class NginxRealServiceIT {
     }
 
     @Test
-    void unknownPathIsNotFound() {
+    void aPathThatExistsNowhereGetsNginxsOwnNotFound() {
+        long local = hookDecisions("serve_local");
+        long notFound = hookDecisions("not_found");
+        double unindexed = unindexed();
+        int logged = nginx.errorLogLines(NOWHERE_LOGGED).size();
         for (int i = 0; i < 2; i++) {
-            assertThat(nginx.get("/debian/pool/main/n/nothing.deb").statusCode()).isEqualTo(404);
-            assertThat(nginx.http2("GET", "/debian/pool/main/n/nothing.deb").statusCode()).isEqualTo(404);
+            assertThat(nginx.get(NOWHERE).statusCode()).isEqualTo(404);
+            assertThat(nginx.http2("GET", NOWHERE).statusCode()).isEqualTo(404);
         }
+        // nginx's own 404: the hook let the request through (SERVE_LOCAL), nginx looked for the
+        // file and logged that it is absent; the hook answered no 404 itself
+        await().atMost(Duration.ofSeconds(10)).until(() -> hookDecisions("serve_local") >= local + 4);
+        assertThat(hookDecisions("not_found")).isEqualTo(notFound);
+        assertThat(nginx.errorLogLines(NOWHERE_LOGGED)).hasSize(logged + 4);
+        assertThat(unindexed()).isEqualTo(unindexed + 4);
+    }
+
+    @Test
+    void aFileAddedAfterTheWalkIsServedAtOnceNeverNotFound() throws Exception {
+        byte[] bytes = "added after the walk\n".getBytes(StandardCharsets.US_ASCII);
+        String path = "/debian/pool/main/n/new/new_1.0_all.deb";
+        Path file = root.resolve(path.substring("/debian/".length()));
+        Files.createDirectories(file.getParent());
+        Files.write(file, bytes);
+        double unindexed = unindexed();
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<byte[]> r = nginx.get(path);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo(bytes);
+            HttpResponse<byte[]> h2 = nginx.http2("GET", path, "Range", "bytes=0-4");
+            assertThat(h2.statusCode()).isEqualTo(206);
+            assertThat(new String(h2.body(), StandardCharsets.US_ASCII)).isEqualTo("added");
+        }
+        assertThat(unindexed()).as("decided by the service as not indexed, not failed open").isEqualTo(unindexed + 4);
+    }
+
+    private static long hookDecisions(String action) {
+        return nginx.metric("mirrorgate_nginx_decisions_total{action=\"" + action + "\"}");
+    }
+
+    /** The service's count of paths it left to nginx because the index does not know them. */
+    private static double unindexed() {
+        return service.services().registry().scrape().stream()
+                .filter(m -> m.getMetadata().getName().equals("mirrorgate_resolve_unindexed"))
+                .flatMap(m -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot) m).getDataPoints().stream())
+                .filter(p -> p.getLabels().get("reason").equals("not_indexed"))
+                .mapToDouble(p -> p.getValue()).findFirst().orElseThrow();
     }
 
     @Test

@@ -59,6 +59,7 @@ class ResolverTest {
     private Resolver resolver(List<Fallback> fallbacks) {
         PathRules rules = new PathRules(List.of(
                 new PathRules.Rule("dists/**/InRelease", 0, new PathPolicy(PathPolicy.Kind.LOCAL, 0, "dists/**/InRelease")),
+                new PathRules.Rule("images/small/**", 1000, new PathPolicy(PathPolicy.Kind.LOCAL, 0, "images/small/**")),
                 new PathRules.Rule("images/**", 0, new PathPolicy(PathPolicy.Kind.MIRROR_ONLY, 0, "images/**"))));
         return new Resolver(index, GEO, new Ranker(RankSettings.DEFAULTS), rules, fallbacks,
                 new ResolveSettings("/debian/", 3, 64, 0), (path, m, country, bytes) -> downloads.add(path + "|" + m + "|" + country));
@@ -89,8 +90,8 @@ class ResolverTest {
     }
 
     @Test
-    void unknownPathsAreNotFoundAndDirectoriesAreServedLocally() throws Exception {
-        assertThat(get("/debian/pool/nope.deb", "192.0.2.1").action()).isEqualTo(Decision.Action.NOT_FOUND);
+    void unknownPathsAreLeftToNginxAndDirectoriesAreServedLocally() throws Exception {
+        assertThat(get("/debian/pool/nope.deb", "192.0.2.1").action()).isEqualTo(Decision.Action.SERVE_LOCAL);
         assertThat(get("/ubuntu/pool/x", "192.0.2.1").reason()).isEqualTo("outside repository");
         assertThat(get("/debian/pool/main/", "192.0.2.1").action()).isEqualTo(Decision.Action.SERVE_LOCAL);
         assertThat(get("/debian/pool/main", "192.0.2.1").reason()).isEqualTo("directory");
@@ -133,6 +134,73 @@ class ResolverTest {
         assertThat(d.action()).isEqualTo(Decision.Action.REDIRECT);
         assertThat(d.reason()).isEqualTo("deleted, mirror still holds it");
         assertThat(get("/debian/pool/main/n/new.deb", "192.0.2.1").reason()).isEqualTo("deleted, no mirror holds it");
+    }
+
+    @Test
+    void aPathTheIndexDoesNotKnowIsServedByNginxNeverAnsweredNotFound() throws Exception {
+        // e.g. added since the last local walk: nginx serves it, or answers its own 404
+        resolver = resolver(List.of(new Fallback("eu", "http://eu.example/", "https://eu.example/", "", "EU")));
+        for (String method : List.of("GET", "HEAD")) {
+            Decision d = resolver.resolve("/debian/pool/main/z/zz.deb", "192.0.2.1", false, method, "");
+            assertThat(d.action()).isEqualTo(Decision.Action.SERVE_LOCAL);
+            assertThat(d.reason()).isEqualTo("not indexed");
+            assertThat(d.fileSize()).isZero();
+        }
+        assertThat(resolver.resolve("/debian/pool/main/z/zz.deb", "192.0.2.1", false, "GET", "sha256").reason())
+                .as("no page for a file the index lacks either").isEqualTo("not indexed");
+        assertThat(get("/debian/pool/main/z/zz.deb.meta4", "192.0.2.1").reason()).isEqualTo("not indexed");
+        assertThat(get("/debian/images/small/new.img", "192.0.2.1").reason())
+                .as("mirror-only only when the size would not matter").isEqualTo("not indexed");
+        assertThat(downloads).as("not known to be served").isEmpty();
+    }
+
+    @Test
+    void aMirrorOnlyPathTheIndexDoesNotKnowGoesToAFallbackOrIsNotFound() throws Exception {
+        Decision d = get("/debian/images/new.iso", "192.0.2.1");
+        assertThat(d.action()).isEqualTo(Decision.Action.NOT_FOUND);
+        assertThat(d.reason()).isEqualTo("mirror-only, not indexed");
+        resolver = resolver(List.of(new Fallback("eu", "http://eu.example/", "https://eu.example/", "", "EU")));
+        Decision f = get("/debian/images/new.iso", "192.0.2.1");
+        assertThat(f.action()).isEqualTo(Decision.Action.REDIRECT);
+        assertThat(f.url()).isEqualTo("http://eu.example/images/new.iso");
+        assertThat(f.reason()).isEqualTo("fallback");
+    }
+
+    @Test
+    void aDeletedFileNoMirrorMayServeIsLeftToNginxUnlessMirrorOnly() throws Exception {
+        // deleted = missing at the last walk: it may be back on disk since, and nginx sees the disk
+        FileTable.Builder b = index.snapshot().files().toBuilder();
+        b.markDeleted(b.idOf("pool/main/n/new.deb"), T);
+        b.markDeleted(b.idOf("dists/sid/InRelease"), T);
+        b.markDeleted(b.idOf("images/x.iso"), T);
+        index.publishFiles(b);
+        resolver = resolver(List.of(new Fallback("eu", "http://eu.example/", "https://eu.example/", "", "EU")));
+        Decision d = get("/debian/pool/main/n/new.deb", "192.0.2.1");
+        assertThat(d.action()).as("not sent to a fallback").isEqualTo(Decision.Action.SERVE_LOCAL);
+        assertThat(d.reason()).isEqualTo("deleted, no mirror holds it");
+        Decision local = get("/debian/dists/sid/InRelease", "192.0.2.1");
+        assertThat(local.action()).isEqualTo(Decision.Action.SERVE_LOCAL);
+        assertThat(local.reason()).isEqualTo("deleted");
+        Decision iso = get("/debian/images/x.iso", "192.0.2.1");
+        assertThat(iso.action()).isEqualTo(Decision.Action.NOT_FOUND);
+        assertThat(iso.reason()).isEqualTo("mirror-only, no mirror holds it");
+        assertThat(downloads).as("not known to be served").isEmpty();
+    }
+
+    @Test
+    void explainGivesTheAnswerResolveGivesForPathsThatAreNoKnownFile() throws Exception {
+        Explanation unknown = resolver.explain("/debian/pool/main/z/zz.deb", "192.0.2.1", false);
+        assertThat(unknown.fileId()).isEqualTo(-1);
+        assertThat(unknown.relativePath()).isEqualTo("pool/main/z/zz.deb");
+        assertThat(unknown.decision().action()).isEqualTo(Decision.Action.SERVE_LOCAL);
+        assertThat(unknown.decision().reason()).isEqualTo("not indexed");
+        assertThat(resolver.explain("/debian/pool/main", "192.0.2.1", false).decision().reason()).isEqualTo("directory");
+        assertThat(resolver.explain("/debian/images/new.iso", "192.0.2.1", false).decision().reason())
+                .isEqualTo("mirror-only, not indexed");
+        Explanation outside = resolver.explain("/ubuntu/x", "192.0.2.1", false);
+        assertThat(outside.relativePath()).isNull();
+        assertThat(outside.decision().action()).isEqualTo(Decision.Action.NOT_FOUND);
+        assertThat(outside.decision().reason()).isEqualTo("outside repository");
     }
 
     @Test

@@ -1,0 +1,36 @@
+package org.mirrorgate.pages;
+
+import static java.util.Objects.requireNonNull;
+
+import org.mirrorgate.index.Digest;
+import org.mirrorgate.index.FileTable;
+
+/**
+ * The generated bodies (Resolve's CONTENT): mirror list, checksums, Metalink. Each page is drawn
+ * from data handed in (the file table, or a {@link MirrorRanking}), never from the resolver: the
+ * resolver reads which page a request asks for ({@link PageRequest}), gathers the data and calls
+ * the page. This package depends on index, rank, geo and mirror; only {@code resolve} depends on it.
+ */
+public final class Pages {
+
+    private Pages() {}
+
+    /** {@code ?sha256} / {@code ?sha1} / {@code ?md5}: 200 with a sha256sum line, or 404 saying why not. */
+    public static Page checksum(FileTable files, int fileId, Digest digest) {
+        return ChecksumPage.render(requireNonNull(files, "files"), fileId, requireNonNull(digest, "digest"));
+    }
+
+    /** {@code ?mirrorlist}: the ranked and the excluded mirrors, as text. */
+    public static Page mirrorList(MirrorRanking ranking) {
+        return MirrorListPage.render(requireNonNull(ranking, "ranking"));
+    }
+
+    /** {@code ?meta4} or {@code <file>.meta4}: Metalink v4 (RFC 5854). */
+    public static Page metalink(MirrorRanking ranking) {
+        return MetalinkPage.render(requireNonNull(ranking, "ranking"));
+    }
+
+    static String baseName(String rel) {
+        return rel.substring(rel.lastIndexOf('/') + 1);
+    }
+}

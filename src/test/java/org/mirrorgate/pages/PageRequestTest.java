@@ -1,0 +1,37 @@
+package org.mirrorgate.pages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.mirrorgate.index.Digest;
+
+class PageRequestTest {
+
+    @Test
+    void theFirstKeyNamingAPageWinsWhateverItsCaseOrValue() {
+        assertThat(PageRequest.ofQuery("x=1&MirrorList")).isEqualTo(PageRequest.MIRROR_LIST);
+        assertThat(PageRequest.ofQuery("meta4=yes&sha256")).isEqualTo(PageRequest.METALINK);
+        assertThat(PageRequest.ofQuery("SHA1")).isEqualTo(new PageRequest(PageRequest.Kind.CHECKSUM, Digest.SHA1));
+    }
+
+    @Test
+    void aQueryNamingNoPageIsADownload() {
+        assertThat(PageRequest.ofQuery("")).isNull();
+        assertThat(PageRequest.ofQuery("utm_source=x&mirrorlistx")).isNull();
+    }
+
+    @Test
+    void aMeta4PathNamesTheMetalinkOfTheFileWithoutTheSuffix() {
+        assertThat(PageRequest.metalinkTarget("pool/a.deb.meta4")).isEqualTo("pool/a.deb");
+        assertThat(PageRequest.metalinkTarget("pool/a.deb")).isNull();
+    }
+
+    @Test
+    void onlyAChecksumCarriesADigest() {
+        assertThatThrownBy(() -> new PageRequest(PageRequest.Kind.CHECKSUM, null))
+                .hasMessage("digest: null (expected: set for CHECKSUM only)");
+        assertThatThrownBy(() -> new PageRequest(PageRequest.Kind.METALINK, Digest.MD5))
+                .hasMessage("digest: MD5 (expected: set for CHECKSUM only)");
+    }
+}
