@@ -66,7 +66,7 @@ http_port=$(free_port)
 echo "== building; starting the resolver on $FILES files x $MIRRORS mirrors" >&2
 cp=$(bench/classpath.sh)
 # shellcheck disable=SC2086
-java $JAVA_OPTS -Dmirrorgate.bench.uds="$work/grpc.sock" -cp "$cp" org.mirrorgate.nginx.BenchResolverMain "$grpc_port" "$FILES" "$MIRRORS" "$metrics_port" \
+java $JAVA_OPTS -Dmirrorgate.bench.uds="$work/grpc.sock" -cp "$cp" org.mirrorgate.bench.BenchResolverMain "$grpc_port" "$FILES" "$MIRRORS" "$metrics_port" \
     > "$work/service.log" 2>&1 &
 java_pid=$!
 until grep -q '^ready' "$work/service.log"; do

@@ -26,7 +26,7 @@ import java.util.Map;
  * {@code List} (array), {@link Uint} (uint16/uint64). Records are written inline, without the
  * pointers real writers use to share them; readers do not care. Networks must not overlap.
  */
-final class MmdbWriter {
+public final class MmdbWriter {
 
     /** An unsigned integer of an explicit MMDB type: 5 = uint16, 6 = uint32, 9 = uint64. */
     record Uint(int type, long value) {}
@@ -42,7 +42,7 @@ final class MmdbWriter {
     private final Node root = new Node();
     private final ByteArrayOutputStream data = new ByteArrayOutputStream();
 
-    MmdbWriter(String databaseType, int ipVersion) {
+    public MmdbWriter(String databaseType, int ipVersion) {
         this.databaseType = databaseType;
         this.ipVersion = ipVersion;
     }
@@ -58,7 +58,7 @@ final class MmdbWriter {
     }
 
     /** Maps {@code cidr} ("192.0.2.0/24", "2001:db8::/32") to {@code record}. */
-    MmdbWriter insert(String cidr, Map<String, ?> record) {
+    public MmdbWriter insert(String cidr, Map<String, ?> record) {
         String[] parts = cidr.split("/");
         byte[] address = InetAddresses.forString(parts[0]).getAddress();
         int length = Integer.parseInt(parts[1]);
@@ -145,7 +145,7 @@ final class MmdbWriter {
     }
 
     /** Writes the file as an operator should: a new file renamed over the old one. */
-    Path writeTo(Path file) {
+    public Path writeTo(Path file) {
         try {
             Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".mmdb-", ".tmp");
             Files.write(temp, toBytes());

@@ -8,7 +8,7 @@ import java.util.Map;
  * The tiny databases the tests use, in each layout mirrorgate reads. Networks come from the
  * documentation ranges (RFC 5737, RFC 3849) plus MaxMind's own test network 81.2.69.0/24.
  */
-final class TestDatabases {
+public final class TestDatabases {
 
     private TestDatabases() {}
 
@@ -69,7 +69,7 @@ final class TestDatabases {
                 .insert("2001:db8:3::/48", flat("ZZ", "", "", 0f, 0f));
     }
 
-    static Map<String, Object> flat(String country, String state, String city, float latitude, float longitude) {
+    public static Map<String, Object> flat(String country, String state, String city, float latitude, float longitude) {
         var record = new LinkedHashMap<String, Object>();
         record.put("city", city);
         record.put("country_code", country);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.mirrorgate.bench.SyntheticIndex;
 import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.mirror.MirrorState;
 

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * A main class of the test classpath run in its own JVM, so a test can kill it with SIGKILL
  * ({@code kill -9}) at a moment of its choosing. Its stdout lines are collected as they come.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
 
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -42,7 +42,7 @@ final class ChildJvm implements AutoCloseable {
         return startWithHeap("512m", main, args);
     }
 
-    static ChildJvm startWithHeap(String maxHeap, Class<?> main, String... args) throws IOException {
+    public static ChildJvm startWithHeap(String maxHeap, Class<?> main, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(List.of(args));
@@ -50,26 +50,26 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Waits until the child printed a line starting with {@code prefix}; returns the last such line. */
-    String awaitLine(String prefix, Duration atMost) {
+    public String awaitLine(String prefix, Duration atMost) {
         await().atMost(atMost).until(() -> lines.stream().anyMatch(l -> l.startsWith(prefix)) || !process.isAlive());
         return lines.stream().filter(l -> l.startsWith(prefix)).reduce((a, b) -> b)
                 .orElseThrow(() -> new AssertionError("child exited without printing " + prefix + ": " + lines));
     }
 
     /** Closes the child's standard input (a signal some children wait for). */
-    void closeStdin() throws IOException {
+    public void closeStdin() throws IOException {
         process.getOutputStream().close();
     }
 
     /** Waits for the child to exit by itself. */
-    void awaitExit(Duration atMost) throws InterruptedException {
+    public void awaitExit(Duration atMost) throws InterruptedException {
         if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("child still running after " + atMost + ": " + lines);
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> !process.isAlive());
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         return lines;
     }
 

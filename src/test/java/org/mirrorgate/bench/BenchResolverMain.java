@@ -1,4 +1,4 @@
-package org.mirrorgate.nginx;
+package org.mirrorgate.bench;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Server;

@@ -1,4 +1,4 @@
-package org.mirrorgate.scan.rsync;
+package org.mirrorgate.bench;
 
 import java.io.BufferedWriter;
 import java.io.IOException;

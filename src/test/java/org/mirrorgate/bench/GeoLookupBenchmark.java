@@ -1,4 +1,4 @@
-package org.mirrorgate.geo;
+package org.mirrorgate.bench;
 
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -6,6 +6,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.mirrorgate.geo.ClientLocation;
+import org.mirrorgate.geo.GeoLookup;
+import org.mirrorgate.geo.GeoLookups;
+import org.mirrorgate.geo.GeoSettings;
+import org.mirrorgate.geo.MmdbWriter;
+import org.mirrorgate.geo.TestDatabases;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

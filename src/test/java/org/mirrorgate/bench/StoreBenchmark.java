@@ -1,4 +1,4 @@
-package org.mirrorgate.store;
+package org.mirrorgate.bench;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -10,10 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.mirrorgate.bench.SyntheticIndex;
 import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.Index;
-import org.mirrorgate.index.SyntheticIndex;
 import org.mirrorgate.mirror.MirrorSpec;
+import org.mirrorgate.store.ChildJvm;
+import org.mirrorgate.store.StateStore;
+import org.mirrorgate.store.StoreSettings;
 import org.mirrorgate.testing.RedisServer;
 
 /**
@@ -64,8 +67,8 @@ public final class StoreBenchmark {
 
     private static Index synthetic(int files, int mirrors) {
         long t = System.nanoTime();
-        FileTable table = SyntheticIndex.files(files, 1);
-        List<MirrorSpec> specs = SyntheticIndex.mirrors(mirrors);
+        FileTable table = SyntheticIndex.packageFiles(files, 1);
+        List<MirrorSpec> specs = SyntheticIndex.plainMirrors(mirrors);
         Index index = new Index(List.of(), System::currentTimeMillis);
         print("generated %,d files (%,d directories) and %d mirrors in %.1f s", table.fileCount(),
                 countDirs(table), specs.size(), secs(t));
