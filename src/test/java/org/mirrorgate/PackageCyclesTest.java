@@ -52,7 +52,7 @@ class PackageCyclesTest {
     }
 
     /** Package -> packages it uses -> the class references behind that edge, from jdeps. */
-    private static Map<String, Map<String, Set<String>>> packageGraph() {
+    static Map<String, Map<String, Set<String>>> packageGraph() {
         assertThat(Files.isDirectory(CLASSES)).as("%s (compile the main classes first)", CLASSES).isTrue();
         ToolProvider jdeps = ToolProvider.findFirst("jdeps")
                 .orElseThrow(() -> new AssertionError("jdeps is not in this JDK (jdk.jdeps module)"));
