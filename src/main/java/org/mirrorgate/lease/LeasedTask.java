@@ -21,44 +21,24 @@ public final class LeasedTask {
 
     private static final Logger log = LoggerFactory.getLogger(LeasedTask.class);
 
-    /** The work: started when the lease is taken, stopped when it is lost or the task stops. */
-    public interface Worker {
-        void start();
-
-        void stop();
-
-        static Worker of(Runnable start, Runnable stop) {
-            return new Worker() {
-                @Override
-                public void start() {
-                    start.run();
-                }
-
-                @Override
-                public void stop() {
-                    stop.run();
-                }
-            };
-        }
-    }
-
     private final Leases leases;
     private final String leaseName;
-    private final Supplier<Worker> workers;
+    private final Supplier<Runnable> startWork;
     private final long checkMillis;
     private final AtomicInteger checks = new AtomicInteger();
     private ScheduledExecutorService ticker;
     private Lease lease;
-    private Worker worker;
+    private Runnable stopWork;
 
     /**
-     * @param workers makes a fresh worker each time this replica takes the lease
+     * @param startWork starts the work afresh each time this replica takes the lease, and returns
+     *     what stops it (called when the lease is lost or the task stops)
      * @param checkMillis how often to try for the lease, and to check it is still held
      */
-    public LeasedTask(Leases leases, String leaseName, Supplier<Worker> workers, long checkMillis) {
+    public LeasedTask(Leases leases, String leaseName, Supplier<Runnable> startWork, long checkMillis) {
         this.leases = leases;
         this.leaseName = leaseName;
-        this.workers = workers;
+        this.startWork = startWork;
         this.checkMillis = checkMillis;
     }
 
@@ -88,8 +68,7 @@ public final class LeasedTask {
                 Optional<Lease> got = leases.tryAcquire(leaseName);
                 if (got.isPresent()) {
                     lease = got.get();
-                    worker = workers.get();
-                    worker.start();
+                    stopWork = startWork.get();
                     log.info("{}: this replica ({}) holds the lease and does the work", leaseName, leases.owner());
                 }
             }
@@ -99,9 +78,9 @@ public final class LeasedTask {
     }
 
     private void stopWorker() {
-        if (worker != null) {
-            worker.stop();
-            worker = null;
+        if (stopWork != null) {
+            stopWork.run();
+            stopWork = null;
         }
         if (lease != null) {
             lease.close();

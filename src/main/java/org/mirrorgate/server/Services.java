@@ -76,7 +76,8 @@ public final class Services {
         if (config.store().type() == StoreSettings.Type.REDIS) {
             LeasedTask walk = new LeasedTask(store.leases(), "walk", () -> {
                 RepositoryIndexer indexer = new RepositoryIndexer(config.repository().scan(), index);
-                return LeasedTask.Worker.of(indexer::start, indexer::stop);
+                indexer.start();
+                return indexer::stop;
             }, 5_000);
             background.add(lifecycle(walk::start, walk::stop));
         } else {

@@ -1,5 +1,6 @@
 package org.mirrorgate.store;
 
+import java.util.function.Supplier;
 import org.mirrorgate.lease.LeaseBackend;
 import org.mirrorgate.lease.LeaseBackendUnavailableException;
 
@@ -16,41 +17,30 @@ final class StoreLeaseBackend implements LeaseBackend {
 
     @Override
     public boolean lock(String name, String owner, long leaseMillis) {
-        try {
-            return engine.lock(keys.lease(name), owner, leaseMillis);
-        } catch (StoreUnavailableException e) {
-            throw unavailable(e);
-        }
+        return translated(() -> engine.lock(keys.lease(name), owner, leaseMillis));
     }
 
     @Override
     public boolean renew(String name, String owner, long leaseMillis) {
-        try {
-            return engine.renew(keys.lease(name), owner, leaseMillis);
-        } catch (StoreUnavailableException e) {
-            throw unavailable(e);
-        }
+        return translated(() -> engine.renew(keys.lease(name), owner, leaseMillis));
     }
 
     @Override
     public boolean unlock(String name, String owner) {
-        try {
-            return engine.unlock(keys.lease(name), owner);
-        } catch (StoreUnavailableException e) {
-            throw unavailable(e);
-        }
+        return translated(() -> engine.unlock(keys.lease(name), owner));
     }
 
     @Override
     public String holder(String name) {
-        try {
-            return engine.lockHolder(keys.lease(name));
-        } catch (StoreUnavailableException e) {
-            throw unavailable(e);
-        }
+        return translated(() -> engine.lockHolder(keys.lease(name)));
     }
 
-    private static LeaseBackendUnavailableException unavailable(StoreUnavailableException e) {
-        return new LeaseBackendUnavailableException(e.getMessage(), e);
+    /** The store's "unreachable" as the lease backend's, which {@code Leases} handles. */
+    private static <T> T translated(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (StoreUnavailableException e) {
+            throw new LeaseBackendUnavailableException(e.getMessage(), e);
+        }
     }
 }

@@ -33,12 +33,14 @@ class LeasedTaskTest {
             LeasedTask first = new LeasedTask(store.leases(), "walk", () -> {
                 walkers.incrementAndGet();
                 RepositoryIndexer indexer = new RepositoryIndexer(RepositorySettings.defaults(repo), index);
-                return LeasedTask.Worker.of(indexer::start, indexer::stop);
+                indexer.start();
+                return indexer::stop;
             }, 50);
             LeasedTask second = new LeasedTask(store.leases(), "walk", () -> {
                 walkers.incrementAndGet();
                 RepositoryIndexer indexer = new RepositoryIndexer(RepositorySettings.defaults(repo), index);
-                return LeasedTask.Worker.of(indexer::start, indexer::stop);
+                indexer.start();
+                return indexer::stop;
             }, 50);
             first.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> index.snapshot().ready());
