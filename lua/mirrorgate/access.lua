@@ -11,12 +11,11 @@
 -- syntax: mirrorgate.access.run()
 --
 -- Actions:
---   REDIRECT     302 to the chosen mirror, RFC 6249 `Link: <url>; rel=duplicate; pri=N; geo=cc`
---                for each alternate, `Cache-Control: private, no-cache` (the choice depends on
---                the client, so no shared cache may keep it). The service renders the Link value
---                (ResolveRequest.link_header); a service that predates it sends structured
---                alternates, which are rendered here. An unsafe Link value is dropped (counted,
---                logged rate-limited); the redirect itself still goes out.
+--   REDIRECT     302 to the chosen mirror, `Cache-Control: private, no-cache` (the choice depends
+--                on the client, so no shared cache may keep it) and the alternates' RFC 6249 Link
+--                header exactly as the service rendered it (the hook sets link_header; the format
+--                is the service's alone). A Link value that fails mirrorgate.link's safety check
+--                is dropped (counted, logged rate-limited); the redirect itself still goes out.
 --   SERVE_LOCAL  plain `return`: nginx serves the file itself (GET, HEAD, Range all work)
 --   NOT_FOUND    404
 --   CONTENT      the given status, content type and body
@@ -40,7 +39,6 @@ local re_find = ngx.re.find
 local format = string.format
 local sub = string.sub
 local byte = string.byte
-local char = string.char
 local gsub = string.gsub
 
 local _M = { _VERSION = "0.1.0" }
@@ -54,22 +52,12 @@ local NO_CACHE = "private, no-cache"
 -- not compiled by LuaJIT and cost ~8 us per URL, more than the whole rest of the hook.
 local UNSAFE = [=[[\x00-\x20\x7f<>"]]=]
 
--- An absolute URL that is safe in Location and inside Link's <...>: right scheme, no unsafe
--- byte. An https request only ever goes to an https URL.
+-- An absolute URL that is safe in Location: right scheme, no unsafe byte. An https request only
+-- ever goes to an https URL (the same rule mirrorgate.link applies to each URL in a Link value).
 local function safe_url(url, https)
     if re_find(url, UNSAFE, "jo") then return false end
     if sub(url, 1, 8) == "https://" then return #url > 8 end
     return not https and sub(url, 1, 7) == "http://" and #url > 7
-end
-
--- "; geo=cc" for a two-letter lower-case country, else "" (RFC 6249 wants ISO 3166-1 codes).
-local function geo(c)
-    if #c ~= 2 then return "" end
-    local a, b = byte(c, 1, 2)
-    if a >= 65 and a <= 90 then a = a + 32 end
-    if b >= 65 and b <= 90 then b = b + 32 end
-    if a < 97 or a > 122 or b < 97 or b > 122 then return "" end
-    return "; geo=" .. char(a, b)
 end
 
 local function escape_path(s)
@@ -95,24 +83,13 @@ end
 
 local function redirect(res, https)
     if not safe_url(res.url, https) then return fail_open("decode", "unsafe url", https) end
-    local link, alts = res.link, res.alternates
+    local link = res.link
     if link ~= "" then
         if safe_link(link, https) then
             header["Link"] = link
         else
             metrics.link_dropped()
         end
-    elseif alts[1] then
-        local links = {}
-        for i = 1, #alts do
-            local a = alts[i]
-            if safe_url(a.url, https) then
-                -- concatenation, not string.format: LuaJIT compiles it
-                links[#links + 1] = "<" .. a.url .. ">; rel=duplicate; pri=" .. a.priority
-                    .. geo(a.country)
-            end
-        end
-        header["Link"] = links
     end
     header["Cache-Control"] = NO_CACHE
     metrics.decision(pb.REDIRECT, batch.busy())
@@ -137,8 +114,9 @@ local function content(res, https)
     return ngx.exit(ngx.HTTP_OK)
 end
 
--- Requests with a query (checksums, mirror lists: CONTENT of up to 1 MiB) go alone, so a batch
--- reply stays small; downloads go through the batcher when it is on.
+-- Requests with a query (checksums, mirror lists: CONTENT of up to 1 MiB) go alone, as unary
+-- Resolve calls with the hook's deadline, so a batch reply stays small; downloads go in batches on
+-- the worker's ResolveStream (mirrorgate.batch) when batching is on.
 local function decide(https)
     local args = var.args or ""
     local msg = pb.encode_request(var.uri, var.remote_addr, https and pb.HTTPS or pb.HTTP,

@@ -14,15 +14,12 @@
 -- and waits on its own semaphore for at most the decision budget (timeout_ms). Dispatchers are
 -- `batch_concurrency` light threads per worker (ngx.timer, started on first use); a woken one
 -- takes everything queued (up to MAX_BYTES, one DATA frame), sends it as one batch (on the
--- ResolveStream it keeps open on its own connection, see mirrorgate.client) and hands each request
+-- ResolveStream it keeps open on its own connection, see mirrorgate.client and .stream) and hands each request
 -- its response. With no load a batch holds one request and costs what a Resolve call would; under
 -- load batches grow by themselves, with no added wait.
 --
 -- Fail-open is unchanged: a request never waits past its own deadline; a batch that fails gives
--- every request in it the failure (the breaker counts the batch once). When the service does not
--- implement ResolveStream, the client sends batches as ResolveBatch calls; when it does not
--- implement ResolveBatch either (UNIMPLEMENTED), the worker uses unary Resolve for UNARY_BACKOFF
--- seconds.
+-- every request in it the failure (the breaker counts the batch once), and each fails open.
 
 local config = require("mirrorgate.config")
 local client = require("mirrorgate.client")
@@ -38,7 +35,6 @@ local exiting = ngx.worker.exiting
 local _M = { _VERSION = "0.1.0" }
 
 local MAX_BYTES = 16000   -- a ResolveBatchRequest must fit one 16 KiB DATA frame
-local UNARY_BACKOFF = 60  -- seconds of unary calls after the service said UNIMPLEMENTED
 local IDLE_WAIT = 1       -- a dispatcher re-checks ngx.worker.exiting() this often (seconds)
 local DEADLINE_MARGIN = 2 -- ms: see run_batch
 
@@ -47,7 +43,6 @@ local wake = semaphore.new()
 local signalled = false
 local dispatchers = 0
 local calling = 0 -- dispatchers inside a call
-local unary_until = 0
 -- Whether some replica's breaker is closed, as read at ngx.now() == checked_at.
 local checked_at, available = -1, true
 -- Semaphores of finished requests, reused: semaphore.new costs ~1 us (FFI allocation + GC hook).
@@ -94,21 +89,16 @@ local function run_batch(hold)
     -- The call ends just before the oldest request would give up, so that request gets the
     -- real outcome, and the breaker has counted it before the request is answered.
     calling = calling + 1
-    local ok, list, reason, detail, code = pcall(client.resolve_batch, pb.encode_batch(msgs, n), n,
+    local ok, list, reason, detail = pcall(client.resolve_batch, pb.encode_batch(msgs, n), n,
         first - DEADLINE_MARGIN, hold)
     calling = calling - 1
     if not ok then error(list, 0) end
-    if code == 12 then -- UNIMPLEMENTED: this service predates ResolveBatch
-        unary_until = now() + UNARY_BACKOFF
-        metrics.log_limited("batch", "service has no ResolveBatch; using Resolve for "
-            .. UNARY_BACKOFF .. " s")
-    end
     for i = 1, n do
         local item = items[i]
         if list then
             item.res = list[i]
         else
-            item.reason, item.detail, item.unary = reason, detail, code == 12
+            item.reason, item.detail = reason, detail
         end
         item.sema:post(1)
     end
@@ -162,7 +152,8 @@ function _M.resolve(msg)
     local cfg = config.current
     local t = now()
     local deadline = t * 1000 + cfg.timeout_ms
-    if t < unary_until or dispatchers < cfg.batch_concurrency and not start_dispatchers() then
+    -- no timer for a dispatcher (lua_max_pending_timers reached): this request alone, unary
+    if dispatchers < cfg.batch_concurrency and not start_dispatchers() then
         return client.resolve(msg, deadline)
     end
     if t ~= checked_at then -- ngx.now() moves once per event-loop turn: one shared-dict read per turn
@@ -191,7 +182,6 @@ function _M.resolve(msg)
         spare[nspare] = sema
     end
     if item.res then return item.res end
-    if item.unary then return client.resolve(msg, deadline) end
     return nil, item.reason, item.detail
 end
 

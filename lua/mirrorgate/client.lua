@@ -8,11 +8,11 @@
 --     -- res: the decoded ResolveResponse (see mirrorgate.pb), or nil and the reason the
 --     -- decision failed: "connect", "timeout", "closed", "goaway", "refused", "reset",
 --     -- "protocol", "status", "decode" or "breaker" (every replica skipped)
---     local list, reason, detail, code = client.resolve_batch(pb.encode_batch(reqs, n), n, deadline_ms)
---     -- list: n decoded responses in request order; code: the grpc-status for reason "status"
+--     local list, reason, detail = client.resolve_batch(pb.encode_batch(reqs, n), n, deadline_ms, hold)
+--     -- list: n decoded responses in request order, sent on the ResolveStream held in `hold`
 --
 -- syntax: res, reason, detail = client.resolve(request_bytes, deadline_ms?)
--- syntax: list, reason, detail, grpc_code = client.resolve_batch(batch_bytes, n, deadline_ms?, hold?)
+-- syntax: list, reason, detail = client.resolve_batch(batch_bytes, n, deadline_ms?, hold)
 -- syntax: client.release(hold, idle_ms?)
 -- syntax: ok = client.available()   -- false when every replica's breaker is open
 --
@@ -30,19 +30,22 @@
 -- old connections are never used again (they idle out). A connection is also retired after
 -- MAX_REUSE calls, before its flow-control window (see mirrorgate.grpc) could run low.
 --
--- Held connections: a caller making calls one after another (a batch dispatcher) passes a table
--- `hold` of its own; the connection of a successful call then stays there, not in the pool, and
--- the next call to that replica uses it at once: no pool lookup, no keepalive bookkeeping (~1.3 us
+-- Two calls, no more: resolve is the unary Resolve, for requests with a query (checksums, mirror
+-- lists: up to 1 MiB of CONTENT, kept out of batch replies) and with batching off; resolve_batch
+-- sends a batch of downloads on a batch dispatcher's long-lived ResolveStream.
+--
+-- Held connections: a batch dispatcher passes a table `hold` of its own; the connection of a
+-- successful batch then stays there, not in the pool, and the next batch to that replica uses it
+-- at once: no pool lookup, no keepalive bookkeeping (~1.3 us
 -- less CPU per redirect, nginx and service together, in the benchmark). client.release(hold,
 -- idle_ms) closes it when it has idled idle_ms or the service sent something meanwhile (the
 -- dispatcher checks every second it has no batch); release(hold) closes it at once. A held
 -- connection to another replica than the call's is closed.
 --
--- Streams: resolve_batch with a hold sends its batches on one long-lived ResolveStream call on
--- the held connection (see mirrorgate.stream): a batch is then one DATA frame each way instead of
--- a whole call. A replica that answers ResolveStream with UNIMPLEMENTED (a service that predates
--- it) gets ResolveBatch calls from this worker for STREAM_BACKOFF seconds, starting with the
--- batch at hand. A connection whose stream ended or failed is closed, never pooled.
+-- Streams: the held connection carries one long-lived ResolveStream call (see mirrorgate.stream):
+-- a batch is one DATA frame each way. A connection whose stream ended or failed is closed, never
+-- pooled. A replica that answers the stream with an error status (UNIMPLEMENTED included) fails
+-- the batch like any failed call.
 --
 -- Failover: the next replica is tried only when the previous one certainly did not process the
 -- call (connect failed, GOAWAY/REFUSED_STREAM) or said UNAVAILABLE, and only within the deadline.
@@ -64,16 +67,14 @@ local shared = ngx.shared
 local _M = { _VERSION = "0.1.0" }
 
 local METHODS = { unary = "/mirrorgate.v1.Resolver/Resolve",
-                  batch = "/mirrorgate.v1.Resolver/ResolveBatch",
                   stream = "/mirrorgate.v1.Resolver/ResolveStream" }
 local MAX_SID = 2 ^ 31 - 1
 -- Calls on one connection without a stream: x RETURN_CREDIT (64 KiB) stays below the 2^31 - 1
 -- window (a stream gives back all it receives, so its connection has no such limit)
 local MAX_REUSE = 30000
-local STREAM_BACKOFF = 60 -- seconds of ResolveBatch calls after a replica said UNIMPLEMENTED
 -- gRPC codes that describe the request, not the replica's health: they do not trip a breaker.
--- INVALID_ARGUMENT, NOT_FOUND, OUT_OF_RANGE, UNIMPLEMENTED (a service without ResolveBatch)
-local REQUEST_ERRORS = { [3] = true, [5] = true, [11] = true, [12] = true }
+-- INVALID_ARGUMENT, NOT_FOUND, OUT_OF_RANGE
+local REQUEST_ERRORS = { [3] = true, [5] = true, [11] = true }
 local UNAVAILABLE = 14
 local RETRY_ELSEWHERE = { connect = true, goaway = true, refused = true }
 
@@ -92,9 +93,7 @@ local function setup()
             name = r.name, host = r.host, port = r.port, -- port nil: host is "unix:/path"
             key = breaker.key(r.name),
             blocks = { unary = grpc.header_block(METHODS.unary, r.authority, cfg.timeout_ms),
-                       batch = grpc.header_block(METHODS.batch, r.authority, cfg.timeout_ms),
                        stream = grpc.header_block(METHODS.stream, r.authority) },
-            stream_after = 0, -- ngx.now() from which ResolveStream is tried (again)
             pool = { pool = "mirrorgate:" .. r.name .. ":" .. generation, pool_size = cfg.pool_size },
         }
     end
@@ -111,19 +110,18 @@ local function stream_id()
     return sid
 end
 
--- A connection for rep: the caller's held one if it is to rep (and has a stream only if the call
--- wants one), else one from the pool (or new). Returns sock, calls made on it before, its stream
--- (or nil), or nil, kind, detail.
-local function acquire(rep, left, hold, streaming)
+-- A connection for rep: the caller's held one if it is to rep, else one from the pool (or new).
+-- Returns sock, calls made on it before, its stream (or nil), or nil, kind, detail.
+local function acquire(rep, left, hold)
     local held = hold and hold.sock
     if held then
         local st = hold.stream
         hold.sock, hold.stream = nil, nil
-        if hold.rep == rep and (streaming or not st) then
+        if hold.rep == rep then
             held:settimeouts(left, left, left)
             return held, hold.calls, st
         end
-        -- the call goes elsewhere now (failover), or not on the stream; the pool never saw it
+        -- the call goes elsewhere now (failover); the pool never saw it
         held:close()
     end
     local sock = tcp()
@@ -141,16 +139,15 @@ local function acquire(rep, left, hold, streaming)
 end
 
 -- One call on one replica; returns reply bytes or nil, kind, detail, reused, grpc_code.
--- With hold, a healthy connection is kept there for the caller's next call instead of going back
--- to the pool, and batches go on its stream.
+-- With hold (a stream), a healthy connection is kept there for the caller's next batch instead of
+-- going back to the pool.
 local function attempt(rep, method, msg, deadline, hold)
     local left = deadline - now_ms()
     if left <= 0 then return nil, "timeout", "no time left" end
-    local streaming = hold and method == "batch" and now() >= rep.stream_after
-    local sock, reused, st = acquire(rep, left, hold, streaming)
+    local sock, reused, st = acquire(rep, left, hold)
     if not sock then return nil, reused, st end -- no connection: reused, st are kind, detail
     local reply, kind, detail, keep, gmsg
-    if streaming then
+    if method == "stream" then
         st = st or stream.new(sock, stream_id(), reused == 0, rep.blocks.stream)
         reply, kind, detail, keep, gmsg = stream.exchange(st, msg, deadline, now_ms)
     else
@@ -163,12 +160,6 @@ local function attempt(rep, method, msg, deadline, hold)
         hold.sock, hold.rep, hold.calls, hold.used_at, hold.stream = sock, rep, reused + 1, now(), st
     else
         sock:setkeepalive(config.current.idle_timeout_ms, config.current.pool_size)
-    end
-    if streaming and kind == "status" and detail == 12 then
-        rep.stream_after = now() + STREAM_BACKOFF
-        metrics.log_limited("stream:" .. rep.name, "replica " .. rep.name
-            .. " has no ResolveStream; using ResolveBatch for " .. STREAM_BACKOFF .. " s")
-        return attempt(rep, method, msg, deadline, hold)
     end
     if kind == "status" then
         return nil, kind, "grpc-status " .. tostring(detail) .. ": " .. tostring(gmsg), reused, detail
@@ -183,7 +174,7 @@ local function call(method, msg, deadline, decode, arg, hold)
     local cfg = config.current
     local dict = shared[cfg.dict]
     deadline = deadline or now_ms() + cfg.timeout_ms
-    local reason, why, last_code = "breaker", "every replica's breaker is open", nil
+    local reason, why = "breaker", "every replica's breaker is open"
     for i = 1, #replicas do
         local rep = replicas[i]
         local state = breaker.allow(dict, rep.key, cfg.breaker_failures)
@@ -211,14 +202,14 @@ local function call(method, msg, deadline, decode, arg, hold)
                     "replica %s: breaker open after %d consecutive failures; skipped for %d s",
                     rep.name, cfg.breaker_failures, cfg.breaker_open_s))
             end
-            if code ~= 12 then metrics.rpc_error(rep, kind, detail) end
-            reason, why, last_code = kind, detail, code
+            metrics.rpc_error(rep, kind, detail)
+            reason, why = kind, detail
             if not (RETRY_ELSEWHERE[kind] or code == UNAVAILABLE) or now_ms() >= deadline then
-                return nil, reason, why, last_code
+                return nil, reason, why
             end
         end
     end
-    return nil, reason, why, last_code
+    return nil, reason, why
 end
 
 function _M.resolve(msg, deadline)
@@ -233,7 +224,8 @@ local function decode_batch(reply, n)
 end
 
 function _M.resolve_batch(body, n, deadline, hold)
-    return call("batch", body, deadline, decode_batch, n, hold)
+    if not hold then error("resolve_batch: a hold table is required (the stream lives there)", 2) end
+    return call("stream", body, deadline, decode_batch, n, hold)
 end
 
 -- Closes the connection held in hold, if any. With idle_ms (a dispatcher between calls), only

@@ -104,9 +104,9 @@ function _M.failopen(reason)
     dict():incr(FAILOPEN_KEY[reason] or FAILOPEN_KEY.lua, 1, 0)
 end
 
--- One batch (a ResolveStream message or a ResolveBatch call) carrying n requests (the mean batch
--- size is their ratio). Pending until
--- the next flush, like a deferred decision: the batch's own requests flush it when they finish.
+-- One batch (a ResolveStream message) carrying n requests (the mean batch size is their ratio).
+-- Pending until the next flush, like a deferred decision: the batch's own requests flush it when
+-- they finish.
 function _M.batch(n)
     pending_calls = pending_calls + 1
     pending_batched = pending_batched + n
@@ -161,8 +161,7 @@ function _M.render()
         .. "Link header because the service's value was unsafe.\n"
         .. "# TYPE mirrorgate_nginx_links_dropped_total counter\n"
         .. "mirrorgate_nginx_links_dropped_total %d\n", d:get("m:link_dropped") or 0)
-    out[#out + 1] = format("# HELP mirrorgate_nginx_batch_calls_total Batches sent (ResolveStream messages or "
-        .. "ResolveBatch calls).\n"
+    out[#out + 1] = format("# HELP mirrorgate_nginx_batch_calls_total Batches sent (ResolveStream messages).\n"
         .. "# TYPE mirrorgate_nginx_batch_calls_total counter\nmirrorgate_nginx_batch_calls_total %d\n"
         .. "# HELP mirrorgate_nginx_batched_requests_total Requests sent in batches.\n"
         .. "# TYPE mirrorgate_nginx_batched_requests_total counter\n"

@@ -6,9 +6,9 @@
 --     local pb = require("mirrorgate.pb")
 --     local bytes = pb.encode_request("/debian/pool/x.deb", "192.0.2.1", pb.HTTPS, "GET", "", true)
 --     local res, err = pb.decode_response(reply)
---     -- res.action (pb.REDIRECT ...), res.url, res.link, res.alternates = { { url =, priority =,
---     -- country =, mirror = }, ... }, res.content, res.content_type, res.mirror, res.reason,
---     -- res.http_status, res.file_size; on malformed input res == nil and err says why
+--     -- res.action (pb.REDIRECT ...), res.url, res.link, res.content, res.content_type,
+--     -- res.mirror, res.reason, res.http_status, res.file_size; on malformed input res == nil and
+--     -- err says why
 --
 -- syntax: bytes = pb.encode_request(path, client_ip, scheme, method, query, link_header)
 -- syntax: res, err = pb.decode_response(bytes)
@@ -22,7 +22,8 @@
 -- match the Java classes byte for byte; the test vectors written by the Java side check that.
 -- Decoding skips unknown fields of every wire type, as protobuf-java does, so the service may add
 -- fields; a known field number with an unexpected wire type is skipped too, like protobuf-java.
--- Anything truncated is rejected.
+-- Anything truncated is rejected. The structured `alternates` (field 3, for other clients) are
+-- skipped like an unknown field: the hook asks for them rendered, as `link`.
 
 local byte = string.byte
 local char = string.char
@@ -135,53 +136,19 @@ local function skip(s, pos, last, wt, field)
 end
 
 -- The decoders below are plain loops over tags, one per message, rather than one generic field
--- walker with callbacks: LuaJIT aborts traces on the callback recursion (alternates inside the
--- reply) and ran that code interpreted. Unknown fields of any wire type go to skip().
+-- walker with callbacks: LuaJIT aborts traces on callback recursion and ran such code
+-- interpreted. Unknown fields of any wire type go to skip().
 
--- Alternate: 1 url, 2 priority, 3 country, 4 mirror.
-local function decode_alternate(s, pos, last)
-    local a = { url = "", priority = 0, country = "", mirror = "" }
-    while pos <= last do
-        local tag, p = read_varint(s, pos, last)
-        if not tag then return nil, p end
-        if tag < 8 then return nil, "pb: field number 0" end
-        local wt, err = tag % 8
-        if wt == 2 then
-            local first, e
-            first, e, pos = read_len(s, p, last)
-            if not first then return nil, e end
-            if tag == 10 then a.url = sub(s, first, e)
-            elseif tag == 26 then a.country = sub(s, first, e)
-            elseif tag == 34 then a.mirror = sub(s, first, e)
-            end
-        elseif wt == 0 then
-            local v
-            v, pos = read_varint(s, p, last)
-            if not v then return nil, pos end
-            if tag == 16 then a.priority = v end
-        else
-            pos, err = skip(s, p, last, wt, floor(tag / 8))
-            if not pos then return nil, err end
-        end
-    end
-    return a
-end
-
--- ResolveResponse: 1 action, 2 url, 3 alternates, 4 content, 5 content_type, 6 mirror, 7 reason,
--- 8 http_status, 9 file_size, 10 link. A known number with another wire type is skipped, as in
--- Java.
+-- ResolveResponse: 1 action, 2 url, 4 content, 5 content_type, 6 mirror, 7 reason,
+-- 8 http_status, 9 file_size, 10 link (3, alternates, is not read). A known number with another
+-- wire type is skipped, as in Java.
 local STRING_TAGS = { [18] = "url", [34] = "content", [42] = "content_type", [50] = "mirror",
                       [58] = "reason", [82] = "link" }
 local VARINT_TAGS = { [8] = "action", [64] = "http_status", [72] = "file_size" }
 
--- Shared by every response without alternates (most, now that the service renders `link`);
--- read-only.
-local NO_ALTERNATES = setmetatable({}, { __newindex = function() error("read-only", 2) end })
-
 local function decode_response(s, pos, last)
     pos, last = pos or 1, last or #s
-    local alts, n = NO_ALTERNATES, 0 -- a table of its own only when there are alternates
-    local res = { action = 0, url = "", alternates = alts, content = "", content_type = "",
+    local res = { action = 0, url = "", content = "", content_type = "",
                   mirror = "", reason = "", http_status = 0, file_size = 0, link = "" }
     while pos <= last do
         local tag, p = read_varint(s, pos, last)
@@ -192,20 +159,8 @@ local function decode_response(s, pos, last)
             local first, e
             first, e, pos = read_len(s, p, last)
             if not first then return nil, e end
-            if tag == 26 then
-                local a
-                a, err = decode_alternate(s, first, e)
-                if not a then return nil, err end
-                if n == 0 then
-                    alts = {}
-                    res.alternates = alts
-                end
-                n = n + 1
-                alts[n] = a
-            else
-                local key = STRING_TAGS[tag]
-                if key then res[key] = sub(s, first, e) end
-            end
+            local key = STRING_TAGS[tag]
+            if key then res[key] = sub(s, first, e) end
         elseif wt == 0 then
             local v
             v, pos = read_varint(s, p, last)

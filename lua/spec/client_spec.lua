@@ -1,7 +1,9 @@
 -- mirrorgate.client: how it connects to each replica form (TCP or Unix socket, with the keepalive
 -- pool options), the :authority it sends, and failover across mixed replicas. Sockets are
--- scripted (see ngx_stub); the h2/gRPC exchange itself is grpc_spec's.
+-- scripted (helpers.socket, made through ngx_stub); the h2/gRPC exchange itself is grpc_spec's
+-- and stream_spec's.
 local stub = require("ngx_stub")
+local helpers = require("helpers")
 local h2 = require("mirrorgate.h2")
 local hpack = require("mirrorgate.hpack")
 
@@ -9,25 +11,22 @@ local RESOLVE = "/mirrorgate.v1.Resolver/Resolve"
 
 local GRPC_MAGIC = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 
--- A socket recording connect/keepalive/close calls, which answers each call with an OK reply
--- carrying `message` (a serialized response) on the stream the call opened: a unary call (DATA
--- with END_STREAM) with headers, message and trailers, each message on a ResolveStream with the
--- message (after the response headers the first time). refuse: connect fails ("connection
--- refused"). Set .dead to make its reads fail ("closed"), .goaway to make it answer a new stream
--- with GOAWAY (that stream not processed) and a message on an open stream with a GOAWAY that
--- still covers it, then the reply, .no_stream to answer ResolveStream with
--- UNIMPLEMENTED, .quiet to make reads with nothing to read time out instead of finding the
--- connection closed.
+-- The fake cosocket (helpers.socket) with a scripted service behind it, which answers each call
+-- with an OK reply carrying `message` (a serialized response) on the stream the call opened: a
+-- unary call (DATA with END_STREAM) with headers, message and trailers, each message on a
+-- ResolveStream with the message (after the response headers the first time). Connects are
+-- logged in `log`, across sockets; refuse: connect fails ("connection refused"). Set .goaway to
+-- make it answer a new stream with GOAWAY (that stream not processed) and a message on an open
+-- stream with a GOAWAY that still covers it, then the reply; .no_stream to answer ResolveStream
+-- with UNIMPLEMENTED. (.fail = "closed": its reads fail; .idle = "timeout": a quiet service.)
 local function fake_socket(log, refuse, message)
-    local s = { sent = {}, pending = {}, streams = {}, opened = 0, exchanges = 0 }
-    function s.settimeouts() end
-    function s.settimeout() end
-    function s.connect(_, ...)
+    local s = helpers.socket()
+    s.refuse, s.streams, s.opened, s.exchanges = refuse, {}, 0, 0
+    local connect = s.connect
+    function s.connect(self, ...)
         log[#log + 1] = { ... }
-        if refuse then return nil, "connection refused" end
-        return 1
+        return connect(self, ...)
     end
-    function s.getreusedtimes() return 0 end
     local function reply(sid, with_headers, with_trailers)
         return table.concat({
             with_headers and h2.frame(h2.HEADERS, h2.END_HEADERS, sid, hpack.literal(":status", "200")
@@ -37,9 +36,7 @@ local function fake_socket(log, refuse, message)
                 hpack.literal("grpc-status", "0")) or "",
         })
     end
-    function s.send(_, data)
-        if type(data) == "table" then data = table.concat(data) end
-        s.sent[#s.sent + 1] = data
+    function s.on_send(_, data)
         local pos = data:sub(1, #GRPC_MAGIC) == GRPC_MAGIC and #GRPC_MAGIC + 1 or 1
         while pos + 8 <= #data do
             local l1, l2, l3, ftype = data:byte(pos, pos + 3)
@@ -48,37 +45,29 @@ local function fake_socket(log, refuse, message)
             if ftype == h2.HEADERS then
                 local streaming = data:sub(pos + 9, pos + 8 + len):find("ResolveStream", 1, true)
                 if s.goaway then
-                    s.pending[#s.pending + 1] = h2.frame(h2.GOAWAY, 0, 0, h2.u32(sid - 2) .. h2.u32(0))
+                    s.push(h2.frame(h2.GOAWAY, 0, 0, h2.u32(sid - 2) .. h2.u32(0)))
                     s.streams[sid] = "refused"
                 elseif streaming and s.no_stream then
-                    s.pending[#s.pending + 1] = h2.frame(h2.HEADERS, h2.END_HEADERS + h2.END_STREAM, sid,
+                    s.push(h2.frame(h2.HEADERS, h2.END_HEADERS + h2.END_STREAM, sid,
                         hpack.literal(":status", "200") .. hpack.literal("content-type", "application/grpc")
-                        .. hpack.literal("grpc-status", "12"))
+                        .. hpack.literal("grpc-status", "12")))
                     s.streams[sid] = "refused"
                 else
                     s.streams[sid] = streaming and "stream" or "unary"
                     s.opened = s.opened + 1
                 end
             elseif ftype == h2.DATA and s.streams[sid] == "unary" then
-                s.pending[#s.pending + 1] = reply(sid, true, true)
+                s.push(reply(sid, true, true))
             elseif ftype == h2.DATA and s.streams[sid] == "stream" then
                 s.exchanges = s.exchanges + 1
                 if s.goaway then -- covers this open stream: its reply still comes
-                    s.pending[#s.pending + 1] = h2.frame(h2.GOAWAY, 0, 0, h2.u32(sid) .. h2.u32(0))
+                    s.push(h2.frame(h2.GOAWAY, 0, 0, h2.u32(sid) .. h2.u32(0)))
                 end
-                s.pending[#s.pending + 1] = reply(sid, s.exchanges == 1, false)
+                s.push(reply(sid, s.exchanges == 1, false))
             end
             pos = pos + 9 + len
         end
-        return #data
     end
-    function s.receiveany()
-        if s.dead then return nil, "closed" end
-        if not s.pending[1] then return nil, s.quiet and "timeout" or "closed" end
-        return table.remove(s.pending, 1)
-    end
-    function s.setkeepalive(_, ...) s.keepalive = { ... } return 1 end
-    function s.close() s.closed = true return 1 end
     return s
 end
 
@@ -173,17 +162,11 @@ describe("client held connections (batch dispatchers)", function()
         assert.equal(3, hold.calls)
     end)
 
-    it("still pools the connection of a call made without a hold", function()
-        local client, _, socks = setup_serving({ "127.0.0.1:7390" })
-        batch(client, nil)
-        assert.same({ 1234, 7 }, socks[1].keepalive)
-    end)
-
     it("replaces a held connection the service closed, once, on the same replica", function()
         local client, log, socks = setup_serving({ "127.0.0.1:7390" })
         local hold = {}
         batch(client, hold)
-        socks[1].dead = true
+        socks[1].fail = "closed"
         batch(client, hold)
         assert.equal(2, #log)
         assert.is_true(socks[1].closed)
@@ -234,7 +217,7 @@ describe("client held connections (batch dispatchers)", function()
         local client, _, socks = setup_serving({ "127.0.0.1:7390" })
         local hold = {}
         batch(client, hold)
-        socks[1].quiet = true -- reads time out: the service sent nothing
+        socks[1].idle = "timeout" -- reads time out: the service sent nothing
         clock = clock + 1.9
         client.release(hold, 2000)
         assert.is_nil(socks[1].closed)
@@ -251,11 +234,11 @@ describe("client held connections (batch dispatchers)", function()
         local client, _, socks = setup_serving({ "127.0.0.1:7390" })
         local hold = {}
         batch(client, hold)
-        socks[1].pending[1] = h2.frame(h2.GOAWAY, 0, 0, h2.u32(2147483647) .. h2.u32(0)) -- graceful shutdown
+        socks[1].push(h2.frame(h2.GOAWAY, 0, 0, h2.u32(2147483647) .. h2.u32(0))) -- graceful shutdown
         client.release(hold, 2000)
         assert.is_true(socks[1].closed)
         batch(client, hold)
-        socks[2].dead = true
+        socks[2].fail = "closed"
         client.release(hold, 2000)
         assert.is_true(socks[2].closed)
     end)
@@ -294,7 +277,7 @@ describe("client streams (batch dispatchers)", function()
         assert.is_table(hold.stream)
     end)
 
-    it("uses ResolveBatch for a replica without ResolveStream, from the batch at hand, for 60 s", function()
+    it("fails the batch of a replica without ResolveStream like any error status, and calls nothing else", function()
         local client, _, socks = setup({ "127.0.0.1:7390" }, nil, ONE_EMPTY_RESPONSE)
         stub.new_socket = (function(factory)
             return function()
@@ -303,25 +286,18 @@ describe("client streams (batch dispatchers)", function()
                 return s
             end
         end)(stub.new_socket)
-        local function calls() -- the paths called, over every connection in order
-            local all = {}
-            for _, sock in ipairs(socks) do
-                for _, p in ipairs((opened(sock))) do all[#all + 1] = p end
-            end
-            return all
-        end
         local hold = {}
-        batch(client, hold)
-        batch(client, hold)
-        assert.same({ "ResolveStream", "ResolveBatch", "ResolveBatch" }, calls())
-        assert.equal(1, #stub.logged)
-        assert.truthy(stub.logged[1]:find("has no ResolveStream; using ResolveBatch for 60 s", 1, true))
-        assert.is_nil(ngx.shared.mirrorgate:get("m:rpc_error:127.0.0.1:7390:status")) -- not a failure
-        clock = clock + 60
-        batch(client, hold) -- tries the stream again (still refused: ResolveBatch once more)
-        local paths = calls()
-        assert.equal(5, #paths)
-        assert.equal("ResolveStream", paths[4])
-        assert.equal("ResolveBatch", paths[#paths])
+        for i = 1, 2 do
+            local list, reason, detail = client.resolve_batch("(one request)", 1, nil, hold)
+            assert.is_nil(list)
+            assert.equal("status", reason)
+            assert.equal("grpc-status 12: ", detail)
+            assert.same({ "ResolveStream" }, (opened(socks[i]))) -- no ResolveBatch, no Resolve
+            assert.is_true(socks[i].closed)                     -- the stream's state is unknown
+            assert.is_nil(hold.sock)
+        end
+        -- a failure of the replica: counted, and towards its breaker
+        assert.equal(2, ngx.shared.mirrorgate:get("m:rpc_error:127.0.0.1:7390:status"))
+        assert.equal(2, ngx.shared.mirrorgate:get("bf:127.0.0.1:7390"))
     end)
 end)

@@ -8,25 +8,7 @@ local frame = h2.frame
 local SID = 5
 local BLOCK = grpc.header_block("/mirrorgate.v1.Resolver/Resolve", "127.0.0.1:7390", 150)
 
--- A socket whose reads return the scripted chunks in order: a string is data, { err = "..." } an
--- error; past the end it reports "closed". Writes are recorded.
-local function socket(chunks)
-    local s = { sent = {}, timeouts = {}, reads = 0 }
-    function s.send(_, data)
-        if type(data) == "table" then data = table.concat(data) end
-        s.sent[#s.sent + 1] = data
-        return #data
-    end
-    function s.settimeout(_, ms) s.timeouts[#s.timeouts + 1] = ms end
-    function s.receiveany(_, _)
-        s.reads = s.reads + 1
-        local c = table.remove(chunks, 1)
-        if c == nil then return nil, "closed" end
-        if type(c) == "table" then return nil, c.err end
-        return c
-    end
-    return s
-end
+local socket = require("helpers").socket -- past the scripted chunks, reads find "closed"
 
 local clock = 0
 local function now() return clock end

@@ -10,23 +10,10 @@ local frame = h2.frame
 local SID = 7
 local BLOCK = grpc.header_block("/mirrorgate.v1.Resolver/ResolveStream", "localhost")
 
--- Reads return the scripted chunks in order (a string is data, { err = } an error); past the end
--- "timeout" (the service is quiet). Writes are recorded.
+-- past the scripted chunks, reads time out (the service is quiet)
 local function socket(chunks)
-    local s = { sent = {} }
-    function s.send(_, data)
-        if type(data) == "table" then data = table.concat(data) end
-        s.sent[#s.sent + 1] = data
-        return #data
-    end
-    function s.settimeout() end
-    function s.receiveany()
-        local c = table.remove(chunks, 1)
-        if c == nil then return nil, "timeout" end
-        if type(c) == "table" then return nil, c.err end
-        return c
-    end
-    function s.push(c) chunks[#chunks + 1] = c end
+    local s = require("helpers").socket(chunks)
+    s.idle = "timeout"
     return s
 end
 

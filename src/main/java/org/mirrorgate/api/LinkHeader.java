@@ -44,7 +44,7 @@ final class LinkHeader {
 
     /**
      * {@code "; geo=cc"} for two ASCII letters (lower-cased), nothing otherwise: RFC 6249 wants an ISO 3166-1
-     * code, and anything else is better left out than sent. The same rule as the hook's structured path.
+     * code, and anything else is better left out than sent.
      */
     private static void appendGeo(StringBuilder sb, String country) {
         if (country.length() != 2) {

@@ -15,8 +15,6 @@ import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Headers;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2HeadersEncoder;
 import io.grpc.netty.shaded.io.netty.util.AsciiString;
 import java.io.ByteArrayOutputStream;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +34,9 @@ import org.mirrorgate.api.v1.Scheme;
 
 /**
  * Writes the byte vectors the Lua side is tested against ({@code lua/spec/vectors_spec.lua}): protobuf
- * messages produced and parsed by the generated Java classes, and HPACK header blocks produced by the
- * Netty encoder grpc-java uses. The committed copy in {@code src/test/resources/nginx/lua-vectors.jsonl}
+ * messages produced and parsed by the generated Java classes, and HPACK header blocks and Huffman strings
+ * produced by the Netty encoder grpc-java uses, through its public API only (no reflection into the
+ * shaded classes, so a grpc upgrade cannot break the test by moving an internal). The committed copy in {@code src/test/resources/nginx/lua-vectors.jsonl}
  * must equal what this test generates, so a change to the proto or to Netty shows up here first.
  * Regenerate with {@code mvn test -Dtest=LuaVectorsTest -Dmirrorgate.writeVectors=true}.
  */
@@ -197,21 +196,12 @@ class LuaVectorsTest {
         lines.add(json.writeValueAsString(v));
     }
 
-    /** What protobuf-java read from a reply, strings as hex. */
+    /** What protobuf-java read from a reply (the fields the hook reads), strings as hex. */
     private static Map<String, Object> expect(ResolveResponse r) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("action", r.getActionValue());
         v.put("url", hex(r.getUrl()));
-        List<Map<String, Object>> alts = new ArrayList<>();
-        for (Alternate a : r.getAlternatesList()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("url", hex(a.getUrl()));
-            m.put("priority", a.getPriority());
-            m.put("country", hex(a.getCountry()));
-            m.put("mirror", hex(a.getMirror()));
-            alts.add(m);
-        }
-        v.put("alternates", alts);
+        // no "alternates": the hook asks for them rendered (link) and skips field 3 like an unknown one
         v.put("content", HEX.formatHex(r.getContent().toByteArray()));
         v.put("content_type", hex(r.getContentType()));
         v.put("mirror", hex(r.getMirror()));
@@ -292,11 +282,21 @@ class LuaVectorsTest {
             headerBlock("trailers, " + how, enc, trailers);
             headerBlock("every byte value, " + how, enc, everyByte);
         }
-        // Netty only Huffman-codes a string when that makes it shorter; call its Huffman encoder
-        // directly so every symbol, including the 30-bit ones, is covered
-        huffman("every byte value", all);
-        huffman("www.example.com", "www.example.com".getBytes(StandardCharsets.US_ASCII));
-        huffman("empty", new byte[0]);
+        // Netty only Huffman-codes a string when that makes it shorter: each byte value, the 30-bit
+        // codes included, is followed by ten '0' (5-bit code) so that the whole string is shorter
+        // coded, and every symbol is covered through the public encoder
+        ByteArrayOutputStream mixed = new ByteArrayOutputStream();
+        for (int i = 0; i < 256; i++) {
+            mixed.write(i);
+            mixed.writeBytes("0000000000".getBytes(StandardCharsets.US_ASCII));
+        }
+        huffman("every byte value", mixed.toByteArray());
+        byte[] example = huffman("www.example.com", "www.example.com".getBytes(StandardCharsets.US_ASCII));
+        assertThat(HEX.formatHex(example)).as("RFC 7541 C.4.1").isEqualTo("f1e3c2e5f23a6ba0ab90f4ff");
+        // the empty string is the empty Huffman string (RFC 7541 5.2); Netty sends it raw
+        Map<String, Object> empty = vector("huffman", "empty", new byte[0]);
+        empty.put("text", "");
+        lines.add(json.writeValueAsString(empty));
         // an encoder that never heard of our SETTINGS indexes names; its second block refers to the
         // dynamic table, which a stateless decoder must refuse
         DefaultHttp2HeadersEncoder stateful = new DefaultHttp2HeadersEncoder();
@@ -305,18 +305,45 @@ class LuaVectorsTest {
         lines.add(json.writeValueAsString(v));
     }
 
-    private void huffman(String name, byte[] text) throws Exception {
-        Class<?> type = Class.forName("io.grpc.netty.shaded.io.netty.handler.codec.http2.HpackHuffmanEncoder");
-        Constructor<?> ctor = type.getDeclaredConstructor();
-        ctor.setAccessible(true);
-        Method encode = type.getDeclaredMethod("encode", ByteBuf.class, CharSequence.class);
-        encode.setAccessible(true);
-        ByteBuf buf = Unpooled.buffer();
-        encode.invoke(ctor.newInstance(), buf, new AsciiString(text));
-        Map<String, Object> v = vector("huffman", name, ByteBufUtil.getBytes(buf));
-        buf.release();
+    /**
+     * A Huffman vector: the value's string literal as Netty's public HPACK encoder writes it in a header
+     * block (literal without indexing, new name, as it encodes with header table size 0), Huffman forced
+     * wherever it is shorter (threshold 0); fails unless the value came out Huffman-coded.
+     */
+    private byte[] huffman(String name, byte[] text) throws Exception {
+        DefaultHttp2HeadersEncoder enc = new DefaultHttp2HeadersEncoder(Http2HeadersEncoder.NEVER_SENSITIVE, false, 16, 0);
+        enc.maxHeaderTableSize(0);
+        byte[] block = encode(enc, new DefaultHttp2Headers(false).add("x", new AsciiString(text)));
+        // a table size update to 0 (0x20) comes first in the encoder's first block
+        int start = block[0] == 0x20 ? 1 : 0;
+        assertThat(block[start]).as("literal without indexing, new name").isEqualTo((byte) 0);
+        int[] pos = {start + 1};
+        stringLiteral(block, pos); // the name
+        boolean huffman = (block[pos[0]] & 0x80) != 0;
+        byte[] coded = stringLiteral(block, pos);
+        assertThat(huffman).as("Netty Huffman-coded %s", name).isTrue();
+        assertThat(pos[0]).isEqualTo(block.length);
+        Map<String, Object> v = vector("huffman", name, coded);
         v.put("text", HEX.formatHex(text));
         lines.add(json.writeValueAsString(v));
+        return coded;
+    }
+
+    /** Reads an HPACK string literal (RFC 7541 5.2: H bit, 7-bit prefix length, bytes) at pos[0]. */
+    private static byte[] stringLiteral(byte[] block, int[] pos) {
+        int p = pos[0];
+        int len = block[p++] & 0x7f;
+        if (len == 0x7f) { // RFC 7541 5.1: the length continues in 7-bit groups
+            int shift = 0;
+            int b;
+            do {
+                b = block[p++] & 0xff;
+                len += (b & 0x7f) << shift;
+                shift += 7;
+            } while ((b & 0x80) != 0);
+        }
+        pos[0] = p + len;
+        return java.util.Arrays.copyOfRange(block, p, p + len);
     }
 
     private void headerBlock(String name, DefaultHttp2HeadersEncoder enc, Http2Headers headers) throws Exception {

@@ -13,6 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.mirrorgate.nginx.TestResolverServer.Mode;
 
 /**
@@ -205,35 +207,31 @@ class NginxFailOpenIT {
         assertThat(nginx.metric("mirrorgate_nginx_fallback_redirects_total")).isEqualTo(1);
     }
 
-    @Test
-    void serviceWithoutResolveBatchIsCalledWithResolve() {
-        TestResolverServer service = TestResolverServer.start(null, TestResolverServer.Api.RESOLVE);
+    /**
+     * A service without ResolveStream (with only Resolve, or Resolve and ResolveBatch): its downloads fail
+     * open like any error status, counted and tripping the breaker; the hook calls nothing else instead
+     * (no ResolveBatch or per-download Resolve fallback). Queries still go as unary Resolve calls.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestResolverServer.Api.class, names = {"RESOLVE", "BATCH"})
+    void serviceWithoutResolveStreamMeansDownloadsServedLocally(TestResolverServer.Api api) {
+        TestResolverServer service = TestResolverServer.start(null, api);
         closeAtEnd.add(service);
         nginx = nginx(NginxHarness.builder(root).replicas(service.address()));
+        HttpResponse<byte[]> sum = nginx.get(FILE + "?sha256");
+        assertThat(sum.statusCode()).isEqualTo(200);
+        assertThat(new String(sum.body(), StandardCharsets.UTF_8)).isEqualTo("0123abcd  " + FILE + "\n");
         for (int i = 0; i < 4; i++) {
-            assertThat(nginx.get(FILE).statusCode()).isEqualTo(302);
-            assertThat(nginx.http2("GET", FILE).statusCode()).isEqualTo(302);
+            assertServedLocally(nginx.get(FILE));
+            assertServedLocally(nginx.http2("GET", FILE));
         }
-        assertThat(service.unaryCalls()).isEqualTo(8);
-        assertThat(nginx.status()).doesNotContainPattern("failopen_total\\{reason=\"\\w+\"\\} [1-9]");
-        assertThat(nginx.errorLogLines("service has no ResolveBatch; using Resolve")).hasSizeBetween(1, 2);
-    }
-
-    @Test
-    void serviceWithoutResolveStreamIsCalledWithResolveBatch() {
-        TestResolverServer service = TestResolverServer.start(null, TestResolverServer.Api.BATCH);
-        closeAtEnd.add(service);
-        nginx = nginx(NginxHarness.builder(root).replicas(service.address()));
-        for (int i = 0; i < 4; i++) {
-            assertThat(nginx.get(FILE).statusCode()).isEqualTo(302);
-            assertThat(nginx.http2("GET", FILE).statusCode()).isEqualTo(302);
-        }
-        assertThat(service.batchSizes().stream().mapToInt(Integer::intValue).sum()).isEqualTo(8);
-        assertThat(service.calls()).noneMatch(TestResolverServer.Call::streamed);
-        assertThat(service.unaryCalls()).isZero();
-        assertThat(nginx.status()).doesNotContainPattern("failopen_total\\{reason=\"\\w+\"\\} [1-9]")
-                .doesNotContainPattern("rpc_errors_total\\{[^}]*\\} [1-9]");
-        assertThat(nginx.errorLogLines("has no ResolveStream; using ResolveBatch for 60 s")).hasSizeBetween(1, 2);
+        assertThat(service.unaryCalls()).as("the query's Resolve call alone").isEqualTo(1);
+        assertThat(service.batchSizes()).as("no ResolveBatch calls").isEmpty();
+        // the first breaker_failures (5) downloads fail with the status, the rest skip the open breaker
+        assertThat(failopen("status")).isEqualTo(5);
+        assertThat(failopen("breaker")).isEqualTo(3);
+        assertThat(nginx.errorLogLines("grpc-status 12")).isNotEmpty().allMatch(l -> l.contains("[warn]"));
+        assertThat(nginx.errorLogLines("breaker open after 5 consecutive failures")).hasSize(1);
     }
 
     @Test

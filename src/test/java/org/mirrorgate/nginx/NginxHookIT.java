@@ -81,21 +81,6 @@ class NginxHookIT {
     }
 
     @Test
-    void aServiceSendingStructuredAlternatesStillGetsItsLinkHeaders() {
-        for (var client : clients("GET")) {
-            for (int i = 0; i < 2; i++) {
-                HttpResponse<byte[]> r = client.apply("/legacy/a.deb", new String[0]);
-                assertThat(r.statusCode()).isEqualTo(302);
-                String scheme = r.version() == java.net.http.HttpClient.Version.HTTP_2 ? "https" : "http";
-                assertThat(r.headers().allValues("Link")).as("one line per alternate").hasSize(2);
-                assertThat(NginxHarness.links(r)).containsExactly(
-                        "<" + scheme + "://m2.example.org/debian/legacy/a.deb>; rel=duplicate; pri=1; geo=de",
-                        "<" + scheme + "://m3.example.net/legacy/a.deb>; rel=duplicate; pri=2");
-            }
-        }
-    }
-
-    @Test
     void curlSeesTheAlternatesOverHttp1AndHttp2() {
         for (boolean h2 : new boolean[] {false, true}) {
             for (int i = 0; i < 2; i++) {

@@ -63,11 +63,14 @@ final class TestResolverServer implements AutoCloseable {
         GARBAGE,
     }
 
-    /** Which of the Resolver methods the server implements; the others answer UNIMPLEMENTED. */
+    /**
+     * Which of the Resolver methods the server implements; the others answer UNIMPLEMENTED (the hook
+     * must then fail open: it batches on ResolveStream only).
+     */
     enum Api {
-        /** Resolve only: a service predating batches. */
+        /** Resolve only. */
         RESOLVE,
-        /** Resolve and ResolveBatch: a service predating ResolveStream. */
+        /** Resolve and ResolveBatch, no ResolveStream. */
         BATCH,
         /** All three, as the service today. */
         STREAM,
@@ -118,7 +121,7 @@ final class TestResolverServer implements AutoCloseable {
 
     /**
      * Starts on a free loopback port; with a connection age, the server sends GOAWAY that often;
-     * methods beyond {@code api} answer UNIMPLEMENTED as a service predating them would.
+     * methods beyond {@code api} answer UNIMPLEMENTED.
      */
     static TestResolverServer start(Duration maxConnectionAge, Api api) {
         TestResolverServer s = new TestResolverServer(NginxHarness.freePort(), maxConnectionAge, api);
@@ -289,8 +292,7 @@ final class TestResolverServer implements AutoCloseable {
     /**
      * The test decisions: {@code /pool/**} redirects to m1 with alternates m2 (de) and m3 (no country),
      * in the request's scheme, rendered as one Link value when the request asks for it, as the service
-     * does; {@code /legacy/**} the same as structured alternates always, as a service predating
-     * link_header; {@code /local/**} serves locally; {@code /missing/**} is not found; {@code ?sha256}
+     * does; {@code /local/**} serves locally; {@code /missing/**} is not found; {@code ?sha256}
      * answers a checksum line, {@code /big/**} 1 MiB of content, {@code /nosum/**} a 404 content;
      * {@code /unsafe/**} and {@code /downgrade/**} answer redirects Lua must refuse;
      * {@code /unsafe-link/**} (CR LF in the link) and {@code /downgrade-link/**} (an http alternate for
@@ -302,10 +304,10 @@ final class TestResolverServer implements AutoCloseable {
         if (req.getQuery().equals("sha256")) {
             return content(200, "text/plain; charset=utf-8", "0123abcd  " + path + "\n");
         }
-        if (path.startsWith("/pool/") || path.startsWith("/legacy/")) {
+        if (path.startsWith("/pool/")) {
             ResolveResponse.Builder b = ResolveResponse.newBuilder().setAction(Action.REDIRECT)
                     .setUrl(scheme + "://m1.example.org/debian" + path).setMirror("m1").setReason("nearest mirror");
-            if (req.getLinkHeader() && path.startsWith("/pool/")) {
+            if (req.getLinkHeader()) {
                 return b.setLink("<" + scheme + "://m2.example.org/debian" + path + ">; rel=duplicate; pri=1; geo=de, <"
                         + scheme + "://m3.example.net" + path + ">; rel=duplicate; pri=2").build();
             }
