@@ -174,9 +174,11 @@ final class TreeWatcher {
             }
             if (ev.kind() == ENTRY_CREATE) {
                 Path child = dir.resolve(name);
-                if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
-                    for (String prefix : names) {
-                        register(ws, child, prefix + name + "/", new HashSet<>());
+                Path target = Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS) ? child
+                        : Files.isSymbolicLink(child) ? linkedDirectory(child) : null;
+                if (target != null) {
+                    for (String prefix : List.copyOf(names)) {
+                        register(ws, target, prefix + name + "/", new HashSet<>());
                     }
                 }
             }
