@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.function.Supplier;
 import org.mirrorgate.api.v1.ExplainRequest;
 import org.mirrorgate.api.v1.ExplainResponse;
 import org.mirrorgate.api.v1.GetMirrorEventsRequest;
@@ -14,6 +15,8 @@ import org.mirrorgate.api.v1.ListMirrorsResponse;
 import org.mirrorgate.api.v1.MirrorAdminGrpc;
 import org.mirrorgate.api.v1.MirrorEvent;
 import org.mirrorgate.api.v1.MirrorInfo;
+import org.mirrorgate.api.v1.RefreshRepositoryRequest;
+import org.mirrorgate.api.v1.RefreshRepositoryResponse;
 import org.mirrorgate.api.v1.ScanMirrorRequest;
 import org.mirrorgate.api.v1.ScanProgress;
 import org.mirrorgate.api.v1.Scheme;
@@ -22,6 +25,7 @@ import org.mirrorgate.index.Index;
 import org.mirrorgate.index.IndexSnapshot;
 import org.mirrorgate.mirror.EventLog;
 import org.mirrorgate.rank.Verdict;
+import org.mirrorgate.repo.RepositoryIndexer;
 import org.mirrorgate.resolve.Explanation;
 import org.mirrorgate.resolve.InvalidRequestException;
 import org.mirrorgate.resolve.NotReadyException;
@@ -35,12 +39,30 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
     private final Resolver resolver;
     private final EventLog events;
     private final ScanRpc scans;
+    private final RefreshRpc refreshes;
 
+    /** Without a local tree walker on this replica: RefreshRepository answers FAILED_PRECONDITION. */
     public MirrorAdminService(Index index, Resolver resolver, EventLog events, MirrorMonitor monitor) {
+        this(index, resolver, events, monitor, () -> null);
+    }
+
+    /**
+     * @param indexer the local tree's indexer while this replica walks it, else null (with Redis,
+     *     the walk moves between replicas with its lease)
+     */
+    public MirrorAdminService(Index index, Resolver resolver, EventLog events, MirrorMonitor monitor,
+            Supplier<RepositoryIndexer> indexer) {
         this.index = requireNonNull(index, "index");
         this.resolver = requireNonNull(resolver, "resolver");
         this.events = requireNonNull(events, "events");
         this.scans = new ScanRpc(requireNonNull(monitor, "monitor"));
+        this.refreshes = new RefreshRpc(requireNonNull(indexer, "indexer"));
+    }
+
+    @Override
+    public void refreshRepository(RefreshRepositoryRequest request,
+            StreamObserver<RefreshRepositoryResponse> response) {
+        refreshes.refresh(request, response);
     }
 
     @Override
@@ -48,9 +70,10 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
         scans.scan(request.getName(), response);
     }
 
-    /** Stops manual scans still running. */
+    /** Stops manual scans and refreshes still running. */
     public void shutdown() {
         scans.shutdown();
+        refreshes.shutdown();
     }
 
     @Override

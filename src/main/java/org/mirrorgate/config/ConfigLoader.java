@@ -92,9 +92,11 @@ public final class ConfigLoader {
         List<String> excludes = repo.has("excludes")
                 ? repo.list("excludes", x -> x, "globs on one file or directory name") : d.excludes();
         boolean skipRsyncTemps = repo.bool("skip-rsync-temporaries", d.skipRsyncTemporaries());
+        boolean watch = repo.bool("watch", d.watch());
         RepositorySettings scan = null;
         try {
-            scan = new RepositorySettings(repoRoot, interval, digests, grace, hashThreads, excludes, skipRsyncTemps);
+            scan = new RepositorySettings(repoRoot, interval, digests, grace, hashThreads, excludes, skipRsyncTemps,
+                    watch);
         } catch (IllegalArgumentException e) {
             root.problem("repository", "(invalid)", e.getMessage());
         }

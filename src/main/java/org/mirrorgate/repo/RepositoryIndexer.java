@@ -5,12 +5,17 @@ import static java.util.Objects.requireNonNull;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.Index;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +67,9 @@ public final class RepositoryIndexer {
     @GuardedBy("this")
     private ScheduledExecutorService scheduler;
 
+    @GuardedBy("this")
+    private TreeWatcher watcher;
+
     /** A scanner of {@code settings.root()} feeding {@code index}; nothing runs until a scan is asked for. */
     public RepositoryIndexer(RepositorySettings settings, Index index) {
         this(settings, index, DirectoryOpener.DEFAULT, RETRY_UNTIL_READY);
@@ -97,6 +105,10 @@ public final class RepositoryIndexer {
         });
         // One thread, and the next run is scheduled when a scan ends: scans never overlap.
         scheduler.execute(this::scheduledScan);
+        if (settings.watch()) {
+            watcher = new TreeWatcher(settings.root(), filter, this::refreshWatched, this::walkSoon);
+            watcher.start();
+        }
     }
 
     /**
@@ -107,13 +119,15 @@ public final class RepositoryIndexer {
         stopping = true;
         long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
         ScheduledExecutorService s;
+        TreeWatcher w;
         synchronized (this) {
+            w = watcher;
             s = scheduler;
             if (s != null) {
                 s.shutdownNow(); // under the lock: scheduledScan() does not schedule on a shut pool
             }
         }
-        boolean ended = true;
+        boolean ended = w == null || w.stop(deadline);
         try {
             if (s != null) {
                 ended = s.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -138,10 +152,115 @@ public final class RepositoryIndexer {
     public WalkSummary scanOnce() {
         synchronized (scanLock) {
             long start = System.nanoTime();
-            WalkSummary summary = scan(start);
+            WalkSummary summary = scan(start, null).summary;
             lastSummary = summary;
             return summary;
         }
+    }
+
+    /**
+     * Brings the index in step with the tree now and returns when the snapshot holding the change
+     * is published (hashing follows in the background). No paths: the whole tree is walked, as at
+     * the interval. With paths (files or directories, relative to the root or absolute inside it):
+     * only those are looked at; a file no longer there is deleted-at, a directory no longer there
+     * takes the files under it along. Waits for a walk in progress rather than overlapping it.
+     *
+     * @throws RefreshRejectedException when a path is bad (all of them are named, and none is
+     *     applied), the root is unavailable, or the scanner is stopping
+     */
+    public RefreshSummary refresh(List<String> paths) throws RefreshRejectedException {
+        requireNonNull(paths, "paths");
+        synchronized (scanLock) {
+            long start = System.nanoTime();
+            if (stopping) {
+                throw new RefreshRejectedException(RefreshRejectedException.Kind.NOT_READY,
+                        "local tree scanner: stopped");
+            }
+            Path realRoot = realRootOrThrow();
+            List<String> rel = paths.isEmpty() ? List.of()
+                    : RefreshPaths.validate(settings.root(), realRoot, index.snapshot().files(), filter, paths);
+            if (rel.isEmpty() || rel.contains("") || !index.snapshot().ready()) {
+                // A partial update of a table never walked would publish it as complete.
+                Outcome o = scan(start, null);
+                lastSummary = o.summary;
+                if (!o.summary.ok()) {
+                    throw new RefreshRejectedException(RefreshRejectedException.Kind.ROOT_UNAVAILABLE,
+                            o.summary.failure());
+                }
+                return summary(true, List.of(), o.counts, start);
+            }
+            Outcome o = scan(start, rel);
+            if (!o.summary.ok()) {
+                throw new RefreshRejectedException(RefreshRejectedException.Kind.ROOT_UNAVAILABLE,
+                        o.summary.failure());
+            }
+            return summary(false, rel, o.counts, start);
+        }
+    }
+
+    /** The watcher's changed paths: applied like a refresh of them, problems logged, never thrown. */
+    private void refreshWatched(Set<String> paths) {
+        // A file created and removed within the batch (a tool's temporary) is neither on disk nor
+        // indexed: dropped here, where a refresh call would refuse the whole batch for it.
+        FileTable files = index.snapshot().files();
+        List<String> usable = new ArrayList<>(paths.size());
+        for (String p : paths) {
+            if (files.idOf(p) >= 0 || files.isDirectory(p + "/")
+                    || Files.exists(settings.root().resolve(p), LinkOption.NOFOLLOW_LINKS)) {
+                usable.add(p);
+            }
+        }
+        if (usable.isEmpty()) {
+            return;
+        }
+        try {
+            RefreshSummary s = refresh(usable);
+            log.debug("watch: {} paths looked at: {} added, {} changed, {} deleted in {} ms", paths.size(),
+                    s.added(), s.changed(), s.deleted(), s.duration().toMillis());
+        } catch (RefreshRejectedException e) {
+            // A path renamed away between the event and now is deleted-known or gone: walk instead.
+            log.debug("watch: {}; walking the tree instead", e.getMessage());
+            walkSoon();
+        } catch (RuntimeException e) {
+            log.error("watch: applying {} changed paths failed; the next walk catches up", paths.size(), e);
+        }
+    }
+
+    /** Runs a walk now on the scanner's thread, beside the schedule (the watcher lost events). */
+    private synchronized void walkSoon() {
+        if (scheduler != null && !scheduler.isShutdown()) {
+            scheduler.execute(() -> {
+                try {
+                    scanOnce();
+                } catch (RuntimeException e) {
+                    log.error("local scan of {} failed unexpectedly", settings.root(), e);
+                }
+            });
+        }
+    }
+
+    /** Directories the watcher watches (0 when not watching). */
+    public synchronized int watchedDirectories() {
+        return watcher == null ? 0 : watcher.watchedDirectories();
+    }
+
+    private RefreshSummary summary(boolean full, List<String> rel, TableUpdate.Counts c, long start) {
+        return new RefreshSummary(full, rel, c.added(), c.changed(), c.deleted(), c.addedPaths(), c.changedPaths(),
+                c.deletedPaths(), index.snapshot().version(), since(start));
+    }
+
+    private Path realRootOrThrow() throws RefreshRejectedException {
+        Path root = settings.root();
+        try {
+            if (Files.isDirectory(root)) {
+                return root.toRealPath();
+            }
+        } catch (IOException e) {
+            // described below
+        }
+        throw new RefreshRejectedException(RefreshRejectedException.Kind.ROOT_UNAVAILABLE, "repository.root " + root
+                + ": " + (Files.exists(root) ? "not a readable directory" : "no such directory")
+                + " (expected: the local copy of the archive); nothing refreshed, the index keeps its files");
     }
 
     /** The summary of the last scan, failed or not, or null before the first. */
@@ -164,10 +283,17 @@ public final class RepositoryIndexer {
         return hashes.bytesHashed();
     }
 
+    private record Outcome(WalkSummary summary, TableUpdate.Counts counts) {
+        static Outcome failed(String failure, long start) {
+            return new Outcome(WalkSummary.failed(failure, since(start)), null);
+        }
+    }
+
+    /** A whole walk ({@code paths} null), or one of those paths only; then publishes what changed. */
     @GuardedBy("scanLock")
-    private WalkSummary scan(long start) {
+    private Outcome scan(long start, List<String> paths) {
         if (stopping) {
-            return WalkSummary.failed("local tree scanner: stopped", since(start));
+            return Outcome.failed("local tree scanner: stopped", start);
         }
         Path root = settings.root();
         String problem = null;
@@ -187,13 +313,13 @@ public final class RepositoryIndexer {
         WalkResult walk = null;
         if (problem == null) {
             try {
-                walk = new TreeWalker(realRoot, index.snapshot().files(), filter, opener, warnings, () -> stopping)
-                        .walk();
+                TreeWalker walker = new TreeWalker(realRoot, index.snapshot().files(), filter, opener, warnings,
+                        () -> stopping);
+                walk = paths == null ? walker.walk() : walker.walkPaths(paths);
             } catch (IOException e) {
                 problem = "cannot list it: " + TreeWalker.describe(e);
             } catch (CancellationException e) {
-                return WalkSummary.failed("local tree scanner: stopped during the walk; nothing published",
-                        since(start));
+                return Outcome.failed("local tree scanner: stopped during the walk; nothing published", start);
             }
         }
         if (problem != null) {
@@ -201,7 +327,7 @@ public final class RepositoryIndexer {
                     + " (expected: the local copy of the archive, a directory this service can read);"
                     + " the index keeps its previous files";
             log.error(failure);
-            return WalkSummary.failed(failure, since(start));
+            return Outcome.failed(failure, start);
         }
         TableUpdate.Counts c;
         synchronized (tableLock) {
@@ -211,11 +337,18 @@ public final class RepositoryIndexer {
         warnings.flush(root.toString());
         WalkSummary s = new WalkSummary(walk.files, c.added(), c.changed(), c.deleted(), c.purged(),
                 c.hashPending(), walk.skipped, walk.unreadable, since(start), null);
+        if (paths != null) {
+            if (c.published()) {
+                log.info("local refresh of {} paths under {}: {} added, {} changed, {} deleted, {} ms", paths.size(),
+                        root, s.added(), s.changed(), s.deleted(), s.duration().toMillis());
+            }
+            return new Outcome(s, c);
+        }
         log.info("local scan of {}: {} files, {} added, {} changed, {} deleted, {} purged, {} to hash, {} skipped, "
                 + "{} unreadable, {} ms{}", root, s.files(), s.added(), s.changed(), s.deleted(), s.purged(),
                 s.hashPending(), s.skipped(), s.unreadable(), s.duration().toMillis(),
                 c.published() ? "" : " (no change)");
-        return s;
+        return new Outcome(s, c);
     }
 
     private void scheduledScan() {

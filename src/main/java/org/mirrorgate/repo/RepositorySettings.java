@@ -32,6 +32,10 @@ import org.mirrorgate.index.Digest;
  *     .<name>.XXXXXX}, a leading dot and six letters or digits after the last dot (default true).
  *     Such a file is half-written and renamed away within seconds; indexing it would only produce
  *     a deleted-at entry on the next scan. Dot-files not of that shape are indexed
+ * @param watch watch the tree (inotify, through the JDK's WatchService) where it is walked, so a
+ *     file added, changed or removed is in the index within a second, not at the next walk
+ *     (default true). The walk stays as the safety net: directories past the kernel's
+ *     {@code fs.inotify.max_user_watches}, and events lost in a queue overflow, are seen by it
  */
 public record RepositorySettings(
         Path root,
@@ -40,14 +44,15 @@ public record RepositorySettings(
         Duration deletedGrace,
         int hashThreads,
         List<String> excludes,
-        boolean skipRsyncTemporaries) {
+        boolean skipRsyncTemporaries,
+        boolean watch) {
 
     /**
      * Every setting at its default. {@code repository.root} has none (the config requires it): it
      * is {@code /} here only so that the record is complete; {@link #defaults(Path)} sets it.
      */
     public static final RepositorySettings DEFAULTS = new RepositorySettings(Path.of("/"), Duration.ofMinutes(5),
-            Set.of(Digest.SHA256), Duration.ofDays(3), 1, List.of(".~tmp~"), true);
+            Set.of(Digest.SHA256), Duration.ofDays(3), 1, List.of(".~tmp~"), true, true);
 
     public RepositorySettings {
         requireNonNull(root, "root");
@@ -83,30 +88,35 @@ public record RepositorySettings(
 
     public RepositorySettings withRoot(Path value) {
         return new RepositorySettings(value, interval, digests, deletedGrace, hashThreads, excludes,
-                skipRsyncTemporaries);
+                skipRsyncTemporaries, watch);
     }
 
     public RepositorySettings withInterval(Duration value) {
-        return new RepositorySettings(root, value, digests, deletedGrace, hashThreads, excludes, skipRsyncTemporaries);
+        return new RepositorySettings(root, value, digests, deletedGrace, hashThreads, excludes, skipRsyncTemporaries, watch);
     }
 
     public RepositorySettings withDigests(Set<Digest> value) {
-        return new RepositorySettings(root, interval, value, deletedGrace, hashThreads, excludes, skipRsyncTemporaries);
+        return new RepositorySettings(root, interval, value, deletedGrace, hashThreads, excludes, skipRsyncTemporaries, watch);
     }
 
     public RepositorySettings withDeletedGrace(Duration value) {
-        return new RepositorySettings(root, interval, digests, value, hashThreads, excludes, skipRsyncTemporaries);
+        return new RepositorySettings(root, interval, digests, value, hashThreads, excludes, skipRsyncTemporaries, watch);
     }
 
     public RepositorySettings withHashThreads(int value) {
-        return new RepositorySettings(root, interval, digests, deletedGrace, value, excludes, skipRsyncTemporaries);
+        return new RepositorySettings(root, interval, digests, deletedGrace, value, excludes, skipRsyncTemporaries, watch);
     }
 
     public RepositorySettings withExcludes(List<String> value) {
-        return new RepositorySettings(root, interval, digests, deletedGrace, hashThreads, value, skipRsyncTemporaries);
+        return new RepositorySettings(root, interval, digests, deletedGrace, hashThreads, value, skipRsyncTemporaries, watch);
     }
 
     public RepositorySettings withSkipRsyncTemporaries(boolean value) {
-        return new RepositorySettings(root, interval, digests, deletedGrace, hashThreads, excludes, value);
+        return new RepositorySettings(root, interval, digests, deletedGrace, hashThreads, excludes, value, watch);
+    }
+
+    public RepositorySettings withWatch(boolean value) {
+        return new RepositorySettings(root, interval, digests, deletedGrace, hashThreads, excludes,
+                skipRsyncTemporaries, value);
     }
 }

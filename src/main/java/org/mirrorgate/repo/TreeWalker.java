@@ -72,6 +72,50 @@ final class TreeWalker {
         return result;
     }
 
+    /**
+     * Looks at {@code paths} only (relative, validated, each a file or a directory; a missing one
+     * is recorded as looked at, so what the index held there counts as deleted), with the same
+     * rules as {@link #walk()}. The directories leading to each path count as its ancestors, so a
+     * link back up is refused as in a whole walk.
+     *
+     * @throws IOException when the root itself cannot be read
+     * @throws CancellationException when {@code cancelled} turned true during the walk
+     */
+    WalkResult walkPaths(Iterable<String> paths) throws IOException {
+        Files.readAttributes(realRoot, BasicFileAttributes.class);
+        for (String rel : paths) {
+            result.addScope(rel);
+            int slash = rel.lastIndexOf('/');
+            String prefix = slash < 0 ? "" : rel.substring(0, slash + 1);
+            String name = rel.substring(slash + 1);
+            Path parent;
+            try {
+                parent = realRoot.resolve(prefix).toRealPath();
+            } catch (NoSuchFileException e) {
+                continue; // the directory holding it is gone: so is the file
+            } catch (IOException e) {
+                result.keepEntry(rel);
+                warnings.warn(Kind.UNREADABLE, "local scan: cannot resolve {}: {}; keeping the index's entries",
+                        realRoot.resolve(prefix), describe(e));
+                continue;
+            }
+            if (!parent.startsWith(realRoot)) {
+                result.keepEntry(rel); // validated by the caller; a link swapped since then
+                continue;
+            }
+            ancestors.clear();
+            for (Path dir = parent; dir != null && dir.startsWith(realRoot); dir = dir.getParent()) {
+                try {
+                    ancestors.add(keyOf(Files.readAttributes(dir, BasicFileAttributes.class), dir));
+                } catch (IOException e) {
+                    // gone meanwhile: the visit below finds nothing
+                }
+            }
+            visit(parent.resolve(name), prefix, name);
+        }
+        return result;
+    }
+
     private void walkDirectory(Path dir, String prefix, Object key) {
         if (!ancestors.add(key)) { // without a symlink: a bind mount of a parent under itself
             result.skipped++;

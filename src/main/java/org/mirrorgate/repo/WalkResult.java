@@ -25,6 +25,7 @@ final class WalkResult {
     private int changedCount;
     private final Set<String> keptDirs = new HashSet<>(); // "a/b/" ("" = everything)
     private final Set<String> keptFiles = new HashSet<>();
+    private Set<String> scopes; // null: the whole tree; else the paths a partial walk looked at
     long files;
     long skipped;
     long unreadable;
@@ -67,6 +68,35 @@ final class WalkResult {
         unreadable++;
         keptFiles.add(path);
         keptDirs.add(path + "/");
+    }
+
+    /**
+     * Marks this result as partial: only {@code path} (a file or a directory, relative) and what is
+     * under it were looked at, so only files there that were not seen count as deleted.
+     */
+    void addScope(String path) {
+        if (scopes == null) {
+            scopes = new HashSet<>();
+        }
+        scopes.add(path);
+    }
+
+    /** The paths a partial walk looked at, or null when the whole tree was walked. */
+    Set<String> scopes() {
+        return scopes;
+    }
+
+    /** True when {@code path} is, or lies under, what this walk looked at. */
+    boolean inScope(String path) {
+        if (scopes == null || scopes.contains(path)) {
+            return true;
+        }
+        for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
+            if (scopes.contains(path.substring(0, slash))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean wasSeen(int baseId) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.mirrorgate.api.MirrorAdminService;
 import org.mirrorgate.config.MirrorgateConfig;
 import org.mirrorgate.geo.GeoLookup;
@@ -68,7 +69,10 @@ public final class Services {
                 System::currentTimeMillis, store.scanLease());
         monitor.registerMetrics(registry);
         StoreMetrics.register(registry, store::status);
-        MirrorAdminService admin = new MirrorAdminService(index, resolver, events, monitor);
+        // The indexer walking (and watching) the tree on this replica, for RefreshRepository: with
+        // Redis it exists only while this replica holds the walk lease.
+        AtomicReference<RepositoryIndexer> walking = new AtomicReference<>();
+        MirrorAdminService admin = new MirrorAdminService(index, resolver, events, monitor, walking::get);
         List<Lifecycle> background = new ArrayList<>();
         background.add(lifecycle(() -> { }, store::close)); // stops last: flushes, releases leases
         MirrorGapsRefresher gaps = new MirrorGapsRefresher(index, GAPS_REFRESH_DELAY);
@@ -77,11 +81,16 @@ public final class Services {
             LeasedTask walk = new LeasedTask(store.leases(), "walk", () -> {
                 RepositoryIndexer indexer = new RepositoryIndexer(config.repository().scan(), index);
                 indexer.start();
-                return indexer::stop;
+                walking.set(indexer);
+                return () -> {
+                    walking.compareAndSet(indexer, null);
+                    indexer.stop();
+                };
             }, 5_000);
             background.add(lifecycle(walk::start, walk::stop));
         } else {
             RepositoryIndexer local = new RepositoryIndexer(config.repository().scan(), index);
+            walking.set(local);
             background.add(lifecycle(local::start, local::stop));
         }
         // Mirror scans compare against the local table: the monitor starts after the local scanner,

@@ -52,6 +52,8 @@ class NginxRealServiceIT {
                   url-prefix: /debian/
                   # no second walk while the tests run: a file added by a test stays unindexed
                   scan-interval: 1h
+                  # nor a watcher: trusted mirrors are assumed to hold any file the index knows
+                  watch: false
                 listen:
                   grpc: 127.0.0.1:0
                   grpc-socket: %s
