@@ -56,9 +56,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+. bench/lib/hook-nginx.sh
 grpc_port=$(free_port)
 metrics_port=$(free_port)
 http_port=$(free_port)
@@ -82,30 +80,7 @@ chmod -R a+rX "$work/tree"
 # worker): one calls it on its Unix socket, the other over loopback TCP. Each has the same hook line, plus the two
 # reference locations.
 start_nginx() { # NAME PORT REPLICA
-    local conf="$work/$1"
-    MG_ROOT="$work/tree" MG_URL_PREFIX=/debian/ MG_REPLICAS="$3" MG_HTTP_LISTEN="" \
-        MG_TIMEOUT_MS="$TIMEOUT_MS" MG_WORKERS=2 MG_LOG_LEVEL=warn nginx/render.sh "$conf" > /dev/null
-    cat > "$conf/mirrorgate-server.conf" <<CONF
-server {
-    listen 127.0.0.1:$2 backlog=4096 reuseport;
-    set_real_ip_from 127.0.0.1;
-    real_ip_header X-Forwarded-For;
-    location /static/ {
-        root $work/tree;
-        try_files /static/1k.bin =404;
-    }
-    location /r302/ {
-        return 302 http://m1.example.org/debian\$uri;
-    }
-    location /debian/ {
-        alias $work/tree/;
-        access_by_lua_block { require("mirrorgate.access").run() }
-    }
-    include $conf/mirrorgate-status.conf;
-}
-CONF
-    nginx -p "$conf" -c "$conf/nginx.conf" -e "$conf/error.log"
-    until [ -s "$conf/nginx.pid" ] && curl -s -o /dev/null "http://127.0.0.1:$2/static/x"; do sleep 0.2; done
+    start_hook_nginx "$work/$1" "$2" "$3" "$work/tree" "$TIMEOUT_MS"
 }
 [ -S "$work/grpc.sock" ] || { echo "the resolver did not create $work/grpc.sock" >&2; exit 1; }
 tcp_port=$(free_port)

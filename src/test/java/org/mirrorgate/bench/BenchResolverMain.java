@@ -39,7 +39,7 @@ public final class BenchResolverMain {
     private BenchResolverMain() {}
 
     /** Resolve calls over loopback for a few seconds, so the JIT has compiled the path before nginx calls. */
-    private static void warmUp(int port, int files) {
+    static void warmUp(int port, int files) {
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         try {
             ResolverGrpc.ResolverBlockingStub stub = ResolverGrpc.newBlockingStub(channel);
@@ -60,9 +60,22 @@ public final class BenchResolverMain {
         int files = Integer.parseInt(args[1]);
         int mirrors = Integer.parseInt(args[2]);
         int metricsPort = Integer.parseInt(args[3]);
+        Index index = SyntheticIndex.build(files, mirrors, 42);
+        Server server = serve(index, port, metricsPort, System.getProperty("mirrorgate.bench.uds"));
+        warmUp(port, files);
+        System.out.println("ready: " + files + " files x " + mirrors + " mirrors on 127.0.0.1:" + port);
+        System.out.flush();
+        server.awaitTermination();
+    }
+
+    /**
+     * The service's Resolver and ResolverService over {@code index} on 127.0.0.1:{@code port} (and
+     * on the Unix socket {@code uds} when not null), its resolve metrics on {@code metricsPort};
+     * stopped by a shutdown hook.
+     */
+    static Server serve(Index index, int port, int metricsPort, String uds) throws Exception {
         MirrorgateServer.quietLeakDetection(); // as the service does
         PrometheusRegistry registry = new PrometheusRegistry();
-        Index index = SyntheticIndex.build(files, mirrors, 42);
         Resolver resolver = new Resolver(index, SyntheticIndex.geo(), new Ranker(RankSettings.DEFAULTS), PathRules.NONE,
                 List.of(), ResolveSettings.DEFAULTS.withUrlPrefix("/debian/"), DownloadRecorder.NONE);
         ResolveMetrics resolveMetrics = new ResolveMetrics(registry);
@@ -70,8 +83,7 @@ public final class BenchResolverMain {
                 .directExecutor()
                 .addService(new ResolverService(resolver, resolveMetrics))
                 .build().start();
-        String uds = System.getProperty("mirrorgate.bench.uds");
-        if (uds != null) { // experiment: the same service on a Unix socket as well
+        if (uds != null) { // the same service on a Unix socket as well
             var group = new io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup(0,
                     io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler.newFactory());
             NettyServerBuilder.forAddress(new io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress(uds))
@@ -93,9 +105,6 @@ public final class BenchResolverMain {
                 Thread.currentThread().interrupt();
             }
         }));
-        warmUp(port, files);
-        System.out.println("ready: " + files + " files x " + mirrors + " mirrors on 127.0.0.1:" + port);
-        System.out.flush();
-        server.awaitTermination();
+        return server;
     }
 }

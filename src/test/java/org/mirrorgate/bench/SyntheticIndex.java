@@ -48,7 +48,8 @@ public final class SyntheticIndex {
         for (int m = 0; m < count; m++) {
             int c = r.nextInt(COUNTRIES.length);
             out.add(new MirrorSpec("mirror-" + m, URI.create("http://m" + m + ".example.org/debian/"),
-                    URI.create("https://m" + m + ".example.org/debian/"), null, null, List.of(COUNTRIES[c]),
+                    URI.create("https://m" + m + ".example.org/debian/"),
+                    URI.create("rsync://m" + m + ".example.org/debian/"), null, List.of(COUNTRIES[c]),
                     CONTINENTS[c], Set.of(64_500 + m % 50), List.of(), MirrorSpec.Restrictions.NONE, Set.of(), 0,
                     1 + r.nextInt(4), true, false, -50 + r.nextDouble() * 110, -120 + r.nextDouble() * 260));
         }
