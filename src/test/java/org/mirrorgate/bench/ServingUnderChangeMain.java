@@ -36,8 +36,10 @@ import org.mirrorgate.testing.MirrorScanFixture;
  *   <li>{@code storm}: full rsync-format listings of one mirror after another, through the real
  *       scan path ({@link MirrorMonitor#scanNow}: the rsync lister, parser, checks, diff, publish;
  *       the rsync binary is a script that cats a generated listing, so the cost is the service's,
- *       not the network's), until {@code stop}; and, after the first listing, 1 % of the local files
- *       changed in one publication (what a walk or the watcher publishes after a push).
+ *       not the network's), until {@code stop}; after the first listing, 1 % of the local files
+ *       changed in one publication (what a walk publishes after a push); and meanwhile, every 150
+ *       ms, 100 more files changed in one publication each (the watcher's batches while an archive
+ *       tool rewrites files).
  *   <li>{@code mark NAME}: prints {@code mark NAME <JVM uptime ms>}, so the script can cut the GC
  *       log into the idle and storm windows.
  * </ul>
@@ -68,6 +70,7 @@ public final class ServingUnderChangeMain {
 
         AtomicBoolean storming = new AtomicBoolean();
         Thread storm = null;
+        Thread watcher = null;
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line; (line = in.readLine()) != null; ) {
             if (line.startsWith("mark ")) {
@@ -76,9 +79,12 @@ public final class ServingUnderChangeMain {
                 storming.set(true);
                 storm = new Thread(() -> storm(index, monitor, mirrors, storming), "storm");
                 storm.start();
+                watcher = new Thread(() -> watcherBatches(index, storming), "watcher-batches");
+                watcher.start();
             } else if (line.equals("stop") && storm != null) {
                 storming.set(false);
                 storm.join();
+                watcher.join();
                 storm = null;
                 say("stopped");
             }
@@ -111,13 +117,37 @@ public final class ServingUnderChangeMain {
                 entries / seconds / 1000));
     }
 
+    /** 100 files changed per publication every 150 ms, as the watcher batches a rewrite in progress. */
+    private static void watcherBatches(Index index, AtomicBoolean storming) {
+        int batches = 0;
+        long publishNanos = 0;
+        for (int first = 1; storming.get(); first = (first + 1) % 100) {
+            long t = System.nanoTime();
+            change(index, first, index.snapshot().files().idLimit() / 100);
+            publishNanos += System.nanoTime() - t;
+            batches++;
+            try {
+                Thread.sleep(150);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+        say(String.format("storm: %d watcher-sized publications of 100 files, %.0f ms each on average", batches,
+                publishNanos / 1e6 / Math.max(1, batches)));
+    }
+
     /** Every hundredth file gets a new size and mtime, as an archive push rewrites files in place. */
     private static int changeOnePercent(Index index) {
+        return change(index, 0, 100);
+    }
+
+    /** Files {@code first}, {@code first + step} ... get a new size and mtime, in one publication. */
+    private static int change(Index index, int first, int step) {
         IndexSnapshot s = index.snapshot();
         FileTable t = s.files();
         FileTable.Builder b = t.toBuilder();
         int n = 0;
-        for (int id = 0; id < t.idLimit(); id += 100) {
+        for (int id = first; id < t.idLimit(); id += step) {
             String path = t.path(id);
             if (path != null) {
                 b.put(path, t.size(id) + 1, t.mtimeMillis(id) + 60_000, System.currentTimeMillis());
