@@ -28,7 +28,7 @@
 -- one odd counter per worker: ids only have to increase on each connection, and every pooled
 -- connection belongs to this worker. When the counter would pass 2^31 the pool names change, so
 -- old connections are never used again (they idle out). A connection is also retired after
--- MAX_REUSE calls, before its flow-control window (see mirrorgate.grpc) could run low.
+-- MAX_REUSE calls, before its flow-control window (see mirrorgate.unary) could run low.
 --
 -- Two calls, no more: resolve is the unary Resolve, for requests with a query (checksums, mirror
 -- lists: up to 1 MiB of CONTENT, kept out of batch replies) and with batching off; resolve_batch
@@ -54,10 +54,11 @@
 
 local config = require("mirrorgate.config")
 local breaker = require("mirrorgate.breaker")
-local grpc = require("mirrorgate.grpc")
+local metadata = require("mirrorgate.metadata")
 local metrics = require("mirrorgate.metrics")
 local pb = require("mirrorgate.pb")
 local stream = require("mirrorgate.stream")
+local unary = require("mirrorgate.unary")
 
 local ngx = ngx
 local tcp = ngx.socket.tcp
@@ -92,8 +93,8 @@ local function setup()
         replicas[i] = {
             name = r.name, host = r.host, port = r.port, -- port nil: host is "unix:/path"
             key = breaker.key(r.name),
-            blocks = { unary = grpc.header_block(METHODS.unary, r.authority, cfg.timeout_ms),
-                       stream = grpc.header_block(METHODS.stream, r.authority) },
+            blocks = { unary = metadata.header_block(METHODS.unary, r.authority, cfg.timeout_ms),
+                       stream = metadata.header_block(METHODS.stream, r.authority) },
             pool = { pool = "mirrorgate:" .. r.name .. ":" .. generation, pool_size = cfg.pool_size },
         }
     end
@@ -151,7 +152,7 @@ local function attempt(rep, method, msg, deadline, hold)
         st = st or stream.new(sock, stream_id(), reused == 0, rep.blocks.stream)
         reply, kind, detail, keep, gmsg = stream.exchange(st, msg, deadline, now_ms)
     else
-        reply, kind, detail, keep, gmsg = grpc.call(sock, stream_id(), reused == 0,
+        reply, kind, detail, keep, gmsg = unary.call(sock, stream_id(), reused == 0,
             rep.blocks[method], msg, deadline, now_ms)
     end
     if not keep or not st and reused >= MAX_REUSE then

@@ -21,7 +21,7 @@
 -- (header table 0, no push, a 4 MiB stream window so a 1 MiB CONTENT body never waits for
 -- WINDOW_UPDATE) and a connection WINDOW_UPDATE to the maximum, 2^31 - 1. Connections are pooled
 -- without per-connection state, so flow control is kept simple: the client returns credit only
--- after large replies (see mirrorgate.grpc) and retires a connection long before the window could
+-- after large replies (see mirrorgate.unary) and retires a connection long before the window could
 -- run out.
 
 local byte = string.byte
@@ -39,6 +39,7 @@ local _M = {
     MAX_FRAME = 16384,
     STREAM_WINDOW = 4 * 1024 * 1024,
     MAX_WINDOW = 2 ^ 31 - 1,
+    DEFAULT_WINDOW = 65535, -- RFC 9113 6.9.2: both windows until the peer says otherwise
 }
 
 local function u32(n)

@@ -4,9 +4,9 @@
 --
 --     local stream = require("mirrorgate.stream")
 --     local st = stream.new(sock, stream_id, new_conn,
---                           grpc.header_block("/mirrorgate.v1.Resolver/ResolveStream", authority))
+--                           metadata.header_block("/mirrorgate.v1.Resolver/ResolveStream", authority))
 --     local reply, kind, detail, keep, message = stream.exchange(st, batch_bytes, deadline_ms, now_ms)
---     -- as mirrorgate.grpc.call: the ResolveBatchResponse bytes, or nil and why; keep false means
+--     -- as mirrorgate.unary.call: the ResolveBatchResponse bytes, or nil and why; keep false means
 --     -- the stream is over or its state unknown: close the connection
 --
 -- syntax: st = stream.new(sock, stream_id, new_conn, header_block)

@@ -111,7 +111,7 @@ describe("client connect", function()
                                           ["127.0.0.1:7390"] = "127.0.0.1:7390" }) do
             local client, _, socks = setup({ replica })
             assert.truthy(client.resolve("request"))
-            local block = require("mirrorgate.grpc").header_block(RESOLVE, authority, 150)
+            local block = require("mirrorgate.metadata").header_block(RESOLVE, authority, 150)
             assert.truthy(socks[1].sent[1]:find(block, 1, true), replica)
         end
     end)

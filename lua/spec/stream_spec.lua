@@ -3,12 +3,12 @@
 -- ways, the ways a stream ends, malformed replies and timeouts.
 local h2 = require("mirrorgate.h2")
 local hpack = require("mirrorgate.hpack")
-local grpc = require("mirrorgate.grpc")
+local metadata = require("mirrorgate.metadata")
 local stream = require("mirrorgate.stream")
 local frame = h2.frame
 
 local SID = 7
-local BLOCK = grpc.header_block("/mirrorgate.v1.Resolver/ResolveStream", "localhost")
+local BLOCK = metadata.header_block("/mirrorgate.v1.Resolver/ResolveStream", "localhost")
 
 -- past the scripted chunks, reads time out (the service is quiet)
 local function socket(chunks)
@@ -72,7 +72,7 @@ describe("stream requests", function()
 
     it("has no grpc-timeout in its headers: the stream outlives every deadline", function()
         assert.is_nil(BLOCK:find("grpc-timeout", 1, true))
-        assert.truthy(grpc.header_block("/x", "localhost", 150):find("grpc-timeout", 1, true))
+        assert.truthy(metadata.header_block("/x", "localhost", 150):find("grpc-timeout", 1, true))
     end)
 
     it("splits a message larger than one frame into 16 KiB DATA frames", function()
