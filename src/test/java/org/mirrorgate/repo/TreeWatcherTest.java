@@ -105,4 +105,12 @@ class TreeWatcherTest {
         await().atMost(SOON).until(() -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().startsWith("mirrorgate-watch") && t.isAlive()));
     }
+
+    @Test
+    void batchesStayOpenLongerWhenPublishingIsSlow() {
+        assertThat(TreeWatcher.coalesceWindow(0)).isEqualTo(TreeWatcher.COALESCE_MILLIS);
+        assertThat(TreeWatcher.coalesceWindow(50)).isEqualTo(TreeWatcher.COALESCE_MILLIS);
+        assertThat(TreeWatcher.coalesceWindow(356)).as("a Debian-scale publication").isEqualTo(712);
+        assertThat(TreeWatcher.coalesceWindow(60_000)).as("after a full walk").isEqualTo(TreeWatcher.MAX_COALESCE_MILLIS);
+    }
 }
