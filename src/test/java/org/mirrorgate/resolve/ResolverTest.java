@@ -125,14 +125,22 @@ class ResolverTest {
     }
 
     @Test
-    void aDeletedFileStillRedirectsToMirrorsHoldingItDuringTheGracePeriod() throws Exception {
+    void aDeletedFileStillRedirectsToMirrorsSeenHoldingItSinceTheDeletion() throws Exception {
         FileTable.Builder b = index.snapshot().files().toBuilder();
         b.markDeleted(b.idOf("pool/main/g/gone.deb"), T);
         b.markDeleted(b.idOf("pool/main/n/new.deb"), T);
         index.publishFiles(b);
+        assertThat(get("/debian/pool/main/g/gone.deb", "192.0.2.1").reason())
+                .as("both mirrors were last scanned before the deletion: either may have deleted it")
+                .isEqualTo("deleted, no mirror holds it");
+        ListingIngest in = index.beginListing("de1").coarsenPrecision(1000);
+        in.accept("pool/main/g/gone.deb", 5, T);
+        index.applyListing(in.finish(T + 1000, 0));
         Decision d = get("/debian/pool/main/g/gone.deb", "192.0.2.1");
         assertThat(d.action()).isEqualTo(Decision.Action.REDIRECT);
         assertThat(d.reason()).isEqualTo("deleted, mirror still holds it");
+        assertThat(d.mirror()).as("fr1 is nearer but not seen holding it since").isEqualTo("de1");
+        assertThat(d.alternates()).isEmpty();
         assertThat(get("/debian/pool/main/n/new.deb", "192.0.2.1").reason()).isEqualTo("deleted, no mirror holds it");
     }
 
