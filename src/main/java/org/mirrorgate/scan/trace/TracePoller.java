@@ -201,7 +201,7 @@ public final class TracePoller {
     /**
      * Confirms a new credit before it is given: a HEAD, on the mirror, of the newest file changed
      * locally between what is already known of the mirror (its credit, its last scan) and {@code
-     * proven}, one under {@code dists/} and one elsewhere (ftpsync syncs the pool and the release
+     * proven} (the last in path order among equals), one under {@code dists/} and one elsewhere (ftpsync syncs the pool and the release
      * metadata in separate stages, so one may arrive without the other). Null when each answers
      * 200 with the local size (or there is nothing new to check), else the first failure.
      */
@@ -222,9 +222,9 @@ public final class TracePoller {
             }
             String path = files.path(id);
             if (path.startsWith("dists/") || path.contains("/dists/")) {
-                newestMeta = newestMeta < 0 || c > files.changedAtMillis(newestMeta) ? id : newestMeta;
+                newestMeta = later(files, id, newestMeta) ? id : newestMeta;
             } else {
-                newestOther = newestOther < 0 || c > files.changedAtMillis(newestOther) ? id : newestOther;
+                newestOther = later(files, id, newestOther) ? id : newestOther;
             }
         }
         for (int id : new int[] {newestOther, newestMeta}) {
@@ -236,6 +236,21 @@ public final class TracePoller {
             }
         }
         return null;
+    }
+
+    /**
+     * True when {@code id} is a better probe than {@code best} (-1 for none): changed later, or at the
+     * same time (one push is indexed by one walk) and later in path order. rsync copies in path
+     * order, so a sync cut off mid-push (or syncing from an upstream cut off so) lacks the last
+     * paths first.
+     */
+    private static boolean later(FileTable files, int id, int best) {
+        if (best < 0) {
+            return true;
+        }
+        long c = files.changedAtMillis(id);
+        long b = files.changedAtMillis(best);
+        return c > b || c == b && files.path(id).compareTo(files.path(best)) > 0;
     }
 
     /** Null when the mirror answers a HEAD of {@code path} with 200 and {@code size} bytes; else why not. */

@@ -130,6 +130,23 @@ class TraceIT {
     }
 
     @Test
+    void theProbeAsksForTheNewFileAnInterruptedSyncWouldLackFirst() throws Exception {
+        // rsync copies in path order: a mirror (or its upstream) cut off mid-push holds the first
+        // new files and lacks the last; one push's files share a change time, so probe the last
+        start("trace-path: project/trace/master");
+        assertThat(monitor.scanNow("m", u -> { }).success()).isTrue();
+        long changedAt = after(fx.state("m").lastScanMillis());
+        local.file("pool/main/z/zz.deb", 500, T0 + 60_000).file("pool/main/a/aa.deb", 500, T0 + 60_000);
+        local.publishAsLocal(fx.index, changedAt);
+        copy.file("pool/main/a/aa.deb", 500, T0 + 60_000);
+        trace("project/trace/master", ftpsync(changedAt + 30_000, changedAt + 60_000));
+        monitor.pollTraceNow("m");
+
+        assertThat(fx.eventText("m")).contains("trace: credit withheld: pool/main/z/zz.deb: HTTP 404");
+        assertThat(verdict("pool/main/a/aa.deb")).isEqualTo("file missing");
+    }
+
+    @Test
     void aSyncThatStartedBeforeTheChangeAndEndedAfterItDoesNotCount() throws Exception {
         // issue 19 point 3: ftpsync's Date is the sync's end; a mirror that copied the pool before the
         // push and wrote its trace after it does not hold the new files
