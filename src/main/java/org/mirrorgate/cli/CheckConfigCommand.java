@@ -26,6 +26,10 @@ final class CheckConfigCommand implements Callable<Integer> {
                 c.resolve().urlPrefix(), c.repository().scanInterval());
         out.printf("  %d mirrors, %d fallbacks, %d path rules; grpc on %s%n", c.mirrors().size(), c.fallbacks().size(),
                 c.policies().rules().size(), c.listen().grpc());
+        // Warnings, not errors: the config runs, but some promise it seems to make is not kept as written.
+        for (String w : c.policies().warnings()) {
+            out.printf("  warning: %s%n", w);
+        }
         return 0;
     }
 }

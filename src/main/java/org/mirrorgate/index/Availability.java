@@ -37,6 +37,15 @@ public final class Availability {
         this.coverage = localFiles == 0 ? 0 : (double) matchingCount / localFiles;
     }
 
+    /**
+     * A fresh scan's result with its coverage computed by the caller ({@link ListingIngest}: present
+     * files matching / present files, deleted ones left out on both sides).
+     */
+    static Availability scanned(RoaringBitmap matching, OutdatedCopies outdated, long scannedAtMillis,
+            long listedEntries, double coverage) {
+        return new Availability(new Availability(matching, outdated, scannedAtMillis, listedEntries, 0), coverage);
+    }
+
     /** As persisted: coverage is restored, not recomputed (for {@link AvailabilityReader}). */
     static Availability restore(RoaringBitmap matching, OutdatedCopies outdated, long scannedAtMillis,
             long listedEntries, double coverage) {
@@ -107,7 +116,10 @@ public final class Availability {
         return listedEntries;
     }
 
-    /** Share of the local files the mirror held up to date at its last scan, 0..1. */
+    /**
+     * Share of the local files present at its last scan (not deleted) that the mirror held up to
+     * date, 0..1.
+     */
     public double coverage() {
         return coverage;
     }

@@ -200,6 +200,7 @@ public final class ListingIngest {
         long[] outMtimes = new long[outIds.length];
         outCount = 0;
         long sizeMismatches = 0;
+        int presentMatching = 0;
         for (IntIterator it = listed.getIntIterator(); it.hasNext(); ) {
             int id = it.next();
             long listedMtime = listedMtimes[id];
@@ -207,6 +208,7 @@ public final class ListingIngest {
             boolean same = sameSize.contains(id);
             if (same && (mirrorMtime < 0 || truncate(files.mtimeMillis(id)) == truncate(mirrorMtime))) {
                 matching.add(id);
+                presentMatching += files.isDeleted(id) ? 0 : 1;
                 continue;
             }
             if (!same) {
@@ -220,7 +222,12 @@ public final class ListingIngest {
             outMtimes[outCount++] = mirrorMtime;
         }
         OutdatedCopies outdated = OutdatedCopies.of(outIds, outMtimes, outCount);
-        Availability availability = new Availability(matching, outdated, scannedAtMillis, entries, files.fileCount());
+        // Coverage is measured against what the mirror should hold now: files deleted locally (in
+        // their grace period) are neither owed nor credited, else a mirror deleting them on time
+        // would lose coverage with every push (issue 19 point 4).
+        int present = files.fileCount() - files.deletedCount();
+        Availability availability = Availability.scanned(matching, outdated, scannedAtMillis, entries,
+                present == 0 ? 0 : (double) presentMatching / present);
         return new ListingResult(mirror, files, availability, entries, unknown, sizeMismatches, tzOffset);
     }
 

@@ -6,7 +6,8 @@ package org.mirrorgate.mirror;
  * @param enabled the operator's switch (starts from the config, changed through the admin API)
  * @param http health of the mirror's http base URL
  * @param https health of the mirror's https base URL
- * @param traceSyncMillis when the mirror last completed a sync, per its trace file; 0 = unknown
+ * @param traceSyncMillis the local-change time up to which the mirror's trace file proves (and a
+ *     probe confirmed) it holds every file; 0 = unknown
  * @param lastScanMillis when the last successful scan completed; 0 = never
  * @param tzOffsetMillis constant offset to add to the mirror's listed mtimes (FTP servers in local
  *     time); 0 when none was detected

@@ -12,10 +12,11 @@ import static com.google.common.base.Preconditions.checkArgument;
  * @param maxNear at most this many mirrors take part in one weighted draw
  * @param allowHttpToHttps whether a plain-http request may be sent to an https URL when no http
  *     mirror qualifies (off by default: minimal images without CA certificates cannot follow it)
- * @param traceFreshness whether a mirror whose trace file shows a sync after a file changed
- *     counts as holding that file until its next scan
+ * @param traceFreshness whether a mirror whose trace file proves a sync after a file changed
+ *     (see {@code TracePoller}) counts as holding that file until its next scan
  * @param traceMinCoverage trace freshness applies only to mirrors whose last scan held at least
- *     this share of the local files (partial mirrors must be scanned to be trusted)
+ *     this share of the local files present then, deleted ones not counted (partial mirrors must
+ *     be scanned to be trusted)
  */
 public record RankSettings(
         double weightDistanceRange,

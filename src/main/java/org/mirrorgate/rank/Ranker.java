@@ -168,8 +168,12 @@ public final class Ranker {
      * (the lookup is a binary search over the mirror's outdated ids, a few cache misses under load).
      */
     private boolean holds(IndexSnapshot snap, MirrorTable t, int m, int id, PathPolicy policy) {
+        long deletedAt = snap.files().deletedAtMillis(id);
         if (t.trusted[m]) {
-            return !snap.files().isDeleted(id);
+            return deletedAt == 0;
+        }
+        if (deletedAt != 0) {
+            return heldSinceDeletion(snap, m, id, deletedAt);
         }
         if (snap.holdsMatching(m, id) || syncedSinceChange(snap, m, id)) {
             return true;
@@ -187,6 +191,10 @@ public final class Ranker {
             return Reasons.FILE_DELETED;
         }
         Availability a = snap.availability(m);
+        long deletedAt = snap.files().deletedAtMillis(id);
+        if (deletedAt != 0 && snap.holdsMatching(m, id)) {
+            return a.scannedAtMillis() <= deletedAt ? Reasons.NOT_SCANNED_SINCE_DELETION : Reasons.SYNCED_SINCE_DELETION;
+        }
         long mirrorMtime = a.outdatedMtime(id);
         if (policy.kind() == PathPolicy.Kind.ALLOW_OUTDATED && mirrorMtime != Long.MIN_VALUE) {
             return Reasons.FILE_TOO_OLD;
@@ -197,10 +205,22 @@ public final class Ranker {
         return mirrorMtime != Long.MIN_VALUE ? Reasons.FILE_OUTDATED : Reasons.FILE_MISSING;
     }
 
+    /**
+     * A file deleted locally at {@code deletedAt} (in its grace period) is redirected only on
+     * evidence the mirror still holds it: a scan after the deletion listed it, and no trace since
+     * shows a sync of the archive state after the deletion (ftpsync deletes what the archive
+     * dropped, so such a mirror is assumed to have deleted it). A scan taken before the deletion
+     * proves nothing: the mirror may have synced and deleted it since (issue 19 point 5).
+     */
+    private static boolean heldSinceDeletion(IndexSnapshot snap, int m, int id, long deletedAt) {
+        return snap.holdsMatching(m, id) && snap.availability(m).scannedAtMillis() > deletedAt
+                && snap.state(m).traceSyncMillis() < deletedAt;
+    }
+
     /** With trace-freshness on: the mirror's trace shows a sync after the file changed (the next scan will confirm). */
     private boolean syncedSinceChange(IndexSnapshot snap, int m, int id) {
         FileTable files = snap.files();
-        if (!settings.traceFreshness() || files.isDeleted(id)) {
+        if (!settings.traceFreshness()) {
             return false;
         }
         long changed = files.changedAtMillis(id);

@@ -14,6 +14,10 @@ public final class Reasons {
     public static final String FILE_OUTDATED = "file outdated";
     public static final String FILE_TOO_OLD = "file older than allowed";
     public static final String FILE_DELETED = "file deleted locally";
+    /** A deleted file the mirror held at a scan before the deletion: it may have deleted it since. */
+    public static final String NOT_SCANNED_SINCE_DELETION = "not scanned since deletion";
+    /** A deleted file the mirror held, but its trace shows a sync after the deletion. */
+    public static final String SYNCED_SINCE_DELETION = "synced since deletion";
     public static final String COUNTRY_ONLY = "country only";
     public static final String CONTINENT_ONLY = "continent only";
     public static final String ASN_ONLY = "asn only";

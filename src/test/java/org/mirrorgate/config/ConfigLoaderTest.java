@@ -86,8 +86,12 @@ class ConfigLoaderTest {
         assertThat(m.asns()).containsExactlyInAnyOrder(3320, 680);
         assertThat(m.capacity()).isEqualTo(2.5);
         assertThat(c.fallbacks().get(0).httpsBase()).isEqualTo("https://deb.example.org/debian/");
-        assertThat(c.policies().policyFor("dists/sid/main/Packages", 100_000))
+        assertThat(c.policies().policyFor("dists/sid/main/by-hash/SHA256/00ab", 100_000))
                 .isEqualTo(new PathPolicy(PathPolicy.Kind.ALLOW_OUTDATED, 90 * 60_000, "dists/**"));
+        assertThat(c.policies().policyFor("dists/sid/main/Packages", 100_000).kind())
+                .as("release metadata is never served outdated").isEqualTo(PathPolicy.Kind.STRICT);
+        assertThat(c.policies().warnings()).as("InRelease local, its indexes redirected; allow-outdated capped")
+                .hasSize(2);
         assertThat(c.policies().policyFor("pool/a.deb", 100).kind()).isEqualTo(PathPolicy.Kind.LOCAL);
     }
 

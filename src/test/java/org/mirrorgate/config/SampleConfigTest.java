@@ -25,7 +25,8 @@ class SampleConfigTest {
                 .replaceAll("(?m)^  # ([a-z-]+:)", "  $1");
         MirrorgateConfig c = ConfigLoader.parse(yaml, "uncommented", Path.of("/etc/mirrorgate"));
         assertThat(c.mirrors()).hasSize(1);
-        assertThat(c.policies().rules()).hasSize(4);
+        assertThat(c.policies().rules()).hasSize(2);
+        assertThat(c.policies().warnings()).as("the recommended rules keep every release in one generation").isEmpty();
         assertThat(c.fallbacks()).hasSize(1);
     }
 }

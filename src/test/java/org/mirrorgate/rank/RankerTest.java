@@ -162,6 +162,76 @@ class RankerTest {
         assertThat(reasons(BERLIN)).containsEntry("synced", "accepted").containsEntry("lagging", "file outdated");
     }
 
+    /** Lists exactly {@code paths} (size 100, mtime MTIME) for {@code mirror}, scanned at {@code at}. */
+    private void listAll(String mirror, long at, List<String> paths) {
+        ListingIngest in = index.beginListing(mirror).coarsenPrecision(1000);
+        for (String p : paths) {
+            in.accept(p, 100, MTIME);
+        }
+        index.applyListing(in.finish(at, 0));
+    }
+
+    @Test
+    void traceCreditSurvivesManyPushesOfAMirrorThatDeletesCorrectly() throws Exception {
+        // issue 19 point 4: coverage counted files in their deletion grace period as files to hold,
+        // so a mirror deleting them on time fell below trace-min-coverage after a few pushes
+        snapshot(mirror("good").build());
+        List<String> held = new java.util.ArrayList<>(List.of("f", "g"));
+        for (int i = 0; i < 18; i++) {
+            FileTable.Builder b = index.snapshot().files().toBuilder();
+            b.put("p" + i, 100, MTIME, MTIME);
+            held.add("p" + i);
+            index.publishFiles(b);
+        }
+        listAll("good", MTIME, held);
+        for (int push = 1; push <= 4; push++) {
+            long at = MTIME + push * 3_600_000L;
+            FileTable.Builder b = index.snapshot().files().toBuilder();
+            for (int k = 0; k < 2; k++) { // each push drops two packages and adds two
+                String old = held.remove(held.size() - 1);
+                b.markDeleted(b.idOf(old), at);
+                String fresh = "n" + push + "-" + k;
+                b.put(fresh, 100, MTIME, at);
+                held.add(0, fresh);
+            }
+            b.put("f", 100 + push, at, at); // and changes "f"
+            index.publishFiles(b);
+            index.updateMirrorState("good", s -> s.withTraceSync(at + 60_000));
+            assertThat(reasons(BERLIN)).as("push %s", push).containsEntry("good", "accepted");
+            // the mirror syncs correctly (new files in, deleted ones gone), then is scanned
+            List<String> listing = new java.util.ArrayList<>(held);
+            listing.remove("f");
+            ListingIngest in = index.beginListing("good").coarsenPrecision(1000);
+            listing.forEach(p -> in.accept(p, 100, MTIME));
+            in.accept("f", 100 + push, at);
+            index.applyListing(in.finish(at + 120_000, 0));
+            assertThat(index.snapshot().availability(0).coverage()).as("push %s", push).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void aDeletedFileGoesOnlyToMirrorsScannedSinceTheDeletionAndNotSyncedSince() throws Exception {
+        // issue 19 point 5: grace redirects went to mirrors that had already deleted the file
+        snapshot(mirror("rescanned").build(), mirror("stale").build(), mirror("synced").build());
+        long deletedAt = MTIME + 3_600_000;
+        FileTable.Builder b = index.snapshot().files().toBuilder();
+        b.markDeleted(b.idOf("f"), deletedAt);
+        index.publishFiles(b);
+        assertThat(reasons(BERLIN)).as("no scan since the deletion: no evidence")
+                .containsEntry("rescanned", "not scanned since deletion")
+                .containsEntry("stale", "not scanned since deletion");
+
+        listAll("rescanned", deletedAt + 60_000, List.of("f"));
+        listAll("synced", deletedAt + 60_000, List.of("f"));
+        index.updateMirrorState("synced", s -> s.withTraceSync(deletedAt + 120_000));
+        assertThat(reasons(BERLIN)).containsEntry("rescanned", "accepted")
+                .containsEntry("stale", "not scanned since deletion")
+                .containsEntry("synced", "synced since deletion");
+
+        listAll("rescanned", deletedAt + 180_000, List.of("g"));
+        assertThat(reasons(BERLIN)).containsEntry("rescanned", "file missing");
+    }
+
     @Test
     void clientRestrictionsExcludeWithTheirReason() throws Exception {
         snapshot(mirror("de-only").in("DE", "EU").countryOnly().build(),

@@ -125,15 +125,62 @@ class ResolverTest {
     }
 
     @Test
-    void aDeletedFileStillRedirectsToMirrorsHoldingItDuringTheGracePeriod() throws Exception {
+    void aDeletedFileStillRedirectsToMirrorsSeenHoldingItSinceTheDeletion() throws Exception {
         FileTable.Builder b = index.snapshot().files().toBuilder();
         b.markDeleted(b.idOf("pool/main/g/gone.deb"), T);
         b.markDeleted(b.idOf("pool/main/n/new.deb"), T);
         index.publishFiles(b);
+        assertThat(get("/debian/pool/main/g/gone.deb", "192.0.2.1").reason())
+                .as("both mirrors were last scanned before the deletion: either may have deleted it")
+                .isEqualTo("deleted, no mirror holds it");
+        ListingIngest in = index.beginListing("de1").coarsenPrecision(1000);
+        in.accept("pool/main/g/gone.deb", 5, T);
+        index.applyListing(in.finish(T + 1000, 0));
         Decision d = get("/debian/pool/main/g/gone.deb", "192.0.2.1");
         assertThat(d.action()).isEqualTo(Decision.Action.REDIRECT);
         assertThat(d.reason()).isEqualTo("deleted, mirror still holds it");
+        assertThat(d.mirror()).as("fr1 is nearer but not seen holding it since").isEqualTo("de1");
+        assertThat(d.alternates()).isEmpty();
         assertThat(get("/debian/pool/main/n/new.deb", "192.0.2.1").reason()).isEqualTo("deleted, no mirror holds it");
+    }
+
+    @Test
+    void afterAPushEveryIndexOfTheNewReleaseResolvesToACopyMatchingIt() throws Exception {
+        // issue 19 point 1: with dists/** allow-outdated, the Packages of the previous push (10
+        // minutes older, well inside the window) was handed out next to the new InRelease
+        String inRelease = "dists/sid/InRelease";
+        String packages = "dists/sid/main/binary-amd64/Packages.xz";
+        String byHash = "dists/sid/main/binary-amd64/by-hash/SHA256/00ab";
+        FileTable.Builder b = index.snapshot().files().toBuilder();
+        b.put(inRelease, 10, T, T);
+        b.put(packages, 300, T, T);
+        b.put(byHash, 300, T, T);
+        index.publishFiles(b);
+        for (String m : List.of("fr1", "de1")) {
+            ListingIngest in = index.beginListing(m).coarsenPrecision(1000);
+            in.accept(inRelease, 10, T - 600_000);
+            in.accept(packages, 290, T - 600_000);
+            in.accept(byHash, 300, T - 600_000); // content-addressed: another mtime, same content
+            index.applyListing(in.finish(T + 1000, 0));
+        }
+        PathRules rules = new PathRules(List.of(new PathRules.Rule("dists/**", 0,
+                new PathPolicy(PathPolicy.Kind.ALLOW_OUTDATED, 3_600_000, "dists/**"))));
+        resolver = new Resolver(index, GEO, new Ranker(RankSettings.DEFAULTS), rules, List.of(),
+                new ResolveSettings("/debian/", 3, 64, 0), (path, m, country, bytes) -> { });
+        for (String path : List.of(inRelease, packages)) {
+            Decision d = get("/debian/" + path, "192.0.2.1");
+            assertThat(d.action()).as(path).isEqualTo(Decision.Action.SERVE_LOCAL);
+            assertThat(d.reason()).as(path).isEqualTo("no eligible mirror");
+        }
+        assertThat(get("/debian/" + byHash, "192.0.2.1").action()).as("by-hash keeps the rule")
+                .isEqualTo(Decision.Action.REDIRECT);
+
+        ListingIngest in = index.beginListing("de1").coarsenPrecision(1000);
+        in.accept(inRelease, 10, T);
+        in.accept(packages, 300, T);
+        index.applyListing(in.finish(T + 2000, 0));
+        assertThat(get("/debian/" + inRelease, "192.0.2.1").mirror()).isEqualTo("de1");
+        assertThat(get("/debian/" + packages, "192.0.2.1").mirror()).isEqualTo("de1");
     }
 
     @Test

@@ -12,7 +12,8 @@ import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
- * Reads the timestamp of a mirror trace file, in the forms distributions write:
+ * Reads the timestamps of a mirror trace file, in the forms distributions write (the end of the
+ * sync, and where the format has it its start):
  *
  * <ul>
  *   <li>ftpsync (Debian, Ubuntu ...): a {@code Date: Mon, 22 Apr 2024 20:24:33 +0000} line, else a
@@ -29,7 +30,30 @@ final class TraceParser {
 
     private TraceParser() {}
 
-    /** Epoch millis, or empty when no line has a recognised timestamp. */
+    /**
+     * When the sync began, from ftpsync's {@code Date-Started:} line (RFC 1123), or empty when the
+     * trace has none (older ftpsync, other formats): the one time a sync-time trace can prove
+     * anything by, since files changed upstream before it were in place when the sync listed them.
+     */
+    static OptionalLong started(List<String> lines) {
+        return rfc1123Field(lines, "Date-Started:");
+    }
+
+    private static OptionalLong rfc1123Field(List<String> lines, String field) {
+        for (String line : lines) {
+            if (line.regionMatches(true, 0, field, 0, field.length())) {
+                try {
+                    return OptionalLong.of(OffsetDateTime.parse(line.substring(field.length()).trim(),
+                            DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli());
+                } catch (DateTimeParseException e) {
+                    return OptionalLong.empty();
+                }
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /** The sync's end (epoch millis), or empty when no line has a recognised timestamp. */
     static OptionalLong parse(List<String> lines) {
         for (String line : lines) {
             if (line.regionMatches(true, 0, "Date:", 0, 5)) {

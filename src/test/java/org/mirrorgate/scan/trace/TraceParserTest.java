@@ -19,6 +19,16 @@ class TraceParserTest {
     }
 
     @Test
+    void ftpsyncTracesSayWhenTheSyncStarted() {
+        assertThat(TraceParser.started(List.of("Mon Apr 22 20:24:33 UTC 2024", "Date: Mon, 22 Apr 2024 20:24:33 +0000",
+                "Date-Started: Mon, 22 Apr 2024 20:20:07 +0000", "Archive serial: 2024042202")))
+                .isEqualTo(OptionalLong.of(T - 266_000));
+        assertThat(TraceParser.started(List.of("Date: Mon, 22 Apr 2024 20:24:33 +0000"))).as("older ftpsync").isEmpty();
+        assertThat(TraceParser.started(List.of("1713817473"))).isEmpty();
+        assertThat(TraceParser.started(List.of("Date-Started: soon"))).isEmpty();
+    }
+
+    @Test
     void aDateCommandFirstLineIsEnoughWithoutADateLine() {
         assertThat(TraceParser.parse(List.of("Mon Apr 22 20:24:33 UTC 2024"))).isEqualTo(OptionalLong.of(T));
         assertThat(TraceParser.parse(List.of("Tue Apr  2 20:24:33 UTC 2024"))).isPresent();
