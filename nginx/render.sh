@@ -69,7 +69,7 @@ MG_USER="${MG_USER-$(id -un)}"
 if [ "$(id -u)" -eq 0 ] && [ -n "$MG_USER" ]; then
     export MG_USER_DIRECTIVE="user $MG_USER;"
 else
-    export MG_USER_DIRECTIVE="# (no user directive: nginx is not started as root, workers run as $(id -un))"
+    export MG_USER_DIRECTIVE="# (no user directive: workers run as the user starting nginx)"
 fi
 export MG_RUN_DIR="$out"
 
