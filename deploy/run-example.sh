@@ -3,7 +3,19 @@
 # service and Nginx (with the Lua hook) on free ports, and prints how to query both.
 # Ctrl-C (or SIGTERM) stops everything.
 # Needs no Redis: state lives in the embedded default store. Work files: ./run/example.
+# Works from any clone, also one in a mode-700 home directory (root's, on a fresh Debian): nginx's
+# workers run as the invoking user (nginx/render.sh), so they read the Lua modules and the tree.
+#
+#   deploy/run-example.sh           run until Ctrl-C
+#   deploy/run-example.sh --check   start, check a 302 to a mirror and a local 200 through nginx, stop
+#                                   (exit 0 when both came; what CI runs from a mode-700 clone)
 set -euo pipefail
+check=false
+case "${1:-}" in
+    "") ;;
+    --check) check=true ;;
+    *) echo "usage: $0 [--check]" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 . deploy/lib/common.sh
 ensure_java_maven
@@ -89,7 +101,25 @@ MG_ROOT="$work/repo" MG_URL_PREFIX=/debian/ MG_REPLICAS="$replicas" \
     nginx/render.sh "$work/nginx" >/dev/null
 nginx_cmd="nginx -p $work/nginx -c $work/nginx/nginx.conf -e $work/nginx/error.log"
 $nginx_cmd
-wait_for "nginx on 127.0.0.1:$http_port" 20 curl -sf -o /dev/null "http://127.0.0.1:$http_port/debian/dists/sid/Release"
+if ! wait_for "nginx on 127.0.0.1:$http_port" 20 curl -sf -o /dev/null "http://127.0.0.1:$http_port/debian/dists/sid/Release"; then
+    echo "nginx's error log ($work/nginx/error.log) ends with:" >&2
+    tail -5 "$work/nginx/error.log" >&2
+    exit 1
+fi
+
+if $check; then
+    deb="http://127.0.0.1:$http_port/debian/pool/main/h/hello/hello_2.10-3_amd64.deb"
+    redirect=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$deb")
+    local_status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$http_port/debian/dists/sid/InRelease")
+    if [ "${redirect%% *}" = 302 ] && [ "$local_status" = 200 ]; then
+        echo "check: ok: $deb -> 302 ${redirect#* }; dists/sid/InRelease -> 200 from nginx"
+        exit 0
+    fi
+    echo "check: FAILED: expected 302 and 200, got ${redirect%% *} and $local_status" >&2
+    echo "  see $work/nginx/error.log and $work/mirrorgate.log; the error log ends with:" >&2
+    tail -5 "$work/nginx/error.log" >&2
+    exit 1
+fi
 
 cat <<TXT
 

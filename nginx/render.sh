@@ -9,7 +9,8 @@
 #
 # Writes to OUT_DIR: mirrorgate-http.conf (include in http {}), mirrorgate-server.conf (example
 # server), mirrorgate-status.conf (optional status location), nginx.conf (standalone config for
-# tests and demos, runs from OUT_DIR as the invoking user) and OUT_DIR/tmp/. Prints the command
+# tests and demos, runs from OUT_DIR with its workers as the invoking user, root included) and
+# OUT_DIR/tmp/. Prints the command
 # that starts the standalone config. Settings (environment, default in brackets):
 #
 #   MG_ROOT              repository tree served by nginx (required)
@@ -27,6 +28,8 @@
 #   MG_SERVER_NAME       server_name [_]
 #   MG_LUA_DIR           directory holding mirrorgate/*.lua [the lua/ next to this script]
 #   MG_WORKERS           worker_processes of the standalone config [auto]
+#   MG_USER              user the standalone config's workers run as, when nginx starts as root
+#                        [the invoking user: root's own checkout under a mode-700 /root stays readable]
 #   MG_LOG_LEVEL         error_log level of the standalone config [info]
 #   MG_ACCESS_LOG        access_log of the standalone config ["off"]
 #   MG_MODULES_DIR       where ndk_http_module.so and ngx_http_lua_module.so are [/usr/share/nginx/modules]
@@ -57,6 +60,17 @@ export MG_ACCESS_LOG="${MG_ACCESS_LOG:-off}"
 export MG_MODULES_DIR="${MG_MODULES_DIR:-/usr/share/nginx/modules}"
 export MG_MIME_TYPES="${MG_MIME_TYPES:-/etc/nginx/mime.types}"
 export MG_CONF_DIR="$out"
+# Started as root, nginx runs its workers as "nobody" unless told otherwise, and nobody cannot
+# read a checkout in a mode-700 home (/root on a fresh Debian machine): the Lua modules ("module
+# 'mirrorgate.access' not found", a 500 for every request), the repository and the Unix socket
+# would all be out of reach. So the standalone config names the invoking user. Started by
+# anyone else, nginx cannot switch users and would only warn about the directive: none then.
+MG_USER="${MG_USER-$(id -un)}"
+if [ "$(id -u)" -eq 0 ] && [ -n "$MG_USER" ]; then
+    export MG_USER_DIRECTIVE="user $MG_USER;"
+else
+    export MG_USER_DIRECTIVE="# (no user directive: workers run as the user starting nginx)"
+fi
 export MG_RUN_DIR="$out"
 
 replicas=""

@@ -27,7 +27,8 @@ import org.mirrorgate.scan.PerMirrorScanSettings;
 
 /**
  * Reads and validates the YAML config: the one place YAML is read. Every problem is collected and
- * reported at once, each as {@code key: value (expected: ...)}; unknown keys are errors. An absent
+ * reported at once, each as {@code key: value (expected: ...)}; unknown keys are errors, and so
+ * is a key given twice in one mapping ({@link DuplicateKeys}: both lines named). An absent
  * key takes its default from the {@code DEFAULTS} constant of the settings record it fills (such as
  * {@link ResolveSettings#DEFAULTS}, or {@link MirrorgateConfig.Listen#DEFAULTS}). The larger sections
  * have their own readers: {@link ScanSection}, {@link StoreSection}, {@link MirrorParser}.
@@ -58,7 +59,7 @@ public final class ConfigLoader {
             throw new ConfigException(name, List.of("not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr())));
         }
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(DuplicateKeys.find(yaml));
         ConfigNode root = ConfigNode.root(tree, problems);
         MirrorgateConfig config = build(root, baseDir);
         root.finish();
@@ -114,7 +115,7 @@ public final class ConfigLoader {
         List<MirrorSpec> mirrors = MirrorParser.mirrors(root.sections("mirrors"), mirrorScans);
         return new MirrorgateConfig(new MirrorgateConfig.Repository(scan), listen, tokenFile, resolveSettings, rank,
                 geo, policies(root), MirrorParser.fallbacks(root.sections("fallbacks")), mirrors,
-                ScanSection.read(root.section("scan")), mirrorScans, StoreSection.read(root.section("store"), baseDir));
+                ScanSection.read(root.section("scan"), baseDir), mirrorScans, StoreSection.read(root.section("store"), baseDir));
     }
 
     private static MirrorgateConfig.Listen listen(ConfigNode listen) {

@@ -29,6 +29,11 @@ final class ScanSection {
     private ScanSection() {}
 
     static ScanSettings read(ConfigNode n) {
+        return read(n, Path.of(""));
+    }
+
+    /** Relative paths (the CA file) resolve against {@code baseDir}, as every path of the config. */
+    static ScanSettings read(ConfigNode n, Path baseDir) {
         ScanSettings d = ScanSettings.DEFAULTS;
         Duration second = Duration.ofSeconds(1);
         Duration day = Duration.ofDays(1);
@@ -67,7 +72,7 @@ final class ScanSection {
                 (int) n.integer("probe-concurrency", dp.concurrency(), 1, 256),
                 (int) n.integer("down-after", dp.downAfter(), 1, 100), (int) n.integer("up-after", dp.upAfter(), 1, 100),
                 n.duration("rescan-after-down", dp.rescanAfterDown(), Duration.ZERO, Duration.ofDays(365)),
-                n.bool("allow-redirects", dp.allowRedirects()), ca.isEmpty() ? null : Path.of(ca),
+                n.bool("allow-redirects", dp.allowRedirects()), ca.isEmpty() ? null : baseDir.resolve(ca),
                 n.duration("cert-expiry-warning", dp.certExpiryWarning(), Duration.ZERO, Duration.ofDays(365)),
                 nonEmpty(n, "user-agent", dp.userAgent()));
         return new ScanSettings(n.bool("enabled", d.enabled()),

@@ -21,6 +21,7 @@ public final class ResolveMetrics {
     private final EnumMap<Decision.Action, CounterDataPoint> byAction = new EnumMap<>(Decision.Action.class);
     private final CounterDataPoint notIndexed;
     private final CounterDataPoint deleted;
+    private final CounterDataPoint outsidePrefix;
     private final CounterDataPoint invalid;
     private final CounterDataPoint unavailable;
     private final DistributionDataPoint latency;
@@ -39,11 +40,13 @@ public final class ResolveMetrics {
                 .name("mirrorgate_resolve_unindexed_total")
                 .help("SERVE_LOCAL answers for a path the index holds no present file for, left to nginx's disk"
                         + " (it serves the file or answers its own 404): not_indexed (unknown path: added since"
-                        + " the last local walk, or absent), deleted (missing at the last walk, no mirror may serve it)")
+                        + " the last local walk, or absent), deleted (missing at the last walk, no mirror may serve it),"
+                        + " outside_prefix (not under repository.url-prefix: the prefix and nginx's location disagree?)")
                 .labelNames("reason")
                 .register(registry);
         notIndexed = unindexed.labelValues("not_indexed");
         deleted = unindexed.labelValues("deleted");
+        outsidePrefix = unindexed.labelValues("outside_prefix");
         Counter errors = Counter.builder()
                 .name("mirrorgate_resolve_errors_total")
                 .help("Resolve calls refused: invalid_argument (bad path or client IP), unavailable (no index yet)")
@@ -72,6 +75,8 @@ public final class ResolveMetrics {
                 notIndexed.inc();
             } else if (reason.startsWith(Decision.DELETED)) {
                 deleted.inc();
+            } else if (reason.equals(Decision.OUTSIDE_PREFIX)) {
+                outsidePrefix.inc();
             }
         }
         latency.observe(nanos / 1e9);

@@ -42,6 +42,13 @@ public record Decision(
      */
     public static final String DELETED = "deleted";
 
+    /**
+     * SERVE_LOCAL reason for a path outside {@code repository.url-prefix}: nginx passed it through
+     * the hook, so it serves it as it would without mirrorgate (a prefix that disagrees with the
+     * nginx location is logged by the resolver and counted).
+     */
+    public static final String OUTSIDE_PREFIX = "outside url-prefix";
+
     private static final byte[] NO_BYTES = new byte[0];
 
     static Decision redirect(String url, List<Alternate> alternates, String mirror, String reason, long size) {

@@ -40,6 +40,8 @@ public final class Resolver {
     private final ResolveSettings settings;
     private final DownloadRecorder downloads;
     private final ClientPlanCache plans;
+    private final OutsidePrefix outsidePrefix;
+    private final boolean httpToHttps;
 
     public Resolver(Index index, GeoLookup geo, Ranker ranker, PathRules rules, List<Fallback> fallbacks,
             ResolveSettings settings, DownloadRecorder downloads) {
@@ -51,6 +53,8 @@ public final class Resolver {
         this.downloads = requireNonNull(downloads, "downloads");
         this.plans = new ClientPlanCache(settings.clientCacheSize(), requireNonNull(geo, "geo"), ranker,
                 1 + settings.maxAlternates());
+        this.outsidePrefix = new OutsidePrefix(settings.urlPrefix(), System::nanoTime);
+        this.httpToHttps = ranker.settings().allowHttpToHttps();
     }
 
     /**
@@ -65,7 +69,11 @@ public final class Resolver {
         String rel = RequestPath.relative(path, settings.urlPrefix());
         ClientPlan plan = plans.plan(snap, clientIp);
         if (rel == null) {
-            return Decision.notFound("outside repository");
+            // Never a 404 of ours: nginx routed the request through the hook, so it serves the
+            // path as it would without mirrorgate. A prefix that disagrees with nginx's location
+            // would otherwise turn every request into a silent 404; it is logged and counted.
+            outsidePrefix.seen(path);
+            return Decision.serveLocal(Decision.OUTSIDE_PREFIX, 0);
         }
         boolean get = method.isEmpty() || method.equals("GET");
         if (!get && !method.equals("HEAD")) {
@@ -98,7 +106,7 @@ public final class Resolver {
         ClientPlan plan = plans.plan(snap, clientIp);
         int id = rel == null || rel.isEmpty() || rel.endsWith("/") ? -1 : snap.files().idOf(rel);
         if (id < 0) {
-            Decision d = rel == null ? Decision.notFound("outside repository") : notAFile(snap, plan, rel, https);
+            Decision d = rel == null ? Decision.serveLocal(Decision.OUTSIDE_PREFIX, 0) : notAFile(snap, plan, rel, https);
             return new Explanation(snap, clientIp, plan.location(), rel, -1, null, List.of(), d);
         }
         MirrorRanking r = ranking(snap, plan, id, https);
@@ -199,9 +207,8 @@ public final class Resolver {
                 reason, size);
     }
 
-    private static Decision fallbackRedirect(Fallback f, String rel, boolean https, long size) {
-        return Decision.redirect(UrlPaths.url(https ? f.httpsBase() : baseOf(f), rel), List.of(), f.name(), "fallback",
-                size);
+    private Decision fallbackRedirect(Fallback f, String rel, boolean https, long size) {
+        return Decision.redirect(UrlPaths.url(baseFor(f, https), rel), List.of(), f.name(), "fallback", size);
     }
 
     /** Same country, then same continent, then config order; only ones serving the scheme. */
@@ -209,7 +216,7 @@ public final class Resolver {
         Fallback sameContinent = null;
         Fallback any = null;
         for (Fallback f : fallbacks) {
-            if (https ? f.httpsBase() == null : baseOf(f) == null) {
+            if (baseFor(f, https) == null) {
                 continue;
             }
             if (loc.hasCountry() && loc.country().equals(f.country())) {
@@ -225,9 +232,17 @@ public final class Resolver {
         return sameContinent != null ? sameContinent : any;
     }
 
-    /** For http requests: the http base, else the https one (a fallback is the origin's own name). */
-    private static String baseOf(Fallback f) {
-        return f.httpBase() != null ? f.httpBase() : f.httpsBase();
+    /**
+     * The base URL {@code f} serves this request's scheme from, or null: the scheme rules of the
+     * mirrors (the ranker's), so a fallback is no way round them. https requests only get https;
+     * plain-http requests get http, and an https-only fallback only with {@code
+     * allow-http-to-https} (minimal images lack the CA certificates to follow it).
+     */
+    private String baseFor(Fallback f, boolean https) {
+        if (https) {
+            return f.httpsBase();
+        }
+        return f.httpBase() != null ? f.httpBase() : httpToHttps ? f.httpsBase() : null;
     }
 
     private IndexSnapshot readySnapshot() throws NotReadyException {

@@ -137,7 +137,7 @@ public final class MirrorgateServer {
             return;
         }
         IndexSnapshot snap = services.index().snapshot();
-        Warmup.run(grpcPort(), snap, config.resolve().warmupCalls(), Duration.ofSeconds(5));
+        Warmup.run(grpcPort(), snap, config.resolve().urlPrefix(), config.resolve().warmupCalls(), Duration.ofSeconds(5));
         warmedUp = true;
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(ResolverGrpc.SERVICE_NAME, ServingStatus.SERVING);

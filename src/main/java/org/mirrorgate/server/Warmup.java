@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
  * requests failing open in the first 15 s without this).
  *
  * <p>The calls use HEAD, so they are not counted as downloads; they do show in the resolve metrics.
+ * Their paths are under {@code url-prefix}, as Nginx's are: one outside it would be logged and
+ * counted as a prefix mismatch.
  */
 final class Warmup {
 
@@ -27,7 +29,7 @@ final class Warmup {
 
     private Warmup() {}
 
-    static void run(int port, IndexSnapshot snap, int calls, Duration budget) {
+    static void run(int port, IndexSnapshot snap, String urlPrefix, int calls, Duration budget) {
         long deadline = System.nanoTime() + budget.toNanos();
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         int done = 0;
@@ -36,10 +38,10 @@ final class Warmup {
             FileTable files = snap.files();
             ThreadLocalRandom random = ThreadLocalRandom.current();
             for (; done < calls && System.nanoTime() < deadline; done++) {
-                String path = "/";
+                String path = urlPrefix;
                 if (files.idLimit() > 0) {
                     int id = random.nextInt(files.idLimit());
-                    path = files.exists(id) ? "/" + files.path(id) : path;
+                    path = files.exists(id) ? urlPrefix + files.path(id) : path;
                 }
                 String ip = "198.18." + random.nextInt(256) + "." + random.nextInt(256); // RFC 2544 test range
                 try {
@@ -47,7 +49,7 @@ final class Warmup {
                             .setClientIp(ip).setMethod("HEAD")
                             .setScheme(random.nextBoolean() ? Scheme.HTTPS : Scheme.HTTP).build());
                 } catch (RuntimeException e) {
-                    // a path outside url-prefix or an odd name answers an error: still warms the path
+                    // an odd name answers an error: still warms the path
                 }
             }
         } finally {

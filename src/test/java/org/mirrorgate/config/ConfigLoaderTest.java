@@ -138,4 +138,59 @@ class ConfigLoaderTest {
     void refusesInvalidYamlWithItsLine() {
         assertThat(problems("repository: [\n").problems().get(0)).startsWith("not valid YAML:");
     }
+
+    @Test
+    void aSectionGivenTwiceIsRefusedWithBothLines() {
+        ConfigException e = problems("""
+                repository: {root: /srv/debian}
+                listen:
+                  grpc: 127.0.0.1:7390
+                admin: {}
+                listen:
+                  grpc: 0.0.0.0:7390
+                """);
+        assertThat(e.problems()).containsExactly("listen: given twice in one mapping, at lines 2 and 5 (expected:"
+                + " each key once; merge the two into one, as only the last would count)");
+        assertThat(e.getMessage()).startsWith("test.yaml: 1 problem");
+    }
+
+    @Test
+    void aKeyGivenTwiceInsideASectionOrAListItemIsRefusedWithItsPath() {
+        ConfigException e = problems("""
+                repository:
+                  root: /srv/debian
+                  url-prefix: /debian/
+                  url-prefix: /
+                mirrors:
+                  - {name: a, http-url: "http://a.example/"}
+                  - name: b
+                    http-url: "http://b.example/"
+                    name: c
+                """);
+        assertThat(e.problems()).containsExactly(
+                "repository.url-prefix: given twice in one mapping, at lines 3 and 4 (expected: each key once;"
+                        + " merge the two into one, as only the last would count)",
+                "mirrors[1].name: given twice in one mapping, at lines 7 and 9 (expected: each key once;"
+                        + " merge the two into one, as only the last would count)");
+    }
+
+    @Test
+    void theSameKeyInDifferentMappingsIsNoDuplicate() {
+        MirrorgateConfig c = parse("""
+                repository: {root: /srv/debian}
+                mirrors:
+                  - {name: a, http-url: "http://a.example/", countries: [DE]}
+                  - {name: b, http-url: "http://b.example/"}
+                policies:
+                  - {match: "a/**", policy: local}
+                  - {match: "b/**", policy: local}
+                """);
+        assertThat(c.mirrors()).hasSize(2);
+    }
+
+    @Test
+    void aRelativeCaFileIsFromTheConfigFilesDirectory() {
+        assertThat(parse("repository: {root: /srv/debian}\nscan: {tls-ca-file: ca.pem}\n").scan().probe().tlsCaFile())
+                .isEqualTo(Path.of("/etc/mirrorgate/ca.pem"));
+    }
 }

@@ -71,8 +71,9 @@ final class NginxHarness implements AutoCloseable {
     }
 
     /**
-     * A new directory for a repository tree, readable by nginx's workers (which run as "nobody" when the
-     * tests run as root), holding the given files, each with the given content.
+     * A new directory for a repository tree holding the given files, each with the given content. The
+     * rendered config runs nginx's workers as the invoking user (root included: NginxDeploymentIT reads
+     * everything from a mode-700 directory); the tree is world-readable all the same.
      */
     static Path tree(Map<String, byte[]> files) {
         try {

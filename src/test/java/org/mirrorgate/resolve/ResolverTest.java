@@ -57,11 +57,15 @@ class ResolverTest {
     }
 
     private Resolver resolver(List<Fallback> fallbacks) {
+        return resolver(fallbacks, RankSettings.DEFAULTS);
+    }
+
+    private Resolver resolver(List<Fallback> fallbacks, RankSettings rank) {
         PathRules rules = new PathRules(List.of(
                 new PathRules.Rule("dists/**/InRelease", 0, new PathPolicy(PathPolicy.Kind.LOCAL, 0, "dists/**/InRelease")),
                 new PathRules.Rule("images/small/**", 1000, new PathPolicy(PathPolicy.Kind.LOCAL, 0, "images/small/**")),
                 new PathRules.Rule("images/**", 0, new PathPolicy(PathPolicy.Kind.MIRROR_ONLY, 0, "images/**"))));
-        return new Resolver(index, GEO, new Ranker(RankSettings.DEFAULTS), rules, fallbacks,
+        return new Resolver(index, GEO, new Ranker(rank), rules, fallbacks,
                 new ResolveSettings("/debian/", 3, 64, 0), (path, m, country, bytes) -> downloads.add(path + "|" + m + "|" + country));
     }
 
@@ -92,10 +96,59 @@ class ResolverTest {
     @Test
     void unknownPathsAreLeftToNginxAndDirectoriesAreServedLocally() throws Exception {
         assertThat(get("/debian/pool/nope.deb", "192.0.2.1").action()).isEqualTo(Decision.Action.SERVE_LOCAL);
-        assertThat(get("/ubuntu/pool/x", "192.0.2.1").reason()).isEqualTo("outside repository");
         assertThat(get("/debian/pool/main/", "192.0.2.1").action()).isEqualTo(Decision.Action.SERVE_LOCAL);
         assertThat(get("/debian/pool/main", "192.0.2.1").reason()).isEqualTo("directory");
         assertThat(get("/debian", "192.0.2.1").reason()).isEqualTo("directory");
+    }
+
+    @Test
+    void aPathOutsideTheUrlPrefixIsLeftToNginxNeverAnsweredNotFound() throws Exception {
+        // e.g. nginx's location is / while the service's prefix is /debian/: nginx serves the path
+        // as it would without the hook
+        for (String method : List.of("GET", "HEAD")) {
+            for (String path : List.of("/ubuntu/pool/x", "/pool/main/a/a b.deb", "/")) {
+                Decision d = resolver.resolve(path, "192.0.2.1", false, method, "");
+                assertThat(d.action()).as(path).isEqualTo(Decision.Action.SERVE_LOCAL);
+                assertThat(d.reason()).isEqualTo("outside url-prefix");
+                assertThat(d.fileSize()).isZero();
+            }
+        }
+        assertThat(resolver.resolve("/pool/main/a/a b.deb", "192.0.2.1", true, "GET", "sha256").reason())
+                .isEqualTo("outside url-prefix");
+        assertThat(downloads).as("not known to be served").isEmpty();
+    }
+
+    @Test
+    void fallbacksFollowTheMirrorsSchemeRulesForPlainHttpRequests() throws Exception {
+        List<Fallback> httpsOnly = List.of(new Fallback("origin", null, "https://origin.example/", "", "EU"));
+        resolver = resolver(httpsOnly);
+        Decision refused = get("/debian/pool/main/n/new.deb", "192.0.2.1");
+        assertThat(refused.action()).as("no upgrade without allow-http-to-https").isEqualTo(Decision.Action.SERVE_LOCAL);
+        assertThat(refused.reason()).isEqualTo("no eligible mirror");
+        assertThat(get("/debian/images/new.iso", "192.0.2.1").action()).as("mirror-only, not indexed")
+                .isEqualTo(Decision.Action.NOT_FOUND);
+        assertThat(resolver.resolve("/debian/pool/main/n/new.deb", "192.0.2.1", true, "GET", "").url())
+                .as("https requests still use it").isEqualTo("https://origin.example/pool/main/n/new.deb");
+
+        resolver = resolver(httpsOnly, new RankSettings(1.5, 100, 16, true, true, 0.95));
+        Decision upgraded = get("/debian/pool/main/n/new.deb", "192.0.2.1");
+        assertThat(upgraded.action()).isEqualTo(Decision.Action.REDIRECT);
+        assertThat(upgraded.url()).isEqualTo("https://origin.example/pool/main/n/new.deb");
+        assertThat(get("/debian/images/new.iso", "192.0.2.1").url()).isEqualTo("https://origin.example/images/new.iso");
+
+        resolver = resolver(List.of(new Fallback("origin", "http://origin.example/", "https://origin.example/", "", "EU")),
+                new RankSettings(1.5, 100, 16, true, true, 0.95));
+        assertThat(get("/debian/pool/main/n/new.deb", "192.0.2.1").url()).as("http first when it has one")
+                .isEqualTo("http://origin.example/pool/main/n/new.deb");
+    }
+
+    @Test
+    void anHttpsOnlyFallbackIsSkippedForPlainHttpInFavourOfOneServingHttp() throws Exception {
+        resolver = resolver(List.of(new Fallback("fr-https", null, "https://fr.example/", "FR", "EU"),
+                new Fallback("us-http", "http://us.example/", null, "US", "NA")));
+        assertThat(get("/debian/pool/main/n/new.deb", "192.0.2.1").mirror()).isEqualTo("us-http");
+        assertThat(resolver.resolve("/debian/pool/main/n/new.deb", "192.0.2.1", true, "GET", "").mirror())
+                .isEqualTo("fr-https");
     }
 
     @Test
@@ -246,8 +299,8 @@ class ResolverTest {
                 .isEqualTo("mirror-only, not indexed");
         Explanation outside = resolver.explain("/ubuntu/x", "192.0.2.1", false);
         assertThat(outside.relativePath()).isNull();
-        assertThat(outside.decision().action()).isEqualTo(Decision.Action.NOT_FOUND);
-        assertThat(outside.decision().reason()).isEqualTo("outside repository");
+        assertThat(outside.decision().action()).isEqualTo(Decision.Action.SERVE_LOCAL);
+        assertThat(outside.decision().reason()).isEqualTo("outside url-prefix");
     }
 
     @Test

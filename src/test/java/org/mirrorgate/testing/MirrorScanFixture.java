@@ -41,10 +41,18 @@ public final class MirrorScanFixture {
         return ConfigSnippets.scan(yaml);
     }
 
-    /** Test defaults: no jitter, short timeouts. */
+    /**
+     * Test defaults (no jitter, short timeouts), each replaced by a key {@code extraYaml} sets: a key
+     * given twice is a config error, as it would be in a real file.
+     */
     public static ScanSettings quick(String extraYaml) {
-        return settings("jitter: 0s\ntimeout: 60s\nconnect-timeout: 5s\nio-timeout: 15s\nhttp-scan-delay: 0s\n"
-                + extraYaml);
+        java.util.Set<String> given = new java.util.HashSet<>();
+        extraYaml.lines().filter(l -> l.contains(":")).forEach(l -> given.add(l.substring(0, l.indexOf(':')).trim()));
+        String defaults = java.util.stream.Stream.of("jitter: 0s", "timeout: 60s", "connect-timeout: 5s",
+                        "io-timeout: 15s", "http-scan-delay: 0s")
+                .filter(l -> !given.contains(l.substring(0, l.indexOf(':'))))
+                .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+        return settings(defaults + extraYaml);
     }
 
     public MirrorMonitor monitor(ScanSettings settings) {
