@@ -41,17 +41,18 @@ final class CheckConfigCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         String scope = fileOnly ? " (the file only; this host not checked)" : noPortCheck ? " (ports not checked)" : "";
         out.printf("%s: ok%s%n", config, scope);
+        // Warnings, not errors: the config runs, but it exposes something, or some promise it seems
+        // to make is not kept as written.
         for (String w : host.warnings()) {
+            out.printf("  warning: %s%n", w);
+        }
+        for (String w : c.policies().warnings()) {
             out.printf("  warning: %s%n", w);
         }
         out.printf("  repository %s served under %s, rescanned every %s%n", c.repository().root(),
                 c.resolve().urlPrefix(), c.repository().scanInterval());
         out.printf("  %d mirrors, %d fallbacks, %d path rules; grpc on %s%n", c.mirrors().size(), c.fallbacks().size(),
                 c.policies().rules().size(), c.listen().grpc());
-        // Warnings, not errors: the config runs, but some promise it seems to make is not kept as written.
-        for (String w : c.policies().warnings()) {
-            out.printf("  warning: %s%n", w);
-        }
         return 0;
     }
 }

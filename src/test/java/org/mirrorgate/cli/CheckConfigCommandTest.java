@@ -8,48 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-<<<<<<< HEAD
-import picocli.CommandLine;
-=======
->>>>>>> wt-h13a
 
 class CheckConfigCommandTest {
 
     @TempDir
     Path dir;
 
-<<<<<<< HEAD
-    private String checkConfig(String policies) throws Exception {
-        Files.createDirectories(dir.resolve("repo"));
-        Path config = dir.resolve("mirrorgate.yaml");
-        Files.writeString(config, "repository:\n  root: repo\npolicies:\n" + policies);
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        assertThat(cli.execute("check-config", "--config", config.toString())).as(out.toString()).isZero();
-        return out.toString();
-    }
-
-    @Test
-    void warnsAboutRulesThatMixTwoPushesOfARelease() throws Exception {
-        // issue 19 points 1 and 2: the former sample recommendation
-        String out = checkConfig("""
-                  - {match: "dists/**/InRelease", policy: local}
-                  - {match: "dists/**", policy: allow-outdated, minutes: 60}
-                """);
-        assertThat(out).contains("ok", "  warning: policies: dists/** (allow-outdated) matches release metadata",
-                "  warning: policies: dists/sid/InRelease is served local (dists/**/InRelease) but "
-                        + "dists/sid/main/binary-amd64/Packages.xz is redirected");
-    }
-
-    @Test
-    void theRecommendedRulesGiveNoWarning() throws Exception {
-        String out = checkConfig("""
-                  - {match: "dists/**", policy: strict}
-                  - {match: "**", policy: local, smaller-than: 4KiB}
-                """);
-        assertThat(out).contains("ok").doesNotContain("warning");
-=======
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
@@ -64,6 +28,36 @@ class CheckConfigCommandTest {
         Path file = dir.resolve("mirrorgate.yaml");
         Files.writeString(file, yaml);
         return file;
+    }
+
+    /** check-config's report on a config with these policies (free ports, a repository that exists). */
+    private String checkPolicies(String policies) throws Exception {
+        Files.createDirectories(dir.resolve("repo"));
+        Path file = config("repository:\n  root: repo\nlisten: {grpc: \"127.0.0.1:0\", metrics: \"\"}\n"
+                + "store: {path: state}\npolicies:\n" + policies);
+        assertThat(run("check-config", "--config", file.toString())).as(err.toString()).isZero();
+        return out.toString();
+    }
+
+    @Test
+    void warnsAboutRulesThatMixTwoPushesOfARelease() throws Exception {
+        // issue 19 points 1 and 2: the former sample recommendation
+        String report = checkPolicies("""
+                  - {match: "dists/**/InRelease", policy: local}
+                  - {match: "dists/**", policy: allow-outdated, minutes: 60}
+                """);
+        assertThat(report).contains("ok", "  warning: policies: dists/** (allow-outdated) matches release metadata",
+                "  warning: policies: dists/sid/InRelease is served local (dists/**/InRelease) but "
+                        + "dists/sid/main/binary-amd64/Packages.xz is redirected");
+    }
+
+    @Test
+    void theRecommendedRulesGiveNoWarning() throws Exception {
+        String report = checkPolicies("""
+                  - {match: "dists/**", policy: strict}
+                  - {match: "**", policy: local, smaller-than: 4KiB}
+                """);
+        assertThat(report).contains("ok").doesNotContain("warning");
     }
 
     @Test
@@ -117,6 +111,5 @@ class CheckConfigCommandTest {
                 """);
         assertThat(run("check-config", "-c", file.toString())).isEqualTo(1);
         assertThat(err.toString()).contains("listen: given twice in one mapping, at lines 2 and 3");
->>>>>>> wt-h13a
     }
 }
