@@ -27,6 +27,7 @@ final class ServeCommand implements Callable<Integer> {
         Preflight.Result host = Preflight.check(c, true);
         host.throwProblems(config.toString());
         host.warnings().forEach(w -> log.warn("{}", w));
+        c.policies().warnings().forEach(w -> log.warn("{}", w)); // as check-config prints them
         MirrorgateServer server = MirrorgateServer.create(c);
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "mirrorgate-shutdown"));
         server.start();
