@@ -52,9 +52,9 @@ listen:
 store:
   type: embedded      # the default: state survives restarts, no Redis needed
   path: state
-policies:
-  - {match: "dists/**/InRelease", policy: local}
-  - {match: "dists/**", policy: allow-outdated, minutes: 60}
+policies:            # the sample's recommendation: one release never mixes two pushes
+  - {match: "dists/**", policy: strict}
+  - {match: "**", policy: local, smaller-than: 4KiB}
 fallbacks:
   - {name: origin, https-url: "https://deb.example.org/debian/", continent: EU}
 mirrors:
@@ -110,9 +110,9 @@ fi
 if $check; then
     deb="http://127.0.0.1:$http_port/debian/pool/main/h/hello/hello_2.10-3_amd64.deb"
     redirect=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$deb")
-    local_status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$http_port/debian/dists/sid/InRelease")
+    local_status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$http_port/debian/project/trace/master")
     if [ "${redirect%% *}" = 302 ] && [ "$local_status" = 200 ]; then
-        echo "check: ok: $deb -> 302 ${redirect#* }; dists/sid/InRelease -> 200 from nginx"
+        echo "check: ok: $deb -> 302 ${redirect#* }; project/trace/master -> 200 from nginx"
         exit 0
     fi
     echo "check: FAILED: expected 302 and 200, got ${redirect%% *} and $local_status" >&2
@@ -129,7 +129,8 @@ Repository: $work/repo served under /debian/ (3 example mirrors, trusted).
 
 Through nginx:
   curl -I http://127.0.0.1:$http_port/debian/pool/main/h/hello/hello_2.10-3_amd64.deb   # 302 to a mirror
-  curl -I http://127.0.0.1:$http_port/debian/dists/sid/InRelease                      # policy local: 200 from nginx
+  curl -I http://127.0.0.1:$http_port/debian/dists/sid/InRelease                      # strict: 302 to a mirror whose copy matches
+  curl -I http://127.0.0.1:$http_port/debian/project/trace/master                     # under 4 KiB, policy local: 200 from nginx
   curl    http://127.0.0.1:$http_port/debian/pool/main/a/apt/apt_2.6.1_amd64.deb?mirrorlist
 
 Ask it with the CLI:
