@@ -35,8 +35,17 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
     private final Resolver resolver;
     private final EventLog events;
     private final ScanRpc scans;
+    private final MirrorStateWrites durable;
 
+    /** Admin changes kept in memory only (no store). */
     public MirrorAdminService(Index index, Resolver resolver, EventLog events, MirrorMonitor monitor) {
+        this(index, resolver, events, monitor, MirrorStateWrites.IN_MEMORY);
+    }
+
+    /** @param durable makes a state change durable before the call answers OK ({@link DurableAnswer}) */
+    public MirrorAdminService(Index index, Resolver resolver, EventLog events, MirrorMonitor monitor,
+            MirrorStateWrites durable) {
+        this.durable = requireNonNull(durable, "durable");
         this.index = requireNonNull(index, "index");
         this.resolver = requireNonNull(resolver, "resolver");
         this.events = requireNonNull(events, "events");
@@ -84,7 +93,9 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
         if (wasEnabled != request.getEnabled()) {
             events.record(request.getName(), request.getEnabled() ? "enabled" : "disabled", "through the admin API");
         }
-        getMirror(GetMirrorRequest.newBuilder().setName(request.getName()).build(), response);
+        DurableAnswer.after(durable.persist(request.getName()), (request.getEnabled() ? "enable " : "disable ")
+                + request.getName(), response,
+                () -> getMirror(GetMirrorRequest.newBuilder().setName(request.getName()).build(), response));
     }
 
     @Override

@@ -68,7 +68,8 @@ public final class Services {
                 System::currentTimeMillis, store.scanLease());
         monitor.registerMetrics(registry);
         StoreMetrics.register(registry, store::status);
-        MirrorAdminService admin = new MirrorAdminService(index, resolver, events, monitor);
+        MirrorAdminService admin = new MirrorAdminService(index, resolver, events, monitor,
+                store::persistMirrorState); // an admin change answers OK once durable
         List<Lifecycle> background = new ArrayList<>();
         background.add(lifecycle(() -> { }, store::close)); // stops last: flushes, releases leases
         MirrorGapsRefresher gaps = new MirrorGapsRefresher(index, GAPS_REFRESH_DELAY);
