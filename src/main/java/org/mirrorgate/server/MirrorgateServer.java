@@ -65,6 +65,7 @@ public final class MirrorgateServer {
     /** Builds every component from the config; nothing listens or runs until {@link #start()}. */
     public static MirrorgateServer create(MirrorgateConfig config) throws IOException {
         quietLeakDetection();
+        JulBridge.install(); // before grpc-java's first line: every line in the service's format
         return new MirrorgateServer(config, Services.create(config));
     }
 
@@ -89,6 +90,7 @@ public final class MirrorgateServer {
         ResolveMetrics resolveMetrics = new ResolveMetrics(registry);
         IndexMetrics.register(registry, services.index());
         JvmMetrics.builder().register(registry);
+        RateLimitedLogFilter.registerMetrics(registry);
         MirrorgateConfig.HostPort listen = config.listen().grpc();
         ResolverService resolver = new ResolverService(services.resolver(), resolveMetrics);
         AdminAuthInterceptor auth = new AdminAuthInterceptor(adminToken());
@@ -97,10 +99,11 @@ public final class MirrorgateServer {
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
                 .permitKeepAliveWithoutCalls(true)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
-                .addService(resolver)
-                .addService(ServerInterceptors.intercept(services.admin(), auth))
-                .addService(health.getHealthService())
-                .addService(ProtoReflectionServiceV1.newInstance());
+                // every service guarded: a request that does not parse is INVALID_ARGUMENT, not a trace
+                .addService(MalformedRequests.guard(resolver.bindService()))
+                .addService(MalformedRequests.guard(ServerInterceptors.intercept(services.admin(), auth)))
+                .addService(MalformedRequests.guard(health.getHealthService().bindService()))
+                .addService(MalformedRequests.guard(ProtoReflectionServiceV1.newInstance().bindService()));
         grpc = bind.apply(NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port())))
                 .build()
                 .start();
