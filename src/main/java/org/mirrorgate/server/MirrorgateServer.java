@@ -56,6 +56,13 @@ public final class MirrorgateServer {
     private UnixSocketListener unixSocket;
     private HTTPServer metricsServer;
     private volatile boolean warmedUp;
+    private volatile Warmup.Result warmup;
+    /**
+     * The warm-up's safety limit, separate from its call count: it stops earlier once the count is
+     * done and the stream path is warm (Warmup). Only a machine too loaded to warm up in this long
+     * reaches it, and then serving beats Nginx failing open for good.
+     */
+    static final Duration WARMUP_CEILING = Duration.ofSeconds(60);
 
     private MirrorgateServer(MirrorgateConfig config, Services services) {
         this.config = requireNonNull(config, "config");
@@ -140,7 +147,7 @@ public final class MirrorgateServer {
             return;
         }
         IndexSnapshot snap = services.index().snapshot();
-        Warmup.run(grpcPort(), snap, config.resolve().warmupCalls(), Duration.ofSeconds(5));
+        warmup = Warmup.run(grpcPort(), snap, config.resolve().warmupCalls(), WARMUP_CEILING);
         warmedUp = true;
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(ResolverGrpc.SERVICE_NAME, ServingStatus.SERVING);
@@ -150,6 +157,11 @@ public final class MirrorgateServer {
     /** True once the index is built and the request path warmed up (health says SERVING). */
     public boolean isServing() {
         return warmedUp;
+    }
+
+    /** What the warm-up ran, once it has (tests, diagnostics); null before. */
+    Warmup.Result warmup() {
+        return warmup;
     }
 
     /** The Unix socket gRPC also listens on, or null. */
