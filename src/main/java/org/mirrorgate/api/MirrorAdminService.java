@@ -40,18 +40,24 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
     private final EventLog events;
     private final ScanRpc scans;
     private final RefreshRpc refreshes;
+    private final MirrorStateWrites durable;
 
-    /** Without a local tree walker on this replica: RefreshRepository answers FAILED_PRECONDITION. */
+    /**
+     * Admin changes kept in memory only (no store), and no local tree walker on this replica:
+     * RefreshRepository answers FAILED_PRECONDITION.
+     */
     public MirrorAdminService(Index index, Resolver resolver, EventLog events, MirrorMonitor monitor) {
-        this(index, resolver, events, monitor, () -> null);
+        this(index, resolver, events, monitor, () -> null, MirrorStateWrites.IN_MEMORY);
     }
 
     /**
      * @param indexer the local tree's indexer while this replica walks it, else null (with Redis,
      *     the walk moves between replicas with its lease)
+     * @param durable makes a state change durable before the call answers OK ({@link DurableAnswer})
      */
     public MirrorAdminService(Index index, Resolver resolver, EventLog events, MirrorMonitor monitor,
-            Supplier<RepositoryIndexer> indexer) {
+            Supplier<RepositoryIndexer> indexer, MirrorStateWrites durable) {
+        this.durable = requireNonNull(durable, "durable");
         this.index = requireNonNull(index, "index");
         this.resolver = requireNonNull(resolver, "resolver");
         this.events = requireNonNull(events, "events");
@@ -107,7 +113,9 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
         if (wasEnabled != request.getEnabled()) {
             events.record(request.getName(), request.getEnabled() ? "enabled" : "disabled", "through the admin API");
         }
-        getMirror(GetMirrorRequest.newBuilder().setName(request.getName()).build(), response);
+        DurableAnswer.after(durable.persist(request.getName()), (request.getEnabled() ? "enable " : "disable ")
+                + request.getName(), response,
+                () -> getMirror(GetMirrorRequest.newBuilder().setName(request.getName()).build(), response));
     }
 
     @Override

@@ -56,6 +56,13 @@ public final class MirrorgateServer {
     private UnixSocketListener unixSocket;
     private HTTPServer metricsServer;
     private volatile boolean warmedUp;
+    private volatile Warmup.Result warmup;
+    /**
+     * The warm-up's safety limit, separate from its call count: it stops earlier once the count is
+     * done and the stream path is warm (Warmup). Only a machine too loaded to warm up in this long
+     * reaches it, and then serving beats Nginx failing open for good.
+     */
+    static final Duration WARMUP_CEILING = Duration.ofSeconds(60);
 
     private MirrorgateServer(MirrorgateConfig config, Services services) {
         this.config = requireNonNull(config, "config");
@@ -65,6 +72,7 @@ public final class MirrorgateServer {
     /** Builds every component from the config; nothing listens or runs until {@link #start()}. */
     public static MirrorgateServer create(MirrorgateConfig config) throws IOException {
         quietLeakDetection();
+        JulBridge.install(); // before grpc-java's first line: every line in the service's format
         return new MirrorgateServer(config, Services.create(config));
     }
 
@@ -89,6 +97,7 @@ public final class MirrorgateServer {
         ResolveMetrics resolveMetrics = new ResolveMetrics(registry);
         IndexMetrics.register(registry, services.index());
         JvmMetrics.builder().register(registry);
+        RateLimitedLogFilter.registerMetrics(registry);
         MirrorgateConfig.HostPort listen = config.listen().grpc();
         ResolverService resolver = new ResolverService(services.resolver(), resolveMetrics);
         AdminAuthInterceptor auth = new AdminAuthInterceptor(adminToken());
@@ -97,10 +106,11 @@ public final class MirrorgateServer {
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
                 .permitKeepAliveWithoutCalls(true)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
-                .addService(resolver)
-                .addService(ServerInterceptors.intercept(services.admin(), auth))
-                .addService(health.getHealthService())
-                .addService(ProtoReflectionServiceV1.newInstance());
+                // every service guarded: a request that does not parse is INVALID_ARGUMENT, not a trace
+                .addService(MalformedRequests.guard(resolver.bindService()))
+                .addService(MalformedRequests.guard(ServerInterceptors.intercept(services.admin(), auth)))
+                .addService(MalformedRequests.guard(health.getHealthService().bindService()))
+                .addService(MalformedRequests.guard(ProtoReflectionServiceV1.newInstance().bindService()));
         grpc = bind.apply(NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port())))
                 .build()
                 .start();
@@ -137,7 +147,7 @@ public final class MirrorgateServer {
             return;
         }
         IndexSnapshot snap = services.index().snapshot();
-        Warmup.run(grpcPort(), snap, config.resolve().urlPrefix(), config.resolve().warmupCalls(), Duration.ofSeconds(5));
+        warmup = Warmup.run(grpcPort(), snap, config.resolve().urlPrefix(), config.resolve().warmupCalls(), WARMUP_CEILING);
         warmedUp = true;
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(ResolverGrpc.SERVICE_NAME, ServingStatus.SERVING);
@@ -147,6 +157,11 @@ public final class MirrorgateServer {
     /** True once the index is built and the request path warmed up (health says SERVING). */
     public boolean isServing() {
         return warmedUp;
+    }
+
+    /** What the warm-up ran, once it has (tests, diagnostics); null before. */
+    Warmup.Result warmup() {
+        return warmup;
     }
 
     /** The Unix socket gRPC also listens on, or null. */

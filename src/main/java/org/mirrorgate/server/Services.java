@@ -72,7 +72,8 @@ public final class Services {
         // The indexer walking (and watching) the tree on this replica, for RefreshRepository: with
         // Redis it exists only while this replica holds the walk lease.
         AtomicReference<RepositoryIndexer> walking = new AtomicReference<>();
-        MirrorAdminService admin = new MirrorAdminService(index, resolver, events, monitor, walking::get);
+        MirrorAdminService admin = new MirrorAdminService(index, resolver, events, monitor, walking::get,
+                store::persistMirrorState); // an admin change answers OK once durable
         List<Lifecycle> background = new ArrayList<>();
         background.add(lifecycle(() -> { }, store::close)); // stops last: flushes, releases leases
         MirrorGapsRefresher gaps = new MirrorGapsRefresher(index, GAPS_REFRESH_DELAY);

@@ -5,6 +5,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.mirrorgate.index.Index;
+import org.mirrorgate.index.IndexSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,6 +147,24 @@ final class IndexSync implements AutoCloseable {
             tracker.putBack(dirty);
             log.error("writing the index to the store failed", e);
             failed("write", new StoreUnavailableException(e.toString(), e));
+        }
+    }
+
+    /**
+     * Writes {@code mirror}'s current state now, ahead of the write-behind, and returns once the
+     * store holds it; on the store thread. Its dirty flag stays: the next flush finds it stored.
+     *
+     * @throws StoreUnavailableException when the store did not take it (the reason is the message)
+     */
+    void writeStateNow(String mirror) {
+        if (!initialized) {
+            throw new StoreUnavailableException("the store has not been reached since start"
+                    + (lastError.isEmpty() ? "" : " (" + lastError + ")"), null);
+        }
+        IndexSnapshot snap = index.snapshot();
+        int pos = snap.positionOf(mirror);
+        if (pos >= 0) { // a mirror removed meanwhile has no state left to keep
+            writer.writeStateNow(mirror, snap.state(pos));
         }
     }
 

@@ -68,6 +68,17 @@ final class IndexWriter {
         }
     }
 
+    /**
+     * Writes one mirror's state at once, whatever the store had, committed (and synced) before it
+     * returns: an admin change that must be durable before its RPC answers. Only then is it
+     * recorded as stored and announced, so a failed commit leaves it to the write-behind.
+     */
+    void writeStateNow(String mirror, MirrorState state) {
+        engine.writeGroup(() -> repo.writeStates(Map.of(mirror, state)));
+        stored.states.put(mirror, state);
+        notice(Notice.Kind.STATE, mirror);
+    }
+
     private void writeSpecs(IndexSnapshot snap) {
         List<MirrorSpec> upserts = new ArrayList<>();
         Set<String> present = new HashSet<>();

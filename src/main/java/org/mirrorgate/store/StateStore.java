@@ -4,9 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -54,9 +57,9 @@ public final class StateStore implements AutoCloseable {
         this.engine = engine;
         String self = settings.replicaId().isEmpty() ? defaultReplicaId() : settings.replicaId();
         Keys keys = new Keys(settings.keyPrefix());
-        this.storeThread = Executors.newSingleThreadScheduledExecutor(daemon("mirrorgate-store"));
-        this.statsThread = Executors.newSingleThreadScheduledExecutor(daemon("mirrorgate-store-stats"));
-        this.leaseThread = Executors.newSingleThreadScheduledExecutor(daemon("mirrorgate-store-leases"));
+        this.storeThread = storeExecutor("mirrorgate-store");
+        this.statsThread = storeExecutor("mirrorgate-store-stats");
+        this.leaseThread = storeExecutor("mirrorgate-store-leases");
         SegmentedItems items = new SegmentedItems(engine, keys, settings.segmentBatch(), index::nowMillis);
         this.sync = new IndexSync(index, engine, keys, self, new FormatVersion(engine, keys, self), items,
                 storeThread, settings.writeDelay(), settings.resyncInterval());
@@ -166,6 +169,47 @@ public final class StateStore implements AutoCloseable {
         return sync.healthy() && statsError.isEmpty();
     }
 
+    /**
+     * Longest an admin change waits for the store. Past it the change is in effect in memory but
+     * its RPC says it is not durable yet; the write still happens when the store thread gets to it
+     * (a full-scale first write of the file table can hold that thread for 20-27 s).
+     */
+    static final Duration DURABLE_WRITE_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * Writes {@code mirror}'s current runtime state (enabled, trace and scan state) to the store
+     * now instead of after {@code write-delay}: for admin changes, which are acknowledged only
+     * once durable. The future completes once the store holds it, committed and fsynced (embedded
+     * store; synced only with {@code fsync: true}) or acknowledged by Redis; it fails with a
+     * {@link StoreUnavailableException} giving the reason when the store did not take it within
+     * {@link #DURABLE_WRITE_TIMEOUT}. Either way the change stays noted for the write-behind, which
+     * retries it until the store takes it.
+     *
+     * <p>Never blocks the caller (gRPC calls run on the transport threads): the write runs on the
+     * store thread, in order with the other index writes.
+     */
+    public CompletableFuture<Void> persistMirrorState(String mirror) {
+        requireNonNull(mirror, "mirror");
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            storeThread.execute(() -> {
+                try {
+                    sync.writeStateNow(mirror);
+                    done.complete(null);
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e instanceof StoreUnavailableException ? e
+                            : new StoreUnavailableException(e.toString(), e));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            done.completeExceptionally(new StoreUnavailableException("the store is closed", e));
+        }
+        long limit = DURABLE_WRITE_TIMEOUT.toMillis();
+        return done.orTimeout(limit, TimeUnit.MILLISECONDS).exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                e instanceof TimeoutException ? new StoreUnavailableException(engine.describe()
+                        + ": no answer within " + limit + " ms (busy with a large write, or unreachable)", e) : e));
+    }
+
     private void flushStatsAndEvents() {
         try {
             engine.writeGroup(() -> {
@@ -199,14 +243,27 @@ public final class StateStore implements AutoCloseable {
         replicas.close();
         sync.close();
         for (ScheduledExecutorService s : new ScheduledExecutorService[] {storeThread, statsThread, leaseThread}) {
-            s.shutdownNow();
+            // Not shutdownNow first: interrupting a thread inside FileChannel I/O closes the channel,
+            // and the embedded store then fails every later write, its close included.
+            s.shutdown();
             try {
-                s.awaitTermination(5, TimeUnit.SECONDS);
+                if (!s.awaitTermination(5, TimeUnit.SECONDS)) {
+                    s.shutdownNow();
+                }
             } catch (InterruptedException e) {
+                s.shutdownNow();
                 Thread.currentThread().interrupt();
             }
         }
         engine.close();
+    }
+
+    /** One daemon thread; on shutdown, delayed tasks (a retry after backoff) are dropped, not awaited. */
+    private static ScheduledExecutorService storeExecutor(String name) {
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, daemon(name));
+        e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        e.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+        return e;
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

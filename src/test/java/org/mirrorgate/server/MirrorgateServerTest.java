@@ -87,6 +87,10 @@ class MirrorgateServerTest {
         HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
         await().atMost(Duration.ofSeconds(30)).until(() -> health.check(HealthCheckRequest.newBuilder()
                 .setService(ResolverGrpc.SERVICE_NAME).build()).getStatus() == ServingStatus.SERVING);
+        Warmup.Result warm = server.warmup();
+        assertThat(warm).as("SERVING only after the warm-up").isNotNull();
+        assertThat(warm.batches()).as("the path Nginx uses, ResolveStream").isGreaterThanOrEqualTo(80);
+        assertThat(warm.unary()).isEqualTo(20);
         ResolveResponse r = ResolverGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
                 .resolve(ResolveRequest.newBuilder().setPath("/debian/pool/main/h/hello.deb").setClientIp("192.0.2.7")
                         .setScheme(Scheme.HTTPS).build());

@@ -38,7 +38,7 @@ public final class ChildJvm implements AutoCloseable {
         reader.start();
     }
 
-    static ChildJvm start(Class<?> main, String... args) throws IOException {
+    public static ChildJvm start(Class<?> main, String... args) throws IOException {
         return startWithHeap("512m", main, args);
     }
 
@@ -74,7 +74,7 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     /** SIGKILL, and wait until it is gone. */
-    void kill9() throws InterruptedException {
+    public void kill9() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
     }
