@@ -163,6 +163,16 @@ final class Archive {
         return out;
     }
 
+    /** A pool file the last push deleted (its metadata no longer names it), or null. */
+    String deletedByLastPush() {
+        if (versions.size() < 2) {
+            return null;
+        }
+        Set<String> now = current().referenced();
+        return versions.get(versions.size() - 2).packages().stream().map(Pkg::path).filter(p -> !now.contains(p))
+                .findFirst().orElse(null);
+    }
+
     Version current() {
         return versions.get(versions.size() - 1);
     }

@@ -14,6 +14,8 @@ public final class ArchivePush {
     /** The mode this project recommends; its line is printed last. */
     static final String RECOMMENDED = "trace-archive";
 
+    private static final String TRACE_ARCHIVE = "  trace-path: " + Archive.TRACE + "\n  trace-mode: archive\n";
+
     private ArchivePush() {}
 
     /** Every mode compared; {@code minutes} is allow-outdated's window on the compressed clock. */
@@ -25,8 +27,13 @@ public final class ArchivePush {
                 // each mirror's own ftpsync trace (its Date: line, written after its stage 2)
                 new ModeRun.Mode("trace-sync", "  trace-mode: sync-time\n", "  trace-freshness: true\n", true),
                 // the archive's own trace file, copied by each mirror after its stage 2
-                new ModeRun.Mode(RECOMMENDED, "  trace-path: " + Archive.TRACE + "\n  trace-mode: archive\n",
-                        "  trace-freshness: true\n", false));
+                new ModeRun.Mode("trace-archive", TRACE_ARCHIVE, "  trace-freshness: true\n", false),
+                // the same, and the release files (InRelease, Release) may be the previous version:
+                // a client that gets the previous InRelease gets the previous indices by hash
+                // (immutable), and their packages, from the mirrors that still hold them
+                new ModeRun.Mode("trace-archive+outdated-release", TRACE_ARCHIVE, "  trace-freshness: true\npolicies:\n"
+                        + "  - {match: \"dists/*/InRelease\", policy: allow-outdated, minutes: 1}\n"
+                        + "  - {match: \"dists/*/Release\", policy: allow-outdated, minutes: 1}\n", false));
     }
 
     /** Eight mirrors on four continents, syncing at staggered points of the cycle; two slow, one broken. */

@@ -132,6 +132,24 @@ final class ModeRun implements AutoCloseable {
         }
     }
 
+    /** The service's verdicts on {@code path} for a client, one "mirror: accepted|reason" each. */
+    String explain(String path, String clientIp) {
+        var r = MirrorAdminGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .explain(org.mirrorgate.api.v1.ExplainRequest.newBuilder().setPath("/" + path).setClientIp(clientIp).build());
+        return String.join(", ", r.getVerdictsList().stream()
+                .map(v -> v.getMirror() + ": " + (v.getAccepted() ? "accepted" : v.getReason())).toList());
+    }
+
+    /** The mirror's trace events ("trace: synced at ...") and its trace_sync now, for the report. */
+    String traceSummary(String mirror) {
+        var stub = MirrorAdminGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+        var info = stub.getMirror(org.mirrorgate.api.v1.GetMirrorRequest.newBuilder().setName(mirror).build());
+        long traced = stub.getMirrorEvents(org.mirrorgate.api.v1.GetMirrorEventsRequest.newBuilder().setName(mirror)
+                .setLimit(500).build()).getEventsList().stream().filter(e -> e.getKind().equals("trace")).count();
+        return mirror + " trace_sync=" + java.time.Instant.ofEpochSecond(info.getTraceSync().getSeconds()) + " (" + traced
+                + " trace events)";
+    }
+
     /** The hook's status page: its decisions and fail-opens. */
     String hookStatus() {
         try {

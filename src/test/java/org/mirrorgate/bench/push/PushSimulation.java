@@ -85,8 +85,12 @@ final class PushSimulation implements AutoCloseable {
             long hour = clock.scaled(java.time.Duration.ofHours(1));
             for (int i = 0; i < mirrors.size(); i++) {
                 String name = mirrors.get(i).spec.name();
-                timer.scheduleAtFixedRate(() -> scanAll(name), hour * i / mirrors.size(), hour, TimeUnit.MILLISECONDS);
+                // half a step off the push, so no scan coincides with it by construction
+                timer.scheduleAtFixedRate(() -> scanAll(name), hour * (2L * i + 1) / (2L * mirrors.size()), hour,
+                        TimeUnit.MILLISECONDS);
             }
+            // what the services say about a new and a deleted file, each hour at the half hour
+            timer.scheduleAtFixedRate(this::explain, hour / 2, hour, TimeUnit.MILLISECONDS);
             for (int i = 0; i < settings.clientThreads(); i++) {
                 long seed = settings.seed() * 31 + i;
                 clients.submit(() -> sessions.loop(new Random(seed), running));
@@ -114,6 +118,9 @@ final class PushSimulation implements AutoCloseable {
             String failopen = r.hookStatus().lines().filter(l -> l.startsWith("mirrorgate_nginx_failopen_total"))
                     .reduce((a, b) -> a + "; " + b).orElse("no fail-opens");
             log.println("  " + r.mode.name() + ": " + failopen);
+            if (r.mode.name().startsWith("trace")) {
+                log.println("    " + String.join("; ", mirrors.stream().map(m -> r.traceSummary(m.spec.name())).toList()));
+            }
         }
         return runs.stream().map(r -> r.tally).toList();
     }
@@ -177,6 +184,23 @@ final class PushSimulation implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.println("  push failed: " + e);
+        }
+    }
+
+    /** Logs each mode's verdicts, for a client in the first country, on the InRelease and on a file the last push deleted. */
+    private void explain() {
+        Archive.Version now = archive.current();
+        String deleted = archive.deletedByLastPush();
+        String client = address(0, 0).getHostAddress();
+        for (ModeRun r : runs) {
+            try {
+                log.printf("    explain t=%.1f h %s: InRelease serial %d [%s]; deleted %s [%s]%n",
+                        (System.currentTimeMillis() - t0) / (double) clock.scaled(java.time.Duration.ofHours(1)), r.mode.name(),
+                        now.serial(), r.explain(Archive.IN_RELEASE, client), deleted,
+                        deleted == null ? "-" : r.explain(deleted, client));
+            } catch (RuntimeException e) {
+                log.println("    explain failed for " + r.mode.name() + ": " + e);
+            }
         }
     }
 

@@ -14,8 +14,8 @@ import java.util.function.IntSupplier;
 /**
  * apt-like client sessions, each run against every mode in turn (same client, same moment). Half
  * are {@code apt update && apt install}: InRelease, then the index it names (by hash, as apt does
- * when the archive says {@code Acquire-By-Hash: yes}; a quarter by its plain path, as apt without
- * by-hash support), then three packages that index names. The other half install with metadata
+ * when the archive says {@code Acquire-By-Hash: yes}; one in eight by its plain path, as apt with
+ * {@code Acquire::By-Hash "no"} or older than 1.2), then three packages that index names. The other half install with metadata
  * fetched up to a cycle ago (the version current then): three packages it names. Every download is
  * checked against the SHA-256 the client's metadata gives.
  */
@@ -50,7 +50,7 @@ final class Sessions {
             int country = random.nextInt(PushSimulation.COUNTRIES.size());
             InetAddress client = PushSimulation.address(country, random.nextInt(PushSimulation.ADDRESSES_PER_COUNTRY));
             boolean fresh = random.nextBoolean();
-            boolean byHash = random.nextInt(4) != 0;
+            boolean byHash = random.nextInt(8) != 0;
             long metadataTime = System.currentTimeMillis() - (long) (random.nextDouble() * clock.cycleMillis());
             long seed = random.nextLong();
             turn++;
@@ -89,7 +89,7 @@ final class Sessions {
         Archive.Version v = archive.byInRelease(Archive.sha256(f.body()));
         String[] entry = Archive.indexEntry(f.body());
         if (v == null || entry == null) {
-            r.tally.mismatched.incrementAndGet();
+            r.tally.mismatched(hour.getAsInt());
             r.tally.example("mismatched", Archive.IN_RELEASE + " from " + f.server() + ": bytes never published");
             return;
         }
@@ -115,7 +115,7 @@ final class Sessions {
             if (Archive.sha256(f.body()).equals(sha)) {
                 return true;
             }
-            r.tally.mismatched.incrementAndGet();
+            r.tally.mismatched(hour.getAsInt());
             r.tally.example("mismatched", path + " from " + f.server() + " (" + metadata + ", client "
                     + client.getHostAddress() + ", hour " + hour.getAsInt() + ")");
             return false;
@@ -134,7 +134,7 @@ final class Sessions {
         if (holders.isEmpty()) {
             r.tally.gone404.incrementAndGet();
         } else {
-            r.tally.stale404.incrementAndGet();
+            r.tally.stale404(hour.getAsInt());
             r.tally.example("stale_404", path + " 404 from " + f.server() + " after " + f.redirects()
                     + " redirect(s), client " + client.getHostAddress() + ", hour " + hour.getAsInt() + "; held by " + holders);
         }

@@ -27,6 +27,8 @@ final class Tally {
     final AtomicLong origin = new AtomicLong();
     final AtomicLongArray hourRequests = new AtomicLongArray(HOURS);
     final AtomicLongArray hourOrigin = new AtomicLongArray(HOURS);
+    final AtomicLongArray hourStale = new AtomicLongArray(HOURS);
+    final AtomicLongArray hourMismatched = new AtomicLongArray(HOURS);
     /** A few examples per kind of failure, for the report. */
     final ConcurrentHashMap<String, String> examples = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicLong> exampleCounts = new ConcurrentHashMap<>();
@@ -45,6 +47,16 @@ final class Tally {
             origin.incrementAndGet();
             hourOrigin.incrementAndGet(hour);
         }
+    }
+
+    void mismatched(int hour) {
+        mismatched.incrementAndGet();
+        hourMismatched.incrementAndGet(hour);
+    }
+
+    void stale404(int hour) {
+        stale404.incrementAndGet();
+        hourStale.incrementAndGet(hour);
     }
 
     /** Keeps the first three examples of each kind of failure. */
@@ -73,8 +85,8 @@ final class Tally {
         for (int h = 0; h < HOURS; h++) {
             long r = hourRequests.get(h);
             double share = r == 0 ? 0 : (double) hourOrigin.get(h) / r;
-            b.append(String.format(Locale.ROOT, "    hour %d  %5.3f |%-40s| %d requests%n", h, share,
-                    "#".repeat((int) Math.round(share * 40)), r));
+            b.append(String.format(Locale.ROOT, "    hour %d  %5.3f |%-40s| %6d requests, %d stale_404, %d mismatched%n",
+                    h, share, "#".repeat((int) Math.round(share * 40)), r, hourStale.get(h), hourMismatched.get(h)));
         }
         examples.forEach((k, v) -> b.append("    e.g. ").append(v).append('\n'));
         return b.toString();
