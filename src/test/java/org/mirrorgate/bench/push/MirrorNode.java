@@ -37,7 +37,6 @@ final class MirrorNode implements AutoCloseable {
     final Path root;
     private final Path logDir;
     private NginxServer nginx;
-    private volatile String lastSync = "never";
 
     MirrorNode(Spec spec, Path work) {
         this.spec = spec;
@@ -61,7 +60,7 @@ final class MirrorNode implements AutoCloseable {
 
     /** A full, correct sync (the state before the simulation starts): every stage, not limited. */
     void initialSync(String origin) {
-        stage(origin, false, 0, List.of("--delete"));
+        stage(origin, 0, List.of("--delete"));
         trace(origin);
     }
 
@@ -69,25 +68,19 @@ final class MirrorNode implements AutoCloseable {
     String sync(String origin) {
         long t0 = System.nanoTime();
         // stage 1: no index files, no deletions
-        stage(origin, true, spec.bwlimitKiB(), List.of("--exclude=Packages*", "--exclude=Release*",
+        stage(origin, spec.bwlimitKiB(), List.of("--exclude=Packages*", "--exclude=Release*",
                 "--exclude=InRelease", "--exclude=/project/trace/"));
         if (spec.broken()) {
-            lastSync = "stage 1 only (broken)";
             return spec.name() + ": stage 1 done, stage 2 failed (broken mirror)";
         }
         // stage 2: the rest, deleting what the origin dropped
-        stage(origin, true, spec.bwlimitKiB(), List.of("--delete", "--delete-after", "--exclude=/project/trace/"));
+        stage(origin, spec.bwlimitKiB(), List.of("--delete", "--delete-after", "--exclude=/project/trace/"));
         trace(origin);
-        lastSync = Instant.now().toString();
         return String.format("%s: synced in %.1f s", spec.name(), (System.nanoTime() - t0) / 1e9);
     }
 
-    String lastSync() {
-        return lastSync;
-    }
-
     private void trace(String origin) {
-        stage(origin + "project/trace/", false, 0, List.of());
+        stage(origin + "project/trace/", 0, List.of());
         try {
             Path own = root.resolve("project/trace/" + spec.name());
             Path tmp = own.resolveSibling("." + spec.name() + ".tmp");
@@ -100,7 +93,7 @@ final class MirrorNode implements AutoCloseable {
         }
     }
 
-    private void stage(String source, boolean tmpDir, int bwlimit, List<String> options) {
+    private void stage(String source, int bwlimit, List<String> options) {
         List<String> cmd = new ArrayList<>(List.of("rsync", "-rlt", "--no-motd", "--timeout=60"));
         if (bwlimit > 0) {
             cmd.add("--bwlimit=" + bwlimit);

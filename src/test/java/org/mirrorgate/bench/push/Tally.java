@@ -61,9 +61,9 @@ final class Tally {
 
     /** Keeps the first three examples of each kind of failure. */
     void example(String kind, String text) {
-        int n = exampleCounts.computeIfAbsent(kind, k -> new AtomicLong()).getAndIncrement() < 3 ? 1 : 0;
-        if (n == 1) {
-            examples.put(kind + " " + examples.size(), kind + ": " + text);
+        long n = exampleCounts.computeIfAbsent(kind, k -> new AtomicLong()).getAndIncrement();
+        if (n < 3) {
+            examples.put(kind + " " + n, kind + ": " + text);
         }
     }
 
