@@ -40,15 +40,13 @@ final class Geodesy {
      * 4.4.46: asin x = pi/2 - sqrt(1 - x) P7(x), |error| <= 2e-8 rad on 0..1).
      */
     static double chordToKmFast(double chord) {
-        double x = Math.min(1, chord / 2);
-        double p = -0.0012624911;
-        p = p * x + 0.0066700901;
-        p = p * x - 0.0170881256;
-        p = p * x + 0.0308918810;
-        p = p * x - 0.0501743046;
-        p = p * x + 0.0889789874;
-        p = p * x - 0.2145988016;
-        p = p * x + 1.5707963050;
+        double x = Math.min(1, chord * 0.5);
+        // Estrin's scheme: four short chains instead of one of eight (the plan build does this
+        // for every mirror; the latency of a Horner chain showed in its time).
+        double x2 = x * x;
+        double x4 = x2 * x2;
+        double p = (1.5707963050 - 0.2145988016 * x) + x2 * (0.0889789874 - 0.0501743046 * x)
+                + x4 * ((0.0308918810 - 0.0170881256 * x) + x2 * (0.0066700901 - 0.0012624911 * x));
         return 2 * EARTH_RADIUS_KM * (Math.PI / 2 - Math.sqrt(1 - x) * p);
     }
 
