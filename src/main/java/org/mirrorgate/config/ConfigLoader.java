@@ -137,10 +137,21 @@ public final class ConfigLoader {
     /** The {@code resolve:} keys of the ranking. */
     private static RankSettings rank(ConfigNode resolve) {
         RankSettings d = RankSettings.DEFAULTS;
+        double slack = resolve.number("near-slack-km", d.nearSlackKm(), 0, 20_000);
+        double slackMax = resolve.number("near-slack-max-km", Math.max(slack, d.nearSlackMaxKm()), 0, 20_000);
+        if (slackMax < slack) {
+            resolve.problem("near-slack-max-km", String.valueOf(slackMax), ">= near-slack-km (" + slack + ")");
+            slackMax = slack;
+        }
         return new RankSettings(
                 resolve.number("weight-distance-range", d.weightDistanceRange(), 1.0, 100),
-                resolve.number("near-slack-km", d.nearSlackKm(), 0, 20_000),
+                slack,
+                slackMax,
                 (int) resolve.integer("max-near", d.maxNear(), 1, 1000),
+                resolve.number("asn-allowance-km", d.asnAllowanceKm(), 0, RankSettings.MAX_ALLOWANCE_KM),
+                resolve.number("country-allowance-km", d.countryAllowanceKm(), 0, RankSettings.MAX_ALLOWANCE_KM),
+                resolve.number("continent-allowance-km", d.continentAllowanceKm(), 0,
+                        RankSettings.MAX_ALLOWANCE_KM),
                 resolve.bool("allow-http-to-https", d.allowHttpToHttps()),
                 resolve.bool("trace-freshness", d.traceFreshness()),
                 resolve.number("trace-min-coverage", d.traceMinCoverage(), 0, 1));

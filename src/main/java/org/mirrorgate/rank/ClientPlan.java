@@ -7,8 +7,12 @@ import org.mirrorgate.index.IndexSnapshot;
 import org.mirrorgate.mirror.MirrorSpec;
 
 /**
- * The order in which one client should try the mirrors, independent of the file: proximity tier,
- * then distance, with the mirrors the client may not use (country-only and the like) left out.
+ * The order in which one client should try the mirrors, independent of the file, with the mirrors
+ * the client may not use (country-only and the like) left out. Mirrors in the client's declared
+ * network prefix come first; the rest are ordered by distance less their tier's allowance
+ * ({@link RankSettings#allowanceKm}), so a mirror serving the client's country wins over a foreign
+ * one only up to that many km nearer (Vancouver: San Jose at 1,331 km before Toronto at 3,360).
+ * Mirrors without a usable distance come last, by tier.
  *
  * <p>It is cached per client address and reused for every file that client asks for until the
  * mirror set changes; a request then only walks the order and checks each mirror's bitmap for the
@@ -16,9 +20,9 @@ import org.mirrorgate.mirror.MirrorSpec;
  * packed keys (no boxing, no trigonometry), cut to the best few by a quickselect first.
  *
  * <p>Mirrors of equal rank (same tier, no usable distance) are ordered by a weighted random
- * permutation seeded by the client's address: the share of traffic still follows the weights, and a
- * client tends to stay on the same mirrors across requests, which suits apt and dnf (Mirrorbits
- * #85: consecutive requests hitting mirrors in different states).
+ * permutation seeded by the client's address, so which {@code max-near} of many such mirrors form
+ * a client's group follows the weights and stays put. Which of the group serves a request is drawn
+ * per request ({@link Ranker}); nothing here pins a client to one mirror.
  *
  * <p>Compact on purpose: tens of thousands of plans are cached, each keeping only the best few
  * dozen mirrors (~7 bytes each); a request that walks past them gets the whole order built for it.
@@ -53,13 +57,17 @@ public final class ClientPlan {
     final short[] restricted;
     final byte[] restrictionOf;
     private final InetAddress address;
+    /** Per tier ordinal, the allowance in km (shared by every plan of one ranker). */
+    private final double[] allowance;
 
-    private ClientPlan(long mirrorsVersion, ClientLocation location, InetAddress address, boolean complete,
-            short[] order, byte[] tierAt, float[] chordAt, short[] restricted, byte[] restrictionOf) {
+    private ClientPlan(long mirrorsVersion, ClientLocation location, InetAddress address, double[] allowance,
+            boolean complete, short[] order, byte[] tierAt, float[] chordAt, short[] restricted,
+            byte[] restrictionOf) {
         this.mirrorsVersion = mirrorsVersion;
         this.location = location;
         this.complete = complete;
         this.address = address;
+        this.allowance = allowance;
         this.order = order;
         this.tierAt = tierAt;
         this.chordAt = chordAt;
@@ -109,7 +117,7 @@ public final class ClientPlan {
      * mirrors, for Explain and for the rare request that walks past the cut.
      */
     static ClientPlan build(IndexSnapshot snap, MirrorTable table, InetAddress address, ClientLocation loc,
-            int limit) {
+            double[] allowance, int limit) {
         int n = snap.mirrorCount();
         double[] client = loc.hasCoordinates() ? Geodesy.unitVector(loc.latitude(), loc.longitude()) : null;
         long seed = Arrays.hashCode(address.getAddress()) * 0x9E3779B97F4A7C15L;
@@ -134,11 +142,7 @@ public final class ClientPlan {
             tiers[i] = (byte) tier.ordinal();
             double c = client == null || !table.hasLocation[i] ? Double.NaN : Geodesy.chord(client, table.unit[i]);
             chords[i] = (float) c;
-            // Packed sort key: tier (3 bits), then the chord in 2^-38 steps (~0.02 mm) or, with no
-            // distance, the weighted random tie key (40 bits), then the position (16 bits). One
-            // primitive sort, no comparator.
-            long rank = Double.isNaN(c) ? (1L << 39) + tieRank(seed, i, table.weight[i]) : (long) (c * 0x1.0p38);
-            keys[allowed++] = (long) tier.ordinal() << 56 | rank << 16 | i;
+            keys[allowed++] = key(tier, c, allowance, seed, i, table.weight[i]);
         }
         int kept = Math.min(allowed, limit);
         if (kept < allowed) {
@@ -154,14 +158,53 @@ public final class ClientPlan {
             tierAt[k] = tiers[m];
             chordAt[k] = chords[m];
         }
-        return new ClientPlan(snap.mirrorsVersion(), loc, address, kept == allowed, order, tierAt, chordAt,
+        return new ClientPlan(snap.mirrorsVersion(), loc, address, allowance, kept == allowed, order, tierAt, chordAt,
                 full ? Arrays.copyOf(restricted, refused) : NO_MIRRORS,
                 full ? Arrays.copyOf(reasons, refused) : NO_REASONS);
     }
 
     /** This plan uncut: the same order, then the mirrors it left out (and the restricted ones). */
     ClientPlan complete(IndexSnapshot snap, MirrorTable table) {
-        return complete && restricted != NO_MIRRORS ? this : build(snap, table, address, location, Integer.MAX_VALUE);
+        return complete && restricted != NO_MIRRORS ? this : build(snap, table, address, location, allowance, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Packed sort key, one primitive sort and no comparator: a class (3 bits), a rank (40 bits),
+     * the position (16 bits). Class 0 is the prefix tier, ranked by chord in 2^-38 steps (~0.02
+     * mm); class 1 every other mirror with a distance, ranked by km less its tier's allowance, in
+     * mm from -{@link RankSettings#MAX_ALLOWANCE_KM}; classes 2-5 the mirrors without a distance,
+     * by tier, then the weighted random tie key.
+     */
+    private static long key(Tier tier, double chord, double[] allowance, long seed, int i, double weight) {
+        long cls;
+        long rank;
+        if (Double.isNaN(chord)) {
+            cls = tier == Tier.PREFIX ? 0 : 1 + tier.ordinal();
+            rank = (1L << 39) + tieRank(seed, i, weight);
+        } else if (tier == Tier.PREFIX) {
+            cls = 0;
+            rank = (long) (chord * 0x1.0p38);
+        } else {
+            cls = 1;
+            double km = Geodesy.chordToKmFast(chord) - allowance[tier.ordinal()] + RankSettings.MAX_ALLOWANCE_KM;
+            rank = (long) (Math.max(0, km) * 1e6);
+        }
+        return cls << 56 | rank << 16 | i;
+    }
+
+    /**
+     * Distance of the mirror at rank {@code k} less its tier's allowance, in km: the order of the
+     * plan's distance class. Infinite for the prefix tier, NaN when the distance is unknown.
+     */
+    double effectiveKmAt(int k) {
+        float c = chordAt[k];
+        return Double.isNaN(c) ? Double.NaN : Geodesy.chordToKmFast(c) - allowance[tierAt[k]];
+    }
+
+    /** Distance in km of the mirror at rank {@code k} as the plan ranked it (within 0.2 m); NaN when unknown. */
+    double rankedKmAt(int k) {
+        float c = chordAt[k];
+        return Double.isNaN(c) ? Double.NaN : Geodesy.chordToKmFast(c);
     }
 
     /**

@@ -13,8 +13,10 @@ import org.mirrorgate.index.IndexSnapshot;
 
 /**
  * Chooses mirrors for a file and a client: filters (enabled, protocol up, holds the file as the
- * path policy requires, client restrictions), then proximity (tier, then distance), then a weighted
- * random draw among the near mirrors (capacity x score).
+ * path policy requires, client restrictions), then proximity (prefix tier, then distance less the
+ * tier's allowance), then a weighted random draw among the near group (capacity x score, drawn
+ * per request). Distance only decides who is in the group: the closest accepted mirror's tier,
+ * within {@link RankSettings#nearRadiusKm} of it (docs/ranking.md).
  *
  * <p>{@link #select} is the request path: it walks the client's cached {@link ClientPlan} and stops
  * as soon as the near group and the alternates are known, so a request usually checks a handful of
@@ -23,10 +25,16 @@ import org.mirrorgate.index.IndexSnapshot;
 public final class Ranker {
 
     private final RankSettings settings;
+    /** {@link RankSettings#allowanceKm} by tier ordinal, for the plans. */
+    private final double[] allowance;
     private volatile MirrorTable table;
 
     public Ranker(RankSettings settings) {
         this.settings = requireNonNull(settings, "settings");
+        allowance = new double[Tier.values().length];
+        for (Tier t : Tier.values()) {
+            allowance[t.ordinal()] = settings.allowanceKm(t);
+        }
     }
 
     public RankSettings settings() {
@@ -46,7 +54,7 @@ public final class Ranker {
      * right, only slower ({@link #select} extends the plan for that request).
      */
     public ClientPlan plan(IndexSnapshot snap, InetAddress address, ClientLocation location, int wanted) {
-        return ClientPlan.build(snap, table(snap), address, location, settings.maxNear() + wanted + PLAN_SLACK);
+        return ClientPlan.build(snap, table(snap), address, location, allowance, settings.maxNear() + wanted + PLAN_SLACK);
     }
 
     /**
@@ -67,6 +75,9 @@ public final class Ranker {
         int want = 1 + maxAlternates;
         int[] picked = new int[Math.min(snap.mirrorCount(), settings.maxNear() + want)];
         String[] bases = new String[picked.length];
+        // Indices into picked of the near group's members: in a mixed-tier window of the order,
+        // mirrors of another tier sit between them (they are alternates, not in the draw).
+        int[] members = new int[Math.min(picked.length, settings.maxNear())];
         Group group = new Group();
         int count = 0;
         for (int k = 0; k < plan.order.length && count < picked.length; k++) {
@@ -75,7 +86,11 @@ public final class Ranker {
             if (base == null || !holds(snap, t, m, fileId, policy)) {
                 continue;
             }
-            group.offer(plan, k);
+            if (group.offer(plan, k)) {
+                members[group.size - 1] = count;
+            } else if (count >= want) {
+                continue; // past the alternates' room, only members are kept (they may win the draw)
+            }
             picked[count] = m;
             bases[count++] = base;
             if (group.closed && count >= want) {
@@ -88,7 +103,7 @@ public final class Ranker {
         if (count == 0) {
             return Selection.EMPTY;
         }
-        int chosen = draw(t.weight, picked, group.size, random);
+        int chosen = members[draw(t.weight, picked, members, group.size, random)];
         // Move the winner to the front; the others keep their rank order as alternates.
         int winner = picked[chosen];
         String winnerBase = bases[chosen];
@@ -115,8 +130,7 @@ public final class Ranker {
                 excluded.add(new Verdict(m, reason, plan.tierAt(k), plan.kmAt(k), 0, 0));
                 continue;
             }
-            group.offer(plan, k);
-            boolean inDraw = !group.closed && group.size == accepted.size() + 1;
+            boolean inDraw = group.offer(plan, k);
             double w = inDraw ? t.weight[m] : 0;
             groupWeight += w;
             accepted.add(new Verdict(m, null, plan.tierAt(k), plan.kmAt(k), w, 0));
@@ -238,17 +252,18 @@ public final class Ranker {
         return lag >= 0 && lag <= policy.outdatedMillis();
     }
 
-    private static int draw(double[] weight, int[] picked, int groupSize, RandomGenerator random) {
+    /** The index into {@code members} of the winner, drawn by weight. */
+    private static int draw(double[] weight, int[] picked, int[] members, int groupSize, RandomGenerator random) {
         if (groupSize <= 1) {
             return 0;
         }
         double total = 0;
         for (int i = 0; i < groupSize; i++) {
-            total += weight[picked[i]];
+            total += weight[picked[members[i]]];
         }
         double r = random.nextDouble() * total;
         for (int i = 0; i < groupSize; i++) {
-            r -= weight[picked[i]];
+            r -= weight[picked[members[i]]];
             if (r < 0) {
                 return i;
             }
@@ -266,37 +281,49 @@ public final class Ranker {
     }
 
     /**
-     * The near group: accepted mirrors of the best tier within the sharing radius of the closest
-     * one, at most {@code maxNear}. Closed at the first accepted mirror outside it.
+     * The near group: accepted mirrors of the closest accepted mirror's tier within the sharing
+     * radius of it ({@link RankSettings#nearRadiusKm}), at most {@code maxNear}. The plan orders
+     * mirrors by distance less their tier's allowance, so mirrors of another tier may come
+     * between members: they are skipped (alternates). Closed once no later mirror can be a member.
      */
     private final class Group {
         int size;
         boolean closed;
         private Tier tier;
-        /** The sharing radius as a chord, so members are compared without an asin each. */
-        private double chordRadius;
+        private double radiusKm;
+        /** The radius less the tier's allowance: a later mirror ranked past it cannot be a member. */
+        private double effectiveLimit;
 
-        /** Offers the accepted mirror at rank {@code k} of the plan. */
-        void offer(ClientPlan plan, int k) {
+        /** Offers the accepted mirror at rank {@code k} of the plan; true when it joins the group. */
+        boolean offer(ClientPlan plan, int k) {
             if (closed) {
-                return;
+                return false;
             }
+            Tier t = plan.tierAt(k);
+            double km = plan.rankedKmAt(k);
             if (size == 0) {
-                double d = plan.kmAt(k);
-                tier = plan.tierAt(k);
-                chordRadius = Double.isNaN(d) ? Double.NaN
-                        : Geodesy.kmToChord(Math.max(d * settings.weightDistanceRange(), d + settings.nearSlackKm()));
+                tier = t;
+                radiusKm = Double.isNaN(km) ? Double.NaN : settings.nearRadiusKm(km);
+                effectiveLimit = radiusKm - settings.allowanceKm(t);
                 size = 1;
-                return;
+                return true;
             }
-            float c = plan.chordAt[k];
-            boolean near = plan.tierAt(k) == tier && size < settings.maxNear()
-                    && (Double.isNaN(chordRadius) || !Float.isNaN(c) && c <= chordRadius);
-            if (near) {
-                size++;
-            } else {
+            if (t == tier) {
+                // Same tier: ranked by km alone, so the first one past the radius ends the group.
+                if (size < settings.maxNear() && (Double.isNaN(radiusKm) || km <= radiusKm)) {
+                    size++;
+                    return true;
+                }
+                closed = true;
+                return false;
+            }
+            // Another tier: ranked past the limit (or without a distance) means every later
+            // mirror of the group's tier is beyond the radius.
+            double eff = plan.effectiveKmAt(k);
+            if (Double.isNaN(radiusKm) || Double.isNaN(eff) || eff > effectiveLimit) {
                 closed = true;
             }
+            return false;
         }
     }
 }

@@ -21,4 +21,16 @@ class GeodesyTest {
         assertThat(Geodesy.chord(berlin, Geodesy.unitVector(48.857, 2.352)))
                 .isLessThan(Geodesy.chord(berlin, Geodesy.unitVector(40.71, -74.0)));
     }
+
+    @Test
+    void theFastConversionIsWithinAMetreOfTheExactOneAndKeepsTheOrder() {
+        double previous = -1;
+        for (int i = 0; i <= 200_000; i++) {
+            double chord = i / 100_000.0;
+            double fast = Geodesy.chordToKmFast(chord);
+            assertThat(fast).as("chord %s", chord).isCloseTo(Geodesy.chordToKm(chord), within(0.001));
+            assertThat(fast).as("chord %s", chord).isGreaterThanOrEqualTo(previous - 0.0005);
+            previous = fast;
+        }
+    }
 }

@@ -248,27 +248,39 @@ class RankerTest {
     }
 
     @Test
-    void prefixBeatsAsnBeatsCountryBeatsContinentBeatsWorld() throws Exception {
+    void prefixAlwaysWinsAndTheOtherTiersWinByTheirAllowanceInKm() throws Exception {
+        // From Berlin: world in Berlin (0 km), continent Paris (878), country Munich (504), asn
+        // New York (6,385), prefix Sydney (16,000).
         snapshot(mirror("world").at(52.5, 13.4).build(), mirror("continent").in("FR", "EU").at(48.8, 2.3).build(),
                 mirror("country").in("DE", "EU").at(48.1, 11.6).build(), mirror("asn").asn(3320).at(40.7, -74).build(),
                 mirror("prefix").prefix("192.0.2.0/24").at(-33.9, 151.2).build());
+        // Defaults (asn 2,000, country 1,000, continent 500 km): 504 - 1000 < 0 < 878 - 500 < 6385 - 2000.
+        assertThat(order(ranker)).containsExactly("prefix:prefix", "country:country", "world:world",
+                "continent:continent", "asn:asn");
+        // Allowances beyond any distance on Earth: strict tiers.
+        Ranker strict = new Ranker(new RankSettings(1.5, 1000, 1500, 16, 100_000, 90_000, 80_000, false, true, 0.95));
+        assertThat(order(strict)).containsExactly("prefix:prefix", "asn:asn", "country:country",
+                "continent:continent", "world:world");
         IndexSnapshot s = index.snapshot();
-        ClientPlan plan = ranker.plan(s, InetAddress.getByName("192.0.2.10"), BERLIN, 6);
-        List<String> order = ranker.explain(s, plan, s.files().idOf("f"), PathPolicy.DEFAULT, false).stream()
-                .map(v -> s.spec(v.mirror()).name() + ":" + v.tier().label()).toList();
-        assertThat(order).containsExactly("prefix:prefix", "asn:asn", "country:country", "continent:continent",
-                "world:world");
-        Selection sel = ranker.select(s, plan, s.files().idOf("f"), PathPolicy.DEFAULT, false, 2, new SplittableRandom(3));
+        ClientPlan plan = strict.plan(s, InetAddress.getByName("192.0.2.10"), BERLIN, 6);
+        Selection sel = strict.select(s, plan, s.files().idOf("f"), PathPolicy.DEFAULT, false, 2, new SplittableRandom(3));
         assertThat(s.spec(sel.mirror(0)).name()).isEqualTo("prefix");
         assertThat(sel.size()).as("target plus two alternates").isEqualTo(3);
         assertThat(s.spec(sel.mirror(1)).name()).isEqualTo("asn");
+    }
+
+    private List<String> order(Ranker r) throws Exception {
+        IndexSnapshot s = index.snapshot();
+        ClientPlan plan = r.plan(s, InetAddress.getByName("192.0.2.10"), BERLIN, 6);
+        return r.explain(s, plan, s.files().idOf("f"), PathPolicy.DEFAULT, false).stream()
+                .map(v -> s.spec(v.mirror()).name() + ":" + v.tier().label()).toList();
     }
 
     @Test
     void nearMirrorsShareTrafficByCapacityAndScoreAndFarOnesGetNone() throws Exception {
         snapshot(mirror("berlin-big").in("DE", "EU").at(52.5, 13.4).capacity(3).build(),
                 mirror("potsdam").in("DE", "EU").at(52.4, 13.06).build(),
-                mirror("munich").in("DE", "EU").at(48.1, 11.6).build());
+                mirror("rome").in("IT", "EU").at(41.9, 12.5).build());
         IndexSnapshot s = index.snapshot();
         ClientPlan plan = ranker.plan(s, InetAddress.getByName("192.0.2.10"), BERLIN, 6);
         int[] wins = new int[3];
@@ -276,7 +288,7 @@ class RankerTest {
         for (int i = 0; i < 20_000; i++) {
             wins[ranker.select(s, plan, s.files().idOf("f"), PathPolicy.DEFAULT, false, 0, random).mirror(0)]++;
         }
-        assertThat(wins[2]).as("munich is ~500 km away: outside the sharing radius").isZero();
+        assertThat(wins[2]).as("rome is 1,184 km away, abroad: outside the group").isZero();
         double bigShare = wins[0] / 20_000.0;
         assertThat(bigShare).as("capacity 3 vs 1: ~75 %% (%s)", Arrays.toString(wins)).isBetween(0.72, 0.78);
         List<Verdict> v = ranker.explain(s, plan, s.files().idOf("f"), PathPolicy.DEFAULT, false);
