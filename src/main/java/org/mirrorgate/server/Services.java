@@ -66,7 +66,7 @@ public final class Services {
                 config.resolve(), store.recorder());
         PrometheusRegistry registry = new PrometheusRegistry();
         MirrorMonitor monitor = new MirrorMonitor(index, events, config.scan(), config.mirrorScans(),
-                System::currentTimeMillis, store.scanLease());
+                System::currentTimeMillis, store.scanLease(), store.replicas()::owns);
         monitor.registerMetrics(registry);
         StoreMetrics.register(registry, store::status);
         // The indexer walking (and watching) the tree on this replica, for RefreshRepository: with

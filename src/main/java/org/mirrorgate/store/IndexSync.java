@@ -42,9 +42,18 @@ final class IndexSync implements AutoCloseable {
     private volatile String lastError = "";
     private long backoffMillis;
     private AutoCloseable subscription;
+    private final Events listener;
+
+    /** Told, on the store thread, when the index was restored and when the store lost its data. */
+    interface Events {
+        void restored(IndexSync sync);
+
+        void storeLost();
+    }
 
     IndexSync(Index index, Engine engine, Keys keys, String self, FormatVersion format, SegmentedItems items,
-            ScheduledExecutorService storeThread, Duration flushDelay, Duration resyncInterval) {
+            ScheduledExecutorService storeThread, Duration flushDelay, Duration resyncInterval, Events listener) {
+        this.listener = listener;
         this.index = index;
         this.engine = engine;
         this.keys = keys;
@@ -82,6 +91,7 @@ final class IndexSync implements AutoCloseable {
             initialized = true;
             healthy = true;
             scheduleFlush();
+            listener.restored(this);
             return true;
         } catch (StoreUnavailableException e) {
             failed("restore", e);
@@ -184,6 +194,7 @@ final class IndexSync implements AutoCloseable {
                 stored.storeId = format.ensure();
                 tracker.markAll(index.snapshot());
                 flush();
+                listener.storeLost();
                 return;
             }
             loader.resync();

@@ -33,6 +33,7 @@ public final class Replicas implements AutoCloseable {
     private final LongSupplier clock;
     private final ScheduledFuture<?> beat;
     private volatile List<String> live;
+    private volatile long lastBeatMillis;
 
     Replicas(Engine engine, Keys keys, String self, Duration ttl, LongSupplier clockMillis,
             ScheduledExecutorService timer) {
@@ -42,6 +43,7 @@ public final class Replicas implements AutoCloseable {
         this.ttlMillis = ttl.toMillis();
         this.clock = clockMillis;
         this.live = List.of(self);
+        this.lastBeatMillis = clockMillis.getAsLong();
         long every = Math.max(1, ttlMillis / 3);
         this.beat = timer.scheduleWithFixedDelay(this::heartbeat, 0, every, TimeUnit.MILLISECONDS);
     }
@@ -56,8 +58,16 @@ public final class Replicas implements AutoCloseable {
         return live;
     }
 
-    /** True when this replica should handle {@code mirror} (probe it, scan it) among the live ones. */
+    /**
+     * True when this replica should handle {@code mirror} (probe it, poll its trace file) among the
+     * live ones. While this replica's heartbeats have failed for longer than the time-to-live (the
+     * store is unreachable), it owns every mirror: the others' results cannot reach it through the
+     * store then, so it keeps its own view fresh.
+     */
     public boolean owns(String mirror) {
+        if (clock.getAsLong() - lastBeatMillis > ttlMillis) {
+            return true;
+        }
         String best = null;
         long bestScore = Long.MIN_VALUE;
         for (String replica : live) {
@@ -86,6 +96,7 @@ public final class Replicas implements AutoCloseable {
                 log.info("live replicas: {}", alive);
             }
             live = List.copyOf(alive);
+            lastBeatMillis = now;
         } catch (StoreUnavailableException e) {
             log.debug("heartbeat failed: {}", e.getMessage()); // keep the last known set
         } catch (RuntimeException e) {

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -14,10 +16,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.mirrorgate.index.Index;
+import org.mirrorgate.lease.Lease;
 import org.mirrorgate.lease.LeasedScans;
 import org.mirrorgate.lease.Leases;
 import org.mirrorgate.lease.ScanLease;
 import org.mirrorgate.mirror.EventLog;
+import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.stats.DownloadCounters;
 import org.mirrorgate.stats.DownloadRecorder;
 import org.mirrorgate.stats.DownloadStats;
@@ -37,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class StateStore implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StateStore.class);
+    private static final String EVENTS_REWRITE = "events-rewrite";
+    private static final int EVENTS_REWRITE_ATTEMPTS = 120;
 
     private final Engine engine;
     private final ScheduledExecutorService storeThread;
@@ -61,14 +67,26 @@ public final class StateStore implements AutoCloseable {
         this.statsThread = storeExecutor("mirrorgate-store-stats");
         this.leaseThread = storeExecutor("mirrorgate-store-leases");
         SegmentedItems items = new SegmentedItems(engine, keys, settings.segmentBatch(), index::nowMillis);
+        this.events = new StoredEventLog(engine, keys, settings.eventsPerMirror(), settings.eventBuffer(),
+                index::nowMillis);
+        IndexSync.Events onSync = new IndexSync.Events() {
+            @Override
+            public void restored(IndexSync s) {
+                List<String> names = index.snapshot().specs().stream().map(MirrorSpec::name).toList();
+                statsThread.execute(() -> seedEvents(names));
+            }
+
+            @Override
+            public void storeLost() {
+                statsThread.execute(() -> rewriteEvents(0));
+            }
+        };
         this.sync = new IndexSync(index, engine, keys, self, new FormatVersion(engine, keys, self), items,
-                storeThread, settings.writeDelay(), settings.resyncInterval());
+                storeThread, settings.writeDelay(), settings.resyncInterval(), onSync);
         this.counters = new DownloadCounters(new DownloadCounters.Settings(settings.statsRetentionDays(),
                 settings.statsMonthlyRetentionMonths(), settings.statsBufferKeys()), index::nowMillis);
         this.counterStore = new EngineCounters(engine, keys);
         this.stats = new DownloadStats(counterStore);
-        this.events = new StoredEventLog(engine, keys, settings.eventsPerMirror(), settings.eventBuffer(),
-                index::nowMillis);
         this.leases = new Leases(new StoreLeaseBackend(engine, keys), self, settings.leaseTime(), leaseThread);
         this.scanLease = new LeasedScans(leases);
         this.replicas = new Replicas(engine, keys, self, settings.replicaTtl(), index::nowMillis, leaseThread);
@@ -228,6 +246,44 @@ public final class StateStore implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("flushing statistics and events failed", e);
             statsError = e.toString();
+        }
+    }
+
+    private void seedEvents(List<String> mirrors) {
+        try {
+            events.seed(mirrors);
+        } catch (StoreUnavailableException e) {
+            log.debug("event logs not copied into memory: {}", e.getMessage()); // this replica's own still are
+        }
+    }
+
+    /**
+     * Writes the event logs this replica holds back into a store that lost its data, one replica at
+     * a time ({@value #EVENTS_REWRITE} lease): each merges what it holds with what the store holds by
+     * then. Retried every second while another replica holds the lease or the store fails.
+     */
+    private void rewriteEvents(int attempt) {
+        if (closed) {
+            return;
+        }
+        Optional<Lease> held = Optional.empty();
+        try {
+            held = leases.tryAcquire(EVENTS_REWRITE);
+            if (held.isPresent()) {
+                int n = events.rewrite();
+                (n > 0 ? log.atInfo() : log.atDebug())
+                        .log("wrote {} mirror event logs back into the store (it had lost its data)", n);
+                return;
+            }
+        } catch (StoreUnavailableException e) {
+            log.debug("event logs not written back yet: {}", e.getMessage());
+        } finally {
+            held.ifPresent(Lease::close);
+        }
+        if (attempt < EVENTS_REWRITE_ATTEMPTS) {
+            statsThread.schedule(() -> rewriteEvents(attempt + 1), 1, TimeUnit.SECONDS);
+        } else {
+            log.warn("gave up writing the mirror event logs back into the store after {} attempts", attempt + 1);
         }
     }
 

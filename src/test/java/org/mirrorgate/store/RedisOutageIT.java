@@ -123,6 +123,50 @@ class RedisOutageIT {
         }
     }
 
+    /** Events recorded after this are later by the clock than those recorded before (ordered by time). */
+    private static void nextMillis() {
+        long now = System.currentTimeMillis();
+        await().pollInterval(Duration.ofMillis(1)).until(() -> System.currentTimeMillis() > now);
+    }
+
+    @Test
+    void aRedisThatComesBackEmptyGetsTheEventLogsTheReplicasHoldWrittenBackInOrder() throws Exception {
+        redis = RedisServer.start(); // no persistence
+        StoreSettings.Builder base = StoreSettings.DEFAULTS.toBuilder().redis(redis.uri()).timeout(Duration.ofMillis(500))
+                .flushInterval(Duration.ofMillis(200)).leaseTime(Duration.ofMillis(1500));
+        Index first = new Index(List.of(TestMirror.mirror("a").build(), TestMirror.mirror("b").build()),
+                System::currentTimeMillis);
+        try (StateStore gone = StateStore.open(base.replicaId("gone").build(), first)) {
+            gone.eventLog().record("a", "scan", "ok via rsync: 1 file (recorded by a replica that left)");
+            assertThat(gone.flush()).isTrue();
+        }
+        Index index = new Index(List.of(TestMirror.mirror("a").build(), TestMirror.mirror("b").build()),
+                System::currentTimeMillis);
+        store = StateStore.open(base.replicaId("A").build(), index); // copies the stored logs into memory
+        Index other = new Index(List.of(TestMirror.mirror("a").build(), TestMirror.mirror("b").build()),
+                System::currentTimeMillis);
+        try (StateStore b = StateStore.open(base.replicaId("B").build(), other)) {
+            nextMillis();
+            store.eventLog().record("a", "down", "http down: connection refused (by A)");
+            nextMillis();
+            b.eventLog().record("a", "up", "http up after 1s down (by B)");
+            b.eventLog().record("b", "scan", "ok via rsync: 2 files (by B)");
+            assertThat(store.flush()).isTrue();
+            assertThat(b.flush()).isTrue();
+            await().atMost(Duration.ofSeconds(5)).until(() -> redis.cli("LLEN", "mg:events:a").equals("3"));
+
+            redis.kill();
+            redis.restart();
+            await().atMost(Duration.ofSeconds(10)).until(() -> redis.cli("LLEN", "mg:events:a").equals("3")
+                    && redis.cli("LLEN", "mg:events:b").equals("1"));
+            assertThat(store.eventLog().recent("a", 10)).extracting(MirrorEvent::message).containsExactly(
+                    "http up after 1s down (by B)", "http down: connection refused (by A)",
+                    "ok via rsync: 1 file (recorded by a replica that left)");
+            assertThat(b.eventLog().recent("b", 10)).extracting(MirrorEvent::message)
+                    .containsExactly("ok via rsync: 2 files (by B)");
+        }
+    }
+
     @Test
     @SuppressWarnings("try") // the resource is held for its effect
     void aRedisThatComesBackEmptyGetsTheWholeStateWrittenAgain() throws Exception {

@@ -28,13 +28,12 @@ final class HeadProbe {
     }
 
     /**
-     * @param path the file, relative to {@code base}; "" to probe the base URL itself (a mirror
-     *     whose holdings are not known yet: any answer below 400, or 403, shows it is serving)
+     * @param path the file, relative to {@code base} (never the base URL itself: see {@link
+     *     HealthProber#probe})
      * @param expectedSize the local size, or -1 when unknown
      */
     ProbeResult probe(URI base, String path, long expectedSize, boolean allowRedirects) {
-        URI url = path.isEmpty() ? base : base.resolve(UrlPaths.encode(path));
-        String what = path.isEmpty() ? "base URL" : path;
+        URI url = base.resolve(UrlPaths.encode(path));
         X509Certificate cert = null;
         for (int hop = 0; ; hop++) {
             HttpURLConnection c = null;
@@ -49,35 +48,31 @@ final class HeadProbe {
                 if (status >= 300 && status < 400 && status != 304) {
                     String location = c.getHeaderField("Location");
                     if (!allowRedirects) {
-                        return ProbeResult.failed("unauthorized redirect (HTTP " + status + ") on " + what);
+                        return ProbeResult.failed("unauthorized redirect (HTTP " + status + ") on " + path);
                     }
                     if (location == null || hop >= MAX_REDIRECTS) {
-                        return ProbeResult.failed("too many redirects on " + what);
+                        return ProbeResult.failed("too many redirects on " + path);
                     }
                     URI next = url.resolve(location);
                     if ("https".equals(url.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())) {
-                        return ProbeResult.failed("redirect from https to " + next.getScheme() + " on " + what);
+                        return ProbeResult.failed("redirect from https to " + next.getScheme() + " on " + path);
                     }
                     url = next;
                     continue;
                 }
-                if (path.isEmpty()) {
-                    return status < 400 || status == 403 ? ProbeResult.ok(cert)
-                            : ProbeResult.failed("HTTP " + status + " on base URL");
-                }
                 if (status != 200) {
-                    return ProbeResult.failed("HTTP " + status + " on " + what);
+                    return ProbeResult.failed("HTTP " + status + " on " + path);
                 }
                 long length = c.getContentLengthLong();
                 if (expectedSize >= 0 && length >= 0 && length != expectedSize) {
-                    return ProbeResult.failed("size mismatch on " + what + ": " + length + " bytes (expected "
+                    return ProbeResult.failed("size mismatch on " + path + ": " + length + " bytes (expected "
                             + expectedSize + ")");
                 }
                 return ProbeResult.ok(cert);
             } catch (IOException e) {
                 return ProbeResult.failed(HttpFetcher.reason(e));
             } catch (IllegalArgumentException e) {
-                return ProbeResult.failed("bad redirect target on " + what);
+                return ProbeResult.failed("bad redirect target on " + path);
             } finally {
                 if (c != null) {
                     c.disconnect();

@@ -71,15 +71,26 @@ public final class HealthProber {
         this.rescan = rescan;
     }
 
-    /** Probes every protocol {@code mirror} offers, now, and publishes the verdicts. */
-    public void probe(String mirror, PerMirrorScanSettings pm, boolean scannable) {
+    /**
+     * Probes every protocol {@code mirror} offers, now, and publishes the verdicts.
+     *
+     * @return false when nothing was probed: the mirror is unknown, or no file is known to be on it
+     *     yet (never scanned, nothing matching). The base URL is never probed instead: a mirror
+     *     without a directory index answers it 403 and writes a "directory index is forbidden"
+     *     error into its log, for every probe (issue 13 item 11). Such a mirror is not chosen for
+     *     any file anyway; its first good scan gives the probes a file.
+     */
+    public boolean probe(String mirror, PerMirrorScanSettings pm, boolean scannable) {
         IndexSnapshot snap = index.snapshot();
         int pos = snap.positionOf(mirror);
         if (pos < 0) {
-            return;
+            return false;
         }
         MirrorSpec spec = snap.spec(pos);
         String[] target = target(snap, pos);
+        if (target == null) {
+            return false;
+        }
         boolean redirects = pm.allowRedirects() != null ? pm.allowRedirects() : settings.probe().allowRedirects();
         if (spec.httpUrl() != null) {
             judge(mirror, "http", spec.httpUrl(), target, redirects, scannable, MirrorState::http, MirrorState::withHttp);
@@ -88,6 +99,7 @@ public final class HealthProber {
             judge(mirror, "https", spec.httpsUrl(), target, redirects, scannable, MirrorState::https,
                     MirrorState::withHttps);
         }
+        return true;
     }
 
     /** A scan of {@code mirror} succeeded: protocols held down for that rescan come up. */
@@ -166,7 +178,7 @@ public final class HealthProber {
 
     /**
      * What to HEAD: {path, size}. A random file the mirror matched at its last scan (trusted
-     * mirrors: any local file); the base URL ("", -1) while nothing is known.
+     * mirrors: any local file); null while no such file is known.
      */
     private static String[] target(IndexSnapshot snap, int pos) {
         FileTable files = snap.files();
@@ -188,7 +200,7 @@ public final class HealthProber {
                 }
             }
         }
-        return new String[] {"", "-1"};
+        return null;
     }
 
     private void checkExpiry(String mirror, X509Certificate cert) {

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.IndexSnapshot;
 import org.mirrorgate.lease.InProcessScanLease;
@@ -63,6 +64,9 @@ public final class MirrorMonitor {
     private final AtomicInteger runningScans = new AtomicInteger();
     private final ScanMetrics metrics = new ScanMetrics();
     private final Map<String, PerMirrorScanSettings> perMirror;
+    private final Predicate<String> owns;
+    /** Mirrors whose last probe found no file known to be on them: probed as soon as a scan succeeds. */
+    private final Set<String> unprobed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @GuardedBy("this")
     private boolean listening;
@@ -86,11 +90,33 @@ public final class MirrorMonitor {
      */
     public MirrorMonitor(Index index, EventLog events, ScanSettings settings,
             Map<String, PerMirrorScanSettings> perMirror, LongSupplier clockMillis, ScanLease lease) {
-        this(index, events, settings, perMirror, clockMillis, lease, null, TICK);
+        this(index, events, settings, perMirror, clockMillis, lease, m -> true);
+    }
+
+    /**
+     * A monitor for one of several replicas sharing a store.
+     *
+     * @param owns whether this replica probes a mirror and polls its trace file now (the store's
+     *     {@code Replicas::owns}): the verdicts reach the other replicas through the store, as
+     *     part of the mirror's state, so one replica's probes serve them all. Asked at every due
+     *     probe, so a mirror moves to another replica when its owner dies. Manual probes
+     *     ({@link #probeNow}) ignore it.
+     */
+    public MirrorMonitor(Index index, EventLog events, ScanSettings settings,
+            Map<String, PerMirrorScanSettings> perMirror, LongSupplier clockMillis, ScanLease lease,
+            Predicate<String> owns) {
+        this(index, events, settings, perMirror, clockMillis, lease, owns, null, TICK);
     }
 
     MirrorMonitor(Index index, EventLog events, ScanSettings settings, Map<String, PerMirrorScanSettings> perMirror,
             LongSupplier clockMillis, ScanLease lease, Map<String, MirrorLister> listers, Duration tick) {
+        this(index, events, settings, perMirror, clockMillis, lease, m -> true, listers, tick);
+    }
+
+    MirrorMonitor(Index index, EventLog events, ScanSettings settings, Map<String, PerMirrorScanSettings> perMirror,
+            LongSupplier clockMillis, ScanLease lease, Predicate<String> owns, Map<String, MirrorLister> listers,
+            Duration tick) {
+        this.owns = requireNonNull(owns, "owns");
         this.index = requireNonNull(index, "index");
         this.events = requireNonNull(events, "events");
         this.settings = requireNonNull(settings, "settings");
@@ -212,12 +238,19 @@ public final class MirrorMonitor {
         }
     }
 
-    /** Probes {@code mirror} now (both protocols), as the scheduler would. */
+    /**
+     * Probes {@code mirror} now (both protocols), as the scheduler would: a file it is known to
+     * hold; nothing while no such file is known (then its first good scan is followed by a probe).
+     */
     public void probeNow(String mirror) {
         int pos = index.snapshot().positionOf(mirror);
         if (pos >= 0) {
             PerMirrorScanSettings pm = perMirror(mirror);
-            prober.probe(mirror, pm, !scanner.sources(index.snapshot().spec(pos), pm).isEmpty());
+            if (prober.probe(mirror, pm, !scanner.sources(index.snapshot().spec(pos), pm).isEmpty())) {
+                unprobed.remove(mirror);
+            } else {
+                unprobed.add(mirror);
+            }
         }
     }
 
@@ -276,6 +309,10 @@ public final class MirrorMonitor {
             });
         }
         for (String m : schedule.due(MonitorSchedule.Task.PROBE, now)) {
+            if (!owns.test(m)) {
+                schedule.ended(MonitorSchedule.Task.PROBE, m, now, settings.probe().interval().toMillis());
+                continue; // another replica probes it; asked again an interval later (takeover)
+            }
             int pos = snap.positionOf(m);
             if (pos >= 0 && (snap.spec(pos).httpUrl() != null || snap.spec(pos).httpsUrl() != null)
                     && schedule.start(MonitorSchedule.Task.PROBE, m)) {
@@ -283,6 +320,10 @@ public final class MirrorMonitor {
             }
         }
         for (String m : schedule.due(MonitorSchedule.Task.TRACE, now)) {
+            if (!owns.test(m)) {
+                schedule.ended(MonitorSchedule.Task.TRACE, m, now, settings.trace().interval().toMillis());
+                continue;
+            }
             int pos = snap.positionOf(m);
             if (pos >= 0 && !tracer.urls(snap.spec(pos), perMirror(m)).isEmpty()
                     && schedule.start(MonitorSchedule.Task.TRACE, m)) {
@@ -296,6 +337,9 @@ public final class MirrorMonitor {
         metrics.scanned(o);
         if (o.success()) {
             prober.scanSucceeded(mirror);
+            if (unprobed.contains(mirror)) {
+                schedule.soon(MonitorSchedule.Task.PROBE, mirror, clock.getAsLong());
+            }
         }
         return o;
     }

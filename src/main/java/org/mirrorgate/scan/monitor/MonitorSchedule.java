@@ -123,6 +123,14 @@ final class MonitorSchedule {
         }
     }
 
+    /** Makes a probe or trace poll of {@code mirror} due now, unless one runs. */
+    synchronized void soon(Task task, String mirror, long now) {
+        Timing t = timings.get(mirror);
+        if (t != null && t.next[task.ordinal()] != RUNNING) {
+            t.next[task.ordinal()] = Math.min(t.next[task.ordinal()], now);
+        }
+    }
+
     /** When {@code task} of {@code mirror} is next due; RUNNING while it runs; -1 when unknown. */
     synchronized long next(Task task, String mirror) {
         Timing t = timings.get(mirror);

@@ -105,6 +105,26 @@ class HealthProbeIT {
     }
 
     @Test
+    void aMirrorNeverScannedIsNotProbedAtItsBaseUrlAndItsFirstGoodScanBringsAProbeOfAFile() {
+        NginxServer nginx = nginx(null);
+        MirrorScanFixture fx = new MirrorScanFixture(List.of(MirrorScanFixture.mirror("m", nginx.httpUrl(), null,
+                null, null)));
+        local.publishAsLocal(fx.index, System.currentTimeMillis());
+        MirrorMonitor monitor = fx.monitor(MirrorScanFixture.quick("probe-interval: 1h\njitter: 0s\ninterval: 1h"),
+                Map.of());
+        closer.add(monitor::stop);
+
+        monitor.probeNow("m");
+        assertThat(nginx.accessLog()).as("no HEAD / (a 403 and a 'forbidden' line in the mirror's error log)")
+                .doesNotContain("HEAD");
+        assertThat(fx.state("m").http().status()).isEqualTo(ProtocolHealth.Status.UNKNOWN);
+
+        monitor.start(); // scans at once (jitter 0); the good scan makes the probe due
+        await().atMost(Duration.ofSeconds(20)).until(() -> fx.state("m").http().status() == ProtocolHealth.Status.UP);
+        assertThat(nginx.accessLog()).contains("\"HEAD /pool/f.deb ").doesNotContain("\"HEAD / ");
+    }
+
+    @Test
     void aMirrorDownLongerThanAllowedIsRescannedBeforeItIsUsedAgain() {
         NginxServer nginx = nginx(null);
         Setup s = setup(nginx, false, "down-after: 1\nup-after: 1\nrescan-after-down: 0s\ninterval: 1h\n"
