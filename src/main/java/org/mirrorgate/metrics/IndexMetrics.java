@@ -5,11 +5,21 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.IndexSnapshot;
 import org.mirrorgate.mirror.MirrorState;
+import org.mirrorgate.mirror.ProtocolHealth;
 
-/** Gauges read from the current snapshot at scrape time: nothing to update on the request path. */
+/**
+ * The index's gauges (files, gap rows, mirrors by state, each mirror's health and files), read from
+ * the current snapshot at scrape time: nothing to update on the request path.
+ */
 public final class IndexMetrics {
 
     private IndexMetrics() {}
+
+    private static void up(GaugeWithCallback.Callback cb, ProtocolHealth.Status status, String mirror, String protocol) {
+        if (status != ProtocolHealth.Status.UNKNOWN) {
+            cb.call(status == ProtocolHealth.Status.UP ? 1 : 0, mirror, protocol);
+        }
+    }
 
     public static void register(PrometheusRegistry registry, Index index) {
         GaugeWithCallback.builder()
@@ -64,6 +74,28 @@ public final class IndexMetrics {
                         }
                     }
                     cb.call(disabled, "any", "disabled");
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("mirrorgate_mirror_up")
+                .help("Each enabled mirror's health per protocol it serves: 1 up, 0 down (absent while not probed"
+                        + " yet, and while disabled)")
+                .labelNames("mirror", "protocol")
+                .callback(cb -> {
+                    IndexSnapshot s = index.snapshot();
+                    for (int i = 0; i < s.mirrorCount(); i++) {
+                        MirrorState st = s.state(i);
+                        if (!st.enabled()) {
+                            continue;
+                        }
+                        String name = s.spec(i).name();
+                        if (s.spec(i).httpUrl() != null) {
+                            up(cb, st.http().status(), name, "http");
+                        }
+                        if (s.spec(i).httpsUrl() != null) {
+                            up(cb, st.https().status(), name, "https");
+                        }
+                    }
                 })
                 .register(registry);
         GaugeWithCallback.builder()

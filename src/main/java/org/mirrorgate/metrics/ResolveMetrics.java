@@ -9,12 +9,16 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.EnumMap;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 import org.mirrorgate.resolve.Decision;
 
 /**
- * Resolve's metrics: answers by action, local answers the index could not vouch for, errors by
- * kind, latency, open streams. Label children are looked up once here, so the request path only
- * increments.
+ * Resolve's metrics: answers by action, redirects and their bytes per mirror, local answers the
+ * index could not vouch for, errors by kind, latency, open streams. Label children are looked up
+ * once (per mirror: on its first redirect; mirror and fallback names come from the config, so the
+ * label set stays as small as the mirror list), so the request path only increments.
+ *
+ * <p>The service's warm-up calls go to an instance registered nowhere, so they are not counted.
  */
 public final class ResolveMetrics {
 
@@ -26,6 +30,10 @@ public final class ResolveMetrics {
     private final CounterDataPoint unavailable;
     private final DistributionDataPoint latency;
     private final GaugeDataPoint streams;
+    private final Counter redirects;
+    private final Counter redirectBytes;
+    /** Per mirror (or fallback) name: its redirects, then its bytes. */
+    private final ConcurrentHashMap<String, CounterDataPoint[]> byMirror = new ConcurrentHashMap<>();
 
     public ResolveMetrics(PrometheusRegistry registry) {
         Counter resolves = Counter.builder()
@@ -36,6 +44,17 @@ public final class ResolveMetrics {
         for (Decision.Action a : Decision.Action.values()) {
             byAction.put(a, resolves.labelValues(a.name().toLowerCase(Locale.ROOT)));
         }
+        redirects = Counter.builder()
+                .name("mirrorgate_redirects_total")
+                .help("REDIRECT answers per mirror (or fallback name)")
+                .labelNames("mirror")
+                .register(registry);
+        redirectBytes = Counter.builder()
+                .name("mirrorgate_redirect_bytes_total")
+                .help("Sizes of the files redirected to each mirror (or fallback): the traffic sent its way, as"
+                        + " if every redirect were a whole GET (HEAD requests and broken-off downloads count in full)")
+                .labelNames("mirror")
+                .register(registry);
         Counter unindexed = Counter.builder()
                 .name("mirrorgate_resolve_unindexed_total")
                 .help("SERVE_LOCAL answers for a path the index holds no present file for, left to nginx's disk"
@@ -69,7 +88,15 @@ public final class ResolveMetrics {
     /** One decision made in {@code nanos}. */
     public void answered(Decision d, long nanos) {
         byAction.get(d.action()).inc();
-        if (d.action() == Decision.Action.SERVE_LOCAL) {
+        if (d.action() == Decision.Action.REDIRECT) {
+            CounterDataPoint[] m = byMirror.get(d.mirror());
+            if (m == null) {
+                m = byMirror.computeIfAbsent(d.mirror(), name -> new CounterDataPoint[] {
+                        redirects.labelValues(name), redirectBytes.labelValues(name)});
+            }
+            m[0].inc();
+            m[1].inc(d.fileSize());
+        } else if (d.action() == Decision.Action.SERVE_LOCAL) {
             String reason = d.reason();
             if (reason.equals(Decision.NOT_INDEXED)) {
                 notIndexed.inc();

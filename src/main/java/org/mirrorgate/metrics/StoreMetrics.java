@@ -1,5 +1,6 @@
 package org.mirrorgate.metrics;
 
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.function.Supplier;
@@ -33,7 +34,7 @@ public final class StoreMetrics {
                     cb.call(s.eventsQueued(), "events");
                 })
                 .register(registry);
-        GaugeWithCallback.builder()
+        CounterWithCallback.builder()
                 .name("mirrorgate_store_dropped")
                 .help("Writes dropped since start because their bounded buffer was full, by kind (stats:"
                         + " counter increments; events: mirror events)")

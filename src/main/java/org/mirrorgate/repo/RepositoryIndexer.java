@@ -63,6 +63,7 @@ public final class RepositoryIndexer {
     private final HashPipeline hashes;
     private volatile boolean stopping;
     private volatile WalkSummary lastSummary;
+    private final WalkCounters counters = new WalkCounters();
 
     @GuardedBy("this")
     private ScheduledExecutorService scheduler;
@@ -153,7 +154,7 @@ public final class RepositoryIndexer {
         synchronized (scanLock) {
             long start = System.nanoTime();
             WalkSummary summary = scan(start, null).summary;
-            lastSummary = summary;
+            walked(summary);
             return summary;
         }
     }
@@ -182,7 +183,7 @@ public final class RepositoryIndexer {
             if (rel.isEmpty() || rel.contains("") || !index.snapshot().ready()) {
                 // A partial update of a table never walked would publish it as complete.
                 Outcome o = scan(start, null);
-                lastSummary = o.summary;
+                walked(o.summary);
                 if (!o.summary.ok()) {
                     throw new RefreshRejectedException(RefreshRejectedException.Kind.ROOT_UNAVAILABLE,
                             o.summary.failure());
@@ -244,6 +245,26 @@ public final class RepositoryIndexer {
         return watcher == null ? 0 : watcher.watchedDirectories();
     }
 
+    /** True when watching and fs.inotify.max_user_watches left directories unwatched. */
+    public synchronized boolean watchLimitReached() {
+        return watcher != null && watcher.watchLimitReached();
+    }
+
+    /** Times the watcher lost events and asked for a whole walk (0 when not watching). */
+    public synchronized long watchOverflows() {
+        return watcher == null ? 0 : watcher.overflows();
+    }
+
+    /** Batches of changed paths the watcher applied (0 when not watching). */
+    public synchronized long watchBatches() {
+        return watcher == null ? 0 : watcher.batches();
+    }
+
+    /** What this scanner did since it was built: walks by result, files added, changed, deleted. */
+    public WalkCounters counters() {
+        return counters;
+    }
+
     private RefreshSummary summary(boolean full, List<String> rel, TableUpdate.Counts c, long start) {
         return new RefreshSummary(full, rel, c.added(), c.changed(), c.deleted(), c.addedPaths(), c.changedPaths(),
                 c.deletedPaths(), index.snapshot().version(), since(start));
@@ -261,6 +282,14 @@ public final class RepositoryIndexer {
         throw new RefreshRejectedException(RefreshRejectedException.Kind.ROOT_UNAVAILABLE, "repository.root " + root
                 + ": " + (Files.exists(root) ? "not a readable directory" : "no such directory")
                 + " (expected: the local copy of the archive); nothing refreshed, the index keeps its files");
+    }
+
+    @GuardedBy("scanLock")
+    private void walked(WalkSummary summary) {
+        lastSummary = summary;
+        if (!stopping) { // a walk refused or abandoned by stop() is not a failure of the tree
+            counters.walked(summary.ok(), System.currentTimeMillis());
+        }
     }
 
     /** The summary of the last scan, failed or not, or null before the first. */
@@ -333,6 +362,7 @@ public final class RepositoryIndexer {
         synchronized (tableLock) {
             c = TableUpdate.apply(index, walk, settings.digests(), settings.deletedGrace().toMillis());
         }
+        counters.changed(c.added(), c.changed(), c.deleted());
         hashes.wake(realRoot);
         warnings.flush(root.toString());
         WalkSummary s = new WalkSummary(walk.files, c.added(), c.changed(), c.deleted(), c.purged(),

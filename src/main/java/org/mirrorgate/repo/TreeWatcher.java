@@ -78,6 +78,9 @@ final class TreeWatcher {
     private volatile boolean limitReached;
     private long lastOverflowLog;
     private long overflowsNotLogged;
+    // Read by metrics at scrape time; written by one thread each (overflows under the lock).
+    private volatile long overflows;
+    private volatile long batches;
 
     @GuardedBy("this")
     private Set<String> pending = new LinkedHashSet<>();
@@ -108,6 +111,21 @@ final class TreeWatcher {
     /** Directories watched now. */
     int watchedDirectories() {
         return watched;
+    }
+
+    /** True once fs.inotify.max_user_watches stopped the registration: some directories are not watched. */
+    boolean watchLimitReached() {
+        return limitReached;
+    }
+
+    /** Times events were lost (a queue overflowed, too many paths) and a whole walk was asked for instead. */
+    long overflows() {
+        return overflows;
+    }
+
+    /** Batches of changed paths applied (a walk asked for after an overflow is not one). */
+    long batches() {
+        return batches;
     }
 
     /** Stops both threads; true when they ended before {@code deadlineNanos}. */
@@ -294,6 +312,7 @@ final class TreeWatcher {
     }
 
     private synchronized void overflow(String why) {
+        overflows++;
         pending = new LinkedHashSet<>();
         if (!walkPending) {
             walkPending = true;
@@ -342,6 +361,7 @@ final class TreeWatcher {
             fullWalk.run();
         } else if (!batch.isEmpty()) {
             apply.accept(batch);
+            batches++;
         } else {
             return;
         }

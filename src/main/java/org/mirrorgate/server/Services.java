@@ -13,6 +13,7 @@ import org.mirrorgate.geo.GeoLookups;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.MirrorGapsRefresher;
 import org.mirrorgate.lease.LeasedTask;
+import org.mirrorgate.metrics.RepositoryMetrics;
 import org.mirrorgate.metrics.StoreMetrics;
 import org.mirrorgate.mirror.EventLog;
 import org.mirrorgate.rank.Ranker;
@@ -72,6 +73,7 @@ public final class Services {
         // The indexer walking (and watching) the tree on this replica, for RefreshRepository: with
         // Redis it exists only while this replica holds the walk lease.
         AtomicReference<RepositoryIndexer> walking = new AtomicReference<>();
+        RepositoryMetrics.register(registry, walking::get);
         MirrorAdminService admin = new MirrorAdminService(index, resolver, events, monitor, walking::get,
                 store::persistMirrorState); // an admin change answers OK once durable
         List<Lifecycle> background = new ArrayList<>();

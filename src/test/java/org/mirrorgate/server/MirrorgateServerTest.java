@@ -124,20 +124,47 @@ class MirrorgateServerTest {
     }
 
     @Test
-    void exportsResolveIndexAndStoreMetrics() throws Exception {
+    void exportsResolveIndexRepositoryAndStoreMetrics() throws Exception {
         await().atMost(Duration.ofSeconds(30)).until(server::isServing);
-        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(metrics.body())
+        ResolverGrpc.newBlockingStub(channel).resolve(ResolveRequest.newBuilder()
+                .setPath("/debian/pool/main/h/hello.deb").setClientIp("192.0.2.7").setScheme(Scheme.HTTPS).build());
+        // The watcher registers the tree on a thread of its own: awaited, not assumed.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(scrape())
                 .contains("mirrorgate_resolves_total{action=\"redirect\"}")
                 .contains("mirrorgate_resolve_duration_seconds_bucket")
+                .contains("mirrorgate_redirects_total{mirror=\"m1\"} 1.0")
+                .contains("mirrorgate_redirect_bytes_total{mirror=\"m1\"} 5.0")
                 .contains("mirrorgate_index_files{state=\"present\"} 1.0")
                 .contains("mirrorgate_mirrors{protocol=\"https\",state=\"unknown\"} 1.0")
                 .contains("mirrorgate_index_gap_rows{measure=\"bytes\"}")
+                .contains("mirrorgate_repository_walking 1.0")
+                .contains("mirrorgate_repository_last_walk_files 1.0")
+                .contains("mirrorgate_repository_walks_total{result=\"ok\"}")
+                .contains("mirrorgate_repository_changes_total{change=\"added\"} 1.0")
+                .contains("mirrorgate_repository_watched_directories 4.0")
+                .contains("mirrorgate_repository_watch_limit_reached 0.0")
                 .contains("mirrorgate_store_healthy 1.0")
                 .contains("mirrorgate_store_pending{kind=\"events\"}")
-                .contains("mirrorgate_store_dropped{kind=\"stats\"} 0.0");
+                .contains("mirrorgate_store_dropped_total{kind=\"stats\"} 0.0")
+                .contains("jvm_memory_used_bytes"));
+    }
+
+    @Test
+    void doesNotCountTheWarmUpCallsAsAnswers() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(server::isServing);
+        // 100 warm-up calls were made (setUp); the one real call below is all the metrics show.
+        ResolverGrpc.newBlockingStub(channel).resolve(ResolveRequest.newBuilder()
+                .setPath("/debian/pool/main/h/hello.deb").setClientIp("192.0.2.7").setScheme(Scheme.HTTPS).build());
+        String metrics = scrape();
+        assertThat(metrics).contains("mirrorgate_resolves_total{action=\"redirect\"} 1.0")
+                .contains("mirrorgate_resolve_duration_seconds_count 1")
+                .doesNotContain("mirrorgate_resolves_total{action=\"serve_local\"} 1");
+    }
+
+    private String scrape() throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     @Test

@@ -18,6 +18,7 @@ public final class ScanMetrics {
     private volatile Counter scans;
     private volatile Gauge scanSeconds;
     private volatile Gauge scanRejected;
+    private volatile Gauge scanFiles;
     private volatile Counter probes;
 
     void register(PrometheusRegistry registry, Index index) {
@@ -29,6 +30,9 @@ public final class ScanMetrics {
                 .labelNames("mirror").register(registry);
         scanRejected = Gauge.builder().name("mirrorgate_scan_rejected_entries")
                 .help("Listing entries refused by each mirror's last scan (bad paths, unparsable lines)")
+                .labelNames("mirror").register(registry);
+        scanFiles = Gauge.builder().name("mirrorgate_scan_files")
+                .help("Regular files each mirror's last scan listed (or read before it failed)")
                 .labelNames("mirror").register(registry);
         probes = Counter.builder().name("mirrorgate_probes_total")
                 .help("Health probes by protocol and result (ok, failed)")
@@ -62,6 +66,7 @@ public final class ScanMetrics {
             c.labelValues(o.mirror(), o.protocol(), o.success() ? "ok" : "failed").inc();
             scanSeconds.labelValues(o.mirror()).set(o.durationMillis() / 1000.0);
             scanRejected.labelValues(o.mirror()).set(o.rejected());
+            scanFiles.labelValues(o.mirror()).set(o.entries());
         }
     }
 
