@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * interval (one stat per entry), publishes new, changed and deleted files, and hashes changed
  * files in the background.
  *
+ * <p>Past 400 lines on purpose, for now: the full walk, the partial refresh (RefreshRepository, the
+ * watcher's batches) and the lifecycle share one lock and one publication path, and splitting the
+ * refresh out would have to hand that lock across classes. The next feature here should split it.
+ *
  * <ul>
  *   <li>Symlinks are followed when their real target stays under the root; others are skipped with
  *       a warning naming the link and its target. A link back to a parent directory is not followed.
