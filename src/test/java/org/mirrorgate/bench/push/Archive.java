@@ -114,21 +114,28 @@ final class Archive {
             String indexSha = sha256(index);
             String byHash = SUITE + "/main/binary-amd64/by-hash/SHA256/" + indexSha;
             write(byHash, index);
-            write(INDEX, index);
             String release = "Origin: Debian\nLabel: Debian\nSuite: stable\nCodename: bookworm\nDate: "
                     + RFC1123.format(Instant.ofEpochMilli(now)) + "\nAcquire-By-Hash: yes\nArchitectures: amd64\n"
                     + "Components: main\nDescription: simulated archive, serial " + serial + "\nSHA256:\n "
                     + indexSha + " " + index.length + " " + INDEX_NAME + "\n";
-            write(SUITE + "/Release", release.getBytes(StandardCharsets.UTF_8));
             byte[] inRelease = ("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n" + release
                     + "-----BEGIN PGP SIGNATURE-----\n\nc2ltdWxhdGVk" + serial + "\n-----END PGP SIGNATURE-----\n")
                     .getBytes(StandardCharsets.UTF_8);
-            write(IN_RELEASE, inRelease);
             Set<String> referenced = new HashSet<>();
             pkgs.forEach(p -> referenced.add(p.path()));
             referenced.add(byHash);
-            if (!versions.isEmpty()) {
-                for (String old : versions.get(versions.size() - 1).referenced()) {
+            Version previous = versions.isEmpty() ? null : versions.get(versions.size() - 1);
+            Version v = new Version(serial, now, sha256(inRelease), indexSha, index.length, byHash, List.copyOf(pkgs),
+                    Set.copyOf(referenced));
+            // known before any client can read it: the in-place files below are this version's
+            versions.add(v);
+            byInRelease.put(v.inReleaseSha(), v);
+            byIndex.put(indexSha, v);
+            write(INDEX, index);
+            write(SUITE + "/Release", release.getBytes(StandardCharsets.UTF_8));
+            write(IN_RELEASE, inRelease);
+            if (previous != null) {
+                for (String old : previous.referenced()) {
                     if (!referenced.contains(old)) {
                         Files.deleteIfExists(root.resolve(old));
                     }
@@ -136,11 +143,6 @@ final class Archive {
             }
             write(TRACE, (RFC1123.format(Instant.ofEpochMilli(now)) + "\nDate: " + RFC1123.format(Instant.ofEpochMilli(now))
                     + "\nArchive serial: " + serial + "\nCreator: simulated dak\n").getBytes(StandardCharsets.UTF_8));
-            Version v = new Version(serial, now, sha256(inRelease), indexSha, index.length, byHash, List.copyOf(pkgs),
-                    Set.copyOf(referenced));
-            versions.add(v);
-            byInRelease.put(v.inReleaseSha(), v);
-            byIndex.put(indexSha, v);
             return v;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
