@@ -129,9 +129,17 @@ public final class ConfigLoader {
     /** The {@code resolve:} keys of the resolver; {@code urlPrefix} comes from {@code repository:}. */
     private static ResolveSettings resolve(ConfigNode resolve, String urlPrefix) {
         ResolveSettings d = ResolveSettings.DEFAULTS;
-        return new ResolveSettings(urlPrefix, (int) resolve.integer("max-alternates", d.maxAlternates(), 0, 50),
-                (int) resolve.integer("client-cache-size", d.clientCacheSize(), 1, 1 << 24),
-                (int) resolve.integer("warmup-calls", d.warmupCalls(), 0, 1_000_000));
+        int maxAlternates = (int) resolve.integer("max-alternates", d.maxAlternates(), 0, 50);
+        int cacheSize = (int) resolve.integer("client-cache-size", d.clientCacheSize(), 1, 1 << 24);
+        int warmup = (int) resolve.integer("warmup-calls", d.warmupCalls(), 0, 1_000_000);
+        String aptList = resolve.string("apt-mirror-list", d.aptMirrorList());
+        try {
+            return new ResolveSettings(urlPrefix, maxAlternates, cacheSize, warmup, aptList);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage(); // "apt-mirror-list: <value> (expected: ...)"
+            resolve.problem("apt-mirror-list", aptList, m.substring(m.indexOf("(expected: ") + 11, m.length() - 1));
+            return new ResolveSettings(urlPrefix, maxAlternates, cacheSize, warmup);
+        }
     }
 
     /** The {@code resolve:} keys of the ranking. */

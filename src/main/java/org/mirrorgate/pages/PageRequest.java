@@ -8,7 +8,8 @@ import org.mirrorgate.index.Digest;
 
 /**
  * Which page a request asks for: the URL vocabulary of generated bodies. {@code ?mirrorlist}, {@code
- * ?meta4} (or {@code <file>.meta4}), {@code ?sha256} / {@code ?sha1} / {@code ?md5}.
+ * ?meta4} (or {@code <file>.meta4}), {@code ?sha256} / {@code ?sha1} / {@code ?md5}, and {@code
+ * ?mirrorlist=apt} (on the repository root, or the configured apt mirror-list path).
  *
  * @param digest for {@link Kind#CHECKSUM}: which one; null otherwise
  */
@@ -20,11 +21,14 @@ public record PageRequest(Kind kind, Digest digest) {
         /** Metalink v4 (RFC 5854): needs the ranking. */
         METALINK,
         /** One checksum line: needs the file only. */
-        CHECKSUM
+        CHECKSUM,
+        /** apt's mirror-method list ({@code ?mirrorlist=apt} on the repository root): needs the client's ranking. */
+        APT_MIRROR_LIST
     }
 
     public static final PageRequest MIRROR_LIST = new PageRequest(Kind.MIRROR_LIST, null);
     public static final PageRequest METALINK = new PageRequest(Kind.METALINK, null);
+    public static final PageRequest APT_MIRROR_LIST = new PageRequest(Kind.APT_MIRROR_LIST, null);
 
     private static final String META4 = ".meta4";
 
@@ -39,7 +43,7 @@ public record PageRequest(Kind kind, Digest digest) {
             int eq = param.indexOf('=');
             String key = (eq < 0 ? param : param.substring(0, eq)).toLowerCase(Locale.ROOT);
             if (key.equals("mirrorlist")) {
-                return MIRROR_LIST;
+                return eq >= 0 && param.substring(eq + 1).equalsIgnoreCase("apt") ? APT_MIRROR_LIST : MIRROR_LIST;
             }
             if (key.equals("meta4")) {
                 return METALINK;

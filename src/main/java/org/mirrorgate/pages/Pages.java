@@ -6,7 +6,8 @@ import org.mirrorgate.index.Digest;
 import org.mirrorgate.index.FileTable;
 
 /**
- * The generated bodies (Resolve's CONTENT): mirror list, checksums, Metalink. Each page is drawn
+ * The generated bodies (Resolve's CONTENT): mirror list, checksums, Metalink, and apt's mirror-method
+ * list ({@link AptMirrorLists}, which keeps them per client location). Each page is drawn
  * from data handed in (the file table, or a {@link MirrorRanking}), never from the resolver: the
  * resolver reads which page a request asks for ({@link PageRequest}), gathers the data and calls
  * the page. This package depends on index, rank, geo and mirror; only {@code resolve} depends on it.

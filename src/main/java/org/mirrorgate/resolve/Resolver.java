@@ -11,6 +11,7 @@ import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.IndexSnapshot;
 import org.mirrorgate.mirror.UrlPaths;
+import org.mirrorgate.pages.AptMirrorLists;
 import org.mirrorgate.pages.MirrorRanking;
 import org.mirrorgate.pages.Page;
 import org.mirrorgate.pages.PageRequest;
@@ -42,6 +43,9 @@ public final class Resolver {
     private final ClientPlanCache plans;
     private final OutsidePrefix outsidePrefix;
     private final boolean httpToHttps;
+    /** Null when no {@code apt-mirror-list} is configured. */
+    private final AptMirrorLists aptLists;
+    private final String aptListPath;
 
     public Resolver(Index index, GeoLookup geo, Ranker ranker, PathRules rules, List<Fallback> fallbacks,
             ResolveSettings settings, DownloadRecorder downloads) {
@@ -55,7 +59,12 @@ public final class Resolver {
                 1 + settings.maxAlternates());
         this.outsidePrefix = new OutsidePrefix(settings.urlPrefix(), System::nanoTime);
         this.httpToHttps = ranker.settings().allowHttpToHttps();
+        this.aptListPath = settings.aptListPath();
+        this.aptLists = aptListPath == null ? null : new AptMirrorLists(APT_LIST_TTL_NANOS, 4096, System::nanoTime);
     }
+
+    /** How long an apt mirror list is reused for one client location: short, so a lagging mirror comes back soon. */
+    static final long APT_LIST_TTL_NANOS = 10_000_000_000L;
 
     /**
      * @param method "GET", "HEAD", ...; "" means GET
@@ -79,12 +88,15 @@ public final class Resolver {
         if (!get && !method.equals("HEAD")) {
             return Decision.serveLocal("method " + method, 0);
         }
+        PageRequest page = query.isEmpty() ? null : PageRequest.ofQuery(query);
+        if (aptLists != null && (rel.equals(aptListPath) || rel.isEmpty() && page == PageRequest.APT_MIRROR_LIST)) {
+            return aptList(snap, plan, https); // a list request, not a download: not counted as one
+        }
         FileTable files = snap.files();
         int id = rel.isEmpty() || rel.endsWith("/") ? -1 : files.idOf(rel);
         if (id < 0) {
             return notAFile(snap, plan, rel, https);
         }
-        PageRequest page = query.isEmpty() ? null : PageRequest.ofQuery(query);
         if (page != null) {
             return page(page, snap, plan, id, https);
         }
@@ -124,9 +136,21 @@ public final class Resolver {
     private Decision page(PageRequest page, IndexSnapshot snap, ClientPlan plan, int id, boolean https) {
         Page p = switch (page.kind()) {
             case CHECKSUM -> Pages.checksum(snap.files(), id, page.digest());
-            case MIRROR_LIST -> Pages.mirrorList(ranking(snap, plan, id, https));
+            case MIRROR_LIST, APT_MIRROR_LIST -> Pages.mirrorList(ranking(snap, plan, id, https));
             case METALINK -> Pages.metalink(ranking(snap, plan, id, https));
         };
+        return Decision.content(p.httpStatus(), p.contentType(), p.body(), p.reason(), p.fileSize());
+    }
+
+    /**
+     * apt's mirror-method list for this client: the ranking a redirect of the last push's release
+     * file would use, then the client's fallback and the origin (the {@code apt-mirror-list} URL's host).
+     */
+    private Decision aptList(IndexSnapshot snap, ClientPlan plan, boolean https) {
+        Fallback f = fallbackFor(plan.location(), https);
+        String origin = settings.aptOrigin(https);
+        List<String> tail = f == null ? List.of(origin) : List.of(baseFor(f, https), origin);
+        Page p = aptLists.page(snap, plan.location(), https, id -> ranking(snap, plan, id, https), tail);
         return Decision.content(p.httpStatus(), p.contentType(), p.body(), p.reason(), p.fileSize());
     }
 

@@ -39,8 +39,13 @@ public final class FreePorts {
     }
 
     public static boolean accepting(int port) {
+        return accepting("127.0.0.1", port);
+    }
+
+    /** True when something accepts connections on {@code address} (a literal IP, no DNS) and port. */
+    public static boolean accepting(String address, int port) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+            s.connect(new InetSocketAddress(InetAddress.getByName(address), port), 1000);
             return true;
         } catch (IOException e) {
             return false;

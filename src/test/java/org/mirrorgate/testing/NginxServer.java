@@ -22,6 +22,7 @@ public final class NginxServer implements AutoCloseable {
     private final List<String> locations = new ArrayList<>();
     private final List<String> directives = new ArrayList<>();
     private String timezone;
+    private String address = "127.0.0.1";
     private Path cert;
     private Path key;
     private int httpPort;
@@ -50,6 +51,16 @@ public final class NginxServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Listens on this loopback address instead of 127.0.0.1 (127.0.0.2 ...): clients such as apt
+     * remember an address that refused a connection, so mirrors meant to fail independently need
+     * addresses of their own.
+     */
+    public NginxServer address(String loopbackAddress) {
+        this.address = loopbackAddress;
+        return this;
+    }
+
     /** Runs nginx with this TZ (with {@code autoindex_localtime on;} the index shows local times). */
     public NginxServer timezone(String tz) {
         this.timezone = tz;
@@ -70,7 +81,7 @@ public final class NginxServer implements AutoCloseable {
             httpsPort = cert == null ? -1 : FreePorts.next();
             String server = """
                     server {
-                      listen 127.0.0.1:%d;
+                      listen %s:%d;
                       %s
                       root %s;
                       autoindex on;
@@ -78,8 +89,8 @@ public final class NginxServer implements AutoCloseable {
                       %s
                       %s
                     }
-                    """.formatted(httpPort, cert == null ? "" : "listen 127.0.0.1:%d ssl; ssl_certificate %s; ssl_certificate_key %s;"
-                    .formatted(httpsPort, cert, key), root, String.join("\n", directives), String.join("\n", locations));
+                    """.formatted(address, httpPort, cert == null ? "" : "listen %s:%d ssl; ssl_certificate %s; ssl_certificate_key %s;"
+                    .formatted(address, httpsPort, cert, key), root, String.join("\n", directives), String.join("\n", locations));
             String conf = """
                     user root;
                     worker_processes 1;
@@ -102,7 +113,7 @@ public final class NginxServer implements AutoCloseable {
             Files.writeString(confFile, conf);
             launch();
             await().atMost(Duration.ofSeconds(10)).until(() -> !process.isAlive()
-                    || FreePorts.accepting(httpPort) && (httpsPort < 0 || FreePorts.accepting(httpsPort)));
+                    || FreePorts.accepting(address, httpPort) && (httpsPort < 0 || FreePorts.accepting(address, httpsPort)));
             if (!process.isAlive()) {
                 throw new IllegalStateException("nginx exited: " + Files.readString(dir.resolve("logs/stdout.log")));
             }
@@ -122,14 +133,14 @@ public final class NginxServer implements AutoCloseable {
         process = pb.start();
     }
 
-    /** http://127.0.0.1:port/ */
+    /** http://address:port/ (127.0.0.1 unless {@link #address} said otherwise) */
     public String httpUrl() {
-        return "http://127.0.0.1:" + httpPort + "/";
+        return "http://" + address + ":" + httpPort + "/";
     }
 
-    /** https://127.0.0.1:port/ */
+    /** https://address:port/ */
     public String httpsUrl() {
-        return "https://127.0.0.1:" + httpsPort + "/";
+        return "https://" + address + ":" + httpsPort + "/";
     }
 
     public String accessLog() {
@@ -151,7 +162,7 @@ public final class NginxServer implements AutoCloseable {
         close();
         try {
             launch();
-            await().atMost(Duration.ofSeconds(10)).until(() -> FreePorts.accepting(httpPort));
+            await().atMost(Duration.ofSeconds(10)).until(() -> FreePorts.accepting(address, httpPort));
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,0 +1,76 @@
+package org.mirrorgate.pages;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
+import org.mirrorgate.geo.ClientLocation;
+import org.mirrorgate.index.IndexSnapshot;
+
+/**
+ * apt mirror lists ({@link AptMirrorListPage}), kept per client location and scheme for a short
+ * time: every {@code apt update} of a client fetches one, and clients of one location get the same
+ * ranking (mirror order is by tier and distance; only mirrors declaring address prefixes, and the
+ * order of equal-rank mirrors, differ by address within a location).
+ *
+ * <p>Why a map cleared when full rather than an LRU: lists are few (one per location seen in the
+ * last {@code ttl}) and cheap to rebuild; a cleared map costs one ranking per location.
+ * Racy by design, as the client plans: entries are immutable, a lost write costs a rebuild.
+ */
+public final class AptMirrorLists {
+
+    private record Key(ClientLocation location, boolean https) {}
+
+    private record Entry(Page page, long builtNanos, long mirrorsVersion) {}
+
+    private final long ttlNanos;
+    private final int maxEntries;
+    private final LongSupplier nanoClock;
+    private final ConcurrentHashMap<Key, Entry> lists = new ConcurrentHashMap<>();
+    /** The release catalogue of the last file table asked about (rebuilt when the table changes). */
+    private volatile AptReleases releases = AptReleases.NONE;
+
+    /** @param ttlNanos how long a list is kept; @param maxEntries locations kept before the map is cleared */
+    public AptMirrorLists(long ttlNanos, int maxEntries, LongSupplier nanoClock) {
+        checkArgument(ttlNanos >= 0, "ttlNanos: %s (expected: >= 0)", ttlNanos);
+        checkArgument(maxEntries >= 1, "maxEntries: %s (expected: >= 1)", maxEntries);
+        this.ttlNanos = ttlNanos;
+        this.maxEntries = maxEntries;
+        this.nanoClock = requireNonNull(nanoClock, "nanoClock");
+    }
+
+    /**
+     * The list for a client at {@code location}: cached, else drawn from {@code ranking} of the
+     * last push's release file (the resolver's ranking for that file id, as a redirect of it would
+     * use), with {@code tail} (fallback, origin: absolute base URLs) last.
+     */
+    public Page page(IndexSnapshot snap, ClientLocation location, boolean https, IntFunction<MirrorRanking> ranking,
+            List<String> tail) {
+        Key key = new Key(location, https);
+        long now = nanoClock.getAsLong();
+        Entry e = lists.get(key);
+        if (e != null && now - e.builtNanos < ttlNanos && e.mirrorsVersion == snap.mirrorsVersion()) {
+            return e.page;
+        }
+        AptReleases rel = releasesOf(snap);
+        Page p = rel.newestRelease < 0 ? AptMirrorListPage.tailOnly(tail)
+                : AptMirrorListPage.render(ranking.apply(rel.newestRelease), rel, tail);
+        if (lists.size() >= maxEntries) {
+            lists.clear();
+        }
+        lists.put(key, new Entry(p, now, snap.mirrorsVersion()));
+        return p;
+    }
+
+    private AptReleases releasesOf(IndexSnapshot snap) {
+        AptReleases r = releases;
+        if (r.files != snap.files()) {
+            r = AptReleases.of(snap.files());
+            releases = r;
+        }
+        return r;
+    }
+}
