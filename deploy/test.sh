@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 ensure_java_maven
 ensure_packages nginx libnginx-mod-http-lua lua-resty-core lua-check lua-busted \
-    redis-server redis-tools rsync vsftpd openssl curl ca-certificates
+    redis-server redis-tools rsync vsftpd openssl curl ca-certificates apt-utils gpg dpkg-dev xz-utils
 
 if [ -x lua/run-tests.sh ]; then
     lua/run-tests.sh
