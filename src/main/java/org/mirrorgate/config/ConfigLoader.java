@@ -56,7 +56,7 @@ public final class ConfigLoader {
         try {
             tree = new ObjectMapper(new YAMLFactory()).readTree(yaml);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(name, List.of("not valid YAML: " + e.getOriginalMessage()
+            throw new ConfigException(name, List.of("not valid YAML: " + e.getOriginalMessage().strip().replaceAll("\\s*\\R\\s*", " ") // one line
                     + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr())));
         }
         List<String> problems = new ArrayList<>(DuplicateKeys.find(yaml));
