@@ -43,6 +43,9 @@ public final class PageTemplates {
         this.operatorDir = operatorDir;
         this.operator = operatorDir == null ? null : new DefaultMustacheFactory(operatorDir.toFile());
         this.nanoClock = requireNonNull(nanoClock, "nanoClock");
+        // Compiled now, not on the first page request: that would pay class loading and parsing
+        // within the hook's decision budget, and the page would be answered by nginx's fail-open.
+        builtIn.compile("mirrorlist.mustache");
     }
 
     /** {@code name}.mustache drawn from {@code scope}: the operator's if it renders, else the built-in. */
