@@ -203,21 +203,6 @@ public final class ListingIngest {
      *
      * @param tzOffset added to every listed mtime before comparing
      */
-    /** Present files changed after {@link #syncedUpTo} that the mirror does not hold matching. */
-    private int notYetOwed(RoaringBitmap matching) {
-        if (syncedUpTo <= 0) {
-            return 0;
-        }
-        int n = 0;
-        for (int id = 0; id < files.idLimit(); id++) {
-            if (files.exists(id) && !files.isDeleted(id) && files.changedAtMillis(id) > syncedUpTo
-                    && !matching.contains(id)) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     public ListingResult finish(long scannedAtMillis, long tzOffset) {
         resolveLinks();
         RoaringBitmap matching = new RoaringBitmap();
@@ -258,6 +243,21 @@ public final class ListingIngest {
         Availability availability = Availability.scanned(matching, outdated, scannedAtMillis, entries,
                 present <= 0 ? 0 : (double) presentMatching / present);
         return new ListingResult(mirror, files, availability, entries, unknown, sizeMismatches, tzOffset);
+    }
+
+    /** Present files changed after {@link #syncedUpTo} that the mirror does not hold matching. */
+    private int notYetOwed(RoaringBitmap matching) {
+        if (syncedUpTo <= 0) {
+            return 0;
+        }
+        int n = 0;
+        for (int id = 0; id < files.idLimit(); id++) {
+            if (files.exists(id) && !files.isDeleted(id) && files.changedAtMillis(id) > syncedUpTo
+                    && !matching.contains(id)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Gives each local path reached through a listed symlink the listed state of its target. */

@@ -55,6 +55,7 @@ public final class TracePoller {
     private final EventLog events;
     private final ScanSettings settings;
     private final HttpFetcher http;
+    private final FileHead head;
     private final LongSupplier clock;
     private final Map<String, String> lastProblem = new ConcurrentHashMap<>(); // "" = last poll fine
     /** Sync-time mode: each mirror's last reading's end, for the next reading's proof. */
@@ -67,6 +68,7 @@ public final class TracePoller {
         this.events = events;
         this.settings = settings;
         this.http = http;
+        this.head = new FileHead(http, (int) settings.probe().timeout().toMillis());
         this.clock = clock;
     }
 
@@ -258,7 +260,7 @@ public final class TracePoller {
 
     /** Null when the mirror answers a HEAD of {@code path} with 200 and {@code size} bytes; else why not. */
     private String head(MirrorSpec spec, String path, long size) {
-        FileHead.Answer a = new FileHead(http, (int) settings.probe().timeout().toMillis()).head(spec, path, size);
+        FileHead.Answer a = head.head(spec, path, size);
         return a.seen() == FileHead.Seen.HELD ? null : a.reason();
     }
 

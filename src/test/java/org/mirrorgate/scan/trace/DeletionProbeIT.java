@@ -19,7 +19,6 @@ import org.mirrorgate.mirror.DeletionEvidence;
 import org.mirrorgate.rank.PathPolicy;
 import org.mirrorgate.rank.RankSettings;
 import org.mirrorgate.rank.Ranker;
-import org.mirrorgate.rank.Verdict;
 import org.mirrorgate.scan.monitor.MirrorMonitor;
 import org.mirrorgate.testing.Closer;
 import org.mirrorgate.testing.MirrorScanFixture;
@@ -74,31 +73,23 @@ class DeletionProbeIT {
         return at;
     }
 
-    private String verdict(String path) throws Exception {
-        Ranker ranker = new Ranker(RankSettings.DEFAULTS);
-        IndexSnapshot s = fx.index.snapshot();
-        var plan = ranker.plan(s, InetAddress.getByName("192.0.2.1"), ClientLocation.UNKNOWN, 6);
-        Verdict v = ranker.explain(s, plan, s.files().idOf(path), PathPolicy.DEFAULT, false).get(0);
-        return v.accepted() ? "accepted" : v.reason();
-    }
-
     @Test
     void aMirrorThatStillHoldsTheDeletedFilesKeepsThemUntilAProbeFindsThemGone() throws Exception {
         long pushedAt = push();
-        assertThat(verdict("pool/f7.deb")).as("scanned before the deletion: no evidence")
+        assertThat(fx.verdict("pool/f7.deb")).as("scanned before the deletion: no evidence")
                 .isEqualTo("not scanned since deletion");
 
         monitor.probeNow("m"); // the mirror has not synced: both deleted files still there
         assertThat(fx.state("m").deletions().keptThrough()).isEqualTo(pushedAt);
-        assertThat(verdict("pool/f3.deb")).isEqualTo("accepted");
-        assertThat(verdict("pool/f7.deb")).isEqualTo("accepted");
+        assertThat(fx.verdict("pool/f3.deb")).isEqualTo("accepted");
+        assertThat(fx.verdict("pool/f7.deb")).isEqualTo("accepted");
 
         copy.delete("pool/f3.deb").delete("pool/f7.deb"); // its sync deletes them
         monitor.probeNow("m");
         DeletionEvidence d = fx.state("m").deletions();
         assertThat(d.keptThrough()).isZero();
         assertThat(d.appliedThrough()).isEqualTo(pushedAt);
-        assertThat(verdict("pool/f7.deb")).isEqualTo("seen deleting since its scan");
+        assertThat(fx.verdict("pool/f7.deb")).isEqualTo("seen deleting since its scan");
         assertThat(fx.eventText("m")).contains("applied the deletions", "pool/f3.deb: HTTP 404");
     }
 
@@ -110,7 +101,7 @@ class DeletionProbeIT {
         assertThat(fx.state("m").deletions().syncingSinceMillis()).isPositive();
         assertThat(fx.eventText("m")).contains("sync under way", "pool/new.deb arrived");
         // the only mirror holding it: still redirected there, not a 404
-        assertThat(verdict("pool/f3.deb")).isEqualTo("accepted");
+        assertThat(fx.verdict("pool/f3.deb")).isEqualTo("accepted");
         Ranker ranker = new Ranker(RankSettings.DEFAULTS);
         IndexSnapshot s = fx.index.snapshot();
         var plan = ranker.plan(s, InetAddress.getByName("192.0.2.1"), ClientLocation.UNKNOWN, 6);
