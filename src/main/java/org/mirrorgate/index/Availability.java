@@ -20,6 +20,8 @@ public final class Availability {
     private final long listedEntries;
     private final int matchingCount;
     private final double coverage;
+    /** The newest local change (FileTable#changedAtMillis) among the files the copy matched at the scan; 0 = none known. */
+    private final long newestMatchingChangeMillis;
 
     /**
      * @param scannedAtMillis when the listing was taken (epoch millis); 0 = never scanned
@@ -35,6 +37,7 @@ public final class Availability {
         this.listedEntries = listedEntries;
         this.matchingCount = matching.getCardinality();
         this.coverage = localFiles == 0 ? 0 : (double) matchingCount / localFiles;
+        this.newestMatchingChangeMillis = 0;
     }
 
     /**
@@ -42,24 +45,26 @@ public final class Availability {
      * files matching / present files, deleted ones left out on both sides).
      */
     static Availability scanned(RoaringBitmap matching, OutdatedCopies outdated, long scannedAtMillis,
-            long listedEntries, double coverage) {
-        return new Availability(new Availability(matching, outdated, scannedAtMillis, listedEntries, 0), coverage);
+            long listedEntries, double coverage, long newestMatchingChangeMillis) {
+        return new Availability(new Availability(matching, outdated, scannedAtMillis, listedEntries, 0), coverage,
+                newestMatchingChangeMillis);
     }
 
     /** As persisted: coverage is restored, not recomputed (for {@link AvailabilityReader}). */
     static Availability restore(RoaringBitmap matching, OutdatedCopies outdated, long scannedAtMillis,
-            long listedEntries, double coverage) {
+            long listedEntries, double coverage, long newestMatchingChangeMillis) {
         Availability a = new Availability(matching, outdated, scannedAtMillis, listedEntries, 0);
-        return new Availability(a, coverage);
+        return new Availability(a, coverage, newestMatchingChangeMillis);
     }
 
-    private Availability(Availability a, double coverage) {
+    private Availability(Availability a, double coverage, long newestMatchingChangeMillis) {
         this.matching = a.matching;
         this.outdated = a.outdated;
         this.scannedAtMillis = a.scannedAtMillis;
         this.listedEntries = a.listedEntries;
         this.matchingCount = a.matchingCount;
         this.coverage = coverage;
+        this.newestMatchingChangeMillis = newestMatchingChangeMillis;
     }
 
     private Availability(Availability old, RoaringBitmap matching, OutdatedCopies outdated) {
@@ -70,6 +75,7 @@ public final class Availability {
         this.listedEntries = old.listedEntries;
         this.matchingCount = matching.getCardinality();
         this.coverage = old.coverage;
+        this.newestMatchingChangeMillis = old.newestMatchingChangeMillis;
     }
 
     /**
@@ -122,6 +128,16 @@ public final class Availability {
      */
     public double coverage() {
         return coverage;
+    }
+
+    /**
+     * The newest local change among the files whose copy matched at the scan (epoch millis of
+     * {@code FileTable#changedAtMillis}; 0 when unknown). A copy of something published after the
+     * mirror's last completed sync (its trace) means a sync was under way when it was scanned: the
+     * new files have arrived, the deletions that come at a sync's end have not (ftpsync's stages).
+     */
+    public long newestMatchingChangeMillis() {
+        return newestMatchingChangeMillis;
     }
 
     /** Bytes this availability takes in memory (bitmap plus outdated arrays), for metrics. */

@@ -95,6 +95,11 @@ final class ByteCodec {
             return Math.toIntExact(varLong());
         }
 
+        /** True while bytes are left to read (fields appended to a record after its first layout). */
+        boolean hasMore() {
+            return pos < buf.length;
+        }
+
         long zigZag() {
             long v = varLong();
             return (v >>> 1) ^ -(v & 1);

@@ -26,6 +26,7 @@ final class FileChunk {
     int files;
     int deleted;
     long lastChangeMillis;
+    long lastDeletionMillis;
 
     FileChunk() {
         paths = new String[SIZE];
@@ -49,6 +50,7 @@ final class FileChunk {
         files = c.files;
         deleted = c.deleted;
         lastChangeMillis = c.lastChangeMillis;
+        lastDeletionMillis = c.lastDeletionMillis;
     }
 
     FileChunk copy() {
@@ -79,15 +81,18 @@ final class FileChunk {
         int count = 0;
         int del = 0;
         long last = 0;
+        long lastDeletion = 0;
         for (int i = 0; i < SIZE; i++) {
             if (paths[i] != null) {
                 count++;
                 del += deletedAt[i] != 0 ? 1 : 0;
                 last = Math.max(last, Math.max(changedAt[i], deletedAt[i]));
+                lastDeletion = Math.max(lastDeletion, deletedAt[i]);
             }
         }
         files = count;
         deleted = del;
         lastChangeMillis = last;
+        lastDeletionMillis = lastDeletion;
     }
 }

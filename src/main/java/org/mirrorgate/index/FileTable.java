@@ -40,6 +40,7 @@ public final class FileTable {
     private final int fileCount;
     private final int deletedCount;
     private final long lastChangeMillis;
+    private final long lastDeletionMillis;
 
     private FileTable(FileChunk[] chunks, int idLimit, Set<Digest> digests, PathSlots slots,
             Set<String> directories, Set<String> addedDirectories) {
@@ -52,14 +53,17 @@ public final class FileTable {
         int count = 0;
         int deleted = 0;
         long last = 0;
+        long lastDeletion = 0;
         for (FileChunk c : chunks) { // O(files / 1,024): the chunks keep their own counts
             count += c.files;
             deleted += c.deleted;
             last = Math.max(last, c.lastChangeMillis);
+            lastDeletion = Math.max(lastDeletion, c.lastDeletionMillis);
         }
         this.fileCount = count;
         this.deletedCount = deleted;
         this.lastChangeMillis = last;
+        this.lastDeletionMillis = lastDeletion;
     }
 
     /** The id of {@code path} (relative, no leading '/'), or -1 when it is not in the table. */
@@ -95,6 +99,11 @@ public final class FileTable {
     /** Epoch millis of the newest change (added, changed or deleted file); 0 when empty. */
     public long lastChangeMillis() {
         return lastChangeMillis;
+    }
+
+    /** Epoch millis of the newest deletion still in its grace period; 0 when none. */
+    public long lastDeletionMillis() {
+        return lastDeletionMillis;
     }
 
     public boolean exists(int id) {

@@ -143,7 +143,9 @@ public final class IndexCodec {
         return new ByteCodec.Writer(48).varLong(LAYOUT).varLong(idLimit).varLong(AVAILABILITY_SEGMENT_IDS)
                 .varLong(a.scannedAtMillis()).varLong(a.listedEntries())
                 .rawLong(Double.doubleToLongBits(a.coverage())).rawLong(filesGeneration)
-                .varLong(filesStampMillis).toByteArray();
+                .varLong(filesStampMillis)
+                // Appended after the first layout: a reader that predates it stops before it.
+                .varLong(a.newestMatchingChangeMillis()).toByteArray();
     }
 
     /** How many segments an availability over {@code idLimit} ids is cut into (at least one). */

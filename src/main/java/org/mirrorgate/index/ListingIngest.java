@@ -212,6 +212,7 @@ public final class ListingIngest {
         outCount = 0;
         long sizeMismatches = 0;
         int presentMatching = 0;
+        long newestMatchingChange = 0;
         for (IntIterator it = listed.getIntIterator(); it.hasNext(); ) {
             int id = it.next();
             long listedMtime = listedMtimes[id];
@@ -220,6 +221,7 @@ public final class ListingIngest {
             if (same && (mirrorMtime < 0 || truncate(files.mtimeMillis(id)) == truncate(mirrorMtime))) {
                 matching.add(id);
                 presentMatching += files.isDeleted(id) ? 0 : 1;
+                newestMatchingChange = Math.max(newestMatchingChange, files.changedAtMillis(id));
                 continue;
             }
             if (!same) {
@@ -241,7 +243,7 @@ public final class ListingIngest {
         // partial, and a later trace reading would not be believed.
         int present = files.fileCount() - files.deletedCount() - notYetOwed(matching);
         Availability availability = Availability.scanned(matching, outdated, scannedAtMillis, entries,
-                present <= 0 ? 0 : (double) presentMatching / present);
+                present <= 0 ? 0 : (double) presentMatching / present, newestMatchingChange);
         return new ListingResult(mirror, files, availability, entries, unknown, sizeMismatches, tzOffset);
     }
 

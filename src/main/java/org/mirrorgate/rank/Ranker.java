@@ -68,24 +68,25 @@ public final class Ranker {
         MirrorTable t = table(snap);
         Selection s = selectUncut(snap, t, plan, fileId, policy, https, maxAlternates, random, false);
         if (s.isEmpty() && snap.files().deletedAtMillis(fileId) != 0) {
-            // A deleted file no settled mirror holds: a mirror in the middle of a sync still holds
-            // it (it deletes at the end), better than a 404.
+            // A deleted file no settled mirror is known to hold: better than a 404 is a mirror in
+            // the middle of a sync (it deletes at the end), or one that held it at its last scan and
+            // has not been probed since the deletion (the first seconds after a push).
             s = selectUncut(snap, t, plan, fileId, policy, https, maxAlternates, random, true);
         }
         return s;
     }
 
     private Selection selectUncut(IndexSnapshot snap, MirrorTable t, ClientPlan plan, int fileId, PathPolicy policy,
-            boolean https, int maxAlternates, RandomGenerator random, boolean midSyncToo) {
-        Selection s = selectFrom(snap, t, plan, fileId, policy, https, maxAlternates, random, midSyncToo);
+            boolean https, int maxAlternates, RandomGenerator random, boolean lastResort) {
+        Selection s = selectFrom(snap, t, plan, fileId, policy, https, maxAlternates, random, lastResort);
         // Walked past a cut plan's end (most near mirrors lack the file): the same walk, uncut.
         return s != null ? s
-                : selectFrom(snap, t, plan.complete(snap, t), fileId, policy, https, maxAlternates, random, midSyncToo);
+                : selectFrom(snap, t, plan.complete(snap, t), fileId, policy, https, maxAlternates, random, lastResort);
     }
 
     /** As {@link #select}; null when {@code plan} is cut and its end was reached undecided. */
     private Selection selectFrom(IndexSnapshot snap, MirrorTable t, ClientPlan plan, int fileId, PathPolicy policy,
-            boolean https, int maxAlternates, RandomGenerator random, boolean midSyncToo) {
+            boolean https, int maxAlternates, RandomGenerator random, boolean lastResort) {
         int want = 1 + maxAlternates;
         int[] picked = new int[Math.min(snap.mirrorCount(), settings.maxNear() + want)];
         String[] bases = new String[picked.length];
@@ -97,7 +98,7 @@ public final class Ranker {
         for (int k = 0; k < plan.order.length && count < picked.length; k++) {
             int m = plan.order[k];
             String base = baseFor(t, m, https);
-            if (base == null || !holds(snap, t, m, fileId, policy, midSyncToo)) {
+            if (base == null || !holds(snap, t, m, fileId, policy, lastResort)) {
                 continue;
             }
             if (group.offer(plan, k)) {
@@ -137,10 +138,10 @@ public final class Ranker {
         List<Verdict> excluded = new ArrayList<>();
         Group group = new Group();
         double groupWeight = 0;
-        boolean midSyncToo = snap.files().deletedAtMillis(fileId) != 0 && !anySettledHolder(snap, t, plan, fileId, https);
+        boolean lastResort = snap.files().deletedAtMillis(fileId) != 0 && !anySettledHolder(snap, t, plan, fileId, https);
         for (int k = 0; k < plan.order.length; k++) {
             int m = plan.order[k];
-            String reason = refusal(snap, t, m, fileId, policy, https, midSyncToo);
+            String reason = refusal(snap, t, m, fileId, policy, https, lastResort);
             if (reason != null) {
                 excluded.add(new Verdict(m, reason, plan.tierAt(k), plan.kmAt(k), 0, 0));
                 continue;
@@ -174,7 +175,7 @@ public final class Ranker {
     }
 
     private String refusal(IndexSnapshot snap, MirrorTable t, int m, int fileId, PathPolicy policy, boolean https,
-            boolean midSyncToo) {
+            boolean lastResort) {
         if (!t.enabled[m]) {
             return Reasons.DISABLED;
         }
@@ -184,7 +185,7 @@ public final class Ranker {
             }
             return settings.allowHttpToHttps() ? t.httpRefusal[m] + " / " + t.httpsRefusal[m] : t.httpRefusal[m];
         }
-        return availabilityRefusal(snap, t, m, fileId, policy, midSyncToo);
+        return availabilityRefusal(snap, t, m, fileId, policy, lastResort);
     }
 
     /** The base URL to use for mirror {@code m}, or null when it cannot take this request at all. */
@@ -207,13 +208,14 @@ public final class Ranker {
      * it is false. A mirror's outdated copies are only looked up when the policy could accept one
      * (the lookup is a binary search over the mirror's outdated ids, a few cache misses under load).
      */
-    private boolean holds(IndexSnapshot snap, MirrorTable t, int m, int id, PathPolicy policy, boolean midSyncToo) {
+    private boolean holds(IndexSnapshot snap, MirrorTable t, int m, int id, PathPolicy policy, boolean lastResort) {
         long deletedAt = snap.files().deletedAtMillis(id);
         if (t.trusted[m]) {
             return deletedAt == 0;
         }
         if (deletedAt != 0) {
-            return heldSinceDeletion(snap, m, id, deletedAt) && (midSyncToo || !midSync(snap, m));
+            return lastResort ? mayStillHold(snap, m, id, deletedAt)
+                    : heldSinceDeletion(snap, m, id, deletedAt) && !midSync(snap, m);
         }
         if (snap.holdsMatching(m, id) || syncedSinceChange(snap, m, id)) {
             return true;
@@ -224,8 +226,8 @@ public final class Ranker {
 
     /** Null when mirror {@code m} holds file {@code id} as {@code policy} requires ({@link #holds}), else why not. */
     private String availabilityRefusal(IndexSnapshot snap, MirrorTable t, int m, int id, PathPolicy policy,
-            boolean midSyncToo) {
-        if (holds(snap, t, m, id, policy, midSyncToo)) {
+            boolean lastResort) {
+        if (holds(snap, t, m, id, policy, lastResort)) {
             return null;
         }
         if (t.trusted[m]) {
@@ -240,7 +242,7 @@ public final class Ranker {
             if (deletionsSeenApplied(snap, m, deletedAt)) {
                 return Reasons.DELETED_SINCE_SCAN;
             }
-            return heldSinceDeletion(snap, m, id, deletedAt) ? Reasons.MID_SYNC : Reasons.NOT_SCANNED_SINCE_DELETION;
+            return heldSinceDeletion(snap, m, id, deletedAt) ? Reasons.MID_SYNC : Reasons.NOT_CHECKED_SINCE_DELETION;
         }
         long mirrorMtime = a.outdatedMtime(id);
         if (policy.kind() == PathPolicy.Kind.ALLOW_OUTDATED && mirrorMtime != Long.MIN_VALUE) {
@@ -262,12 +264,17 @@ public final class Ranker {
      * synced and deleted it since (issue 19 point 5).
      */
     private static boolean heldSinceDeletion(IndexSnapshot snap, int m, int id, long deletedAt) {
-        if (!snap.holdsMatching(m, id) || snap.state(m).traceSyncMillis() >= deletedAt
-                || deletionsSeenApplied(snap, m, deletedAt)) {
-            return false;
-        }
-        return snap.availability(m).scannedAtMillis() > deletedAt
-                || snap.state(m).deletions().keptThrough() >= deletedAt;
+        return mayStillHold(snap, m, id, deletedAt) && (snap.availability(m).scannedAtMillis() > deletedAt
+                || snap.state(m).deletions().keptThrough() >= deletedAt);
+    }
+
+    /**
+     * Its last scan listed the file and nothing since shows the mirror deleting it: weaker than
+     * {@link #heldSinceDeletion} (no scan or probe after the deletion yet), a last resort only.
+     */
+    private static boolean mayStillHold(IndexSnapshot snap, int m, int id, long deletedAt) {
+        return snap.holdsMatching(m, id) && snap.state(m).traceSyncMillis() < deletedAt
+                && !deletionsSeenApplied(snap, m, deletedAt);
     }
 
     /** A probe after the mirror's last scan found it had applied the deletions up to {@code deletedAt}. */
@@ -276,9 +283,17 @@ public final class Ranker {
         return d.appliedThrough() >= deletedAt && d.appliedSeenMillis() > snap.availability(m).scannedAtMillis();
     }
 
-    /** A probe since the mirror's last scan found a sync under way: it may delete what it still holds any moment. */
+    /**
+     * A sync under way, so the mirror may delete what it still holds any moment: a probe since its
+     * last scan found new files arriving, or that scan itself listed a copy of something published
+     * after the mirror's last completed sync (its trace): a scan between ftpsync's first stage (new
+     * files) and its second (deletions), which no probe after it can tell from a settled mirror.
+     */
     private static boolean midSync(IndexSnapshot snap, int m) {
-        return snap.state(m).deletions().syncingSinceMillis() > snap.availability(m).scannedAtMillis();
+        Availability a = snap.availability(m);
+        long traceSync = snap.state(m).traceSyncMillis();
+        return snap.state(m).deletions().syncingSinceMillis() > a.scannedAtMillis()
+                || traceSync > 0 && a.newestMatchingChangeMillis() > traceSync;
     }
 
     /**

@@ -14,15 +14,19 @@ public final class Reasons {
     public static final String FILE_OUTDATED = "file outdated";
     public static final String FILE_TOO_OLD = "file older than allowed";
     public static final String FILE_DELETED = "file deleted locally";
-    /** A deleted file the mirror held at a scan before the deletion: it may have deleted it since. */
-    public static final String NOT_SCANNED_SINCE_DELETION = "not scanned since deletion";
+    /**
+     * A deleted file the mirror held at a scan before the deletion, and no scan or probe since: it
+     * may have deleted it since. Used only when no mirror is known to hold the file (rather than a 404).
+     */
+    public static final String NOT_CHECKED_SINCE_DELETION = "not checked since deletion";
     /** A deleted file the mirror held, but its trace shows a sync after the deletion. */
     public static final String SYNCED_SINCE_DELETION = "synced since deletion";
     /** A deleted file the mirror held, but a probe since its scan found it applying the deletions. */
     public static final String DELETED_SINCE_SCAN = "seen deleting since its scan";
     /**
-     * A deleted file the mirror holds, but a probe found a sync under way (new files arriving, the
-     * deletions to follow): used only when no other mirror holds the file.
+     * A deleted file the mirror holds, but a sync is under way (a probe found new files arriving, or
+     * its scan listed files newer than its trace; the deletions follow): used only when no mirror
+     * is known to hold the file and not be syncing.
      */
     public static final String MID_SYNC = "mid-sync: may delete it any moment";
     public static final String COUNTRY_ONLY = "country only";

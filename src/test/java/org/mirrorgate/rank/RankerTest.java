@@ -218,15 +218,15 @@ class RankerTest {
         FileTable.Builder b = index.snapshot().files().toBuilder();
         b.markDeleted(b.idOf("f"), deletedAt);
         index.publishFiles(b);
-        assertThat(reasons(BERLIN)).as("no scan since the deletion: no evidence")
-                .containsEntry("rescanned", "not scanned since deletion")
-                .containsEntry("stale", "not scanned since deletion");
+        assertThat(reasons(BERLIN)).as("nobody checked since the deletion: those that held it, rather than a 404")
+                .containsEntry("rescanned", "accepted")
+                .containsEntry("stale", "accepted");
 
         listAll("rescanned", deletedAt + 60_000, List.of("f"));
         listAll("synced", deletedAt + 60_000, List.of("f"));
         index.updateMirrorState("synced", s -> s.withTraceSync(deletedAt + 120_000));
         assertThat(reasons(BERLIN)).containsEntry("rescanned", "accepted")
-                .containsEntry("stale", "not scanned since deletion")
+                .containsEntry("stale", "not checked since deletion")
                 .containsEntry("synced", "synced since deletion");
 
         listAll("rescanned", deletedAt + 180_000, List.of("g"));
@@ -245,14 +245,14 @@ class RankerTest {
         index.updateMirrorState("deleting", s -> s.withDeletions(new DeletionEvidence(0, deletedAt, deletedAt + 5, 0)));
         assertThat(reasons(BERLIN)).containsEntry("kept", "accepted")
                 .containsEntry("deleting", "seen deleting since its scan")
-                .containsEntry("unprobed", "not scanned since deletion");
+                .containsEntry("unprobed", "not checked since deletion");
 
         // a scan after that probe lists the file again (a mirror that restored it): the scan is newer
         listAll("deleting", deletedAt + 60_000, List.of("f"));
         assertThat(reasons(BERLIN)).containsEntry("deleting", "accepted");
         // a probe older than the deletion proves nothing
         index.updateMirrorState("kept", s -> s.withDeletions(new DeletionEvidence(deletedAt - 1, 0, 0, 0)));
-        assertThat(reasons(BERLIN)).containsEntry("kept", "not scanned since deletion");
+        assertThat(reasons(BERLIN)).containsEntry("kept", "not checked since deletion");
     }
 
     @Test
@@ -271,6 +271,36 @@ class RankerTest {
         index.updateMirrorState("settled", s -> s.withDeletions(new DeletionEvidence(0, deletedAt, deletedAt + 20, 0)));
         assertThat(reasons(BERLIN)).containsEntry("settled", "seen deleting since its scan")
                 .containsEntry("syncing", "accepted");
+    }
+
+    @Test
+    void aScanThatListsFilesNewerThanTheMirrorsTraceShowsASyncUnderWay() throws Exception {
+        // ftpsync's stage 1 (new files) done, stage 2 (deletions) to come: a probe after that scan
+        // finds nothing missing, so the scan itself must tell it from a settled mirror.
+        snapshot(mirror("settled").build(), mirror("between-stages").build());
+        long push = MTIME + 3_600_000;
+        FileTable.Builder b = index.snapshot().files().toBuilder();
+        b.put("pool/new.deb", 300, push, push);
+        b.markDeleted(b.idOf("f"), push + 1);
+        index.publishFiles(b);
+        index.updateMirrorState("settled", s -> s.withTraceSync(MTIME));
+        index.updateMirrorState("between-stages", s -> s.withTraceSync(MTIME));
+        ListingIngest settled = index.beginListing("settled").coarsenPrecision(1000);
+        settled.accept("f", 100, MTIME);
+        settled.accept("g", 100, MTIME);
+        index.applyListing(settled.finish(push + 60_000, 0));
+        ListingIngest between = index.beginListing("between-stages").coarsenPrecision(1000);
+        between.accept("f", 100, MTIME);
+        between.accept("g", 100, MTIME);
+        between.accept("pool/new.deb", 300, push);
+        index.applyListing(between.finish(push + 60_000, 0));
+        assertThat(index.snapshot().availability(1).newestMatchingChangeMillis()).isEqualTo(push);
+        assertThat(reasons(BERLIN)).containsEntry("settled", "accepted")
+                .containsEntry("between-stages", "mid-sync: may delete it any moment");
+
+        // no trace known: nothing to compare with, the rule stays out of the way
+        index.updateMirrorState("between-stages", s -> s.withTraceSync(0));
+        assertThat(reasons(BERLIN)).containsEntry("between-stages", "accepted");
     }
 
     @Test

@@ -70,6 +70,9 @@ public final class MirrorMonitor {
     private final Predicate<String> owns;
     /** Mirrors whose last probe found no file known to be on them: probed as soon as a scan succeeds. */
     private final Set<String> unprobed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The newest local deletion the probes were last asked early for (ticks run on one thread). */
+    private long deletionProbedFor;
+    private long deletionRoundAt = Long.MIN_VALUE;
 
     @GuardedBy("this")
     private boolean listening;
@@ -277,6 +280,7 @@ public final class MirrorMonitor {
             return;
         }
         schedule.sync(snap, now);
+        probeSoonAfterDeletions(snap, now);
         ExecutorService scans;
         ExecutorService probes;
         synchronized (this) {
@@ -336,6 +340,26 @@ public final class MirrorMonitor {
                     && schedule.start(MonitorSchedule.Task.TRACE, m)) {
                 probes.execute(guarded(MonitorSchedule.Task.TRACE, m, settings.trace().interval(), () -> pollTraceNow(m)));
             }
+        }
+    }
+
+    /**
+     * Files deleted locally are redirected only to mirrors with evidence they still hold them (a
+     * scan or deletion probe after the deletion): until the next regular probe, a lagging client's
+     * download would go to a mirror that may have deleted it, or be a 404. So new deletions make
+     * every mirror's probe due now, at most one such round a second (a push's deletions can land
+     * over several publications).
+     */
+    private void probeSoonAfterDeletions(IndexSnapshot snap, long now) {
+        long newest = snap.files().lastDeletionMillis();
+        if (newest <= deletionProbedFor) {
+            return;
+        }
+        deletionProbedFor = newest;
+        long at = deletionRoundAt == Long.MIN_VALUE ? now : Math.max(now, deletionRoundAt + 1000);
+        deletionRoundAt = at;
+        for (int i = 0; i < snap.mirrorCount(); i++) {
+            schedule.soon(MonitorSchedule.Task.PROBE, snap.spec(i).name(), at);
         }
     }
 

@@ -40,7 +40,8 @@ final class MonitorSchedule {
         final long[] next = new long[Task.values().length];
         boolean enabled;
         long disabledSince;
-        boolean scanAgain;
+        /** Per task: asked for while it ran, so due again as soon as it ends. */
+        final boolean[] again = new boolean[Task.values().length];
     }
 
     MonitorSchedule(ScanSettings settings) {
@@ -108,8 +109,8 @@ final class MonitorSchedule {
             return;
         }
         long next = now + intervalMillis + (task == Task.SCAN ? jitter(settings.jitter().toMillis()) : 0);
-        if (task == Task.SCAN && t.scanAgain) {
-            t.scanAgain = false;
+        if (t.again[task.ordinal()]) {
+            t.again[task.ordinal()] = false;
             next = now;
         }
         t.next[task.ordinal()] = next;
@@ -123,11 +124,19 @@ final class MonitorSchedule {
         }
     }
 
-    /** Makes a probe or trace poll of {@code mirror} due now, unless one runs. */
-    synchronized void soon(Task task, String mirror, long now) {
+    /**
+     * Makes a probe or trace poll of {@code mirror} due at {@code at} (or sooner if it already is);
+     * one running now is started again when it ends, as it may have begun before what prompted this.
+     */
+    synchronized void soon(Task task, String mirror, long at) {
         Timing t = timings.get(mirror);
-        if (t != null && t.next[task.ordinal()] != RUNNING) {
-            t.next[task.ordinal()] = Math.min(t.next[task.ordinal()], now);
+        if (t == null) {
+            return;
+        }
+        if (t.next[task.ordinal()] == RUNNING) {
+            t.again[task.ordinal()] = true;
+        } else {
+            t.next[task.ordinal()] = Math.min(t.next[task.ordinal()], at);
         }
     }
 
@@ -143,7 +152,7 @@ final class MonitorSchedule {
 
     private static void scanSoon(Timing t, long now) {
         if (t.next[Task.SCAN.ordinal()] == RUNNING) {
-            t.scanAgain = true;
+            t.again[Task.SCAN.ordinal()] = true;
         } else {
             t.next[Task.SCAN.ordinal()] = Math.min(t.next[Task.SCAN.ordinal()], now);
         }

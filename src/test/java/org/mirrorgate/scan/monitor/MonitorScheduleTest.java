@@ -62,6 +62,24 @@ class MonitorScheduleTest {
     }
 
     @Test
+    void aProbeAskedForEarlyIsDueThenAndOneAskedForWhileItRunsFollowsIt() {
+        MonitorSchedule s = schedule("jitter: 0s\nprobe-interval: 1m");
+        s.start(MonitorSchedule.Task.PROBE, "a");
+        s.ended(MonitorSchedule.Task.PROBE, "a", NOW, 60_000);
+        s.soon(MonitorSchedule.Task.PROBE, "a", NOW + 1000);
+        assertThat(s.due(MonitorSchedule.Task.PROBE, NOW + 999)).doesNotContain("a");
+        assertThat(s.due(MonitorSchedule.Task.PROBE, NOW + 1000)).contains("a");
+        // a probe that began before what prompted the request may have missed it: it runs again
+        s.start(MonitorSchedule.Task.PROBE, "a");
+        s.soon(MonitorSchedule.Task.PROBE, "a", NOW + 1000);
+        s.ended(MonitorSchedule.Task.PROBE, "a", NOW + 2000, 60_000);
+        assertThat(s.due(MonitorSchedule.Task.PROBE, NOW + 2000)).contains("a");
+        s.start(MonitorSchedule.Task.PROBE, "a");
+        s.ended(MonitorSchedule.Task.PROBE, "a", NOW + 3000, 60_000);
+        assertThat(s.due(MonitorSchedule.Task.PROBE, NOW + 3000)).as("once").doesNotContain("a");
+    }
+
+    @Test
     void disabledMirrorsAreNotDueAndAreRescannedWhenEnabledAfterALongPause() {
         MonitorSchedule s = schedule("jitter: 0s\nrescan-after-down: 1h");
         s.start(MonitorSchedule.Task.SCAN, "a");

@@ -76,8 +76,8 @@ class DeletionProbeIT {
     @Test
     void aMirrorThatStillHoldsTheDeletedFilesKeepsThemUntilAProbeFindsThemGone() throws Exception {
         long pushedAt = push();
-        assertThat(fx.verdict("pool/f7.deb")).as("scanned before the deletion: no evidence")
-                .isEqualTo("not scanned since deletion");
+        assertThat(fx.verdict("pool/f7.deb")).as("scanned before the deletion, not probed since: no evidence, "
+                + "but the only mirror that held it, rather than a 404").isEqualTo("accepted");
 
         monitor.probeNow("m"); // the mirror has not synced: both deleted files still there
         assertThat(fx.state("m").deletions().keptThrough()).isEqualTo(pushedAt);
@@ -107,6 +107,23 @@ class DeletionProbeIT {
         var plan = ranker.plan(s, InetAddress.getByName("192.0.2.1"), ClientLocation.UNKNOWN, 6);
         assertThat(ranker.select(s, plan, s.files().idOf("pool/f3.deb"), PathPolicy.DEFAULT, false, 2,
                 new java.util.SplittableRandom(1)).size()).isEqualTo(1);
+    }
+
+    @Test
+    void newDeletionsAreProbedAtOnceNotAtTheNextProbeInterval() throws Exception {
+        long first = push();
+        MirrorMonitor running = fx.monitor(MirrorScanFixture.quick("probe-interval: 1h\ninterval: 24h"));
+        closer.add(running::stop);
+        running.start();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> fx.state("m").deletions().keptThrough() == first); // the probe at start
+        long second = first + 5000;
+        FileTable.Builder b = fx.index.snapshot().files().toBuilder();
+        b.markDeleted(b.idOf("pool/f9.deb"), second);
+        fx.index.publishFiles(b);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> fx.state("m").deletions().keptThrough() == second);
+        assertThat(fx.verdict("pool/f9.deb")).isEqualTo("accepted");
     }
 
     @Test
