@@ -108,12 +108,17 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
         if (position(index.snapshot(), request.getName(), response) < 0) {
             return;
         }
-        boolean wasEnabled = index.snapshot().state(index.snapshot().positionOf(request.getName())).enabled();
-        index.updateMirrorState(request.getName(), st -> st.withEnabled(request.getEnabled()));
-        if (wasEnabled != request.getEnabled()) {
-            events.record(request.getName(), request.getEnabled() ? "enabled" : "disabled", "through the admin API");
+        IndexSnapshot snap = index.snapshot();
+        int m = snap.positionOf(request.getName());
+        boolean wasEnabled = snap.state(m).enabled();
+        boolean enabled = request.getClearOverride() ? snap.spec(m).enabled() : request.getEnabled();
+        index.updateMirrorState(request.getName(), st -> st.withEnabled(enabled));
+        if (wasEnabled != enabled) {
+            events.record(request.getName(), enabled ? "enabled" : "disabled", request.getClearOverride()
+                    ? "override cleared through the admin API: as the config file says" : "through the admin API");
         }
-        DurableAnswer.after(durable.persist(request.getName()), (request.getEnabled() ? "enable " : "disable ")
+        DurableAnswer.after(durable.persist(request.getName()), (request.getClearOverride() ? "clear the override of "
+                : request.getEnabled() ? "enable " : "disable ")
                 + request.getName(), response,
                 () -> getMirror(GetMirrorRequest.newBuilder().setName(request.getName()).build(), response));
     }
