@@ -111,7 +111,7 @@ final class ProtoMapping {
     }
 
     /** Scan URLs may carry credentials; the admin API never shows them. */
-    private static String redactUserInfo(String url) {
+    static String redactUserInfo(String url) {
         int scheme = url.indexOf("://");
         int at = url.indexOf('@');
         int slash = url.indexOf('/', scheme + 3);

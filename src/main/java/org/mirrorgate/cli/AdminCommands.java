@@ -50,6 +50,7 @@ final class AdminCommands {
                 run();
                 return 0;
             } finally {
+                out().flush(); // `mirror NAME` printed nothing: print() leaves a PrintWriter unflushed
                 client.close();
             }
         }
