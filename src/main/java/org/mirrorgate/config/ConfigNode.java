@@ -256,7 +256,7 @@ final class ConfigNode {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!known.contains(key)) {
-                problems.add(where(key) + ": unknown key (expected one of: " + String.join(", ", known) + ")");
+                problems.add(printable(where(key)) + ": unknown key (expected one of: " + String.join(", ", known) + ")");
             }
         }
         children.forEach(ConfigNode::finish);
@@ -271,7 +271,22 @@ final class ConfigNode {
             return v.isArray() ? "a list" : "a mapping";
         }
         String text = v.asText();
-        return text.length() > 80 ? text.substring(0, 80) + "..." : text;
+        return printable(text.length() > 80 ? text.substring(0, 80) + "..." : text);
+    }
+
+    /** One line whatever the file holds: a problem is one line of a log or of check-config's output. */
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                case '\r' -> out.append("\\r");
+                default -> out.append(c < 0x20 || c == 0x7f ? '?' : c);
+            }
+        }
+        return out.toString();
     }
 
     private static String human(Duration d) {

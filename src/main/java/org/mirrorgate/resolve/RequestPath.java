@@ -102,7 +102,14 @@ final class RequestPath {
         return sb.toString();
     }
 
+    /** {@code p} as a message and a log line may show it: bounded, control characters as '?' (no forged lines). */
     private static String quote(String p) {
-        return p.length() > 120 ? p.substring(0, 120) + "..." : p;
+        String shown = p.length() > 120 ? p.substring(0, 120) + "..." : p;
+        StringBuilder out = new StringBuilder(shown.length());
+        for (int i = 0; i < shown.length(); i++) {
+            char c = shown.charAt(i);
+            out.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        return out.toString();
     }
 }
