@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.function.Supplier;
+import org.mirrorgate.api.v1.AddMirrorRequest;
 import org.mirrorgate.api.v1.ExplainRequest;
 import org.mirrorgate.api.v1.ExplainResponse;
 import org.mirrorgate.api.v1.GetMirrorEventsRequest;
@@ -13,14 +14,18 @@ import org.mirrorgate.api.v1.GetMirrorRequest;
 import org.mirrorgate.api.v1.ListMirrorsRequest;
 import org.mirrorgate.api.v1.ListMirrorsResponse;
 import org.mirrorgate.api.v1.MirrorAdminGrpc;
+import org.mirrorgate.api.v1.MirrorDefinition;
 import org.mirrorgate.api.v1.MirrorEvent;
 import org.mirrorgate.api.v1.MirrorInfo;
 import org.mirrorgate.api.v1.RefreshRepositoryRequest;
+import org.mirrorgate.api.v1.RemoveMirrorRequest;
+import org.mirrorgate.api.v1.RemoveMirrorResponse;
 import org.mirrorgate.api.v1.RefreshRepositoryResponse;
 import org.mirrorgate.api.v1.ScanMirrorRequest;
 import org.mirrorgate.api.v1.ScanProgress;
 import org.mirrorgate.api.v1.Scheme;
 import org.mirrorgate.api.v1.SetMirrorEnabledRequest;
+import org.mirrorgate.api.v1.UpdateMirrorRequest;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.IndexSnapshot;
 import org.mirrorgate.mirror.EventLog;
@@ -41,6 +46,7 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
     private final ScanRpc scans;
     private final RefreshRpc refreshes;
     private final MirrorStateWrites durable;
+    private final MirrorEditRpc edits;
 
     /**
      * Admin changes kept in memory only (no store), and no local tree walker on this replica:
@@ -63,6 +69,27 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
         this.events = requireNonNull(events, "events");
         this.scans = new ScanRpc(requireNonNull(monitor, "monitor"));
         this.refreshes = new RefreshRpc(requireNonNull(indexer, "indexer"));
+        this.edits = new MirrorEditRpc(index, events, durable);
+    }
+
+    @Override
+    public void addMirror(AddMirrorRequest request, StreamObserver<MirrorInfo> response) {
+        edits.add(request, response);
+    }
+
+    @Override
+    public void updateMirror(UpdateMirrorRequest request, StreamObserver<MirrorInfo> response) {
+        edits.update(request, response);
+    }
+
+    @Override
+    public void removeMirror(RemoveMirrorRequest request, StreamObserver<RemoveMirrorResponse> response) {
+        edits.remove(request, response);
+    }
+
+    @Override
+    public void getMirrorDefinition(GetMirrorRequest request, StreamObserver<MirrorDefinition> response) {
+        edits.definition(request, response);
     }
 
     @Override
@@ -108,12 +135,17 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
         if (position(index.snapshot(), request.getName(), response) < 0) {
             return;
         }
-        boolean wasEnabled = index.snapshot().state(index.snapshot().positionOf(request.getName())).enabled();
-        index.updateMirrorState(request.getName(), st -> st.withEnabled(request.getEnabled()));
-        if (wasEnabled != request.getEnabled()) {
-            events.record(request.getName(), request.getEnabled() ? "enabled" : "disabled", "through the admin API");
+        IndexSnapshot snap = index.snapshot();
+        int m = snap.positionOf(request.getName());
+        boolean wasEnabled = snap.state(m).enabled();
+        boolean enabled = request.getClearOverride() ? snap.spec(m).enabled() : request.getEnabled();
+        index.updateMirrorState(request.getName(), st -> st.withEnabled(enabled));
+        if (wasEnabled != enabled) {
+            events.record(request.getName(), enabled ? "enabled" : "disabled", request.getClearOverride()
+                    ? "override cleared through the admin API: as the config file says" : "through the admin API");
         }
-        DurableAnswer.after(durable.persist(request.getName()), (request.getEnabled() ? "enable " : "disable ")
+        DurableAnswer.after(durable.persist(request.getName()), (request.getClearOverride() ? "clear the override of "
+                : request.getEnabled() ? "enable " : "disable ")
                 + request.getName(), response,
                 () -> getMirror(GetMirrorRequest.newBuilder().setName(request.getName()).build(), response));
     }

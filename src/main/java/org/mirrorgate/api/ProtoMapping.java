@@ -34,6 +34,9 @@ final class ProtoMapping {
                 .setScore(spec.score())
                 .setCapacityWeight(spec.capacity())
                 .setEnabled(state.enabled())
+                .setOrigin(spec.origin().label())
+                .setDeclaredEnabled(spec.enabled())
+                .setEnabledOverride(state.overrides(spec))
                 .setTrusted(spec.trusted())
                 .setHttp(protocol(spec.httpUrl() != null, state.http()))
                 .setHttps(protocol(spec.httpsUrl() != null, state.https()))
@@ -108,7 +111,7 @@ final class ProtoMapping {
     }
 
     /** Scan URLs may carry credentials; the admin API never shows them. */
-    private static String redactUserInfo(String url) {
+    static String redactUserInfo(String url) {
         int scheme = url.indexOf("://");
         int at = url.indexOf('@');
         int slash = url.indexOf('/', scheme + 3);

@@ -50,6 +50,7 @@ final class AdminCommands {
                 run();
                 return 0;
             } finally {
+                out().flush(); // `mirror NAME` printed nothing: print() leaves a PrintWriter unflushed
                 client.close();
             }
         }
@@ -61,14 +62,19 @@ final class AdminCommands {
     static final class Mirrors extends Base {
         @Override
         void run() throws Exception {
-            out().printf("%-24s %-8s %-16s %-16s %10s %9s  %s%n", "NAME", "ENABLED", "HTTP", "HTTPS", "MATCHING",
-                    "OUTDATED", "LAST SCAN");
+            out().printf("%-24s %-6s %-14s %-16s %-16s %10s %9s  %s%n", "NAME", "ORIGIN", "ENABLED", "HTTP", "HTTPS",
+                    "MATCHING", "OUTDATED", "LAST SCAN");
             for (MirrorInfo m : client.admin().listMirrors(ListMirrorsRequest.getDefaultInstance()).getMirrorsList()) {
-                out().printf("%-24s %-8s %-16s %-16s %10d %9d  %s%n", m.getName(), m.getEnabled() ? "yes" : "no",
+                out().printf("%-24s %-6s %-14s %-16s %-16s %10d %9d  %s%n", m.getName(), m.getOrigin(), enabled(m),
                         state(m.getHttp()), state(m.getHttps()), m.getFilesMatching(), m.getFilesOutdated(),
                         m.hasLastScan() ? time(m.getLastScan()) : (m.getTrusted() ? "trusted" : "never"));
             }
         }
+    }
+
+    /** "yes", "no", or with "(override)" while a run-time switch differs from the config file. */
+    static String enabled(MirrorInfo m) {
+        return (m.getEnabled() ? "yes" : "no") + (m.getEnabledOverride() ? " (override)" : "");
     }
 
     @Command(name = "mirror", description = "Show one mirror in full.")
@@ -153,23 +159,43 @@ final class AdminCommands {
 
         abstract boolean enabled();
 
+        boolean clear() {
+            return false;
+        }
+
         @Override
         void run() throws Exception {
             MirrorInfo m = client.admin().setMirrorEnabled(SetMirrorEnabledRequest.newBuilder().setName(name)
-                    .setEnabled(enabled()).build());
-            out().printf("%s: %s%n", m.getName(), m.getEnabled() ? "enabled" : "disabled");
+                    .setEnabled(enabled()).setClearOverride(clear()).build());
+            out().printf("%s: %s%s%n", m.getName(), m.getEnabled() ? "enabled" : "disabled", m.getEnabledOverride()
+                    ? " (overrides the config file's enabled: " + m.getDeclaredEnabled()
+                            + " until `enable --clear " + m.getName() + "` or the config's enabled changes)"
+                    : m.getOrigin().equals("config") ? " (as the config file says)" : "");
         }
     }
 
-    @Command(name = "enable", description = "Put a mirror back into rotation.")
+    @Command(name = "enable", description = {"Put a mirror back into rotation.",
+            "For a mirror of the config file this overrides its declared enabled, over restarts, until"
+                    + " `enable --clear NAME` or until the config's own enabled changes."})
     static final class Enable extends Toggle {
+        @Option(names = "--clear", description = "End the run-time override: the mirror follows the config file's"
+                + " enabled again.")
+        boolean clear;
+
         @Override
         boolean enabled() {
             return true;
         }
+
+        @Override
+        boolean clear() {
+            return clear;
+        }
     }
 
-    @Command(name = "disable", description = "Take a mirror out of rotation (it keeps being scanned).")
+    @Command(name = "disable", description = {"Take a mirror out of rotation (it is neither scanned nor probed until enabled again).",
+            "For a mirror of the config file this overrides its declared enabled, over restarts, until"
+                    + " `enable --clear NAME` or until the config's own enabled changes."})
     static final class Disable extends Toggle {
         @Override
         boolean enabled() {

@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, CheckConfigCommand.class, AdminCommands.Mirrors.class,
                 AdminCommands.Mirror.class, AdminCommands.Explain.class, AdminCommands.Resolve.class,
                 AdminCommands.Enable.class, AdminCommands.Disable.class, AdminCommands.Scan.class,
-                AdminCommands.Events.class, RefreshCommand.class, CommandLine.HelpCommand.class})
+                AdminCommands.Events.class, RefreshCommand.class, MirrorEditCommands.Add.class,
+                MirrorEditCommands.Show.class, MirrorEditCommands.Edit.class, MirrorEditCommands.Remove.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -71,6 +71,45 @@ public final class ConfigLoader {
         return config;
     }
 
+    /**
+     * One mirror as the admin API receives it: a mapping with the keys of a config file's
+     * {@code mirrors:} entry (YAML or JSON), validated by the same parser. Keys the store cannot
+     * keep for a mirror (its scan overrides) are refused rather than dropped.
+     *
+     * @param enabledByDefault the {@code enabled} of a definition that does not say
+     * @throws ConfigException listing every problem, as for a config file
+     */
+    public static MirrorSpec parseMirror(String yaml, boolean enabledByDefault) {
+        String name = "mirror definition";
+        JsonNode tree;
+        try {
+            tree = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(name, List.of("not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr())));
+        }
+        List<String> problems = new ArrayList<>(DuplicateKeys.find(yaml));
+        if (tree == null || !tree.isObject()) {
+            throw new ConfigException(name, List.of("(top level): " + (tree == null ? "empty" : tree.getNodeType())
+                    + " (expected: a mapping such as {name: m1, https-url: \"https://m1.example.org/debian/\"})"));
+        }
+        if (!tree.has("enabled")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) tree).put("enabled", enabledByDefault);
+        }
+        ConfigNode root = ConfigNode.root(tree, problems);
+        Map<String, PerMirrorScanSettings> scans = new LinkedHashMap<>();
+        List<MirrorSpec> mirrors = MirrorParser.mirrors(List.of(root), scans);
+        root.finish();
+        scans.values().stream().filter(s -> !s.equals(PerMirrorScanSettings.DEFAULTS)).findFirst()
+                .ifPresent(s -> problems.add("scan settings of one mirror (scan-interval, scan-via, mtime-precision,"
+                        + " tz-offset, trace-url, allow-redirects): not kept for a mirror added through the admin API"
+                        + " (expected: none; declare the mirror in the config file to set them)"));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(name, problems);
+        }
+        return mirrors.get(0);
+    }
+
     private static MirrorgateConfig build(ConfigNode root, Path baseDir) {
         ConfigNode repo = root.section("repository");
         RepositorySettings d = RepositorySettings.DEFAULTS;

@@ -27,6 +27,8 @@ import org.mirrorgate.geo.IpPrefix;
  * @param capacity relative capacity weight, > 0
  * @param latitude degrees, NaN when unknown
  * @param longitude degrees, NaN when unknown
+ * @param origin where the declaration lives: the config file (follows it at every start) or the
+ *     store (added through the admin API, managed only there)
  */
 public record MirrorSpec(
         String name,
@@ -45,7 +47,31 @@ public record MirrorSpec(
         boolean enabled,
         boolean trusted,
         double latitude,
-        double longitude) {
+        double longitude,
+        Origin origin) {
+
+    /**
+     * Where a mirror's declaration lives. A config mirror is added, changed and removed with the
+     * config file; an API mirror lives in the store and is managed only through the admin API.
+     */
+    public enum Origin {
+        CONFIG,
+        API;
+
+        /** The lower-case name shown to operators and stored. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** A mirror declared in the config file (the origin of every mirror the config loader builds). */
+    public MirrorSpec(String name, URI httpUrl, URI httpsUrl, URI rsyncUrl, URI ftpUrl, List<String> countries,
+            String continent, Set<Integer> asns, List<IpPrefix> prefixes, Restrictions restrictions,
+            Set<String> excludedCountries, int score, double capacity, boolean enabled, boolean trusted,
+            double latitude, double longitude) {
+        this(name, httpUrl, httpsUrl, rsyncUrl, ftpUrl, countries, continent, asns, prefixes, restrictions,
+                excludedCountries, score, capacity, enabled, trusted, latitude, longitude, Origin.CONFIG);
+    }
 
     /** Whom a mirror may serve, beyond proximity. */
     public record Restrictions(boolean countryOnly, boolean continentOnly, boolean asnOnly) {
@@ -60,6 +86,12 @@ public record MirrorSpec(
         prefixes = List.copyOf(prefixes);
         restrictions = restrictions == null ? Restrictions.NONE : restrictions;
         excludedCountries = Set.copyOf(excludedCountries);
+        origin = origin == null ? Origin.CONFIG : origin;
+    }
+
+    public MirrorSpec withOrigin(Origin value) {
+        return new MirrorSpec(name, httpUrl, httpsUrl, rsyncUrl, ftpUrl, countries, continent, asns, prefixes,
+                restrictions, excludedCountries, score, capacity, enabled, trusted, latitude, longitude, value);
     }
 
     /** The primary country, or "" when none is declared. */

@@ -3,7 +3,8 @@ package org.mirrorgate.mirror;
 /**
  * What is known of a mirror at run time. Immutable: changes produce a new value ({@code with...}).
  *
- * @param enabled the operator's switch (starts from the config, changed through the admin API)
+ * @param enabled whether the mirror is served: the declaration's {@code enabled}, or the
+ *     operator's run-time switch (admin API) when it differs, an override (see {@link #overrides})
  * @param http health of the mirror's http base URL
  * @param https health of the mirror's https base URL
  * @param traceSyncMillis the local-change time up to which the mirror's trace file proves (and a
@@ -32,6 +33,16 @@ public record MirrorState(
     public static MirrorState initial(MirrorSpec spec) {
         return new MirrorState(spec.enabled(), ProtocolHealth.UNKNOWN, ProtocolHealth.UNKNOWN, 0, 0, 0, 0,
                 DeletionEvidence.NONE);
+    }
+
+    /**
+     * Whether the operator's run-time switch overrides a config mirror's declared {@code enabled}.
+     * Derived, not stored: the override is exactly "the switch differs from the declaration", so it
+     * ends when cleared (switch set back) or when the config's own {@code enabled} changes (the
+     * store then takes the new declared value, see {@code IndexLoader.restore}).
+     */
+    public boolean overrides(MirrorSpec spec) {
+        return spec.origin() == MirrorSpec.Origin.CONFIG && enabled != spec.enabled();
     }
 
     public MirrorState withEnabled(boolean value) {

@@ -37,9 +37,12 @@ final class IndexLoader {
     }
 
     /**
-     * Loads everything into the index in one publication. Mirrors declared in the index (from the
-     * config) keep their declaration; mirrors only in the store (added through the admin API) are
-     * added; runtime states and availabilities come from the store.
+     * Loads everything into the index in one publication. The index holds the config's mirrors
+     * (origin {@code config}); they follow the config: a stored config mirror the config no longer
+     * declares is removed (its statistics stay), and one whose declared {@code enabled} changed
+     * takes the new value, ending an operator's override. An override of an unchanged declaration
+     * is kept. Mirrors of origin {@code api} come from the store alone; a name declared in the
+     * config that the store holds as an API mirror is refused: it cannot be in both.
      */
     void restore() {
         long start = System.nanoTime();
@@ -52,14 +55,30 @@ final class IndexLoader {
         Map<String, MirrorState> storedStates = repo.readStates();
         Map<String, MirrorSpec> merged = new LinkedHashMap<>();
         snap.specs().forEach(s -> merged.put(s.name(), s));
-        storedSpecs.forEach(merged::putIfAbsent);
+        List<String> droppedFromConfig = new ArrayList<>();
+        storedSpecs.forEach((name, stored) -> {
+            MirrorSpec declared = merged.get(name);
+            if (declared != null && stored.origin() == MirrorSpec.Origin.API) {
+                throw new IllegalStateException("mirror " + name + " is declared in the config file and was added"
+                        + " through the admin API (it is in the store); a name cannot be in both: remove it from"
+                        + " the config file, or remove the API mirror (mirrorgate remove " + name + ")");
+            }
+            if (declared == null && stored.origin() == MirrorSpec.Origin.API) {
+                merged.put(name, stored);
+            } else if (declared == null) {
+                droppedFromConfig.add(name);
+            }
+        });
+        if (!droppedFromConfig.isEmpty()) {
+            log.info("mirrors no longer in the config file are removed (their statistics stay): {}", droppedFromConfig);
+            tracker.markSpecs();
+        }
         List<MirrorSpec> specs = new ArrayList<>(merged.values());
         List<MirrorState> states = new ArrayList<>();
         List<Availability> availability = new ArrayList<>();
         AvailabilityReader reader = new AvailabilityReader(table, files == null ? 0 : files.generation());
         for (MirrorSpec spec : specs) {
-            MirrorState state = storedStates.get(spec.name());
-            states.add(state != null ? state : MirrorState.initial(spec));
+            states.add(startState(spec, storedSpecs.get(spec.name()), storedStates.get(spec.name())));
             IndexRepository.StoredAvailability a = damaged("the availability of " + spec.name(),
                     () -> repo.readAvailability(spec.name(), reader));
             availability.add(a == null ? Availability.NONE : a.availability());
@@ -71,17 +90,36 @@ final class IndexLoader {
         stored.specs.putAll(storedSpecs);
         stored.states.putAll(storedStates);
         tracker.remote(() -> index.restore(table, files != null, specs, states, availability));
-        for (MirrorSpec spec : specs) {
+        for (int i = 0; i < specs.size(); i++) {
+            MirrorSpec spec = specs.get(i);
             if (!spec.equals(storedSpecs.get(spec.name()))) {
                 tracker.markSpecs();
             }
-            if (!storedStates.containsKey(spec.name())) {
+            if (!states.get(i).equals(storedStates.get(spec.name()))) {
                 tracker.markState(spec.name());
             }
         }
         log.info("restored {} files and {} mirrors ({} with availability) from the store in {} ms ({} ms for the files)",
                 table.fileCount(), specs.size(), stored.availability.size(), (System.nanoTime() - start) / 1_000_000,
                 filesNanos / 1_000_000);
+    }
+
+    /**
+     * A mirror's state at start: the stored one, except that a config mirror whose declared
+     * {@code enabled} changed since it was stored takes the declared value (the config's change
+     * wins over an earlier run-time override, which is logged as ended).
+     */
+    private static MirrorState startState(MirrorSpec declared, MirrorSpec stored, MirrorState state) {
+        if (state == null) {
+            return MirrorState.initial(declared);
+        }
+        if (declared.origin() == MirrorSpec.Origin.CONFIG && stored != null && stored.enabled() != declared.enabled()
+                && state.enabled() != declared.enabled()) {
+            log.info("mirror {}: the config file now says enabled: {}; that replaces the run-time {}",
+                    declared.name(), declared.enabled(), state.enabled() ? "enable" : "disable");
+            return state.withEnabled(declared.enabled());
+        }
+        return state;
     }
 
     /**

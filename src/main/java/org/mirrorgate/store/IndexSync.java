@@ -171,11 +171,7 @@ final class IndexSync implements AutoCloseable {
             throw new StoreUnavailableException("the store has not been reached since start"
                     + (lastError.isEmpty() ? "" : " (" + lastError + ")"), null);
         }
-        IndexSnapshot snap = index.snapshot();
-        int pos = snap.positionOf(mirror);
-        if (pos >= 0) { // a mirror removed meanwhile has no state left to keep
-            writer.writeStateNow(mirror, snap.state(pos));
-        }
+        writer.writeMirrorNow(mirror, index.snapshot());
     }
 
     /** Flushes, then reloads whatever differs from the store; on the store thread. */

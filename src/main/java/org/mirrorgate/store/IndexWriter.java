@@ -69,14 +69,42 @@ final class IndexWriter {
     }
 
     /**
-     * Writes one mirror's state at once, whatever the store had, committed (and synced) before it
-     * returns: an admin change that must be durable before its RPC answers. Only then is it
-     * recorded as stored and announced, so a failed commit leaves it to the write-behind.
+     * Writes one mirror at once as {@code snap} has it (its declaration if it changed, its state),
+     * or its removal when {@code snap} no longer has it, committed (and synced) before it returns:
+     * an admin change that must be durable before its RPC answers. Only then is it recorded as
+     * stored and announced, so a failed commit leaves it to the write-behind.
      */
-    void writeStateNow(String mirror, MirrorState state) {
-        engine.writeGroup(() -> repo.writeStates(Map.of(mirror, state)));
-        stored.states.put(mirror, state);
-        notice(Notice.Kind.STATE, mirror);
+    void writeMirrorNow(String mirror, IndexSnapshot snap) {
+        int pos = snap.positionOf(mirror);
+        MirrorSpec spec = pos < 0 ? null : snap.spec(pos);
+        MirrorState state = pos < 0 ? null : snap.state(pos);
+        MirrorSpec known = stored.specs.get(mirror);
+        boolean specChanged = spec != null && !spec.equals(known);
+        boolean removed = spec == null && known != null;
+        engine.writeGroup(() -> {
+            if (specChanged) {
+                repo.writeSpecs(List.of(spec));
+            }
+            if (removed) {
+                repo.deleteMirror(mirror);
+            }
+            if (state != null) {
+                repo.writeStates(Map.of(mirror, state));
+            }
+        });
+        if (specChanged) {
+            stored.specs.put(mirror, spec);
+        }
+        if (removed) {
+            stored.forget(mirror);
+        }
+        if (specChanged || removed) {
+            notice(Notice.Kind.MIRRORS, "");
+        }
+        if (state != null) {
+            stored.states.put(mirror, state);
+            notice(Notice.Kind.STATE, mirror);
+        }
     }
 
     private void writeSpecs(IndexSnapshot snap) {

@@ -52,6 +52,7 @@ final class MirrorCodec {
             o.put("latitude", s.latitude());
             o.put("longitude", s.longitude());
         }
+        o.put("origin", s.origin().label());
         return bytes(o);
     }
 
@@ -65,7 +66,9 @@ final class MirrorCodec {
                 new LinkedHashSet<>(strings(o, "excludedCountries")), o.path("score").asInt(0),
                 o.path("capacity").asDouble(1.0), o.path("enabled").asBoolean(true), o.path("trusted").asBoolean(),
                 o.has("latitude") ? o.get("latitude").asDouble() : Double.NaN,
-                o.has("longitude") ? o.get("longitude").asDouble() : Double.NaN);
+                o.has("longitude") ? o.get("longitude").asDouble() : Double.NaN,
+                // records written before origins existed all came from the config: nothing else added mirrors
+                "api".equals(o.path("origin").asText()) ? MirrorSpec.Origin.API : MirrorSpec.Origin.CONFIG);
     }
 
     static byte[] state(MirrorState s) {

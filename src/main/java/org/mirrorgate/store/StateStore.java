@@ -195,8 +195,9 @@ public final class StateStore implements AutoCloseable {
     static final Duration DURABLE_WRITE_TIMEOUT = Duration.ofSeconds(5);
 
     /**
-     * Writes {@code mirror}'s current runtime state (enabled, trace and scan state) to the store
-     * now instead of after {@code write-delay}: for admin changes, which are acknowledged only
+     * Writes {@code mirror} as the index has it now (its declaration when it changed, its runtime
+     * state: enabled, trace and scan state; or its removal when the index no longer has it) to the
+     * store now instead of after {@code write-delay}: for admin changes, which are acknowledged only
      * once durable. The future completes once the store holds it, committed and fsynced (embedded
      * store; synced only with {@code fsync: true}) or acknowledged by Redis; it fails with a
      * {@link StoreUnavailableException} giving the reason when the store did not take it within

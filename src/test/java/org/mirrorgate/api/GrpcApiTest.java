@@ -25,6 +25,7 @@ import org.mirrorgate.api.v1.ExplainResponse;
 import org.mirrorgate.api.v1.GetMirrorEventsRequest;
 import org.mirrorgate.api.v1.GetMirrorRequest;
 import org.mirrorgate.api.v1.ListMirrorsRequest;
+import org.mirrorgate.api.v1.MirrorInfo;
 import org.mirrorgate.api.v1.MirrorAdminGrpc;
 import org.mirrorgate.api.v1.ResolveBatchRequest;
 import org.mirrorgate.api.v1.ResolveBatchResponse;
@@ -154,6 +155,27 @@ class GrpcApiTest {
                 .getEventsList()).extracting(e -> e.getKind()).contains("disabled");
         assertThatThrownBy(() -> admin.getMirror(GetMirrorRequest.newBuilder().setName("nope").build()))
                 .hasMessage("NOT_FOUND: mirror: nope (expected: one of [m1, m2])");
+    }
+
+    @Test
+    void aRunTimeSwitchOfAConfigMirrorIsShownAsAnOverrideUntilCleared() {
+        MirrorInfo declared = admin.getMirror(GetMirrorRequest.newBuilder().setName("m1").build());
+        assertThat(declared.getOrigin()).isEqualTo("config");
+        assertThat(declared.getEnabledOverride()).isFalse();
+
+        MirrorInfo off = admin.setMirrorEnabled(SetMirrorEnabledRequest.newBuilder().setName("m1").setEnabled(false).build());
+        assertThat(off.getEnabled()).isFalse();
+        assertThat(off.getDeclaredEnabled()).isTrue();
+        assertThat(off.getEnabledOverride()).isTrue();
+        assertThat(admin.listMirrors(ListMirrorsRequest.getDefaultInstance()).getMirrorsList())
+                .filteredOn(MirrorInfo::getEnabledOverride).extracting(MirrorInfo::getName).containsExactly("m1");
+
+        MirrorInfo cleared = admin.setMirrorEnabled(SetMirrorEnabledRequest.newBuilder().setName("m1")
+                .setEnabled(false).setClearOverride(true).build());
+        assertThat(cleared.getEnabled()).as("clear takes the declared value, whatever enabled says").isTrue();
+        assertThat(cleared.getEnabledOverride()).isFalse();
+        assertThat(admin.getMirrorEvents(GetMirrorEventsRequest.newBuilder().setName("m1").build()).getEvents(0)
+                .getMessage()).contains("override cleared");
     }
 
     @Test

@@ -177,7 +177,10 @@ class RedisOutageIT {
         startLoad(index, ok, failed);
         redis.kill();
         redis.restart();
-        Index fresh = new Index(List.of(TestMirror.mirror("a").build()), System::currentTimeMillis);
+        // A replica started afterwards with the same config, and no scan of its own: b's copies can only
+        // come from what the running replica wrote back.
+        Index fresh = new Index(List.of(TestMirror.mirror("a").build(), TestMirror.mirror("b").build()),
+                System::currentTimeMillis);
         await().atMost(Duration.ofSeconds(10)).until(() -> redis.cli("EXISTS", "mg:avail:b").equals("1"));
         try (StateStore other = StateStore.open(StoreSettings.DEFAULTS.toBuilder().redis(redis.uri()).build(), fresh)) {
             assertThat(fresh.snapshot().files().fileCount()).isEqualTo(2);

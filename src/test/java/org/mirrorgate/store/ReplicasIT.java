@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.IndexSnapshot;
 import org.mirrorgate.lease.Lease;
+import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.mirror.MirrorState;
 import org.mirrorgate.mirror.ProtocolHealth;
 import org.mirrorgate.testing.RedisExtension;
@@ -78,7 +79,9 @@ class ReplicasIT {
             await().atMost(ONE_SECOND).until(() -> b.snapshot().state(b.snapshot().positionOf("b")).https().reason()
                     .equals("TLS certificate expired"));
 
-            a.replaceMirrors(List.of(a.snapshot().spec(0), a.snapshot().spec(1), TestMirror.mirror("c").build()));
+            // Added at run time, as the admin API does: an API mirror, which a replica whose config lacks it keeps.
+            a.replaceMirrors(List.of(a.snapshot().spec(0), a.snapshot().spec(1),
+                    TestMirror.mirror("c").build().withOrigin(MirrorSpec.Origin.API)));
             await().atMost(ONE_SECOND).until(() -> b.snapshot().positionOf("c") >= 0);
 
             await().atMost(ONE_SECOND).until(() -> origins.size() >= 4);

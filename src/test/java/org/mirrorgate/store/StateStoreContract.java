@@ -87,7 +87,7 @@ abstract class StateStoreContract {
         scan(before, "a", "pool/x.deb", "pool/y.deb");
         before.updateMirrorState("b", s -> s.withHttp(ProtocolHealth.down("timeout", T0)).withTraceSync(T0 + 5));
         before.replaceMirrors(List.of(before.snapshot().spec(0), before.snapshot().spec(1),
-                TestMirror.mirror("admin-added").build()));
+                TestMirror.mirror("admin-added").build().withOrigin(MirrorSpec.Origin.API)));
         assertThat(store.flush()).isTrue();
         store.close();
 
@@ -135,6 +135,94 @@ abstract class StateStoreContract {
         Index after = newIndex("a");
         open(after);
         assertThat(after.snapshot().positionOf("gone")).isEqualTo(-1);
+    }
+
+    /** One start of the service with this config's mirrors: what the index holds once restored. */
+    private IndexSnapshot startWith(MirrorSpec... config) {
+        running = new Index(List.of(config), clock::get);
+        open(running);
+        return running.snapshot();
+    }
+
+    private Index running;
+
+    private void stop() {
+        assertThat(open.flush()).isTrue();
+        open.close();
+        open = null;
+    }
+
+    @Test
+    void configMirrorsAreAddedAndRemovedWithTheConfigAndApiMirrorsStay() {
+        MirrorSpec a = TestMirror.mirror("a").build();
+        MirrorSpec b = TestMirror.mirror("b").build();
+        Index first = new Index(List.of(a, b), clock::get);
+        open(first);
+        first.updateMirrorState("b", st -> st.withTraceSync(T0 + 7));
+        first.replaceMirrors(List.of(a, b, TestMirror.mirror("api-m").build().withOrigin(MirrorSpec.Origin.API)));
+        stop();
+
+        IndexSnapshot second = startWith(a);
+        assertThat(second.positionOf("b")).as("removed from the config file").isEqualTo(-1);
+        assertThat(second.positionOf("api-m")).as("an API mirror is not in the config file").isGreaterThanOrEqualTo(0);
+        assertThat(second.spec(second.positionOf("api-m")).origin()).isEqualTo(MirrorSpec.Origin.API);
+        stop();
+
+        IndexSnapshot third = startWith(a);
+        assertThat(third.positionOf("b")).as("stays removed: the store no longer holds it").isEqualTo(-1);
+        stop();
+
+        IndexSnapshot fourth = startWith(a, b);
+        assertThat(fourth.state(fourth.positionOf("b")).traceSyncMillis()).as("back in the config: a new mirror")
+                .isZero();
+        assertThat(fourth.positionOf("api-m")).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void theConfigsEnabledIsFollowedAndARunTimeOverrideKeptUntilTheConfigChangesIt() {
+        MirrorSpec on = TestMirror.mirror("a").build();
+        MirrorSpec off = TestMirror.mirror("a").disabled().build();
+
+        IndexSnapshot s = startWith(on);
+        assertThat(s.state(0).enabled()).isTrue();
+        stop();
+        s = startWith(off);
+        assertThat(s.state(0).enabled()).as("the config now says enabled: false").isFalse();
+        assertThat(s.state(0).overrides(s.spec(0))).isFalse();
+        stop();
+        s = startWith(on);
+        assertThat(s.state(0).enabled()).as("and back to true").isTrue();
+        running.updateMirrorState("a", st -> st.withEnabled(false)); // the operator's disable
+        stop();
+
+        for (int restart = 0; restart < 3; restart++) {
+            s = startWith(on);
+            assertThat(s.state(0).enabled()).as("the override outlives restart %s", restart).isFalse();
+            assertThat(s.state(0).overrides(s.spec(0))).isTrue();
+            stop();
+        }
+        s = startWith(off);
+        assertThat(s.state(0).enabled()).isFalse();
+        assertThat(s.state(0).overrides(s.spec(0))).as("the config's change ends the override").isFalse();
+        running.updateMirrorState("a", st -> st.withEnabled(true)); // the operator's enable
+        stop();
+        s = startWith(on);
+        assertThat(s.state(0).enabled()).as("config changed to true: follows it").isTrue();
+        assertThat(s.state(0).overrides(s.spec(0))).isFalse();
+        stop();
+        s = startWith(off);
+        assertThat(s.state(0).enabled()).as("config changed to false: follows it").isFalse();
+    }
+
+    @Test
+    void aNameInTheConfigThatTheStoreHoldsAsAnApiMirrorIsRefused() {
+        Index first = newIndex("a");
+        open(first);
+        first.replaceMirrors(List.of(first.snapshot().spec(0),
+                TestMirror.mirror("twice").build().withOrigin(MirrorSpec.Origin.API)));
+        stop();
+        assertThatThrownBy(() -> startWith(TestMirror.mirror("a").build(), TestMirror.mirror("twice").build()))
+                .hasMessageContaining("mirror twice is declared in the config file and was added through the admin API");
     }
 
     @Test

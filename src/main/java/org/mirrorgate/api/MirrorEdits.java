@@ -1,0 +1,107 @@
+package org.mirrorgate.api;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.mirrorgate.config.ConfigException;
+import org.mirrorgate.config.ConfigLoader;
+import org.mirrorgate.index.Index;
+import org.mirrorgate.index.IndexSnapshot;
+import org.mirrorgate.mirror.MirrorSpec;
+
+/**
+ * Adds, replaces and removes mirrors of origin {@code api} in the index, each change checked whole
+ * before one publication, so a refused change leaves the index as it was. Serialized: of two
+ * concurrent edits the second sees the first (a second add of a name is refused; of two updates
+ * the last one wins). Mirrors of the config file are refused here: the file is their definition.
+ */
+final class MirrorEdits {
+
+    /** Why an edit was refused; the adapter maps it to a gRPC status. */
+    static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        enum Why { INVALID, EXISTS, UNKNOWN, CONFIG_MIRROR }
+
+        final Why why;
+
+        Refused(Why why, String message) {
+            super(message, null, false, false);
+            this.why = why;
+        }
+    }
+
+    private final Index index;
+
+    MirrorEdits(Index index) {
+        this.index = requireNonNull(index, "index");
+    }
+
+    synchronized MirrorSpec add(String definition) throws Refused {
+        MirrorSpec spec = parse(definition).withOrigin(MirrorSpec.Origin.API);
+        IndexSnapshot s = index.snapshot();
+        int pos = s.positionOf(spec.name());
+        if (pos >= 0) {
+            throw new Refused(Refused.Why.EXISTS, "mirror " + spec.name() + " already exists (origin "
+                    + s.spec(pos).origin().label() + "); choose another name, or change it with `mirrorgate edit "
+                    + spec.name() + "`" + (s.spec(pos).origin() == MirrorSpec.Origin.CONFIG ? " (in the config file)" : ""));
+        }
+        List<MirrorSpec> next = new ArrayList<>(s.specs());
+        next.add(spec);
+        index.replaceMirrors(next);
+        return spec;
+    }
+
+    synchronized MirrorSpec update(String name, String definition) throws Refused {
+        int pos = apiMirror(name);
+        if (definition.contains("://***@")) {
+            throw new Refused(Refused.Why.INVALID, "a scan URL's credentials read ***, as they are shown; give them"
+                    + " in full, or leave them out");
+        }
+        MirrorSpec old = index.snapshot().spec(pos);
+        MirrorSpec spec = parse(definition).withOrigin(MirrorSpec.Origin.API);
+        if (!spec.name().equals(name)) {
+            throw new Refused(Refused.Why.INVALID, "name: " + spec.name() + " (expected: " + name
+                    + "; a mirror is renamed by adding the new name and removing the old)");
+        }
+        // enabled is the state's switch (SetMirrorEnabled), not the definition's
+        MirrorSpec kept = new MirrorSpec(spec.name(), spec.httpUrl(), spec.httpsUrl(), spec.rsyncUrl(), spec.ftpUrl(),
+                spec.countries(), spec.continent(), spec.asns(), spec.prefixes(), spec.restrictions(),
+                spec.excludedCountries(), spec.score(), spec.capacity(), old.enabled(), spec.trusted(), spec.latitude(),
+                spec.longitude(), MirrorSpec.Origin.API);
+        List<MirrorSpec> next = new ArrayList<>(index.snapshot().specs());
+        next.set(pos, kept);
+        index.replaceMirrors(next);
+        return kept;
+    }
+
+    synchronized void remove(String name) throws Refused {
+        int pos = apiMirror(name);
+        List<MirrorSpec> next = new ArrayList<>(index.snapshot().specs());
+        next.remove(pos);
+        index.replaceMirrors(next);
+    }
+
+    private int apiMirror(String name) throws Refused {
+        IndexSnapshot s = index.snapshot();
+        int pos = s.positionOf(name);
+        if (pos < 0) {
+            throw new Refused(Refused.Why.UNKNOWN, "mirror: " + name + " (expected: one of "
+                    + s.specs().stream().map(MirrorSpec::name).toList() + ")");
+        }
+        if (s.spec(pos).origin() == MirrorSpec.Origin.CONFIG) {
+            throw new Refused(Refused.Why.CONFIG_MIRROR, "mirror " + name + " is declared in the config file:"
+                    + " change it there (it follows the file at every start); the admin API manages mirrors it added");
+        }
+        return pos;
+    }
+
+    private static MirrorSpec parse(String definition) throws Refused {
+        try {
+            return ConfigLoader.parseMirror(definition, false);
+        } catch (ConfigException e) {
+            throw new Refused(Refused.Why.INVALID, e.getMessage());
+        }
+    }
+}
