@@ -23,15 +23,17 @@ import org.mirrorgate.scan.FileHead;
  *       ({@code keptThrough}: a sync deletes all the archive dropped, the oldest first at the
  *       latest); gone, it has applied the deletions ({@code appliedThrough}) and its last scan's
  *       copies of them no longer count;
- *   <li>the first file (in path order, as rsync copies) changed locally since that scan and not
- *       on it then: there now while the deleted file is too, a sync is under way and its deletions
+ *   <li>the first recently changed file (in path order, as rsync copies) that was not on it at
+ *       that scan: there now while the deleted file is too, a sync is under way and its deletions
  *       are to follow ({@code syncingSinceMillis}); the ranker then uses the mirror for deleted
  *       files only when no other mirror holds them.
  * </ul>
  *
  * <p>What is left: a mirror that syncs and deletes between two probes (a sync faster than the
- * probe interval, or one whose scan lands while it copies the new files) is redirected to for up
- * to one probe interval after it deleted. The event log gets each change of state, not each probe.
+ * probe interval) is redirected to for up to one probe interval after it deleted; a partial mirror
+ * that never holds the first such file is not seen syncing. (A scan that lands between the stages
+ * is caught by the ranker: it lists files newer than the mirror's trace.) The event log gets each
+ * change of state, not each probe.
  */
 public final class DeletionProbe {
 
@@ -86,7 +88,7 @@ public final class DeletionProbe {
                 }
             }
             case HELD -> {
-                int arrived = firstNewSince(snap, pos, c, scanned);
+                int arrived = firstLackedAtScan(snap, pos, c);
                 boolean syncing = arrived >= 0
                         && head.head(snap.spec(pos), files.path(arrived), files.size(arrived)).seen() == FileHead.Seen.HELD;
                 long since = !syncing ? 0 : was.syncingSinceMillis() > scanned ? was.syncingSinceMillis() : now;
@@ -104,11 +106,14 @@ public final class DeletionProbe {
         index.updateMirrorState(mirror, s -> s.withDeletions(value));
     }
 
-    /** The first file in path order changed since {@code scanned} that the mirror lacked at that scan, or -1. */
-    private static int firstNewSince(IndexSnapshot snap, int pos, Candidates c, long scanned) {
-        FileTable files = snap.files();
+    /**
+     * The first recently changed file in path order that the mirror lacked at its last scan, or -1.
+     * Changed before that scan or after it alike: a scan taken after a push but before the mirror's
+     * sync lacked the push's files too, and is the usual case with hourly scans.
+     */
+    private static int firstLackedAtScan(IndexSnapshot snap, int pos, Candidates c) {
         for (int id : c.recentByPath) {
-            if (files.changedAtMillis(id) > scanned && !snap.holdsMatching(pos, id)) {
+            if (!snap.holdsMatching(pos, id)) {
                 return id;
             }
         }

@@ -110,6 +110,17 @@ class DeletionProbeIT {
     }
 
     @Test
+    void aMirrorScannedAfterThePushButBeforeItsSyncIsSeenCopyingItToo() throws Exception {
+        push();
+        assertThat(monitor.scanNow("m", u -> { }).success()).isTrue(); // lacks pool/new.deb, holds f3 and f7
+        assertThat(fx.verdict("pool/f3.deb")).isEqualTo("accepted");
+        copy.file("pool/new.deb", 300, T0 + 60_000); // stage 1 of its sync
+        monitor.probeNow("m");
+        assertThat(fx.state("m").deletions().syncingSinceMillis()).isPositive();
+        assertThat(fx.eventText("m")).contains("sync under way", "pool/new.deb arrived");
+    }
+
+    @Test
     void newDeletionsAreProbedAtOnceNotAtTheNextProbeInterval() throws Exception {
         long first = push();
         MirrorMonitor running = fx.monitor(MirrorScanFixture.quick("probe-interval: 1h\ninterval: 24h"));
