@@ -22,6 +22,8 @@ public final class Availability {
     private final double coverage;
     /** The newest local change (FileTable#changedAtMillis) among the files the copy matched at the scan; 0 = none known. */
     private final long newestMatchingChangeMillis;
+    /** The same of the scan before this one (0 = none): whether newer content arrived between the two. */
+    private final long previousNewestMatchingChangeMillis;
 
     /**
      * @param scannedAtMillis when the listing was taken (epoch millis); 0 = never scanned
@@ -38,6 +40,7 @@ public final class Availability {
         this.matchingCount = matching.getCardinality();
         this.coverage = localFiles == 0 ? 0 : (double) matchingCount / localFiles;
         this.newestMatchingChangeMillis = 0;
+        this.previousNewestMatchingChangeMillis = 0;
     }
 
     /**
@@ -45,19 +48,20 @@ public final class Availability {
      * files matching / present files, deleted ones left out on both sides).
      */
     static Availability scanned(RoaringBitmap matching, OutdatedCopies outdated, long scannedAtMillis,
-            long listedEntries, double coverage, long newestMatchingChangeMillis) {
+            long listedEntries, double coverage, long newestMatchingChangeMillis, long previousNewestMatchingChangeMillis) {
         return new Availability(new Availability(matching, outdated, scannedAtMillis, listedEntries, 0), coverage,
-                newestMatchingChangeMillis);
+                newestMatchingChangeMillis, previousNewestMatchingChangeMillis);
     }
 
     /** As persisted: coverage is restored, not recomputed (for {@link AvailabilityReader}). */
     static Availability restore(RoaringBitmap matching, OutdatedCopies outdated, long scannedAtMillis,
-            long listedEntries, double coverage, long newestMatchingChangeMillis) {
+            long listedEntries, double coverage, long newestMatchingChangeMillis, long previousNewestMatchingChangeMillis) {
         Availability a = new Availability(matching, outdated, scannedAtMillis, listedEntries, 0);
-        return new Availability(a, coverage, newestMatchingChangeMillis);
+        return new Availability(a, coverage, newestMatchingChangeMillis, previousNewestMatchingChangeMillis);
     }
 
-    private Availability(Availability a, double coverage, long newestMatchingChangeMillis) {
+    private Availability(Availability a, double coverage, long newestMatchingChangeMillis,
+            long previousNewestMatchingChangeMillis) {
         this.matching = a.matching;
         this.outdated = a.outdated;
         this.scannedAtMillis = a.scannedAtMillis;
@@ -65,6 +69,7 @@ public final class Availability {
         this.matchingCount = a.matchingCount;
         this.coverage = coverage;
         this.newestMatchingChangeMillis = newestMatchingChangeMillis;
+        this.previousNewestMatchingChangeMillis = previousNewestMatchingChangeMillis;
     }
 
     private Availability(Availability old, RoaringBitmap matching, OutdatedCopies outdated) {
@@ -76,6 +81,7 @@ public final class Availability {
         this.matchingCount = matching.getCardinality();
         this.coverage = old.coverage;
         this.newestMatchingChangeMillis = old.newestMatchingChangeMillis;
+        this.previousNewestMatchingChangeMillis = old.previousNewestMatchingChangeMillis;
     }
 
     /**
@@ -132,12 +138,27 @@ public final class Availability {
 
     /**
      * The newest local change among the files whose copy matched at the scan (epoch millis of
-     * {@code FileTable#changedAtMillis}; 0 when unknown). A copy of something published after the
-     * mirror's last completed sync (its trace) means a sync was under way when it was scanned: the
-     * new files have arrived, the deletions that come at a sync's end have not (ftpsync's stages).
+     * {@code FileTable#changedAtMillis}; 0 when unknown).
      */
     public long newestMatchingChangeMillis() {
         return newestMatchingChangeMillis;
+    }
+
+    /** {@link #newestMatchingChangeMillis} of the mirror's scan before this one (0 when none). */
+    public long previousNewestMatchingChangeMillis() {
+        return previousNewestMatchingChangeMillis;
+    }
+
+    /**
+     * The scan found newer content than the scan before it, and newer than {@code traceSyncMillis}
+     * (the mirror's last completed sync, 0 = unknown: then false): a sync was under way when it was
+     * scanned, its new files in and the deletions that come at a sync's end (ftpsync's stage 2) not
+     * yet. Only the first scan that sees it: the same state at the next scan is a mirror stuck half
+     * way (its stage 2 failing), which keeps what it holds.
+     */
+    public boolean scannedMidSync(long traceSyncMillis) {
+        return traceSyncMillis > 0 && newestMatchingChangeMillis > traceSyncMillis
+                && newestMatchingChangeMillis > previousNewestMatchingChangeMillis;
     }
 
     /** Bytes this availability takes in memory (bitmap plus outdated arrays), for metrics. */

@@ -93,7 +93,7 @@ public final class AvailabilityReader {
             outdated = k == 0 ? outdated : outdated.plus(staleIds, unknown, k);
         }
         return Availability.restore(matching, outdated, h.scannedAtMillis, h.listedEntries, h.coverage,
-                h.newestMatchingChangeMillis);
+                h.newestMatchingChangeMillis, h.previousNewestMatchingChangeMillis);
     }
 
     /** Ids not in the table, or whose file changed after {@code stamp}. */
@@ -111,7 +111,8 @@ public final class AvailabilityReader {
     }
 
     private record Header(int idLimit, int segmentIds, long scannedAtMillis, long listedEntries, double coverage,
-            long filesGeneration, long filesStampMillis, long newestMatchingChangeMillis) {
+            long filesGeneration, long filesStampMillis, long newestMatchingChangeMillis,
+            long previousNewestMatchingChangeMillis) {
 
         static Header parse(byte[] header) {
             ByteCodec.Reader r = new ByteCodec.Reader(header);
@@ -121,7 +122,8 @@ public final class AvailabilityReader {
                         + IndexCodec.LAYOUT);
             }
             return new Header(r.varInt(), r.varInt(), r.varLong(), r.varLong(), Double.longBitsToDouble(r.rawLong()),
-                    r.rawLong(), r.varLong(), r.hasMore() ? r.varLong() : 0); // absent in headers written before it
+                    r.rawLong(), r.varLong(), r.hasMore() ? r.varLong() : 0, // absent in headers written before them
+                    r.hasMore() ? r.varLong() : 0);
         }
     }
 }

@@ -89,7 +89,9 @@ public final class Index {
      */
     public ListingIngest beginListing(String mirror) {
         IndexSnapshot cur = current;
-        return new ListingIngest(mirror, cur.files(), cur.state(requirePosition(cur, mirror)).traceSyncMillis());
+        int pos = requirePosition(cur, mirror);
+        return new ListingIngest(mirror, cur.files(), cur.state(pos).traceSyncMillis(),
+                cur.availability(pos).newestMatchingChangeMillis());
     }
 
     /**

@@ -145,7 +145,7 @@ public final class IndexCodec {
                 .rawLong(Double.doubleToLongBits(a.coverage())).rawLong(filesGeneration)
                 .varLong(filesStampMillis)
                 // Appended after the first layout: a reader that predates it stops before it.
-                .varLong(a.newestMatchingChangeMillis()).toByteArray();
+                .varLong(a.newestMatchingChangeMillis()).varLong(a.previousNewestMatchingChangeMillis()).toByteArray();
     }
 
     /** How many segments an availability over {@code idLimit} ids is cut into (at least one). */

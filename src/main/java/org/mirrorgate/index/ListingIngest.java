@@ -52,16 +52,19 @@ public final class ListingIngest {
      * claim): files changed since then are not owed by the coverage of this listing.
      */
     private final long syncedUpTo;
+    private final long previousNewestMatching;
 
     /** Compares at millisecond precision until {@link #coarsenPrecision} says the listing has less. */
     ListingIngest(String mirror, FileTable files) {
-        this(mirror, files, 0);
+        this(mirror, files, 0, 0);
     }
 
-    ListingIngest(String mirror, FileTable files, long syncedUpTo) {
+    /** @param previousNewestMatching the mirror's last scan's newest matching change (Availability) */
+    ListingIngest(String mirror, FileTable files, long syncedUpTo, long previousNewestMatching) {
         this.mirror = mirror;
         this.files = files;
         this.syncedUpTo = syncedUpTo;
+        this.previousNewestMatching = previousNewestMatching;
         this.listedMtimes = new long[files.idLimit()];
     }
 
@@ -243,7 +246,7 @@ public final class ListingIngest {
         // partial, and a later trace reading would not be believed.
         int present = files.fileCount() - files.deletedCount() - notYetOwed(matching);
         Availability availability = Availability.scanned(matching, outdated, scannedAtMillis, entries,
-                present <= 0 ? 0 : (double) presentMatching / present, newestMatchingChange);
+                present <= 0 ? 0 : (double) presentMatching / present, newestMatchingChange, previousNewestMatching);
         return new ListingResult(mirror, files, availability, entries, unknown, sizeMismatches, tzOffset);
     }
 

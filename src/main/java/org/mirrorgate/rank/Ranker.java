@@ -285,15 +285,15 @@ public final class Ranker {
 
     /**
      * A sync under way, so the mirror may delete what it still holds any moment: a probe since its
-     * last scan found new files arriving, or that scan itself listed a copy of something published
-     * after the mirror's last completed sync (its trace): a scan between ftpsync's first stage (new
-     * files) and its second (deletions), which no probe after it can tell from a settled mirror.
+     * last scan found new files arriving, or that scan itself was the first to list copies of
+     * something published after the mirror's last completed sync (its trace): a scan between
+     * ftpsync's first stage (new files) and its second (deletions), which no probe after it can
+     * tell from a settled mirror ({@link Availability#scannedMidSync}).
      */
     private static boolean midSync(IndexSnapshot snap, int m) {
         Availability a = snap.availability(m);
-        long traceSync = snap.state(m).traceSyncMillis();
         return snap.state(m).deletions().syncingSinceMillis() > a.scannedAtMillis()
-                || traceSync > 0 && a.newestMatchingChangeMillis() > traceSync;
+                || a.scannedMidSync(snap.state(m).traceSyncMillis());
     }
 
     /**

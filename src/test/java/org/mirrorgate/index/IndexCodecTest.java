@@ -123,7 +123,7 @@ class IndexCodecTest {
     }
 
     private static Availability scan(FileTable t, double missing, double outdated, long seed) {
-        ListingIngest in = new ListingIngest("m", t);
+        ListingIngest in = new ListingIngest("m", t, 0, 1_600_000_000_000L);
         Random random = new Random(seed);
         for (int id = 0; id < t.idLimit(); id++) {
             if (!t.exists(id)) {
@@ -163,7 +163,25 @@ class IndexCodecTest {
             assertThat(back.scannedAtMillis()).isEqualTo(a.scannedAtMillis());
             assertThat(back.listedEntries()).isEqualTo(a.listedEntries());
             assertThat(back.coverage()).isEqualTo(a.coverage());
+            assertThat(a.newestMatchingChangeMillis()).isPositive();
+            assertThat(back.newestMatchingChangeMillis()).isEqualTo(a.newestMatchingChangeMillis());
+            assertThat(back.previousNewestMatchingChangeMillis()).isEqualTo(1_600_000_000_000L);
         }
+    }
+
+    @Test
+    void anAvailabilityHeaderWrittenBeforeTheSyncFieldsReadsThemAsUnknown() {
+        FileTable t = bigTable(1_000);
+        Availability a = scan(t, 0.1, 0, 3);
+        byte[] header = IndexCodec.availabilityHeader(a, t.idLimit(), 1, t.lastChangeMillis());
+        ByteCodec.Writer w = new ByteCodec.Writer(8);
+        int appended = w.varLong(a.newestMatchingChangeMillis()).varLong(a.previousNewestMatchingChangeMillis())
+                .toByteArray().length;
+        byte[] old = java.util.Arrays.copyOf(header, header.length - appended);
+        Availability back = new AvailabilityReader(t, 1).read(old, IndexCodec.availabilitySegments(a, t.idLimit()));
+        assertThat(back.matchingIds()).isEqualTo(a.matchingIds());
+        assertThat(back.newestMatchingChangeMillis()).isZero();
+        assertThat(back.scannedMidSync(1)).isFalse();
     }
 
     @Test

@@ -301,6 +301,16 @@ class RankerTest {
         // no trace known: nothing to compare with, the rule stays out of the way
         index.updateMirrorState("between-stages", s -> s.withTraceSync(0));
         assertThat(reasons(BERLIN)).containsEntry("between-stages", "accepted");
+        index.updateMirrorState("between-stages", s -> s.withTraceSync(MTIME));
+
+        // the next scan finds it the same: not a sync in progress but one stuck half way (its stage 2
+        // failing), which keeps what it holds
+        ListingIngest again = index.beginListing("between-stages").coarsenPrecision(1000);
+        again.accept("f", 100, MTIME);
+        again.accept("g", 100, MTIME);
+        again.accept("pool/new.deb", 300, push);
+        index.applyListing(again.finish(push + 3_600_000, 0));
+        assertThat(reasons(BERLIN)).containsEntry("between-stages", "accepted");
     }
 
     @Test

@@ -23,8 +23,8 @@ import org.mirrorgate.scan.FileHead;
  *       ({@code keptThrough}: a sync deletes all the archive dropped, the oldest first at the
  *       latest); gone, it has applied the deletions ({@code appliedThrough}) and its last scan's
  *       copies of them no longer count;
- *   <li>the first recently changed file (in path order, as rsync copies) that was not on it at
- *       that scan: there now while the deleted file is too, a sync is under way and its deletions
+ *   <li>the first recently changed file (in path order, as rsync copies) that was not on it in any
+ *       version at that scan: there now while the deleted file is too, a sync is under way and its deletions
  *       are to follow ({@code syncingSinceMillis}); the ranker then uses the mirror for deleted
  *       files only when no other mirror holds them.
  * </ul>
@@ -107,13 +107,15 @@ public final class DeletionProbe {
     }
 
     /**
-     * The first recently changed file in path order that the mirror lacked at its last scan, or -1.
-     * Changed before that scan or after it alike: a scan taken after a push but before the mirror's
-     * sync lacked the push's files too, and is the usual case with hourly scans.
+     * The first recently changed file in path order that the mirror held in no version at its last
+     * scan, or -1. Changed before that scan or after it alike: a scan taken after a push but before
+     * the mirror's sync lacked the push's files too, and is the usual case with hourly scans. Only
+     * new paths count: a file rewritten in place (InRelease) is there in its old version, which a
+     * HEAD cannot always tell from the new one (same size), so it would show every mirror syncing.
      */
     private static int firstLackedAtScan(IndexSnapshot snap, int pos, Candidates c) {
         for (int id : c.recentByPath) {
-            if (!snap.holdsMatching(pos, id)) {
+            if (!snap.availability(pos).holdsAnyVersion(id)) {
                 return id;
             }
         }

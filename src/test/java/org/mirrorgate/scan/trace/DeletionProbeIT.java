@@ -121,6 +121,20 @@ class DeletionProbeIT {
     }
 
     @Test
+    void aFileRewrittenInPlaceIsNotTakenForASyncUnderWay() throws Exception {
+        long at = push();
+        // the push also rewrote a file in place, same size (as InRelease is): the mirror's old copy
+        // answers a HEAD just as the new one would, so it proves nothing about a sync
+        FileTable.Builder b = fx.index.snapshot().files().toBuilder();
+        b.put("pool/f1.deb", 100, T0 + 120_000, at);
+        fx.index.publishFiles(b);
+        monitor.probeNow("m");
+        assertThat(fx.state("m").deletions().syncingSinceMillis()).isZero();
+        assertThat(fx.state("m").deletions().keptThrough()).isEqualTo(at);
+        assertThat(fx.verdict("pool/f3.deb")).isEqualTo("accepted");
+    }
+
+    @Test
     void newDeletionsAreProbedAtOnceNotAtTheNextProbeInterval() throws Exception {
         long first = push();
         MirrorMonitor running = fx.monitor(MirrorScanFixture.quick("probe-interval: 1h\ninterval: 24h"));
