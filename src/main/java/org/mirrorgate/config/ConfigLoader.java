@@ -159,7 +159,7 @@ public final class ConfigLoader {
                 geo, policies(root), MirrorParser.fallbacks(root.sections("fallbacks")), mirrors,
                 ScanSection.read(root.section("scan"), baseDir), mirrorScans, StoreSection.read(root.section("store"), baseDir),
                 pages(root.section("pages"), baseDir), DownloadsSection.counting(downloads),
-                DownloadsSection.log(downloads.section("log"), baseDir));
+                DownloadsSection.log(downloads, baseDir));
     }
 
     /** The {@code pages:} keys: the operator's templates and who may ask for another client's mirror list. */

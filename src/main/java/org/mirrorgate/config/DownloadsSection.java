@@ -10,7 +10,7 @@ import org.mirrorgate.stats.CountingSettings;
 
 /**
  * Reads the {@code downloads:} section: how downloads are counted ({@link CountingSettings}) and
- * the download log ({@code downloads.log}, {@link DownloadLogSettings}). Absent keys take the
+ * the download log ({@code downloads.log-*}, {@link DownloadLogSettings}). Absent keys take the
  * records' defaults; every problem is recorded on the node.
  */
 final class DownloadsSection {
@@ -25,14 +25,15 @@ final class DownloadsSection {
     }
 
     /** Relative paths resolve against {@code baseDir}. */
-    static DownloadLogSettings log(ConfigNode log, Path baseDir) {
+    static DownloadLogSettings log(ConfigNode downloads, Path baseDir) {
         DownloadLogSettings d = DownloadLogSettings.DEFAULTS;
-        String file = log.string("file", "");
-        ClientIpForm form = ClientIpForm.valueOf(log.choice("client-ip", d.clientIp().name().toLowerCase(Locale.ROOT),
-                List.of("full", "truncated", "hashed", "none")).toUpperCase(Locale.ROOT));
+        String file = downloads.string("log-file", "");
+        ClientIpForm form = ClientIpForm.valueOf(downloads.choice("log-client-ip",
+                d.clientIp().name().toLowerCase(Locale.ROOT), List.of("full", "truncated", "hashed", "none"))
+                .toUpperCase(Locale.ROOT));
         return new DownloadLogSettings(file.isEmpty() ? null : baseDir.resolve(file).normalize(), form,
-                log.bytes("max-size", d.maxBytes(), 0, 1L << 40),
-                (int) log.integer("keep", d.keep(), 1, 1_000),
-                (int) log.integer("queue", d.queueLines(), 16, 10_000_000));
+                downloads.bytes("log-max-size", d.maxBytes(), 0, 1L << 40),
+                (int) downloads.integer("log-keep", d.keep(), 1, 1_000),
+                (int) downloads.integer("log-queue", d.queueLines(), 16, 10_000_000));
     }
 }

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * How the download log writes the client's address ({@code downloads.log.client-ip}): what an
+ * How the download log writes the client's address ({@code downloads.log-client-ip}): what an
  * operator may keep is a privacy decision, so the log holds no more than the operator chose.
  */
 public enum ClientIpForm {

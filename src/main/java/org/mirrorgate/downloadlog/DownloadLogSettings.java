@@ -6,7 +6,7 @@ import static java.util.Objects.requireNonNull;
 import java.nio.file.Path;
 
 /**
- * The download log ({@code downloads.log} in the config).
+ * The download log ({@code downloads.log-*} in the config).
  *
  * @param file where lines go; null = no log
  * @param clientIp how the client's address is written

@@ -27,7 +27,7 @@ public final class ReopenSignal {
             return true;
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             log.warn("SIGUSR1 cannot be handled here ({}): the download log is not reopened on it; use"
-                    + " downloads.log.max-size or logrotate's copytruncate", e.getMessage());
+                    + " downloads.log-max-size or logrotate's copytruncate", e.getMessage());
             return false;
         }
     }
