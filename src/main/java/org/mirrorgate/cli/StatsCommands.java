@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
  * days, per day, month or year, as aligned tables with human sizes, or {@code --json}. Dates are
  * parsed and checked by the service (one parser for every client), which answers with what to do.
  */
-@Command(name = "stats", description = {"Download statistics per mirror, file or country (UTC days).",
+@Command(name = "stats", mixinStandardHelpOptions = true, description = {"Download statistics per mirror, file or country (UTC days).",
         "Repeated requests of one client for one file within downloads.same-download-interval count once."},
         subcommands = {StatsCommands.Mirror.class, StatsCommands.File.class, StatsCommands.Country.class})
 final class StatsCommands implements Callable<Integer> {
@@ -156,7 +156,7 @@ final class StatsCommands implements Callable<Integer> {
         };
     }
 
-    @Command(name = "mirror", description = "Downloads and bytes sent to one mirror (or fallback, or \"(local)\""
+    @Command(name = "mirror", mixinStandardHelpOptions = true, description = "Downloads and bytes sent to one mirror (or fallback, or \"(local)\""
             + " for files Nginx served itself); a removed mirror's statistics stay.")
     static final class Mirror extends Query {
         @Parameters(paramLabel = "NAME")
@@ -182,7 +182,7 @@ final class StatsCommands implements Callable<Integer> {
         }
     }
 
-    @Command(name = "country", description = "Downloads by clients of one country (ISO code such as DE; -- for"
+    @Command(name = "country", mixinStandardHelpOptions = true, description = "Downloads by clients of one country (ISO code such as DE; -- for"
             + " clients GeoIP did not place).")
     static final class Country extends Query {
         @Parameters(paramLabel = "CC")
@@ -208,7 +208,7 @@ final class StatsCommands implements Callable<Integer> {
         }
     }
 
-    @Command(name = "file", description = {"Downloads of the files matching GLOB (relative to the repository"
+    @Command(name = "file", mixinStandardHelpOptions = true, description = {"Downloads of the files matching GLOB (relative to the repository"
             + " root: * and ? within one directory, ** across, {a,b} alternatives), most downloaded first.",
             "Quote the glob so the shell does not expand it."})
     static final class File extends Query {
