@@ -24,6 +24,10 @@ import java.util.concurrent.TimeUnit;
  * map plus expiry sweep: it already is concurrent, bounds its size and expires lazily during
  * writes, so the request path never waits on a sweep. A hash collision (2^-64 per pair) would
  * merge two downloads into one, which no count can notice.
+ *
+ * <p>Cost on the request path, for downloads only: ~300 ns per GET with every pair new and the
+ * cache evicting (2 M records of 4 M distinct pairs, one thread, on the 2-core build machine
+ * while other builds ran), against ~17-20 us of service CPU per decision.
  */
 public final class SameDownloadFilter implements DownloadRecorder {
 
