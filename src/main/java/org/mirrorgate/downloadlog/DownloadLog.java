@@ -37,7 +37,12 @@ public final class DownloadLog implements DecisionListener, AutoCloseable {
     private static final long RETRY_OPEN_MILLIS = 5_000;
     private static final JsonFactory JSON = new JsonFactory();
 
-    private record Entry(long timeMillis, String clientIp, String country, int asn, String path, Decision decision) {}
+    /**
+     * What a line needs, copied out of the decision: a queued decision would keep its generated
+     * body (a mirror list, a Metalink) alive, up to the queue's length of them.
+     */
+    private record Entry(long timeMillis, String clientIp, String country, int asn, String path, Decision.Action action,
+            String mirror, String reason, long size) {}
 
     private final DownloadLogSettings settings;
     private final BlockingQueue<Entry> queue;
@@ -69,7 +74,8 @@ public final class DownloadLog implements DecisionListener, AutoCloseable {
 
     @Override
     public void decided(String path, String clientIp, ClientLocation client, Decision decision) {
-        if (!queue.offer(new Entry(clock.getAsLong(), clientIp, client.country(), client.asn(), path, decision))) {
+        if (!queue.offer(new Entry(clock.getAsLong(), clientIp, client.country(), client.asn(), path,
+                decision.action(), decision.mirror(), decision.reason(), decision.fileSize()))) {
             dropped.increment();
         }
     }
@@ -166,7 +172,6 @@ public final class DownloadLog implements DecisionListener, AutoCloseable {
     }
 
     private void format(Entry e, ByteArrayOutputStream out) throws IOException {
-        Decision d = e.decision;
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("time", Instant.ofEpochMilli(e.timeMillis).toString());
@@ -174,10 +179,10 @@ public final class DownloadLog implements DecisionListener, AutoCloseable {
             g.writeStringField("country", e.country);
             g.writeNumberField("asn", e.asn);
             g.writeStringField("path", e.path);
-            g.writeStringField("action", d.action().name().toLowerCase(Locale.ROOT));
-            g.writeStringField("mirror", d.mirror());
-            g.writeStringField("reason", d.reason());
-            g.writeNumberField("size", d.fileSize());
+            g.writeStringField("action", e.action.name().toLowerCase(Locale.ROOT));
+            g.writeStringField("mirror", e.mirror);
+            g.writeStringField("reason", e.reason);
+            g.writeNumberField("size", e.size);
             g.writeEndObject();
         }
         out.write('\n');
