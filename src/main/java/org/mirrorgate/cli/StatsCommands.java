@@ -199,8 +199,13 @@ final class StatsCommands implements Callable<Integer> {
         }
 
         @Override
+        String what() {
+            return "country " + country.toUpperCase(Locale.ROOT); // as the service counts it
+        }
+
+        @Override
         void print(GetStatsResponse r) {
-            out().printf("%s, %s%n", what().toUpperCase(Locale.ROOT).replace("COUNTRY", "country"), range(r));
+            out().printf("%s, %s%n", what(), range(r));
             printSeries(r, true);
             if (r.getTotalRequests() == 0) {
                 out().printf("no downloads counted for %s in this range%n", what());
