@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.Collection;
+import java.util.List;
 import java.util.function.Supplier;
 import org.mirrorgate.api.v1.AddMirrorRequest;
 import org.mirrorgate.api.v1.ExplainRequest;
@@ -11,6 +13,8 @@ import org.mirrorgate.api.v1.ExplainResponse;
 import org.mirrorgate.api.v1.GetMirrorEventsRequest;
 import org.mirrorgate.api.v1.GetMirrorEventsResponse;
 import org.mirrorgate.api.v1.GetMirrorRequest;
+import org.mirrorgate.api.v1.GetStatsRequest;
+import org.mirrorgate.api.v1.GetStatsResponse;
 import org.mirrorgate.api.v1.ListMirrorsRequest;
 import org.mirrorgate.api.v1.ListMirrorsResponse;
 import org.mirrorgate.api.v1.MirrorAdminGrpc;
@@ -36,6 +40,7 @@ import org.mirrorgate.resolve.InvalidRequestException;
 import org.mirrorgate.resolve.NotReadyException;
 import org.mirrorgate.resolve.Resolver;
 import org.mirrorgate.scan.monitor.MirrorMonitor;
+import org.mirrorgate.stats.StatsQueries;
 
 /** gRPC binding of the operator's API over the index, the resolver and the event log. */
 public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
@@ -47,6 +52,7 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
     private final RefreshRpc refreshes;
     private final MirrorStateWrites durable;
     private final MirrorEditRpc edits;
+    private final StatsRpc stats;
 
     /**
      * Admin changes kept in memory only (no store), and no local tree walker on this replica:
@@ -63,6 +69,17 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
      */
     public MirrorAdminService(Index index, Resolver resolver, EventLog events, MirrorMonitor monitor,
             Supplier<RepositoryIndexer> indexer, MirrorStateWrites durable) {
+        this(index, resolver, events, monitor, indexer, durable, null, List::of);
+    }
+
+    /**
+     * @param stats the download statistics GetStats answers from, or null (FAILED_PRECONDITION)
+     * @param fallbackNames the configured fallbacks' names: downloads are counted under them too
+     */
+    public MirrorAdminService(Index index, Resolver resolver, EventLog events, MirrorMonitor monitor,
+            Supplier<RepositoryIndexer> indexer, MirrorStateWrites durable, StatsQueries stats,
+            Supplier<? extends Collection<String>> fallbackNames) {
+        this.stats = new StatsRpc(stats, requireNonNull(index, "index"), requireNonNull(fallbackNames, "fallbackNames"));
         this.durable = requireNonNull(durable, "durable");
         this.index = requireNonNull(index, "index");
         this.resolver = requireNonNull(resolver, "resolver");
@@ -103,10 +120,16 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
         scans.scan(request.getName(), response);
     }
 
-    /** Stops manual scans and refreshes still running. */
+    @Override
+    public void getStats(GetStatsRequest request, StreamObserver<GetStatsResponse> response) {
+        stats.get(request, response);
+    }
+
+    /** Stops manual scans, refreshes and statistics queries still running. */
     public void shutdown() {
         scans.shutdown();
         refreshes.shutdown();
+        stats.shutdown();
     }
 
     @Override

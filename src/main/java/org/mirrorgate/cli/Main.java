@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 AdminCommands.Enable.class, AdminCommands.Disable.class, AdminCommands.Scan.class,
                 AdminCommands.Events.class, RefreshCommand.class, MirrorEditCommands.Add.class,
                 MirrorEditCommands.Show.class, MirrorEditCommands.Edit.class, MirrorEditCommands.Remove.class,
+                StatsCommands.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -154,10 +154,12 @@ public final class ConfigLoader {
 
         Map<String, PerMirrorScanSettings> mirrorScans = new LinkedHashMap<>();
         List<MirrorSpec> mirrors = MirrorParser.mirrors(root.sections("mirrors"), mirrorScans);
+        ConfigNode downloads = root.section("downloads");
         return new MirrorgateConfig(new MirrorgateConfig.Repository(scan), listen, tokenFile, resolveSettings, rank,
                 geo, policies(root), MirrorParser.fallbacks(root.sections("fallbacks")), mirrors,
                 ScanSection.read(root.section("scan"), baseDir), mirrorScans, StoreSection.read(root.section("store"), baseDir),
-                pages(root.section("pages"), baseDir));
+                pages(root.section("pages"), baseDir), DownloadsSection.counting(downloads),
+                DownloadsSection.log(downloads, baseDir));
     }
 
     /** The {@code pages:} keys: the operator's templates and who may ask for another client's mirror list. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.mirrorgate.downloadlog.DownloadLogSettings;
 import org.mirrorgate.geo.GeoSettings;
 import org.mirrorgate.index.Digest;
 import org.mirrorgate.mirror.MirrorSpec;
@@ -16,6 +17,7 @@ import org.mirrorgate.resolve.Fallback;
 import org.mirrorgate.resolve.ResolveSettings;
 import org.mirrorgate.scan.PerMirrorScanSettings;
 import org.mirrorgate.scan.ScanSettings;
+import org.mirrorgate.stats.CountingSettings;
 import org.mirrorgate.store.StoreSettings;
 
 /**
@@ -37,7 +39,9 @@ public record MirrorgateConfig(
         ScanSettings scan,
         Map<String, PerMirrorScanSettings> mirrorScans,
         StoreSettings store,
-        PageSettings pages) {
+        PageSettings pages,
+        CountingSettings counting,
+        DownloadLogSettings downloadLog) {
 
     /** The local copy of the archive: where it is and how it is walked. */
     public record Repository(RepositorySettings scan) {

@@ -19,7 +19,7 @@ import org.mirrorgate.store.StoreSettings;
 /**
  * What {@code serve} needs from this host beyond a well-formed file, checked before it starts:
  * the repository directory, the admin token file and its length, the GeoIP databases (opened as
- * serve opens them), the store directory, the CA file, the Unix socket's directory and the TCP
+ * serve opens them), the store directory, the download log's file, the CA file, the Unix socket's directory and the TCP
  * ports. {@code check-config} runs the same checks, so a config it passes is one serve can run,
  * and serve refuses to start with the same message. Problems read {@code key: value (what is
  * wrong; expected: what to do)}.
@@ -62,6 +62,7 @@ public final class Preflight {
         p.adminToken(config.adminTokenFile());
         p.geo(config);
         p.store(config.store());
+        p.downloadLog(config.downloadLog().file());
         p.readableFile("scan.tls-ca-file", config.scan().probe().tlsCaFile(), "a PEM file of CA certificates, or \"\"");
         p.listen(config.listen(), ports);
         p.exposure(config);
@@ -126,6 +127,33 @@ public final class Preflight {
         } else if (!Files.isWritable(existing) || !Files.isExecutable(existing)) {
             problem("store.path", dir, (existing.equals(dir) ? "" : existing + ": ") + "not writable by this user ("
                     + user() + ")", "a directory this user may write to (the store file is created there)");
+        }
+    }
+
+    /** The download log's file, when set: a writable file, or one its directory lets this user create. */
+    private void downloadLog(Path file) {
+        if (file == null) {
+            return;
+        }
+        String expected = "a file this user may append to, or create (e.g. /var/log/mirrorgate/downloads.log"
+                + " with LogsDirectory=mirrorgate under systemd)";
+        if (Files.exists(file)) {
+            if (!Files.isRegularFile(file)) {
+                problem("downloads.log-file", file, "not a regular file", expected);
+            } else if (!Files.isWritable(file)) {
+                problem("downloads.log-file", file, "not writable by this user (" + user() + ")", expected);
+            }
+            return;
+        }
+        Path existing = file.getParent();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing)) {
+            problem("downloads.log-file", file, existing == null ? "no such directory" : existing
+                    + " is not a directory", expected);
+        } else if (!Files.isWritable(existing) || !Files.isExecutable(existing)) {
+            problem("downloads.log-file", file, existing + ": not writable by this user (" + user() + ")", expected);
         }
     }
 

@@ -18,7 +18,8 @@ import org.mirrorgate.resolve.Decision;
  * once (per mirror: on its first redirect; mirror and fallback names come from the config, so the
  * label set stays as small as the mirror list), so the request path only increments.
  *
- * <p>The service's warm-up calls go to an instance registered nowhere, so they are not counted.
+ * <p>The service's warm-up calls are not counted: they carry {@code SyntheticCalls}' header, and
+ * the Resolver service skips these metrics for them.
  */
 public final class ResolveMetrics {
 

@@ -44,6 +44,7 @@ public final class Resolver {
     private final List<Fallback> fallbacks;
     private final ResolveSettings settings;
     private final DownloadRecorder downloads;
+    private final DecisionListener decisions;
     private final ClientPlanCache plans;
     private final OutsidePrefix outsidePrefix;
     private final boolean httpToHttps;
@@ -61,6 +62,13 @@ public final class Resolver {
     /** @param pages the HTML pages' templates (the operator's {@code pages.templates}) and who may use {@code fromip} */
     public Resolver(Index index, GeoLookup geo, Ranker ranker, PathRules rules, List<Fallback> fallbacks,
             ResolveSettings settings, DownloadRecorder downloads, PageSettings pages) {
+        this(index, geo, ranker, rules, fallbacks, settings, downloads, pages, DecisionListener.NONE);
+    }
+
+    /** @param decisions told of every decision (the download log) */
+    public Resolver(Index index, GeoLookup geo, Ranker ranker, PathRules rules, List<Fallback> fallbacks,
+            ResolveSettings settings, DownloadRecorder downloads, PageSettings pages, DecisionListener decisions) {
+        this.decisions = requireNonNull(decisions, "decisions");
         this.pageSettings = requireNonNull(pages, "pages");
         this.templates = pages.templates() == null ? PageTemplates.BUILT_IN
                 : new PageTemplates(pages.templates(), System::nanoTime);
@@ -76,6 +84,33 @@ public final class Resolver {
         this.httpToHttps = ranker.settings().allowHttpToHttps();
         this.aptListPath = settings.aptListPath();
         this.aptLists = aptListPath == null ? null : new AptMirrorLists(APT_LIST_TTL_NANOS, 4096, System::nanoTime);
+    }
+
+    /** The same resolver, sharing its caches, minus what {@link #uncounted()} drops. */
+    private Resolver(Resolver base) {
+        this.index = base.index;
+        this.ranker = base.ranker;
+        this.rules = base.rules;
+        this.fallbacks = base.fallbacks;
+        this.settings = base.settings;
+        this.downloads = DownloadRecorder.NONE;
+        this.decisions = DecisionListener.NONE;
+        this.plans = base.plans;
+        this.outsidePrefix = base.outsidePrefix;
+        this.httpToHttps = base.httpToHttps;
+        this.aptLists = base.aptLists;
+        this.aptListPath = base.aptListPath;
+        this.templates = base.templates;
+        this.pageSettings = base.pageSettings;
+    }
+
+    /**
+     * The same decisions, on the same caches, but neither counted as downloads nor told to the
+     * {@link DecisionListener}: for the service's synthetic warm-up calls, which must not show in
+     * the statistics or the download log.
+     */
+    public Resolver uncounted() {
+        return new Resolver(this);
     }
 
     /** How long an apt mirror list is reused for one client location: short, so a lagging mirror comes back soon. */
@@ -101,6 +136,13 @@ public final class Resolver {
         IndexSnapshot snap = readySnapshot();
         String rel = RequestPath.relative(path, settings.urlPrefix());
         ClientPlan plan = plans.plan(snap, clientIp);
+        Decision d = answer(snap, rel, plan, path, clientIp, https, method, query, wantsJson);
+        decisions.decided(path, clientIp, plan.location(), d);
+        return d;
+    }
+
+    private Decision answer(IndexSnapshot snap, String rel, ClientPlan plan, String path, String clientIp,
+            boolean https, String method, String query, boolean wantsJson) {
         if (rel == null) {
             // Never a 404 of ours: nginx routed the request through the hook, so it serves the
             // path as it would without mirrorgate. A prefix that disagrees with nginx's location
@@ -141,7 +183,7 @@ public final class Resolver {
         // file the last walk found missing (nginx will most likely answer 404 itself).
         if (get && (d.action() == Decision.Action.REDIRECT
                 || d.action() == Decision.Action.SERVE_LOCAL && !files.isDeleted(id))) {
-            downloads.record(rel, d.mirror(), plan.location().country(), d.fileSize());
+            downloads.record(clientIp, rel, d.mirror(), plan.location().country(), d.fileSize());
         }
         return d;
     }

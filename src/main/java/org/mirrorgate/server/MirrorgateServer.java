@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.mirrorgate.api.AdminAuthInterceptor;
 import org.mirrorgate.api.ResolverService;
+import org.mirrorgate.api.SyntheticCalls;
 import org.mirrorgate.api.v1.ResolverGrpc;
 import org.mirrorgate.config.MirrorgateConfig;
 import org.mirrorgate.index.IndexSnapshot;
@@ -57,6 +58,8 @@ public final class MirrorgateServer {
     private HTTPServer metricsServer;
     private volatile boolean warmedUp;
     private volatile Warmup.Result warmup;
+    /** Marks the warm-up's calls, so they are counted nowhere. */
+    private final SyntheticCalls synthetic = new SyntheticCalls();
     /**
      * The warm-up's safety limit, separate from its call count: it stops earlier once the count is
      * done and the stream path is warm (Warmup). Only a machine too loaded to warm up in this long
@@ -107,7 +110,7 @@ public final class MirrorgateServer {
                 .permitKeepAliveWithoutCalls(true)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 // every service guarded: a request that does not parse is INVALID_ARGUMENT, not a trace
-                .addService(MalformedRequests.guard(resolver.bindService()))
+                .addService(MalformedRequests.guard(ServerInterceptors.intercept(resolver, synthetic)))
                 .addService(MalformedRequests.guard(ServerInterceptors.intercept(services.admin(), auth)))
                 .addService(MalformedRequests.guard(health.getHealthService().bindService()))
                 .addService(MalformedRequests.guard(ProtoReflectionServiceV1.newInstance().bindService()));
@@ -147,7 +150,8 @@ public final class MirrorgateServer {
             return;
         }
         IndexSnapshot snap = services.index().snapshot();
-        warmup = Warmup.run(grpcPort(), snap, config.resolve().urlPrefix(), config.resolve().warmupCalls(), WARMUP_CEILING);
+        warmup = Warmup.run(grpcPort(), snap, config.resolve().urlPrefix(), config.resolve().warmupCalls(), WARMUP_CEILING,
+                synthetic.header());
         warmedUp = true;
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(ResolverGrpc.SERVICE_NAME, ServingStatus.SERVING);

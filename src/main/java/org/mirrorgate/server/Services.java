@@ -1,25 +1,35 @@
 package org.mirrorgate.server;
 
+import com.google.common.base.Ticker;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.mirrorgate.api.MirrorAdminService;
 import org.mirrorgate.config.MirrorgateConfig;
+import org.mirrorgate.downloadlog.DownloadLog;
+import org.mirrorgate.downloadlog.ReopenSignal;
 import org.mirrorgate.geo.GeoLookup;
 import org.mirrorgate.geo.GeoLookups;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.MirrorGapsRefresher;
 import org.mirrorgate.lease.LeasedTask;
+import org.mirrorgate.metrics.DownloadLogMetrics;
 import org.mirrorgate.metrics.RepositoryMetrics;
 import org.mirrorgate.metrics.StoreMetrics;
 import org.mirrorgate.mirror.EventLog;
 import org.mirrorgate.rank.Ranker;
 import org.mirrorgate.repo.RepositoryIndexer;
+import org.mirrorgate.resolve.DecisionListener;
+import org.mirrorgate.resolve.Fallback;
 import org.mirrorgate.resolve.Resolver;
 import org.mirrorgate.scan.monitor.MirrorMonitor;
+import org.mirrorgate.stats.DownloadRecorder;
+import org.mirrorgate.stats.SameDownloadFilter;
+import org.mirrorgate.stats.StatsQueries;
 import org.mirrorgate.store.StateStore;
 import org.mirrorgate.store.StoreSettings;
 
@@ -63,8 +73,15 @@ public final class Services {
         StateStore store = StateStore.open(config.store(), index);
         EventLog events = store.eventLog();
         GeoLookup geo = GeoLookups.open(config.geo());
+        // A client's repeated requests for one file within the window count once (Range parts, resumes).
+        DownloadRecorder counted = new SameDownloadFilter(store.recorder(), config.counting(), Ticker.systemTicker());
+        DownloadLog downloadLog = config.downloadLog().enabled()
+                ? new DownloadLog(config.downloadLog(), System::currentTimeMillis) : null;
         Resolver resolver = new Resolver(index, geo, new Ranker(config.rank()), config.policies(), config.fallbacks(),
-                config.resolve(), store.recorder(), config.pages());
+                config.resolve(), counted, config.pages(), downloadLog == null ? DecisionListener.NONE : downloadLog);
+        StatsQueries stats = new StatsQueries(store.stats(), new StatsQueries.Retention(
+                config.store().statsRetentionDays(), config.store().statsMonthlyRetentionMonths()),
+                () -> LocalDate.ofEpochDay(Math.floorDiv(index.nowMillis(), 86_400_000L))); // counters' days are UTC
         PrometheusRegistry registry = new PrometheusRegistry();
         MirrorMonitor monitor = new MirrorMonitor(index, events, config.scan(), config.mirrorScans(),
                 System::currentTimeMillis, store.scanLease(), store.replicas()::owns);
@@ -75,9 +92,17 @@ public final class Services {
         AtomicReference<RepositoryIndexer> walking = new AtomicReference<>();
         RepositoryMetrics.register(registry, walking::get);
         MirrorAdminService admin = new MirrorAdminService(index, resolver, events, monitor, walking::get,
-                store::persistMirrorState); // an admin change answers OK once durable
+                store::persistMirrorState, // an admin change answers OK once durable
+                stats, () -> config.fallbacks().stream().map(Fallback::name).toList());
         List<Lifecycle> background = new ArrayList<>();
         background.add(lifecycle(() -> { }, store::close)); // stops last: flushes, releases leases
+        if (downloadLog != null) {
+            DownloadLogMetrics.register(registry, downloadLog);
+            background.add(lifecycle(() -> {
+                downloadLog.start();
+                ReopenSignal.install(downloadLog::reopen); // logrotate's postrotate sends SIGUSR1
+            }, downloadLog::close));
+        }
         MirrorGapsRefresher gaps = new MirrorGapsRefresher(index, GAPS_REFRESH_DELAY);
         background.add(lifecycle(gaps::start, gaps::close));
         if (config.store().type() == StoreSettings.Type.REDIS) {

@@ -16,4 +16,12 @@ public interface DownloadRecorder {
      * @param bytes the file's size
      */
     void record(String path, String mirror, String country, long bytes);
+
+    /**
+     * The same, with the client's address, for a recorder that counts one client's repeated
+     * requests for one file once ({@link SameDownloadFilter}); by default the address is not used.
+     */
+    default void record(String clientIp, String path, String mirror, String country, long bytes) {
+        record(path, mirror, country, bytes);
+    }
 }

@@ -117,6 +117,21 @@ class PreflightTest {
     }
 
     @Test
+    void theDownloadLogMustBeAFileThisUserCanWriteOrCreate() throws Exception {
+        Files.createDirectory(dir.resolve("repo"));
+        Files.writeString(dir.resolve("file"), "x");
+        Files.createDirectory(dir.resolve("adir"));
+        assertThat(check(valid("downloads: {log-file: new/dirs/downloads.log}\n")).problems()).as("created").isEmpty();
+        assertThat(check(valid("downloads: {log-file: file}\n")).problems()).as("appended to").isEmpty();
+        assertThat(check(valid("downloads: {log-file: file/downloads.log}\n")).problems()).containsExactly(
+                "downloads.log-file: " + dir.resolve("file/downloads.log") + " (" + dir.resolve("file")
+                        + " is not a directory; expected: a file this user may append to, or create (e.g."
+                        + " /var/log/mirrorgate/downloads.log with LogsDirectory=mirrorgate under systemd))");
+        assertThat(check(valid("downloads: {log-file: adir}\n")).problems()).singleElement().asString()
+                .startsWith("downloads.log-file: " + dir.resolve("adir") + " (not a regular file;");
+    }
+
+    @Test
     void grpcOrMetricsReachableFromOtherHostsWithoutAnAdminTokenIsWarnedAbout() throws Exception {
         Files.createDirectory(dir.resolve("repo"));
         String yaml = """

@@ -72,6 +72,7 @@ class DashboardQueriesTest {
                 listen: {grpc: "127.0.0.1:0", metrics: "127.0.0.1:0"}
                 resolve: {warmup-calls: 10}
                 store: {path: state}
+                downloads: {log-file: downloads.log}
                 mirrors:
                   - {name: m1, https-url: "https://m1.example.org/debian/", trusted: true}
                 """);

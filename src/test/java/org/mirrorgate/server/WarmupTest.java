@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mirrorgate.api.SyntheticCalls;
 import org.mirrorgate.api.v1.ResolveBatchRequest;
 import org.mirrorgate.api.v1.ResolveBatchResponse;
 import org.mirrorgate.api.v1.ResolveRequest;
@@ -76,7 +77,7 @@ class WarmupTest {
 
     @Test
     void runsFourFifthsOfItsCallsAsStreamBatchesAndTheRestAsResolveCalls() {
-        Warmup.Result r = Warmup.run(server.getPort(), snap, "/", 1000, Duration.ofMinutes(2));
+        Warmup.Result r = Warmup.run(server.getPort(), snap, "/", 1000, Duration.ofMinutes(2), new SyntheticCalls().header());
 
         assertThat(r.stoppedByTime()).isFalse();
         assertThat(r.batches()).isGreaterThanOrEqualTo(800).isEqualTo(batches.get());
@@ -88,7 +89,7 @@ class WarmupTest {
 
     @Test
     void itsTimeLimitIsASeparateBoundThatStopsAnUnfinishedCount() {
-        Warmup.Result r = Warmup.run(server.getPort(), snap, "/", 100_000_000, Duration.ofMillis(300));
+        Warmup.Result r = Warmup.run(server.getPort(), snap, "/", 100_000_000, Duration.ofMillis(300), new SyntheticCalls().header());
 
         assertThat(r.stoppedByTime()).isTrue();
         assertThat(r.batches()).isPositive().isLessThan(100_000_000);
@@ -97,7 +98,7 @@ class WarmupTest {
 
     @Test
     void zeroCallsTurnsItOff() {
-        assertThat(Warmup.run(server.getPort(), snap, "/", 0, Duration.ofMinutes(1)).batches()).isZero();
+        assertThat(Warmup.run(server.getPort(), snap, "/", 0, Duration.ofMinutes(1), new SyntheticCalls().header()).batches()).isZero();
         assertThat(batches.get() + unary.get()).isZero();
     }
 }
