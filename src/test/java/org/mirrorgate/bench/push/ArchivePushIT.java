@@ -19,13 +19,13 @@ import org.junit.jupiter.api.Timeout;
  * 50 s), four mirrors (one slow, one broken), apt-like clients checking every byte.
  *
  * <p>The goals of issue 12 point 4 are mismatched = 0 and stale_404 = 0 in every mode and an origin
- * share of at most 0.05 in the recommended mode. What the engine does not meet yet is asserted only
- * with {@code -Dmirrorgate.push.goals=true} (see each assertion's comment), so the suite stays green
- * while the engine work is under way; turn it on by default once it holds.
+ * share of at most 0.05 in the recommended mode. All are asserted but stale_404 = 0, which holds at
+ * the benchmark's compression and not yet at this shorter one: asserted only with {@code
+ * -Dmirrorgate.push.goals=true} (see its comment).
  */
 class ArchivePushIT {
 
-    /** The goals the engine does not meet today (issue 12 point 4): asserted on request. */
+    /** The goal not met at this compression (stale_404 = 0): asserted on request. */
     static final boolean ALL_GOALS = Boolean.getBoolean("mirrorgate.push.goals");
 
     static Map<String, Tally> tallies;
@@ -68,25 +68,18 @@ class ArchivePushIT {
     }
 
     @Test
-    void strictAndTraceModesNeverServeBytesTheMetadataDoesNotName() {
-        for (String mode : List.of("strict", "trace-sync", ArchivePush.RECOMMENDED)) {
-            assertThat(tallies.get(mode).mismatched.get()).as(mode + "\n" + report).isZero();
-        }
-    }
-
-    @Test
-    void allowOutdatedServesNoMismatchedBytes() {
-        // EXPECTED TO FAIL TODAY: allow-outdated redirects files rewritten in place (Packages.xz by
-        // its plain path, InRelease) to mirrors holding the previous version.
-        if (ALL_GOALS) {
-            assertThat(tallies.get("allow-outdated-1m").mismatched.get()).as(report).isZero();
+    void noModeServesBytesTheMetadataDoesNotName() {
+        for (Tally t : tallies.values()) {
+            assertThat(t.mismatched.get()).as(t.mode + "\n" + report).isZero();
         }
     }
 
     @Test
     void noFileNamedByMetadataWithinTheGraceGets404WhileSomeServerHoldsIt() {
-        // EXPECTED TO FAIL TODAY in every mode: files deleted by a push are still redirected to
-        // mirrors whose last scan listed them but that deleted them since (stage 2 of their sync).
+        // Met by bench/archive-push.sh --quick (1 h = 12.5 s) in every mode; at this test's
+        // compression (1 h = 8.3 s) a mirror's stage 1 lasts 1.4 s against probes at most 1 s apart
+        // (probe-interval's floor), so a few 404s remain where a probe misses a whole stage 1:
+        // asserted on request.
         if (ALL_GOALS) {
             for (Tally t : tallies.values()) {
                 assertThat(t.stale404.get()).as(t.mode + "\n" + report).isZero();
@@ -96,9 +89,6 @@ class ArchivePushIT {
 
     @Test
     void theRecommendedModeKeepsTheOriginShareAtMostFivePercent() {
-        // EXPECTED TO FAIL TODAY: see docs/benchmarks.md, "Push day".
-        if (ALL_GOALS) {
-            assertThat(tallies.get(ArchivePush.RECOMMENDED).originShare()).as(report).isLessThanOrEqualTo(0.05);
-        }
+        assertThat(tallies.get(ArchivePush.RECOMMENDED).originShare()).as(report).isLessThanOrEqualTo(0.05);
     }
 }
