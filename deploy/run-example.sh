@@ -52,6 +52,9 @@ listen:
 store:
   type: embedded      # the default: state survives restarts, no Redis needed
   path: state
+scan:                 # the sample's push-day recommendation: the archive's own trace
+  trace-path: project/trace/master
+  trace-mode: archive
 policies:            # the sample's recommendation: one release never mixes two pushes
   - {match: "dists/**", policy: strict}
   - {match: "**", policy: local, smaller-than: 4KiB}

@@ -15,6 +15,9 @@ class SampleConfigTest {
     void theSampleLoadsAsShipped() throws Exception {
         MirrorgateConfig c = ConfigLoader.load(SAMPLE);
         assertThat(c.repository().root()).isEqualTo(Path.of("/srv/mirror/debian"));
+        // the push-day recommendation (docs/benchmarks.md): the archive's trace, in archive mode
+        assertThat(c.scan().trace().mode()).isEqualTo(org.mirrorgate.scan.ScanSettings.TraceMode.ARCHIVE);
+        assertThat(c.scan().trace().path()).isEqualTo("project/trace/ftp-master.debian.org");
     }
 
     @Test
