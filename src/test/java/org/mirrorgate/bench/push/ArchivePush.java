@@ -36,9 +36,15 @@ public final class ArchivePush {
                         + "  - {match: \"dists/*/Release\", policy: allow-outdated, minutes: 1}\n", false));
     }
 
-    /** Eight mirrors on four continents, syncing at staggered points of the cycle; two slow, one broken. */
+    /**
+     * Ten mirrors on four continents, syncing at staggered points of the cycle; three slow, one
+     * broken (never past stage 1), one that never syncs again, and one whose slow sync starts just
+     * before the next push and ends after it (issue 19's cases).
+     */
     static List<MirrorNode.Spec> fullMirrors() {
         return List.of(
+                new MirrorNode.Spec("nl1", "NL", "EU", 52.37, 4.90, MirrorNode.NEVER, 0, false),
+                new MirrorNode.Spec("se1", "SE", "EU", 59.33, 18.07, 0.97, 8, false),
                 new MirrorNode.Spec("de1", "DE", "EU", 50.11, 8.68, 0.05, 0, false),
                 new MirrorNode.Spec("us1", "US", "NA", 40.71, -74.01, 0.10, 0, false),
                 new MirrorNode.Spec("fr1", "FR", "EU", 45.76, 4.84, 0.15, 0, false),

@@ -30,9 +30,14 @@ final class MirrorNode implements AutoCloseable {
 
     private static final DateTimeFormatter RFC1123 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
-    /** What is declared about a mirror; {@code offset} is when it syncs, as a share of the cycle. */
+    /**
+     * What is declared about a mirror; {@code offset} is when it syncs, as a share of the cycle
+     * after each push ({@link #NEVER}: only its first sync, before the run).
+     */
     record Spec(String name, String country, String continent, double latitude, double longitude, double offset,
             int bwlimitKiB, boolean broken) {}
+
+    static final double NEVER = -1;
 
     final Spec spec;
     final Path root;

@@ -175,6 +175,9 @@ final class PushSimulation implements AutoCloseable {
                     (System.currentTimeMillis() - t0) / (double) clock.scaled(java.time.Duration.ofHours(1)), v.serial(),
                     v.packages().size());
             for (MirrorNode m : mirrors) {
+                if (m.spec.offset() == MirrorNode.NEVER) {
+                    continue;
+                }
                 long delay = Math.round(m.spec.offset() * settings.cycleMillis());
                 syncs.submit(() -> {
                     Thread.sleep(delay);
