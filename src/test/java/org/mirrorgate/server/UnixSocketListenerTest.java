@@ -27,6 +27,7 @@ import org.mirrorgate.api.v1.ResolveResponse;
 import org.mirrorgate.api.v1.ResolverGrpc;
 import org.mirrorgate.api.v1.Scheme;
 import org.mirrorgate.config.ConfigLoader;
+import org.mirrorgate.config.MirrorgateConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,10 @@ class UnixSocketListenerTest {
         MirrorgateServer s = MirrorgateServer.create(ConfigLoader.load(dir.resolve("mirrorgate.yaml")));
         s.start();
         return s;
+    }
+
+    private static MirrorgateConfig.UnixSocket socketAt(Path path) {
+        return new MirrorgateConfig.UnixSocket(path, MirrorgateConfig.UnixSocket.DEFAULT_MODE, null, false);
     }
 
     private ResolverGrpc.ResolverBlockingStub overSocket(Path socket) {
@@ -143,14 +148,14 @@ class UnixSocketListenerTest {
 
         Path regular = dir.resolve("not-a-socket");
         Files.writeString(regular, "precious");
-        assertThatThrownBy(() -> UnixSocketListener.start(regular, b -> b))
+        assertThatThrownBy(() -> UnixSocketListener.start(socketAt(regular), b -> b))
                 .isInstanceOf(IOException.class)
                 .hasMessage("listen.grpc-socket: " + regular + " (exists and is not a socket; remove it or choose"
                         + " another path)");
         assertThat(regular).hasContent("precious");
 
         Path noDir = dir.resolve("missing/grpc.sock");
-        assertThatThrownBy(() -> UnixSocketListener.start(noDir, b -> b))
+        assertThatThrownBy(() -> UnixSocketListener.start(socketAt(noDir), b -> b))
                 .isInstanceOf(IOException.class)
                 .hasMessageStartingWith("listen.grpc-socket: " + noDir + " (cannot listen: ")
                 .hasMessageEndingWith("check that the directory exists and this user may write to it)");
