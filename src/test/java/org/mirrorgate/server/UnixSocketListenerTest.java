@@ -41,17 +41,22 @@ class UnixSocketListenerTest {
     private ManagedChannel channel;
 
     private MirrorgateServer start(Path socket) throws Exception {
+        return start(socket, "");
+    }
+
+    /** @param socketKeys more listen keys, each starting with ", " */
+    private MirrorgateServer start(Path socket, String socketKeys) throws Exception {
         Path repo = dir.resolve("repo");
         Files.createDirectories(repo.resolve("pool/main/h"));
         Files.writeString(repo.resolve("pool/main/h/hello.deb"), "hello");
         Files.writeString(dir.resolve("mirrorgate.yaml"), """
                 repository: {root: repo, url-prefix: /debian/}
-                listen: {grpc: "127.0.0.1:0", metrics: "", grpc-socket: "%s"}
+                listen: {grpc: "127.0.0.1:0", metrics: "", grpc-socket: "%s"%s}
                 resolve: {warmup-calls: 100}
                 store: {path: state}
                 mirrors:
                   - {name: m1, https-url: "https://m1.example.org/debian/", trusted: true}
-                """.formatted(socket));
+                """.formatted(socket, socketKeys));
         MirrorgateServer s = MirrorgateServer.create(ConfigLoader.load(dir.resolve("mirrorgate.yaml")));
         s.start();
         return s;
@@ -98,6 +103,55 @@ class UnixSocketListenerTest {
         server.stop();
         server = null;
         assertThat(socket).doesNotExist();
+    }
+
+    @Test
+    void theSocketGetsItsConfiguredGroupThenModeAndIsNoAdminEndpointWithoutATokenUnlessSaidSo() throws Exception {
+        Path socket = dir.resolve("grpc.sock");
+        String own = Files.getAttribute(dir, "posix:group").toString();
+        Process id = new ProcessBuilder("id", "-Gn").start(); // the groups this user may give a file to
+        java.util.List<String> mine = java.util.List.of(new String(id.getInputStream().readAllBytes()).trim().split(" "));
+        id.waitFor();
+        boolean root = "root".equals(System.getProperty("user.name"));
+        String group = Files.readAllLines(Path.of("/etc/group")).stream().map(l -> l.split(":")[0])
+                .filter(g -> !g.equals(own) && (root || mine.contains(g))).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(group != null, "this user is in no second group");
+        server = start(socket, ", grpc-socket-mode: \"0660\", grpc-socket-group: " + group);
+        await().atMost(Duration.ofSeconds(30)).until(server::isServing);
+        assertThat(Files.getPosixFilePermissions(socket)).isEqualTo(PosixFilePermissions.fromString("rw-rw----"));
+        assertThat(Files.getAttribute(socket, "posix:group").toString()).isEqualTo(group);
+
+        overSocket(socket); // Resolve is for everyone who may open the socket; admin calls need the token
+        var admin = org.mirrorgate.api.v1.MirrorAdminGrpc.newBlockingStub(channel);
+        assertThatThrownBy(() -> admin.listMirrors(org.mirrorgate.api.v1.ListMirrorsRequest.getDefaultInstance()))
+                .isInstanceOf(io.grpc.StatusRuntimeException.class)
+                .hasMessage("UNAUTHENTICATED: admin calls over listen.grpc-socket need admin.token-file (or"
+                        + " listen.grpc-socket-admin: true, which admits every local user who may open the socket); or"
+                        + " call over loopback TCP");
+        ManagedChannel tcp = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+        try { // loopback TCP still counts as the host's operator
+            assertThat(org.mirrorgate.api.v1.MirrorAdminGrpc.newBlockingStub(tcp).listMirrors(
+                    org.mirrorgate.api.v1.ListMirrorsRequest.getDefaultInstance()).getMirrorsCount()).isEqualTo(1);
+        } finally {
+            tcp.shutdownNow();
+        }
+        server.stop();
+        channel.shutdownNow();
+        clientGroup.shutdownGracefully();
+        channel = null;
+
+        server = start(socket, ", grpc-socket-admin: true");
+        await().atMost(Duration.ofSeconds(30)).until(server::isServing);
+        overSocket(socket);
+        assertThat(org.mirrorgate.api.v1.MirrorAdminGrpc.newBlockingStub(channel).listMirrors(
+                org.mirrorgate.api.v1.ListMirrorsRequest.getDefaultInstance()).getMirrorsCount()).isEqualTo(1);
+    }
+
+    @Test
+    void permissionBitsReadAsTheirLsForm() {
+        assertThat(UnixSocketListener.permissions(0666)).isEqualTo("rw-rw-rw-");
+        assertThat(UnixSocketListener.permissions(0750)).isEqualTo("rwxr-x---");
+        assertThat(UnixSocketListener.permissions(0604)).isEqualTo("rw----r--");
     }
 
     @Test
