@@ -31,11 +31,15 @@ final class ListenSection {
             listen.problem("grpc-socket-group", group, "a group name such as www-data, or \"\" for the service's own");
             group = "";
         }
-        if (path == null) {
-            for (String key : new String[] {"grpc-socket-mode", "grpc-socket-group", "grpc-socket-admin"}) {
-                if (listen.has(key)) {
-                    listen.problem(key, "(set)", "only with listen.grpc-socket (no socket is configured)");
-                }
+        if (path == null) { // the sample's defaults may stand without a socket; anything else would be ignored
+            if (mode != MirrorgateConfig.UnixSocket.DEFAULT_MODE) {
+                listen.problem("grpc-socket-mode", "(set)", "only with listen.grpc-socket (no socket is configured)");
+            }
+            if (!group.isEmpty()) {
+                listen.problem("grpc-socket-group", "(set)", "only with listen.grpc-socket (no socket is configured)");
+            }
+            if (admin) {
+                listen.problem("grpc-socket-admin", "(set)", "only with listen.grpc-socket (no socket is configured)");
             }
             return null;
         }
