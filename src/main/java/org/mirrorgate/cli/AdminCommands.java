@@ -49,6 +49,8 @@ final class AdminCommands {
             try {
                 run();
                 return 0;
+            } catch (io.grpc.StatusRuntimeException e) {
+                throw client.explain(e);
             } finally {
                 out().flush(); // `mirror NAME` printed nothing: print() leaves a PrintWriter unflushed
                 client.close();
@@ -139,7 +141,7 @@ final class AdminCommands {
         String query;
 
         @Override
-        void run() {
+        void run() throws Exception {
             ResolveResponse r = client.resolver().resolve(ResolveRequest.newBuilder().setPath(path).setClientIp(ip)
                     .setScheme(https ? Scheme.HTTPS : Scheme.HTTP).setMethod(method).setQuery(query).build());
             out().println(decision(r));

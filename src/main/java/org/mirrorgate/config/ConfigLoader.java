@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +32,7 @@ import org.mirrorgate.scan.PerMirrorScanSettings;
  * is a key given twice in one mapping ({@link DuplicateKeys}: both lines named). An absent
  * key takes its default from the {@code DEFAULTS} constant of the settings record it fills (such as
  * {@link ResolveSettings#DEFAULTS}, or {@link MirrorgateConfig.Listen#DEFAULTS}). The larger sections
- * have their own readers: {@link ScanSection}, {@link StoreSection}, {@link MirrorParser}.
+ * have their own readers: {@link ListenSection}, {@link ScanSection}, {@link StoreSection}, {@link MirrorParser}.
  */
 public final class ConfigLoader {
 
@@ -143,7 +142,7 @@ public final class ConfigLoader {
             root.problem("repository", "(invalid)", e.getMessage());
         }
 
-        MirrorgateConfig.Listen listen = listen(root.section("listen"));
+        MirrorgateConfig.Listen listen = ListenSection.read(root.section("listen"), baseDir);
         ConfigNode admin = root.section("admin");
         String token = admin.string("token-file", "");
         Path tokenFile = token.isEmpty() ? null : baseDir.resolve(token);
@@ -169,14 +168,6 @@ public final class ConfigLoader {
         List<IpPrefix> fromip = pages.list("fromip-clients", IpPrefix::parse,
                 "CIDR prefixes such as 192.0.2.7/32 or 2001:db8::/32");
         return new PageSettings(templates, fromip);
-    }
-
-    private static MirrorgateConfig.Listen listen(ConfigNode listen) {
-        MirrorgateConfig.Listen d = MirrorgateConfig.Listen.DEFAULTS;
-        var grpc = hostPort(listen, "grpc", d.grpc());
-        String metricsText = listen.string("metrics", d.metrics().toString());
-        var metrics = metricsText.isEmpty() ? null : hostPort(listen, "metrics", d.metrics());
-        return new MirrorgateConfig.Listen(grpc, metrics, unixSocketPath(listen, "grpc-socket"));
     }
 
     /** The {@code resolve:} keys of the resolver; {@code urlPrefix} comes from {@code repository:}. */
@@ -267,41 +258,6 @@ public final class ConfigLoader {
             }
         }
         return new PathRules(rules);
-    }
-
-    private static MirrorgateConfig.HostPort hostPort(ConfigNode node, String key, MirrorgateConfig.HostPort def) {
-        String text = node.string(key, def.toString());
-        int colon = text.lastIndexOf(':');
-        String host = colon < 0 ? "" : text.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port = -1;
-        try {
-            port = Integer.parseInt(text.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        if (colon < 0 || host.isEmpty() || port < 0 || port > 65535) {
-            node.problem(key, text, "host:port, e.g. 127.0.0.1:7390 or [::1]:7390 (port 0 = any free port)");
-            return def;
-        }
-        return new MirrorgateConfig.HostPort(host, port);
-    }
-
-    /** An absolute path that fits a Unix socket address (108 bytes with its NUL), or null for "". */
-    private static Path unixSocketPath(ConfigNode node, String key) {
-        String text = node.string(key, "");
-        if (text.isEmpty()) {
-            return null;
-        }
-        boolean clean = text.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
-        if (!text.startsWith("/") || !clean || text.getBytes(StandardCharsets.UTF_8).length > 107) {
-            node.problem(key, text, "an absolute path of at most 107 bytes, e.g. /run/mirrorgate/grpc.sock,"
-                    + " or \"\" for none");
-            return null;
-        }
-        return Path.of(text);
     }
 
     private static Digest digest(String key) {

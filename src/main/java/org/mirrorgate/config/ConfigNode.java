@@ -187,6 +187,24 @@ final class ConfigNode {
         return d;
     }
 
+    /**
+     * A file mode in octal, such as "0660": a quoted string, since YAML reads an unquoted 0660 as
+     * a number. At most 0777 (no setuid, setgid or sticky bits).
+     */
+    int fileMode(String key, int def) {
+        known.add(key);
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) {
+            return def;
+        }
+        if (!v.isTextual() || !v.asText().matches("0?[0-7]{3}")) {
+            problem(key, v, "an octal mode in quotes, such as \"0660\"" + (v.isNumber() ? " (unquoted, YAML reads it as"
+                    + " a number)" : ""));
+            return def;
+        }
+        return Integer.parseInt(v.asText(), 8);
+    }
+
     /** A size in bytes: 4096, 4KiB, 10MiB, 1GiB (k/M/G are binary too). */
     long bytes(String key, long def, long min, long max) {
         known.add(key);

@@ -19,6 +19,7 @@ import org.mirrorgate.scan.PerMirrorScanSettings;
 import org.mirrorgate.scan.ScanSettings;
 import org.mirrorgate.stats.CountingSettings;
 import org.mirrorgate.store.StoreSettings;
+import org.mirrorgate.tls.TlsSettings;
 
 /**
  * The whole configuration, typed and validated; built only by {@link ConfigLoader}. Each part is
@@ -66,12 +67,31 @@ public record MirrorgateConfig(
      * Where the service listens; a port of 0 picks a free one.
      *
      * @param metrics null when metrics are off
-     * @param grpcSocket a Unix socket gRPC also listens on (for an Nginx on the same host), or null
+     * @param socket a Unix socket gRPC also listens on (for an Nginx on the same host), or null
+     * @param tls TLS of the TCP listener ({@link TlsSettings#DEFAULTS}: off); the socket stays plaintext
      */
-    public record Listen(HostPort grpc, HostPort metrics, Path grpcSocket) {
-        /** gRPC on 127.0.0.1:7390, metrics on 127.0.0.1:9390, no Unix socket. */
+    public record Listen(HostPort grpc, HostPort metrics, UnixSocket socket, TlsSettings tls) {
+        /** gRPC on 127.0.0.1:7390 without TLS, metrics on 127.0.0.1:9390, no Unix socket. */
         public static final Listen DEFAULTS = new Listen(new HostPort("127.0.0.1", 7390),
-                new HostPort("127.0.0.1", 9390), null);
+                new HostPort("127.0.0.1", 9390), null, TlsSettings.DEFAULTS);
+
+        /** The Unix socket's path, or null. */
+        public Path grpcSocket() {
+            return socket == null ? null : socket.path();
+        }
+    }
+
+    /**
+     * The Unix socket gRPC listens on beside TCP.
+     *
+     * @param mode its permission bits (who may connect: write permission is what connect needs)
+     * @param group its group, or null for the service's primary group
+     * @param adminWithoutToken whether, without admin.token-file, every caller on it may use the
+     *     admin API (as loopback TCP callers may); false: admin calls over it need the token
+     */
+    public record UnixSocket(Path path, int mode, String group, boolean adminWithoutToken) {
+        /** rw for everyone: Nginx's workers reach it whatever their user (Resolve only, no admin without a token). */
+        public static final int DEFAULT_MODE = 0666;
     }
 
     public record HostPort(String host, int port) {

@@ -6,26 +6,33 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.ArrayList;
 import java.util.List;
 import org.mirrorgate.geo.GeoDatabaseException;
 import org.mirrorgate.geo.GeoLookup;
 import org.mirrorgate.geo.GeoLookups;
 import org.mirrorgate.store.StoreSettings;
+import org.mirrorgate.tls.PemFiles;
+import org.mirrorgate.tls.TlsFileException;
+import org.mirrorgate.tls.TlsSettings;
 
 /**
  * What {@code serve} needs from this host beyond a well-formed file, checked before it starts:
  * the repository directory, the admin token file and its length, the GeoIP databases (opened as
- * serve opens them), the store directory, the download log's file, the CA file, the Unix socket's directory and the TCP
- * ports. {@code check-config} runs the same checks, so a config it passes is one serve can run,
+ * serve opens them), the store directory, the download log's file, the CA file, the Unix socket's
+ * directory and group, the TLS certificate, key (that they belong together) and client CAs, and the
+ * TCP ports. {@code check-config} runs the same checks, so a config it passes is one serve can run,
  * and serve refuses to start with the same message. Problems read {@code key: value (what is
  * wrong; expected: what to do)}.
  *
  * <p>Warnings are for what runs but exposes more than an operator may think: gRPC or metrics
- * reachable from other hosts without an admin token.
+ * reachable from other hosts without an admin token, the token crossing a network without TLS,
+ * and admin calls open to every local user over the Unix socket.
  */
 public final class Preflight {
 
@@ -65,6 +72,7 @@ public final class Preflight {
         p.downloadLog(config.downloadLog().file());
         p.readableFile("scan.tls-ca-file", config.scan().probe().tlsCaFile(), "a PEM file of CA certificates, or \"\"");
         p.listen(config.listen(), ports);
+        p.tls(config.listen().tls());
         p.exposure(config);
         return new Result(p.problems, p.warnings);
     }
@@ -157,8 +165,41 @@ public final class Preflight {
         }
     }
 
+    /** The certificate, its key and the client CAs, read and checked as the listener will (PemFiles). */
+    private void tls(TlsSettings tls) {
+        if (!tls.enabled()) {
+            return;
+        }
+        try {
+            PemFiles.identity("listen.tls.cert-file", tls.certFile(), "listen.tls.key-file", tls.keyFile());
+        } catch (TlsFileException e) {
+            problems.add(e.getMessage());
+        }
+        if (tls.clientCaFile() != null) {
+            try {
+                PemFiles.caCertificates("listen.tls.client-ca-file", tls.clientCaFile());
+            } catch (TlsFileException e) {
+                problems.add(e.getMessage());
+            }
+        }
+    }
+
+    private void socketGroup(String group) {
+        try {
+            FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+        } catch (UserPrincipalNotFoundException e) {
+            problem("listen.grpc-socket-group", group, "no such group on this host",
+                    "an existing group (getent group " + group + "), e.g. the one Nginx's workers run as");
+        } catch (IOException | UnsupportedOperationException e) {
+            problem("listen.grpc-socket-group", group, "cannot be looked up: " + e.getMessage(), "an existing group");
+        }
+    }
+
     private void listen(MirrorgateConfig.Listen listen, boolean ports) {
         Path socket = listen.grpcSocket();
+        if (socket != null && listen.socket().group() != null) {
+            socketGroup(listen.socket().group());
+        }
         if (socket != null) {
             Path dir = socket.getParent();
             if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS) && (Files.isRegularFile(socket, LinkOption.NOFOLLOW_LINKS)
@@ -206,6 +247,18 @@ public final class Preflight {
                     + " is not set: Resolve, health and reflection answer anyone who reaches the port (admin calls"
                     + " are still refused from other hosts). Listen on 127.0.0.1 (and listen.grpc-socket) for an"
                     + " Nginx on this host, or set admin.token-file and firewall the port to your Nginx hosts");
+        }
+        if (config.adminTokenFile() != null && !config.listen().tls().enabled() && !loopback(config.listen().grpc().host())) {
+            warnings.add("listen.grpc: " + config.listen().grpc() + " is reachable from other hosts without TLS: the"
+                    + " admin token and every request cross the network in clear. Set listen.tls.cert-file and"
+                    + " key-file (the CLI then takes --tls --ca), or keep the port on a network you trust");
+        }
+        MirrorgateConfig.UnixSocket socket = config.listen().socket();
+        if (socket != null && socket.adminWithoutToken() && config.adminTokenFile() == null) {
+            warnings.add("listen.grpc-socket-admin: true without admin.token-file: every local user who may open "
+                    + socket.path() + " (mode " + String.format("%04o", socket.mode()) + (socket.group() == null ? ""
+                    : ", group " + socket.group()) + ") may disable mirrors and start scans. Set admin.token-file,"
+                    + " or narrow listen.grpc-socket-mode and -group");
         }
         MirrorgateConfig.HostPort metrics = config.listen().metrics();
         if (metrics != null && config.adminTokenFile() == null && !loopback(metrics.host())) {

@@ -2,9 +2,12 @@ package org.mirrorgate.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.grpc.ManagedChannel;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -19,6 +22,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.mirrorgate.api.AdminAuthInterceptor;
 import org.mirrorgate.api.ResolverService;
@@ -28,12 +32,16 @@ import org.mirrorgate.config.MirrorgateConfig;
 import org.mirrorgate.index.IndexSnapshot;
 import org.mirrorgate.metrics.IndexMetrics;
 import org.mirrorgate.metrics.ResolveMetrics;
+import org.mirrorgate.tls.ServerTls;
+import org.mirrorgate.tls.TlsFileException;
+import org.mirrorgate.tls.TlsSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running service: gRPC (Resolver, MirrorAdmin, health, reflection) on one port, the
- * Prometheus endpoint on another, and the background work that keeps the index true.
+ * The running service: gRPC (Resolver, MirrorAdmin, health, reflection) on one port (with TLS
+ * when listen.tls says so) and optionally a Unix socket (always plaintext), the Prometheus
+ * endpoint on another port, and the background work that keeps the index true.
  *
  * <p>Resolve runs on the transport threads ({@code directExecutor()}): it never blocks, and a hop
  * to a thread pool costs ~5x the CPU of the call itself (nginx-lua-grpc.md). Every other RPC is
@@ -55,6 +63,7 @@ public final class MirrorgateServer {
     });
     private Server grpc;
     private UnixSocketListener unixSocket;
+    private ServerTls serverTls;
     private HTTPServer metricsServer;
     private volatile boolean warmedUp;
     private volatile Warmup.Result warmup;
@@ -103,8 +112,8 @@ public final class MirrorgateServer {
         RateLimitedLogFilter.registerMetrics(registry);
         MirrorgateConfig.HostPort listen = config.listen().grpc();
         ResolverService resolver = new ResolverService(services.resolver(), resolveMetrics);
-        AdminAuthInterceptor auth = new AdminAuthInterceptor(adminToken());
-        UnaryOperator<NettyServerBuilder> bind = b -> b
+        String token = adminToken();
+        Function<AdminAuthInterceptor, UnaryOperator<NettyServerBuilder>> bind = auth -> b -> b
                 .directExecutor()
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
                 .permitKeepAliveWithoutCalls(true)
@@ -114,14 +123,29 @@ public final class MirrorgateServer {
                 .addService(MalformedRequests.guard(ServerInterceptors.intercept(services.admin(), auth)))
                 .addService(MalformedRequests.guard(health.getHealthService().bindService()))
                 .addService(MalformedRequests.guard(ProtoReflectionServiceV1.newInstance().bindService()));
-        grpc = bind.apply(NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port())))
-                .build()
-                .start();
-        if (config.listen().grpcSocket() != null) {
+        InetSocketAddress address = new InetSocketAddress(listen.host(), listen.port());
+        if (config.listen().tls().enabled()) {
             try {
-                unixSocket = UnixSocketListener.start(config.listen().grpcSocket(), bind);
+                serverTls = ServerTls.start(config.listen().tls());
+            } catch (TlsFileException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+        try {
+            grpc = bind.apply(new AdminAuthInterceptor(token)).apply(serverTls == null ? NettyServerBuilder.forAddress(address)
+                    : NettyServerBuilder.forAddress(address, serverTls.serverCredentials())).build().start();
+        } catch (IOException | RuntimeException e) {
+            closeTls();
+            throw e;
+        }
+        MirrorgateConfig.UnixSocket socket = config.listen().socket();
+        if (socket != null) {
+            try {
+                unixSocket = UnixSocketListener.start(socket,
+                        bind.apply(AdminAuthInterceptor.forUnixSocket(token, socket.adminWithoutToken())));
             } catch (IOException e) {
                 shutdownBounded(grpc);
+                closeTls();
                 throw e;
             }
         }
@@ -138,7 +162,9 @@ public final class MirrorgateServer {
         if (services.index().snapshot().ready()) {
             lifecycle.execute(this::warmUpThenServe);
         }
-        log.info("mirrorgate listening: grpc {}:{}{}{}, {} mirrors, repository {}", listen.host(), grpcPort(),
+        log.info("mirrorgate listening: grpc {}:{}{}{}{}, {} mirrors, repository {}", listen.host(), grpcPort(),
+                serverTls == null ? "" : " (TLS" + (config.listen().tls().clientAuth() == TlsSettings.ClientAuth.NONE ? ""
+                        : ", client certificates " + config.listen().tls().clientAuth().key()) + ")",
                 unixSocket == null ? "" : " and unix:" + unixSocket.path(),
                 metricsServer == null ? "" : ", metrics http://" + config.listen().metrics().host() + ":"
                         + metricsServer.getPort() + "/metrics",
@@ -150,8 +176,11 @@ public final class MirrorgateServer {
             return;
         }
         IndexSnapshot snap = services.index().snapshot();
-        warmup = Warmup.run(grpcPort(), snap, config.resolve().urlPrefix(), config.resolve().warmupCalls(), WARMUP_CEILING,
-                synthetic.header());
+        NettyChannelBuilder own = serverTls == null
+                ? NettyChannelBuilder.forAddress("127.0.0.1", grpcPort()).usePlaintext()
+                : NettyChannelBuilder.forAddress("127.0.0.1", grpcPort(), serverTls.selfCredentials());
+        ManagedChannel channel = own.intercept(MetadataUtils.newAttachHeadersInterceptor(synthetic.header())).build();
+        warmup = Warmup.run(channel, snap, config.resolve().urlPrefix(), config.resolve().warmupCalls(), WARMUP_CEILING);
         warmedUp = true;
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(ResolverGrpc.SERVICE_NAME, ServingStatus.SERVING);
@@ -198,8 +227,20 @@ public final class MirrorgateServer {
         if (metricsServer != null) {
             metricsServer.stop();
         }
+        closeTls();
         lifecycle.shutdownNow();
         services.stop();
+    }
+
+    private void closeTls() {
+        if (serverTls != null) {
+            serverTls.close();
+        }
+    }
+
+    /** The TLS identity of the gRPC TCP listener, or null without listen.tls (tests watch its reloads). */
+    ServerTls tls() {
+        return serverTls;
     }
 
     /** Stops taking calls and gives the ones in flight up to 5 s. */

@@ -12,8 +12,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.function.UnaryOperator;
+import org.mirrorgate.config.MirrorgateConfig;
 
 /**
  * gRPC on a Unix domain socket, beside the TCP listener, for an Nginx on the same host that
@@ -21,10 +24,13 @@ import java.util.function.UnaryOperator;
  * It is not faster: side by side in bench/nginx-bench.sh the hook cost the same CPU per redirect
  * over the socket as over loopback TCP (37.6 vs 37.5 us, five rounds; docs/benchmarks.md).
  *
- * <p>The socket is created with mode 0666: the same exposure as a loopback TCP port, which any
- * local user can reach too (admin calls over it count as local, as loopback ones do: protect them
- * with admin.token-file). A leftover socket from a previous run is replaced; any other file at
- * that path is refused rather than deleted.
+ * <p>The socket gets {@code listen.grpc-socket-mode} (default 0666: any local user may connect,
+ * as to a loopback port) and {@code listen.grpc-socket-group}; admin calls over it need the
+ * admin token unless {@code listen.grpc-socket-admin} says otherwise (AdminAuthInterceptor). The
+ * group is set before the mode, so the socket is never open to the wrong group; until both are
+ * set it has the umask's mode (connect needs write permission, which a 022 umask gives only the
+ * owner). A leftover socket from a previous run is replaced; any other file at that path is
+ * refused rather than deleted.
  */
 final class UnixSocketListener implements AutoCloseable {
 
@@ -44,7 +50,9 @@ final class UnixSocketListener implements AutoCloseable {
      * @throws IOException with what went wrong and what to do (no epoll, a non-socket file in the
      *     way, a missing directory, no permission)
      */
-    static UnixSocketListener start(Path path, UnaryOperator<NettyServerBuilder> bind) throws IOException {
+    static UnixSocketListener start(MirrorgateConfig.UnixSocket socket, UnaryOperator<NettyServerBuilder> bind)
+            throws IOException {
+        Path path = socket.path();
         if (!Epoll.isAvailable()) {
             throw new IOException("listen.grpc-socket: " + path + " (Unix sockets need Linux with epoll: "
                     + Epoll.unavailabilityCause() + "; set grpc-socket to \"\" and use listen.grpc)");
@@ -59,20 +67,58 @@ final class UnixSocketListener implements AutoCloseable {
         }
         UnixKeepAliveWarningFilter.install();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
+        Server server;
         try {
-            Server server = bind.apply(NettyServerBuilder.forAddress(new DomainSocketAddress(path.toString()))
+            server = bind.apply(NettyServerBuilder.forAddress(new DomainSocketAddress(path.toString()))
                             .bossEventLoopGroup(group)
                             .workerEventLoopGroup(group)
                             .channelType(EpollServerDomainSocketChannel.class))
                     .build()
                     .start();
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw-rw-"));
-            return new UnixSocketListener(path, server, group);
         } catch (IOException | RuntimeException e) {
             group.shutdownGracefully();
             throw new IOException("listen.grpc-socket: " + path + " (cannot listen: " + e.getMessage()
                     + "; check that the directory exists and this user may write to it)", e);
         }
+        UnixSocketListener listener = new UnixSocketListener(path, server, group);
+        try {
+            applyAccess(socket);
+        } catch (IOException e) {
+            listener.close(); // not left listening with the wrong owner or mode
+            throw e;
+        }
+        return listener;
+    }
+
+    /** Group first, then mode (see the class comment); each failure names its key. */
+    private static void applyAccess(MirrorgateConfig.UnixSocket socket) throws IOException {
+        Path path = socket.path();
+        if (socket.group() != null) {
+            try {
+                GroupPrincipal g = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(socket.group());
+                Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setGroup(g);
+            } catch (IOException e) {
+                throw new IOException("listen.grpc-socket-group: " + socket.group() + " (cannot give " + path + " to it: "
+                        + e.getMessage() + "; expected: a group this user (" + System.getProperty("user.name")
+                        + ") belongs to, e.g. usermod -aG " + socket.group() + " " + System.getProperty("user.name") + ")", e);
+            }
+        }
+        try {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions(socket.mode())));
+        } catch (IOException e) {
+            throw new IOException("listen.grpc-socket-mode: " + String.format("%04o", socket.mode()) + " (cannot set it on "
+                    + path + ": " + e.getMessage() + ")", e);
+        }
+    }
+
+    /** 0660 -> "rw-rw----". */
+    static String permissions(int mode) {
+        StringBuilder b = new StringBuilder(9);
+        for (int shift = 6; shift >= 0; shift -= 3) {
+            int bits = mode >> shift;
+            b.append((bits & 4) != 0 ? 'r' : '-').append((bits & 2) != 0 ? 'w' : '-').append((bits & 1) != 0 ? 'x' : '-');
+        }
+        return b.toString();
     }
 
     Path path() {

@@ -62,14 +62,22 @@ final class Warmup {
 
     /** @param synthetic the header that keeps these calls out of every count ({@link SyntheticCalls#header()}) */
     static Result run(int port, IndexSnapshot snap, String urlPrefix, int calls, Duration ceiling, Metadata synthetic) {
+        return run(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+                .intercept(MetadataUtils.newAttachHeadersInterceptor(synthetic)).build(), snap, urlPrefix, calls, ceiling);
+    }
+
+    /**
+     * @param channel to the service's own TCP listener (TLS when it has TLS), carrying the synthetic
+     *     header ({@link SyntheticCalls#header()}); shut down when done
+     */
+    static Result run(ManagedChannel channel, IndexSnapshot snap, String urlPrefix, int calls, Duration ceiling) {
         long start = System.nanoTime();
         if (calls == 0) {
+            channel.shutdownNow();
             log.info("warm-up: off (resolve.warmup-calls: 0)");
             return new Result(0, 0, 0, Double.NaN, false, 0);
         }
         long deadline = start + ceiling.toNanos();
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
-                .intercept(MetadataUtils.newAttachHeadersInterceptor(synthetic)).build();
         int unaryTarget = calls / 5;
         int batchTarget = calls - unaryTarget;
         Calls c = new Calls(channel, snap.files(), urlPrefix, Math.min(WINDOW, batchTarget));

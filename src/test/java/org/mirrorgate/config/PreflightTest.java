@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mirrorgate.tls.TestCertificates;
 
 class PreflightTest {
 
@@ -146,6 +147,69 @@ class PreflightTest {
                 + " admin.token-file is not set");
         assertThat(r.warnings().get(1)).startsWith("listen.metrics: [::]:0 is reachable from other hosts");
         Files.writeString(dir.resolve("token"), "0123456789abcdef");
-        assertThat(check(yaml + "admin: {token-file: token}\n").warnings()).isEmpty();
+        assertThat(check(yaml + "admin: {token-file: token}\n").warnings()).singleElement().asString()
+                .startsWith("listen.grpc: 0.0.0.0:0 is reachable from other hosts without TLS: the admin token and"
+                        + " every request cross the network in clear. Set listen.tls.cert-file and key-file");
+        TestCertificates certs = new TestCertificates(dir.resolve("pki"));
+        certs.ca("ca");
+        certs.issue("ca", "server", "DNS:mirrorgate.example.org");
+        assertThat(check(yaml.replace("metrics: \"[::]:0\"}", "metrics: \"[::]:0\", tls: {cert-file: pki/server.pem,"
+                + " key-file: pki/server.key}}") + "admin: {token-file: token}\n").warnings()).isEmpty();
+    }
+
+    @Test
+    void tlsFilesMustExistParseAndTheKeyMustBelongToTheCertificate() throws Exception {
+        Files.createDirectory(dir.resolve("repo"));
+        TestCertificates certs = new TestCertificates(dir.resolve("pki"));
+        certs.ca("ca");
+        certs.issue("ca", "server", "DNS:mirrorgate.example.org");
+        certs.issue("ca", "other", "DNS:other.example.org");
+        String tls = "listen: {grpc: \"127.0.0.1:0\", metrics: \"\", tls: {%s}}\n";
+        assertThat(check(valid("").replace("listen: {grpc: \"127.0.0.1:0\", metrics: \"127.0.0.1:0\"}\n",
+                tls.formatted("cert-file: pki/server.pem, key-file: pki/server.key, client-ca-file: pki/ca.pem"))).problems())
+                .isEmpty();
+
+        Path cert = dir.resolve("pki/server.pem");
+        Path wrongKey = dir.resolve("pki/other.key");
+        assertThat(tlsProblems(tls, "cert-file: pki/server.pem, key-file: pki/other.key")).containsExactly(
+                "listen.tls.key-file: " + wrongKey + " (not the private key of the certificate in " + cert
+                        + " (CN=server); expected: the key the certificate was issued for: openssl x509 -noout -pubkey"
+                        + " -in CERT and openssl pkey -pubout -in KEY print the same)");
+        assertThat(tlsProblems(tls, "cert-file: pki/missing.pem, key-file: pki/server.key")).containsExactly(
+                "listen.tls.cert-file: " + dir.resolve("pki/missing.pem") + " (no such file; expected: a PEM file with"
+                        + " the certificate chain, leaf first)");
+        Files.writeString(dir.resolve("pki/empty.pem"), "not a certificate\n");
+        assertThat(tlsProblems(tls, "cert-file: pki/server.pem, key-file: pki/empty.pem, client-ca-file: pki/empty.pem"))
+                .hasSize(2)
+                .anyMatch(p -> p.startsWith("listen.tls.key-file: " + dir.resolve("pki/empty.pem")) && p.endsWith(
+                        "expected: an unencrypted PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----); convert another form with"
+                                + " openssl pkcs8 -topk8 -nocrypt -in KEY)"))
+                .contains("listen.tls.client-ca-file: " + dir.resolve("pki/empty.pem") + " (not PEM certificates: No"
+                        + " certificate data found; expected: a PEM file of CA certificates)");
+        Path unreadable = dir.resolve("pki/server.key");
+        if (!"root".equals(System.getProperty("user.name"))) { // root reads any file
+            Files.setPosixFilePermissions(unreadable, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+            assertThat(tlsProblems(tls, "cert-file: pki/server.pem, key-file: pki/server.key")).singleElement().asString()
+                    .startsWith("listen.tls.key-file: " + unreadable + " (not readable by this user");
+        }
+    }
+
+    private java.util.List<String> tlsProblems(String listen, String tls) {
+        return check(valid("").replace("listen: {grpc: \"127.0.0.1:0\", metrics: \"127.0.0.1:0\"}\n",
+                listen.formatted(tls))).problems();
+    }
+
+    @Test
+    void aSocketGroupMustExistAndAdminOverTheSocketWithoutATokenIsWarnedAbout() throws Exception {
+        Files.createDirectory(dir.resolve("repo"));
+        Path socket = dir.resolve("grpc.sock");
+        Preflight.Result r = check(valid("").replace("metrics: \"127.0.0.1:0\"}", "metrics: \"127.0.0.1:0\","
+                + " grpc-socket: " + socket + ", grpc-socket-group: no-such-group-here, grpc-socket-admin: true}"));
+        assertThat(r.problems()).containsExactly("listen.grpc-socket-group: no-such-group-here (no such group on this"
+                + " host; expected: an existing group (getent group no-such-group-here), e.g. the one Nginx's workers run"
+                + " as)");
+        assertThat(r.warnings()).containsExactly("listen.grpc-socket-admin: true without admin.token-file: every local"
+                + " user who may open " + socket + " (mode 0666, group no-such-group-here) may disable mirrors and"
+                + " start scans. Set admin.token-file, or narrow listen.grpc-socket-mode and -group");
     }
 }
