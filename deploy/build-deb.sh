@@ -51,6 +51,13 @@ put 0644 nginx/mirrorgate-status.conf etc/nginx/snippets/mirrorgate-status.conf
 put 0644 README.md usr/share/doc/mirrorgate/README.md
 put 0644 docs/nginx.md usr/share/doc/mirrorgate/nginx.md
 put 0644 deploy/debian/copyright usr/share/doc/mirrorgate/copyright
+# Bash completion and mirrorgate(1), written from the CLI's own picocli definitions by the built jar.
+cli_docs=$(mktemp -d)
+java -cp target/mirrorgate.jar org.mirrorgate.cli.CliDocs "$cli_docs"
+put 0644 "$cli_docs/mirrorgate.bash" usr/share/bash-completion/completions/mirrorgate
+gzip -9n "$cli_docs/mirrorgate.1"
+put 0644 "$cli_docs/mirrorgate.1.gz" usr/share/man/man1/mirrorgate.1.gz
+rm -rf "$cli_docs"
 
 # conf.d/mirrorgate.conf: the http-level piece rendered for the package's paths, with every line
 # commented out by one '#' (comments get '##'), so installing never changes a running nginx

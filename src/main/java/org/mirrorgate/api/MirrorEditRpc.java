@@ -44,7 +44,7 @@ final class MirrorEditRpc {
 
     void update(UpdateMirrorRequest request, StreamObserver<MirrorInfo> response) {
         try {
-            edits.update(request.getName(), request.getDefinition());
+            edits.update(request.getName(), request.getDefinition(), request.getExpectedVersion());
         } catch (MirrorEdits.Refused e) {
             response.onError(status(e).asRuntimeException());
             return;
@@ -76,7 +76,8 @@ final class MirrorEditRpc {
         // an API mirror's switch is its state; a config mirror's definition is the file's
         MirrorSpec shown = spec.origin() == MirrorSpec.Origin.API ? withEnabled(spec, s.state(m).enabled()) : spec;
         response.onNext(MirrorDefinition.newBuilder().setName(spec.name()).setOrigin(spec.origin().label())
-                .setYaml(MirrorYaml.write(shown, ProtoMapping::redactUserInfo)).build());
+                .setYaml(MirrorYaml.write(shown, ProtoMapping::redactUserInfo)).setVersion(MirrorEdits.version(spec))
+                .build());
         response.onCompleted();
     }
 
@@ -106,6 +107,7 @@ final class MirrorEditRpc {
             case EXISTS -> Status.ALREADY_EXISTS;
             case UNKNOWN -> Status.NOT_FOUND;
             case CONFIG_MIRROR -> Status.FAILED_PRECONDITION;
+            case CHANGED_MEANWHILE -> Status.ABORTED; // gRPC's code for a failed compare-and-set
         };
         return s.withDescription(e.getMessage());
     }

@@ -2,10 +2,13 @@ package org.mirrorgate.api;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.hash.Hashing;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.mirrorgate.config.ConfigException;
 import org.mirrorgate.config.ConfigLoader;
+import org.mirrorgate.config.MirrorYaml;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.IndexSnapshot;
 import org.mirrorgate.mirror.MirrorSpec;
@@ -14,7 +17,7 @@ import org.mirrorgate.mirror.MirrorSpec;
  * Adds, replaces and removes mirrors of origin {@code api} in the index, each change checked whole
  * before one publication, so a refused change leaves the index as it was. Serialized: of two
  * concurrent edits the second sees the first (a second add of a name is refused; of two updates
- * the last one wins). Mirrors of the config file are refused here: the file is their definition.
+ * made from the same {@link #version} the second is refused; without one the last wins). Mirrors of the config file are refused here: the file is their definition.
  */
 final class MirrorEdits {
 
@@ -22,7 +25,7 @@ final class MirrorEdits {
     static final class Refused extends Exception {
         private static final long serialVersionUID = 1L;
 
-        enum Why { INVALID, EXISTS, UNKNOWN, CONFIG_MIRROR }
+        enum Why { INVALID, EXISTS, UNKNOWN, CONFIG_MIRROR, CHANGED_MEANWHILE }
 
         final Why why;
 
@@ -53,8 +56,18 @@ final class MirrorEdits {
         return spec;
     }
 
-    synchronized MirrorSpec update(String name, String definition) throws Refused {
+    /**
+     * @param expectedVersion the {@link #version} the caller's change was made from, or empty to
+     *     replace whatever is there
+     */
+    synchronized MirrorSpec update(String name, String definition, String expectedVersion) throws Refused {
         int pos = apiMirror(name);
+        String current = version(index.snapshot().spec(pos));
+        if (!expectedVersion.isEmpty() && !expectedVersion.equals(current)) {
+            throw new Refused(Refused.Why.CHANGED_MEANWHILE, "mirror " + name + " was changed by someone else since"
+                    + " it was read (version " + expectedVersion + ", now " + current + "); nothing changed: run"
+                    + " `mirrorgate show " + name + "` and make the change again");
+        }
         if (definition.contains("://***@")) {
             throw new Refused(Refused.Why.INVALID, "a scan URL's credentials read ***, as they are shown; give them"
                     + " in full, or leave them out");
@@ -74,6 +87,16 @@ final class MirrorEdits {
         next.set(pos, kept);
         index.replaceMirrors(next);
         return kept;
+    }
+
+    /**
+     * The definition's version for compare-and-set updates: a digest of everything the definition
+     * says (credentials included), so it needs no counter kept in the store and is the same on
+     * every replica; enable/disable is state and leaves it alone.
+     */
+    static String version(MirrorSpec spec) {
+        return Hashing.sha256().hashString(MirrorYaml.write(spec, url -> url), StandardCharsets.UTF_8).toString()
+                .substring(0, 16);
     }
 
     synchronized void remove(String name) throws Refused {

@@ -31,14 +31,14 @@ import picocli.CommandLine.Option;
  */
 final class AdminClient {
 
-    @Option(names = {"-t", "--target"}, defaultValue = "127.0.0.1:7390",
+    @Option(names = {"-t", "--target"}, paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7390",
             description = "host:port of the service's gRPC listener (default: ${DEFAULT-VALUE})")
     String target;
 
-    @Option(names = "--token-file", description = "file holding the admin token (admin.token-file of the service)")
+    @Option(names = "--token-file", paramLabel = "FILE", description = "file holding the admin token (admin.token-file of the service)")
     Path tokenFile;
 
-    @Option(names = "--timeout", defaultValue = "10", description = "seconds to wait for an answer (default: ${DEFAULT-VALUE})")
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "seconds to wait for an answer (default: ${DEFAULT-VALUE})")
     long timeoutSeconds;
 
     @Option(names = "--tls", description = "talk TLS (the service has listen.tls); trusts the system's CAs unless --ca")

@@ -2,28 +2,27 @@ package org.mirrorgate.cli;
 
 import com.google.protobuf.Timestamp;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.concurrent.Callable;
 import org.mirrorgate.api.v1.Alternate;
 import org.mirrorgate.api.v1.ExplainRequest;
 import org.mirrorgate.api.v1.ExplainResponse;
 import org.mirrorgate.api.v1.GetMirrorEventsRequest;
+import org.mirrorgate.api.v1.GetMirrorEventsResponse;
 import org.mirrorgate.api.v1.GetMirrorRequest;
-import org.mirrorgate.api.v1.ListMirrorsRequest;
 import org.mirrorgate.api.v1.MirrorEvent;
 import org.mirrorgate.api.v1.MirrorInfo;
 import org.mirrorgate.api.v1.MirrorVerdict;
 import org.mirrorgate.api.v1.ProtocolState;
 import org.mirrorgate.api.v1.ResolveRequest;
 import org.mirrorgate.api.v1.ResolveResponse;
-import org.mirrorgate.api.v1.ScanMirrorRequest;
-import org.mirrorgate.api.v1.ScanProgress;
 import org.mirrorgate.api.v1.Scheme;
 import org.mirrorgate.api.v1.SetMirrorEnabledRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -32,7 +31,11 @@ final class AdminCommands {
 
     private AdminCommands() {}
 
-    /** Shared plumbing: the connection mixin and the output stream; subclasses only say what to ask. */
+    /**
+     * Shared plumbing: the connection mixin and the output; subclasses only say what to ask. What
+     * {@link #out()} gets is printed when the command succeeds, so a failure prints nothing to
+     * stdout (only the error, on stderr) and a script never reads half a table as an answer.
+     */
     abstract static class Base implements Callable<Integer> {
         @Mixin
         AdminClient client;
@@ -40,7 +43,15 @@ final class AdminCommands {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
+        private final StringWriter buffer = new StringWriter();
+        private final PrintWriter out = new PrintWriter(buffer);
+
         PrintWriter out() {
+            return out;
+        }
+
+        /** Straight to stdout, for what must show while the command runs (a scan's results). */
+        PrintWriter live() {
             return spec.commandLine().getOut();
         }
 
@@ -48,11 +59,14 @@ final class AdminCommands {
         public final Integer call() throws Exception {
             try {
                 run();
+                out.flush();
+                PrintWriter stdout = spec.commandLine().getOut();
+                stdout.print(buffer);
+                stdout.flush(); // `mirror NAME` printed nothing: print() leaves a PrintWriter unflushed
                 return 0;
             } catch (io.grpc.StatusRuntimeException e) {
                 throw client.explain(e);
             } finally {
-                out().flush(); // `mirror NAME` printed nothing: print() leaves a PrintWriter unflushed
                 client.close();
             }
         }
@@ -60,33 +74,27 @@ final class AdminCommands {
         abstract void run() throws Exception;
     }
 
-    @Command(name = "mirrors", description = "List the mirrors with their state.")
-    static final class Mirrors extends Base {
-        @Override
-        void run() throws Exception {
-            out().printf("%-24s %-6s %-14s %-16s %-16s %10s %9s  %s%n", "NAME", "ORIGIN", "ENABLED", "HTTP", "HTTPS",
-                    "MATCHING", "OUTDATED", "LAST SCAN");
-            for (MirrorInfo m : client.admin().listMirrors(ListMirrorsRequest.getDefaultInstance()).getMirrorsList()) {
-                out().printf("%-24s %-6s %-14s %-16s %-16s %10d %9d  %s%n", m.getName(), m.getOrigin(), enabled(m),
-                        state(m.getHttp()), state(m.getHttps()), m.getFilesMatching(), m.getFilesOutdated(),
-                        m.hasLastScan() ? time(m.getLastScan()) : (m.getTrusted() ? "trusted" : "never"));
-            }
-        }
-    }
-
     /** "yes", "no", or with "(override)" while a run-time switch differs from the config file. */
     static String enabled(MirrorInfo m) {
         return (m.getEnabled() ? "yes" : "no") + (m.getEnabledOverride() ? " (override)" : "");
     }
 
-    @Command(name = "mirror", description = "Show one mirror in full.")
+    @Command(name = "mirror", description = "Show one mirror's state in full (its definition: `show NAME`).")
     static final class Mirror extends Base {
         @Parameters(paramLabel = "NAME")
         String name;
 
+        @Mixin
+        JsonOutput json;
+
         @Override
         void run() throws Exception {
-            out().print(client.admin().getMirror(GetMirrorRequest.newBuilder().setName(name).build()));
+            MirrorInfo m = client.admin().getMirror(GetMirrorRequest.newBuilder().setName(name).build());
+            if (json.json) {
+                JsonOutput.print(out(), m);
+            } else {
+                out().print(m);
+            }
         }
     }
 
@@ -101,10 +109,17 @@ final class AdminCommands {
         @Option(names = "--https", description = "as an https request")
         boolean https;
 
+        @Mixin
+        JsonOutput json;
+
         @Override
         void run() throws Exception {
             ExplainResponse r = client.admin().explain(ExplainRequest.newBuilder().setPath(path).setClientIp(ip)
                     .setScheme(https ? Scheme.HTTPS : Scheme.HTTP).build());
+            if (json.json) {
+                JsonOutput.print(out(), r);
+                return;
+            }
             var c = r.getClient();
             out().printf("client:   %s  country %s  continent %s  asn %s%n", c.getIp(), dash(c.getCountry()),
                     dash(c.getContinent()), c.getAsn() == 0 ? "-" : c.getAsn());
@@ -114,12 +129,13 @@ final class AdminCommands {
                 out().printf("policy:   %s%n", r.getPolicy());
             }
             out().printf("decision: %s%n%n", decision(r.getDecision()));
-            out().printf("%-24s %-9s %-10s %9s %7s  %s%n", "MIRROR", "VERDICT", "TIER", "DISTANCE", "CHANCE", "REASON");
+            Table t = new Table("MIRROR", "VERDICT", "TIER", "DISTANCE", "CHANCE", "REASON").alignRight(3, 4);
             for (MirrorVerdict v : r.getVerdictsList()) {
-                out().printf("%-24s %-9s %-10s %9s %6.1f%%  %s%n", v.getMirror(), v.getAccepted() ? "accepted" : "excluded",
-                        v.getTier(), v.getDistanceKm() < 0 ? "-" : Math.round(v.getDistanceKm()) + " km",
-                        v.getProbability() * 100, v.getReason());
+                t.row(v.getMirror(), v.getAccepted() ? "accepted" : "excluded", v.getTier(),
+                        v.getDistanceKm() < 0 ? "-" : Math.round(v.getDistanceKm()) + " km",
+                        String.format("%.1f%%", v.getProbability() * 100), dash(v.getReason()));
             }
+            t.print(out());
         }
     }
 
@@ -140,10 +156,17 @@ final class AdminCommands {
         @Option(names = "--query", defaultValue = "", description = "query string without '?', e.g. mirrorlist")
         String query;
 
+        @Mixin
+        JsonOutput json;
+
         @Override
         void run() throws Exception {
             ResolveResponse r = client.resolver().resolve(ResolveRequest.newBuilder().setPath(path).setClientIp(ip)
                     .setScheme(https ? Scheme.HTTPS : Scheme.HTTP).setMethod(method).setQuery(query).build());
+            if (json.json) {
+                JsonOutput.print(out(), r);
+                return;
+            }
             out().println(decision(r));
             for (Alternate a : r.getAlternatesList()) {
                 out().printf("  alternate pri=%d geo=%s %s%n", a.getPriority(), dash(a.getCountry()), a.getUrl());
@@ -195,7 +218,8 @@ final class AdminCommands {
         }
     }
 
-    @Command(name = "disable", description = {"Take a mirror out of rotation (it is neither scanned nor probed until enabled again).",
+    @Command(name = "disable", description = {"Take a mirror out of rotation: it is neither scanned nor probed on schedule until enabled"
+                    + " again (`scan NAME` still scans it on demand).",
             "For a mirror of the config file this overrides its declared enabled, over restarts, until"
                     + " `enable --clear NAME` or until the config's own enabled changes."})
     static final class Disable extends Toggle {
@@ -205,43 +229,35 @@ final class AdminCommands {
         }
     }
 
-    @Command(name = "scan", description = "Scan a mirror now and follow its progress.")
-    static final class Scan extends Base {
+    @Command(name = "logs", aliases = "events", description = {"Show a mirror's event log, newest first:"
+            + " added, changed, enabled, disabled, up, down, scan, scan-failed, trace, error."})
+    static final class Logs extends Base {
         @Parameters(paramLabel = "NAME")
         String name;
 
-        @Override
-        void run() throws Exception {
-            Iterator<ScanProgress> it = client.adminStreaming().scanMirror(ScanMirrorRequest.newBuilder().setName(name).build());
-            while (it.hasNext()) {
-                ScanProgress p = it.next();
-                if (p.getDone()) {
-                    out().printf("%s: %s%n", name, p.getSummary());
-                    if (!p.getSuccess()) {
-                        throw new IllegalStateException("scan of " + name + " failed; the previous state is kept");
-                    }
-                } else {
-                    out().printf("%s: %d entries read%n", name, p.getEntries());
-                }
-                out().flush();
-            }
-        }
-    }
-
-    @Command(name = "events", description = "Show a mirror's event log, newest first.")
-    static final class Events extends Base {
-        @Parameters(paramLabel = "NAME")
-        String name;
-
-        @Option(names = {"-n", "--limit"}, defaultValue = "50", description = "at most this many (default: ${DEFAULT-VALUE})")
+        @Option(names = {"-n", "--limit"}, defaultValue = "50",
+                description = "at most this many, 1 .. 10000 (default: ${DEFAULT-VALUE})")
         int limit;
 
+        @Mixin
+        JsonOutput json;
+
         @Override
         void run() throws Exception {
-            for (MirrorEvent e : client.admin().getMirrorEvents(GetMirrorEventsRequest.newBuilder().setName(name)
-                    .setLimit(limit).build()).getEventsList()) {
-                out().printf("%s  %-12s %s%n", time(e.getTime()), e.getKind(), e.getMessage());
+            if (limit < 1 || limit > 10_000) {
+                throw new ParameterException(spec.commandLine(), "--limit: " + limit + " (expected: 1 .. 10000)");
             }
+            GetMirrorEventsResponse r = client.admin().getMirrorEvents(GetMirrorEventsRequest.newBuilder()
+                    .setName(name).setLimit(limit).build());
+            if (json.json) {
+                JsonOutput.print(out(), r);
+                return;
+            }
+            Table t = new Table("TIME", "KIND", "MESSAGE");
+            for (MirrorEvent e : r.getEventsList()) {
+                t.row(time(e.getTime()), e.getKind(), e.getMessage());
+            }
+            t.print(out());
         }
     }
 
@@ -255,7 +271,7 @@ final class AdminCommands {
         };
     }
 
-    private static String state(ProtocolState s) {
+    static String state(ProtocolState s) {
         if (!s.getConfigured()) {
             return "-";
         }
@@ -265,11 +281,11 @@ final class AdminCommands {
         return s.getReason().isEmpty() ? "unknown" : "down";
     }
 
-    private static String time(Timestamp t) {
+    static String time(Timestamp t) {
         return Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString();
     }
 
-    private static String dash(String s) {
+    static String dash(String s) {
         return s.isEmpty() ? "-" : s;
     }
 }

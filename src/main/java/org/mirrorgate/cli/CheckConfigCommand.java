@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "check-config", description = "Validate a config file, and whether serve can run it on this host.")
 final class CheckConfigCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, required = true, description = "YAML config file")
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true, description = "YAML config file")
     Path config;
 
     @Option(names = "--file-only", description = "Check the file alone, not this host (for a config meant for"
@@ -50,7 +50,7 @@ final class CheckConfigCommand implements Callable<Integer> {
             out.printf("  warning: %s%n", w);
         }
         out.printf("  repository %s served under %s, rescanned every %s%n", c.repository().root(),
-                c.resolve().urlPrefix(), c.repository().scanInterval());
+                c.resolve().urlPrefix(), ConfigLoader.formatDuration(c.repository().scanInterval()));
         out.printf("  %d mirrors, %d fallbacks, %d path rules; grpc on %s%n", c.mirrors().size(), c.fallbacks().size(),
                 c.policies().rules().size(), c.listen().grpc());
         return 0;

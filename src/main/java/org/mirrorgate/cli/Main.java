@@ -4,12 +4,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code mirrorgate}: runs the service ({@code serve}) and drives a running one over its admin API. */
-@Command(name = "mirrorgate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+// scope INHERIT: every subcommand gets --help and --version too (`mirror --help` was refused)
+@Command(name = "mirrorgate", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = Main.Version.class,
         description = "Download redirector: decides which mirror serves each download; Nginx serves.",
-        subcommands = {ServeCommand.class, CheckConfigCommand.class, AdminCommands.Mirrors.class,
+        subcommands = {ServeCommand.class, CheckConfigCommand.class, ListCommand.class,
                 AdminCommands.Mirror.class, AdminCommands.Explain.class, AdminCommands.Resolve.class,
-                AdminCommands.Enable.class, AdminCommands.Disable.class, AdminCommands.Scan.class,
-                AdminCommands.Events.class, RefreshCommand.class, MirrorEditCommands.Add.class,
+                AdminCommands.Enable.class, AdminCommands.Disable.class, ScanCommand.class,
+                AdminCommands.Logs.class, RefreshCommand.class, MirrorEditCommands.Add.class,
                 MirrorEditCommands.Show.class, MirrorEditCommands.Edit.class, MirrorEditCommands.Remove.class,
                 StatsCommands.class,
                 CommandLine.HelpCommand.class})
@@ -22,7 +24,10 @@ public final class Main {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("mirrorgate: " + Errors.describe(e));
+            // where: the service asked, for commands that ask one (a wrong --target is a usual cause)
+            String where = cmd.getCommand() instanceof AdminCommands.Base b ? b.client.target + ": " : "";
+            cmd.getErr().println("mirrorgate: " + where + Errors.describe(e));
+            cmd.getErr().flush();
             return 1;
         });
         return cli;

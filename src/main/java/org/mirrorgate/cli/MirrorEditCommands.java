@@ -18,6 +18,7 @@ import org.mirrorgate.api.v1.MirrorInfo;
 import org.mirrorgate.api.v1.RemoveMirrorRequest;
 import org.mirrorgate.api.v1.UpdateMirrorRequest;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -93,21 +94,31 @@ final class MirrorEditCommands {
         }
     }
 
-    @Command(name = "show", description = "Print a mirror's definition as YAML (the config file's keys).")
+    @Command(name = "show", description = {"Print a mirror's definition as YAML (the config file's keys).",
+            "Its version is what `edit --if-version` compares."})
     static final class Show extends AdminCommands.Base {
         @Parameters(paramLabel = "NAME")
         String name;
 
+        @Mixin
+        JsonOutput json;
+
         @Override
         void run() throws Exception {
             MirrorDefinition d = client.admin().getMirrorDefinition(GetMirrorRequest.newBuilder().setName(name).build());
-            out().printf("# origin: %s%n%s", d.getOrigin(), d.getYaml());
+            if (json.json) {
+                JsonOutput.print(out(), d);
+                return;
+            }
+            out().printf("# origin: %s%n# version: %s%n%s", d.getOrigin(), d.getVersion(), d.getYaml());
         }
     }
 
     @Command(name = "edit", description = {"Change a mirror added through the admin API.",
             "With --set KEY=VALUE (repeatable; VALUE in YAML, e.g. countries=[DE,AT]) for scripts; without, opens"
-                    + " its YAML in $EDITOR, shows the changed lines and applies them."})
+                    + " its YAML in $EDITOR, shows the changed lines and applies them.",
+            "If someone else changed the mirror after this edit read it, the edit is refused and nothing"
+                    + " changes (compare-and-set on the definition's version): run it again."})
     static final class Edit extends AdminCommands.Base {
         @Parameters(paramLabel = "NAME")
         String name;
@@ -115,16 +126,23 @@ final class MirrorEditCommands {
         @Option(names = "--set", paramLabel = "KEY=VALUE", description = "set one key; `KEY=` removes it")
         List<String> sets = new ArrayList<>();
 
+        @Option(names = "--if-version", paramLabel = "VERSION", description = "apply only if the definition still"
+                + " has this version (from `show`), for a script's read-change-write")
+        String ifVersion;
+
         @Override
         void run() throws Exception {
             MirrorDefinition d = client.admin().getMirrorDefinition(GetMirrorRequest.newBuilder().setName(name).build());
+            // The service compares atomically: the version this edit started from, or the script's.
+            String expected = ifVersion != null ? ifVersion : d.getVersion();
             String next = sets.isEmpty() ? inEditor(d.getYaml()) : applySets(d.getYaml(), sets);
             if (next == null) {
                 out().printf("%s: no change%n", name);
                 return;
             }
             diff(d.getYaml(), next);
-            client.admin().updateMirror(UpdateMirrorRequest.newBuilder().setName(name).setDefinition(next).build());
+            client.admin().updateMirror(UpdateMirrorRequest.newBuilder().setName(name).setDefinition(next)
+                    .setExpectedVersion(expected).build());
             out().printf("%s: updated%n", name);
         }
 

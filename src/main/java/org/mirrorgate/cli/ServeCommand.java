@@ -16,7 +16,7 @@ final class ServeCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
-    @Option(names = {"-c", "--config"}, required = true, description = "YAML config file (see deploy/mirrorgate.yaml)")
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true, description = "YAML config file (see deploy/mirrorgate.yaml)")
     Path config;
 
     @Override

@@ -70,6 +70,11 @@ public final class ConfigLoader {
         return config;
     }
 
+    /** A duration as the config file writes it (5m, 30s, 3d), for reports such as check-config's. */
+    public static String formatDuration(Duration d) {
+        return ConfigNode.human(d);
+    }
+
     /**
      * One mirror as the admin API receives it: a mapping with the keys of a config file's
      * {@code mirrors:} entry (YAML or JSON), validated by the same parser. Keys the store cannot

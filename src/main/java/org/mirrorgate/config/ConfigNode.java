@@ -93,7 +93,9 @@ final class ConfigNode {
         return out;
     }
 
+    /** Whether {@code key} is given; asking makes it a known key (it is listed when another is unknown). */
     boolean has(String key) {
+        known.add(key);
         JsonNode v = node.get(key);
         return v != null && !v.isNull();
     }
@@ -307,7 +309,8 @@ final class ConfigNode {
         return out.toString();
     }
 
-    private static String human(Duration d) {
+    /** As the YAML writes durations: 5m, 30s, 3d, 250ms. */
+    static String human(Duration d) {
         if (d.toMillis() % 86_400_000 == 0 && !d.isZero()) {
             return d.toDays() + "d";
         }

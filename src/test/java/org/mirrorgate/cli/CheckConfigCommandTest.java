@@ -112,4 +112,30 @@ class CheckConfigCommandTest {
         assertThat(run("check-config", "-c", file.toString())).isEqualTo(1);
         assertThat(err.toString()).contains("listen: given twice in one mapping, at lines 2 and 3");
     }
+
+    @Test
+    void durationsArePrintedAsTheConfigFileWritesThem() throws Exception {
+        Files.createDirectory(dir.resolve("repo"));
+        Path file = config("""
+                repository: {root: repo, scan-interval: 5m}
+                listen: {grpc: "127.0.0.1:0", metrics: ""}
+                store: {path: state}
+                """);
+        assertThat(run("check-config", "-c", file.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("rescanned every 5m").doesNotContain("PT5M");
+    }
+
+    @Test
+    void anUnknownKeyIsReportedWithEveryValidKeyOfItsSection() throws Exception {
+        Files.createDirectory(dir.resolve("repo"));
+        Path file = config("""
+                repository: {root: repo, hash: [sha1]}
+                listen: {grpc: "127.0.0.1:0", metrics: ""}
+                store: {path: state}
+                """);
+        assertThat(run("check-config", "-c", file.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("repository.hash: unknown key (expected one of: ")
+                .contains("hashes", "excludes", "root", "scan-interval");
+        assertThat(out.toString()).isEmpty();
+    }
 }
