@@ -46,13 +46,13 @@ final class TlsFailures {
             }
         }
         String all = text.toString().toLowerCase(Locale.ROOT);
-        String head = "TLS handshake with " + target + " failed: ";
+        String head = "TLS handshake failed: "; // the CLI prefixes every error with the target
         if (!tls) {
             if (refusedToConnect || ssl) {
                 return null;
             }
             // A TLS listener answers a plaintext HTTP/2 preface by closing the connection.
-            return "connection to " + target + " closed before any answer (" + e.getStatus().getDescription()
+            return "connection closed before any answer (" + e.getStatus().getDescription()
                     + "): if the service has listen.tls, pass --tls and --ca FILE";
         }
         if (!ssl && !all.contains("ssl") && !all.contains("tls")) {

@@ -97,15 +97,15 @@ class TlsListenerIT {
 
         assertThat(cli("mirrors", "--target", target()))
                 .startsWith("1\n")
-                .contains("connection to " + target() + " closed before any answer")
+                .contains(target() + ": connection closed before any answer")
                 .contains("if the service has listen.tls, pass --tls and --ca FILE");
         assertThat(cli("mirrors", "--target", target(), "--ca", certs.cert("other-ca").toString()))
                 .startsWith("1\n")
-                .contains("mirrorgate: TLS handshake with " + target() + " failed: certificate not trusted; it is not"
+                .contains("mirrorgate: " + target() + ": TLS handshake failed: certificate not trusted; it is not"
                         + " signed by a CA in --ca");
         assertThat(cli("mirrors", "--target", target(), "--tls")) // the system's CAs do not know ours
                 .startsWith("1\n")
-                .contains("TLS handshake with " + target() + " failed: certificate not trusted; pass --ca");
+                .contains(target() + ": TLS handshake failed: certificate not trusted; pass --ca");
 
         BigInteger first = servedSerial();
         assertThat(first).isEqualTo(read(certs.cert("server")).getSerialNumber());
@@ -166,12 +166,12 @@ class TlsListenerIT {
                 "--key", certs.key("nginx-host").toString())).startsWith("0\n").contains("m1");
         assertThat(cli("mirrors", "--target", target(), "--ca", ca))
                 .startsWith("1\n")
-                .contains("TLS handshake with " + target() + " failed: the service requires a client certificate;"
+                .contains(target() + ": TLS handshake failed: the service requires a client certificate;"
                         + " pass --cert and --key");
         assertThat(cli("mirrors", "--target", target(), "--ca", ca, "--cert", certs.cert("stranger").toString(),
                 "--key", certs.key("stranger").toString()))
                 .startsWith("1\n")
-                .contains("TLS handshake with " + target() + " failed: the service refused the client certificate");
+                .contains(target() + ": TLS handshake failed: the service refused the client certificate");
         assertThat(cli("mirrors", "--target", target(), "--ca", ca, "--cert", certs.cert("nginx-host").toString(),
                 "--key", certs.key("stranger").toString()))
                 .startsWith("1\n")
