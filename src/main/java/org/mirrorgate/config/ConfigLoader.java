@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.mirrorgate.geo.GeoSettings;
+import org.mirrorgate.geo.IpPrefix;
 import org.mirrorgate.index.Digest;
 import org.mirrorgate.mirror.MirrorSpec;
+import org.mirrorgate.pages.PageSettings;
 import org.mirrorgate.rank.PathPolicy;
 import org.mirrorgate.rank.PathRules;
 import org.mirrorgate.rank.RankSettings;
@@ -115,7 +117,17 @@ public final class ConfigLoader {
         List<MirrorSpec> mirrors = MirrorParser.mirrors(root.sections("mirrors"), mirrorScans);
         return new MirrorgateConfig(new MirrorgateConfig.Repository(scan), listen, tokenFile, resolveSettings, rank,
                 geo, policies(root), MirrorParser.fallbacks(root.sections("fallbacks")), mirrors,
-                ScanSection.read(root.section("scan"), baseDir), mirrorScans, StoreSection.read(root.section("store"), baseDir));
+                ScanSection.read(root.section("scan"), baseDir), mirrorScans, StoreSection.read(root.section("store"), baseDir),
+                pages(root.section("pages"), baseDir));
+    }
+
+    /** The {@code pages:} keys: the operator's templates and who may ask for another client's mirror list. */
+    private static PageSettings pages(ConfigNode pages, Path baseDir) {
+        String dir = pages.string("templates", "");
+        Path templates = dir.isEmpty() ? null : baseDir.resolve(dir).normalize();
+        List<IpPrefix> fromip = pages.list("fromip-clients", IpPrefix::parse,
+                "CIDR prefixes such as 192.0.2.7/32 or 2001:db8::/32");
+        return new PageSettings(templates, fromip);
     }
 
     private static MirrorgateConfig.Listen listen(ConfigNode listen) {

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.mirrorgate.geo.GeoSettings;
 import org.mirrorgate.index.Digest;
 import org.mirrorgate.mirror.MirrorSpec;
+import org.mirrorgate.pages.PageSettings;
 import org.mirrorgate.rank.PathRules;
 import org.mirrorgate.rank.RankSettings;
 import org.mirrorgate.repo.RepositorySettings;
@@ -35,7 +36,8 @@ public record MirrorgateConfig(
         List<MirrorSpec> mirrors,
         ScanSettings scan,
         Map<String, PerMirrorScanSettings> mirrorScans,
-        StoreSettings store) {
+        StoreSettings store,
+        PageSettings pages) {
 
     /** The local copy of the archive: where it is and how it is walked. */
     public record Repository(RepositorySettings scan) {

@@ -153,12 +153,13 @@ public final class Availability {
             return this;
         }
         RoaringBitmap stale = RoaringBitmap.and(matching, changedIds);
-        OutdatedCopies kept = outdated.without(purgedIds::contains);
-        if (stale.isEmpty() && kept == outdated && !RoaringBitmap.intersects(matching, purgedIds)) {
+        OutdatedCopies kept = purgedIds.isEmpty() ? outdated : outdated.without(purgedIds::contains);
+        boolean purgedMatching = RoaringBitmap.intersects(matching, purgedIds);
+        if (stale.isEmpty() && kept == outdated && !purgedMatching) {
             return this;
         }
-        RoaringBitmap newMatching = RoaringBitmap.andNot(matching, changedIds);
-        newMatching.andNot(purgedIds);
+        RoaringBitmap newMatching = stale.isEmpty() && !purgedMatching ? matching
+                : Containers.without(matching, RoaringBitmap.or(stale, purgedIds));
         int n = stale.getCardinality();
         int[] ids = new int[n];
         long[] mtimes = new long[n];

@@ -3,10 +3,12 @@ package org.mirrorgate.index;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.Arrays;
-import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The local repository's files, by dense integer id: path, size, mtime, checksums, deletion time.
@@ -19,41 +21,41 @@ import java.util.Set;
  * Debian scale (1.64 M files) the map would spend ~80 bytes per entry on nodes, boxes and record
  * headers; here a file costs its path string, 32 bytes of longs, its digests and ~6 bytes of
  * {@link PathSlots}.
+ *
+ * <p>The columns are split into {@link FileChunk}s of 1,024 ids. A table built from another shares
+ * every chunk, the path slots and the directory set it did not change, so publishing a few changed
+ * files costs those chunks (and an overlay of new paths), not O(files): at Debian scale a full copy
+ * was ~100 MB and 200-350 ms per publication, landing as GC pauses and CPU taken from Resolve.
  */
 public final class FileTable {
 
     public static final FileTable EMPTY = new Builder(null).build();
 
-    private final String[] paths; // null = free id
-    private final long[] sizes;
-    private final long[] mtimes; // epoch millis
-    private final long[] changedAt; // epoch millis when this version was first indexed
-    private final long[] deletedAt; // epoch millis; 0 = present
-    private final Map<Digest, byte[]> digests; // digest.length() bytes per id; all zero = not computed
+    private final FileChunk[] chunks; // shared with the tables built from this one, never mutated
+    private final int idLimit;
+    private final Set<Digest> digests;
     private final PathSlots slots;
     private final Set<String> directories; // "" and "a/", "a/b/" ... for every file's parents
+    private final Set<String> addedDirectories; // directories of paths added since the last rebuild
     private final int fileCount;
     private final int deletedCount;
     private final long lastChangeMillis;
 
-    private FileTable(Builder b, PathSlots slots, Set<String> directories) {
-        this.paths = b.paths;
-        this.sizes = b.sizes;
-        this.mtimes = b.mtimes;
-        this.changedAt = b.changedAt;
-        this.deletedAt = b.deletedAt;
-        this.digests = b.digests;
+    private FileTable(FileChunk[] chunks, int idLimit, Set<Digest> digests, PathSlots slots,
+            Set<String> directories, Set<String> addedDirectories) {
+        this.chunks = chunks;
+        this.idLimit = idLimit;
+        this.digests = digests;
         this.slots = slots;
         this.directories = directories;
+        this.addedDirectories = addedDirectories;
         int count = 0;
         int deleted = 0;
         long last = 0;
-        for (int id = 0; id < b.idLimit; id++) {
-            if (paths[id] != null) {
-                count++;
-                deleted += deletedAt[id] != 0 ? 1 : 0;
-                last = Math.max(last, Math.max(changedAt[id], deletedAt[id]));
-            }
+        for (FileChunk c : chunks) { // O(files / 1,024): the chunks keep their own counts
+            count += c.files;
+            deleted += c.deleted;
+            last = Math.max(last, c.lastChangeMillis);
         }
         this.fileCount = count;
         this.deletedCount = deleted;
@@ -62,17 +64,22 @@ public final class FileTable {
 
     /** The id of {@code path} (relative, no leading '/'), or -1 when it is not in the table. */
     public int idOf(String path) {
-        return slots.idOf(path, paths);
+        return slots.idOf(path, chunks, idLimit);
     }
 
-    /** True when {@code dir} (relative, ending in '/', or "" for the root) holds indexed files. */
+    /**
+     * True when {@code dir} (relative, ending in '/', or "" for the root) holds indexed files. A
+     * directory whose last file was purged may still answer true until the path slots are next
+     * rebuilt (after {@link PathSlots#overlayLimit} additions and purges): harmless, a directory
+     * request is served by nginx either way.
+     */
     public boolean isDirectory(String dir) {
-        return directories.contains(dir);
+        return directories.contains(dir) || addedDirectories.contains(dir);
     }
 
     /** One past the highest id in use; bitmaps and arrays are sized by it. */
     public int idLimit() {
-        return paths.length;
+        return idLimit;
     }
 
     /** Files in the table, deleted-in-grace ones included. */
@@ -91,43 +98,50 @@ public final class FileTable {
     }
 
     public boolean exists(int id) {
-        return id >= 0 && id < paths.length && paths[id] != null;
+        return id >= 0 && id < idLimit && chunks[id >>> FileChunk.BITS].paths[id & FileChunk.MASK] != null;
     }
 
     public String path(int id) {
-        return paths[id];
+        checkId(id);
+        return chunks[id >>> FileChunk.BITS].paths[id & FileChunk.MASK];
     }
 
     public long size(int id) {
-        return sizes[id];
+        checkId(id);
+        return chunks[id >>> FileChunk.BITS].sizes[id & FileChunk.MASK];
     }
 
     public long mtimeMillis(int id) {
-        return mtimes[id];
+        checkId(id);
+        return chunks[id >>> FileChunk.BITS].mtimes[id & FileChunk.MASK];
     }
 
     /** When the index first saw the file's current version (epoch millis). */
     public long changedAtMillis(int id) {
-        return changedAt[id];
+        checkId(id);
+        return chunks[id >>> FileChunk.BITS].changedAt[id & FileChunk.MASK];
     }
 
     /** When the file was removed locally (epoch millis), or 0 while it is present. */
     public long deletedAtMillis(int id) {
-        return deletedAt[id];
+        checkId(id);
+        return chunks[id >>> FileChunk.BITS].deletedAt[id & FileChunk.MASK];
     }
 
     public boolean isDeleted(int id) {
-        return deletedAt[id] != 0;
+        return deletedAtMillis(id) != 0;
     }
 
     /** The file's digest, or null when that digest is not kept or not computed yet. */
     public byte[] digest(int id, Digest digest) {
-        byte[] all = digests.get(digest);
+        checkId(id);
+        byte[] all = digests.contains(digest) ? chunks[id >>> FileChunk.BITS].digests[digest.ordinal()] : null;
         if (all == null) {
             return null;
         }
         int len = digest.length();
-        byte[] out = Arrays.copyOfRange(all, id * len, id * len + len);
+        int at = (id & FileChunk.MASK) * len;
+        byte[] out = Arrays.copyOfRange(all, at, at + len);
         for (byte x : out) {
             if (x != 0) {
                 return out;
@@ -138,71 +152,105 @@ public final class FileTable {
 
     /** The digests this table keeps. */
     public Set<Digest> digests() {
-        return digests.keySet();
+        return digests;
     }
 
     public Builder toBuilder() {
         return new Builder(this);
     }
 
+    /** True when this table and {@code other} hold the same chunk instance for {@code id} (tests). */
+    boolean sharesChunkWith(FileTable other, int id) {
+        int c = id >>> FileChunk.BITS;
+        return c < chunks.length && c < other.chunks.length && chunks[c] == other.chunks[c];
+    }
+
+    /** True when both tables use the same path slots instance (tests). */
+    boolean sharesSlotsWith(FileTable other) {
+        return slots == other.slots;
+    }
+
+    private void checkId(int id) {
+        if (id < 0 || id >= idLimit) {
+            throw new ArrayIndexOutOfBoundsException("id " + id + " outside 0.." + idLimit);
+        }
+    }
+
     /**
      * A table exactly as persisted, ids included (a null path is a free id): for {@link
-     * FileTableReader}. The arrays are taken, not copied.
+     * FileTableReader}. The arrays are read, not kept.
      */
     static FileTable restore(String[] paths, long[] sizes, long[] mtimes, long[] changedAt, long[] deletedAt,
             Map<Digest, byte[]> digests) {
         Builder b = new Builder(null);
-        b.paths = paths;
-        b.sizes = sizes;
-        b.mtimes = mtimes;
-        b.changedAt = changedAt;
-        b.deletedAt = deletedAt;
-        b.digests.putAll(digests);
+        digests.keySet().forEach(b::keepDigest);
+        b.ensureCapacity(paths.length);
         b.idLimit = paths.length;
+        for (int id = 0; id < paths.length; id++) {
+            FileChunk c = b.chunks[id >>> FileChunk.BITS];
+            int i = id & FileChunk.MASK;
+            c.paths[i] = paths[id];
+            c.sizes[i] = sizes[id];
+            c.mtimes[i] = mtimes[id];
+            c.changedAt[i] = changedAt[id];
+            c.deletedAt[i] = deletedAt[id];
+            if (paths[id] == null) {
+                b.pushFree(id);
+            }
+        }
+        digests.forEach((d, all) -> {
+            for (int from = 0; from < paths.length; from += FileChunk.SIZE) {
+                int n = Math.min(FileChunk.SIZE, paths.length - from);
+                System.arraycopy(all, from * d.length(), b.chunks[from >>> FileChunk.BITS].digestColumn(d), 0,
+                        n * d.length());
+            }
+        });
+        b.rebuildLookups = true;
         return b.build();
     }
 
     /**
      * Copy-on-write editor of a table: the base table is never touched, so readers of the old
-     * snapshot go on undisturbed while a scan prepares the next one.
+     * snapshot go on undisturbed while a scan prepares the next one. A chunk is copied on its first
+     * write; the others stay shared with the base.
      */
     public static final class Builder {
-        private String[] paths;
-        private long[] sizes;
-        private long[] mtimes;
-        private long[] changedAt;
-        private long[] deletedAt;
-        private final EnumMap<Digest, byte[]> digests = new EnumMap<>(Digest.class);
+        private FileChunk[] chunks;
+        private boolean[] owned; // chunks this builder created or copied
+        private final EnumSet<Digest> digests = EnumSet.noneOf(Digest.class);
         private int idLimit;
         private final FileTable base;
-        private final Map<String, Integer> added = new java.util.HashMap<>();
-        private final org.roaringbitmap.RoaringBitmap changed = new org.roaringbitmap.RoaringBitmap();
-        private final org.roaringbitmap.RoaringBitmap purged = new org.roaringbitmap.RoaringBitmap();
+        private final Map<String, Integer> added = new HashMap<>();
+        private final RoaringBitmap changed = new RoaringBitmap();
+        private final RoaringBitmap purged = new RoaringBitmap();
         private int[] freeIds = new int[0];
         private int freeCount;
+        private boolean rebuildLookups;
+        private boolean built;
 
         private Builder(FileTable base) {
             this.base = base;
-            int n = base == null ? 0 : base.paths.length;
-            paths = base == null ? new String[0] : base.paths.clone();
-            sizes = base == null ? new long[0] : base.sizes.clone();
-            mtimes = base == null ? new long[0] : base.mtimes.clone();
-            changedAt = base == null ? new long[0] : base.changedAt.clone();
-            deletedAt = base == null ? new long[0] : base.deletedAt.clone();
+            chunks = base == null ? new FileChunk[0] : base.chunks.clone();
+            owned = new boolean[chunks.length];
+            idLimit = base == null ? 0 : base.idLimit;
             if (base != null) {
-                base.digests.forEach((d, v) -> digests.put(d, v.clone()));
-            }
-            idLimit = n;
-            for (int id = 0; id < n; id++) {
-                if (paths[id] == null) {
-                    pushFree(id);
+                digests.addAll(base.digests);
+                for (int c = 0; c < chunks.length; c++) {
+                    if (chunks[c].files == Math.min(FileChunk.SIZE, idLimit - c * FileChunk.SIZE)) {
+                        continue; // full chunk: no free id in it
+                    }
+                    for (int id = c * FileChunk.SIZE, end = Math.min(idLimit, id + FileChunk.SIZE); id < end; id++) {
+                        if (chunks[c].paths[id & FileChunk.MASK] == null) {
+                            pushFree(id);
+                        }
+                    }
                 }
             }
         }
 
         /** Keeps {@code digest} for every file from now on (new files get zeroes until hashed). */
         public Builder keepDigest(Digest digest) {
-            digests.computeIfAbsent(digest, d -> new byte[paths.length * d.length()]);
+            digests.add(digest);
             return this;
         }
 
@@ -213,7 +261,7 @@ public final class FileTable {
                 return id;
             }
             int baseId = base == null ? -1 : base.idOf(path);
-            return baseId >= 0 && paths[baseId] != null ? baseId : -1;
+            return baseId >= 0 && path.equals(path(baseId)) ? baseId : -1;
         }
 
         /**
@@ -229,67 +277,75 @@ public final class FileTable {
             if (id < 0) {
                 id = freeCount > 0 ? freeIds[--freeCount] : idLimit++;
                 ensureCapacity(id + 1);
-                paths[id] = path;
+                writable(id).paths[id & FileChunk.MASK] = path;
                 added.put(path, id);
                 setVersion(id, size, mtimeMillis, nowMillis);
                 return id;
             }
-            if (sizes[id] != size || mtimes[id] != mtimeMillis) {
+            if (size(id) != size || mtimeMillis(id) != mtimeMillis) {
                 setVersion(id, size, mtimeMillis, nowMillis);
             }
-            deletedAt[id] = 0;
+            if (deletedAtMillis(id) != 0) {
+                writable(id).deletedAt[id & FileChunk.MASK] = 0;
+            }
             return id;
         }
 
         private void setVersion(int id, long size, long mtimeMillis, long nowMillis) {
-            sizes[id] = size;
-            mtimes[id] = mtimeMillis;
-            changedAt[id] = nowMillis;
-            deletedAt[id] = 0;
+            FileChunk c = writable(id);
+            int i = id & FileChunk.MASK;
+            c.sizes[i] = size;
+            c.mtimes[i] = mtimeMillis;
+            c.changedAt[i] = nowMillis;
+            c.deletedAt[i] = 0;
+            c.clearDigests(i);
             changed.add(id);
-            digests.forEach((d, all) -> Arrays.fill(all, id * d.length(), (id + 1) * d.length(), (byte) 0));
         }
 
         /** Stores a computed digest of file {@code id}. */
         public void setDigest(int id, Digest digest, byte[] value) {
             checkArgument(value.length == digest.length(), "%s length: %s (expected: %s)", digest.key(),
                     value.length, digest.length());
-            byte[] all = digests.get(digest);
-            if (all != null) {
-                System.arraycopy(value, 0, all, id * digest.length(), value.length);
+            if (digests.contains(digest)) {
+                System.arraycopy(value, 0, writable(id).digestColumn(digest), (id & FileChunk.MASK) * digest.length(),
+                        value.length);
             }
         }
 
         /** Marks file {@code id} as removed locally at {@code atMillis}, keeping it for the grace period. */
         public void markDeleted(int id, long atMillis) {
-            if (deletedAt[id] == 0) {
-                deletedAt[id] = atMillis;
+            if (deletedAtMillis(id) == 0) {
+                writable(id).deletedAt[id & FileChunk.MASK] = atMillis;
             }
         }
 
         /** Forgets file {@code id}; its id may be reused. */
         public void purge(int id) {
-            if (paths[id] == null) {
+            String path = path(id);
+            if (path == null) {
                 return;
             }
-            added.remove(paths[id]);
-            paths[id] = null;
-            sizes[id] = 0;
-            mtimes[id] = 0;
-            changedAt[id] = 0;
-            deletedAt[id] = 0;
+            added.remove(path);
+            FileChunk c = writable(id);
+            int i = id & FileChunk.MASK;
+            c.paths[i] = null;
+            c.sizes[i] = 0;
+            c.mtimes[i] = 0;
+            c.changedAt[i] = 0;
+            c.deletedAt[i] = 0;
+            c.clearDigests(i);
             purged.add(id);
             changed.remove(id);
             pushFree(id);
         }
 
         /** Ids whose version changed (or that are new) in this builder. */
-        public org.roaringbitmap.RoaringBitmap changedIds() {
+        public RoaringBitmap changedIds() {
             return changed.clone();
         }
 
         /** Ids purged in this builder. */
-        public org.roaringbitmap.RoaringBitmap purgedIds() {
+        public RoaringBitmap purgedIds() {
             return purged.clone();
         }
 
@@ -298,31 +354,34 @@ public final class FileTable {
         }
 
         public boolean exists(int id) {
-            return id < idLimit && paths[id] != null;
+            return id >= 0 && id < idLimit && path(id) != null;
         }
 
         public String path(int id) {
-            return paths[id];
+            return chunks[id >>> FileChunk.BITS].paths[id & FileChunk.MASK];
         }
 
         public long size(int id) {
-            return sizes[id];
+            return chunks[id >>> FileChunk.BITS].sizes[id & FileChunk.MASK];
         }
 
         public long mtimeMillis(int id) {
-            return mtimes[id];
+            return chunks[id >>> FileChunk.BITS].mtimes[id & FileChunk.MASK];
         }
 
         public long deletedAtMillis(int id) {
-            return deletedAt[id];
+            return chunks[id >>> FileChunk.BITS].deletedAt[id & FileChunk.MASK];
         }
 
         public boolean hasDigest(int id, Digest digest) {
-            byte[] all = digests.get(digest);
-            if (all == null) {
+            if (!digests.contains(digest)) {
                 return true;
             }
-            for (int i = id * digest.length(), end = i + digest.length(); i < end; i++) {
+            byte[] all = chunks[id >>> FileChunk.BITS].digests[digest.ordinal()];
+            if (all == null) {
+                return false;
+            }
+            for (int i = (id & FileChunk.MASK) * digest.length(), end = i + digest.length(); i < end; i++) {
                 if (all[i] != 0) {
                     return true;
                 }
@@ -330,31 +389,53 @@ public final class FileTable {
             return false;
         }
 
+        /** The table; the builder must not be used afterwards (its chunks now belong to the table). */
         public FileTable build() {
-            trim();
-            boolean samePaths = base != null && added.isEmpty() && purged.isEmpty()
-                    && base.paths.length == paths.length;
-            PathSlots slots = samePaths ? base.slots : PathSlots.of(paths, idLimit);
-            Set<String> dirs = samePaths ? base.directories : buildDirectories();
-            return new FileTable(this, slots, dirs);
-        }
-
-        private void trim() {
-            if (paths.length != idLimit) {
-                paths = Arrays.copyOf(paths, idLimit);
-                sizes = Arrays.copyOf(sizes, idLimit);
-                mtimes = Arrays.copyOf(mtimes, idLimit);
-                changedAt = Arrays.copyOf(changedAt, idLimit);
-                deletedAt = Arrays.copyOf(deletedAt, idLimit);
-                digests.replaceAll((d, all) -> Arrays.copyOf(all, idLimit * d.length()));
+            if (built) {
+                throw new IllegalStateException("FileTable.Builder.build() called twice");
             }
+            built = true;
+            int count = 0;
+            for (int c = 0; c < chunks.length; c++) {
+                if (owned[c]) {
+                    chunks[c].recount();
+                }
+                count += chunks[c].files;
+            }
+            Set<Digest> kept = java.util.Collections.unmodifiableSet(EnumSet.copyOf(digests)); // in ordinal order
+            if (base == null || rebuildLookups) {
+                return new FileTable(chunks, idLimit, kept, PathSlots.of(chunks, idLimit), buildDirectories(), Set.of());
+            }
+            Map<String, Integer> live = new HashMap<>();
+            added.forEach((path, id) -> {
+                if (path.equals(path(id))) {
+                    live.put(path, id);
+                }
+            });
+            PathSlots slots = base.slots.with(live, purged.getCardinality(), chunks, idLimit, count);
+            if (slots == base.slots) {
+                return new FileTable(chunks, idLimit, kept, slots, base.directories, base.addedDirectories);
+            }
+            if (slots.compact()) {
+                return new FileTable(chunks, idLimit, kept, slots, buildDirectories(), Set.of());
+            }
+            Set<String> dirs = new HashSet<>(base.addedDirectories);
+            for (String p : live.keySet()) {
+                for (int slash = p.lastIndexOf('/'); slash > 0; slash = p.lastIndexOf('/', slash - 1)) {
+                    String dir = p.substring(0, slash + 1);
+                    if (base.directories.contains(dir) || !dirs.add(dir)) {
+                        break; // its parents are in already
+                    }
+                }
+            }
+            return new FileTable(chunks, idLimit, kept, slots, base.directories, Set.copyOf(dirs));
         }
 
         private Set<String> buildDirectories() {
             Set<String> dirs = new HashSet<>();
             dirs.add("");
             for (int id = 0; id < idLimit; id++) {
-                String p = paths[id];
+                String p = path(id);
                 if (p == null) {
                     continue;
                 }
@@ -367,17 +448,31 @@ public final class FileTable {
             return Set.copyOf(dirs);
         }
 
+        /** The chunk of {@code id}, copied first if the base still shares it. */
+        private FileChunk writable(int id) {
+            if (built) {
+                throw new IllegalStateException("FileTable.Builder used after build()");
+            }
+            int c = id >>> FileChunk.BITS;
+            if (!owned[c]) {
+                chunks[c] = chunks[c].copy();
+                owned[c] = true;
+            }
+            return chunks[c];
+        }
+
         private void ensureCapacity(int n) {
-            if (n <= paths.length) {
+            int need = (n + FileChunk.SIZE - 1) >>> FileChunk.BITS;
+            if (need <= chunks.length) {
                 return;
             }
-            int cap = Math.max(n, paths.length + (paths.length >> 1) + 16);
-            paths = Arrays.copyOf(paths, cap);
-            sizes = Arrays.copyOf(sizes, cap);
-            mtimes = Arrays.copyOf(mtimes, cap);
-            changedAt = Arrays.copyOf(changedAt, cap);
-            deletedAt = Arrays.copyOf(deletedAt, cap);
-            digests.replaceAll((d, all) -> Arrays.copyOf(all, cap * d.length()));
+            int old = chunks.length;
+            chunks = Arrays.copyOf(chunks, need);
+            owned = Arrays.copyOf(owned, need);
+            for (int c = old; c < need; c++) {
+                chunks[c] = new FileChunk();
+                owned[c] = true;
+            }
         }
 
         private void pushFree(int id) {

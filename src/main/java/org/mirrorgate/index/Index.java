@@ -89,8 +89,7 @@ public final class Index {
      */
     public ListingIngest beginListing(String mirror) {
         IndexSnapshot cur = current;
-        requirePosition(cur, mirror);
-        return new ListingIngest(mirror, cur.files());
+        return new ListingIngest(mirror, cur.files(), cur.state(requirePosition(cur, mirror)).traceSyncMillis());
     }
 
     /**

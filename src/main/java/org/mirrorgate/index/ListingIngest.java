@@ -47,10 +47,21 @@ public final class ListingIngest {
     /** Symlinks kept for resolution at {@link #finish}; a listing with more is hostile or odd. */
     static final int MAX_LINKS = 100_000;
 
+    /**
+     * The local-change time up to which the mirror's trace says it holds every file (0 = no such
+     * claim): files changed since then are not owed by the coverage of this listing.
+     */
+    private final long syncedUpTo;
+
     /** Compares at millisecond precision until {@link #coarsenPrecision} says the listing has less. */
     ListingIngest(String mirror, FileTable files) {
+        this(mirror, files, 0);
+    }
+
+    ListingIngest(String mirror, FileTable files, long syncedUpTo) {
         this.mirror = mirror;
         this.files = files;
+        this.syncedUpTo = syncedUpTo;
         this.listedMtimes = new long[files.idLimit()];
     }
 
@@ -225,10 +236,28 @@ public final class ListingIngest {
         // Coverage is measured against what the mirror should hold now: files deleted locally (in
         // their grace period) are neither owed nor credited, else a mirror deleting them on time
         // would lose coverage with every push (issue 19 point 4).
-        int present = files.fileCount() - files.deletedCount();
+        // Nor are files changed locally since the mirror's trace said it synced, which it lacks (or
+        // holds outdated): a full mirror scanned between a push and its sync would otherwise look
+        // partial, and a later trace reading would not be believed.
+        int present = files.fileCount() - files.deletedCount() - notYetOwed(matching);
         Availability availability = Availability.scanned(matching, outdated, scannedAtMillis, entries,
-                present == 0 ? 0 : (double) presentMatching / present);
+                present <= 0 ? 0 : (double) presentMatching / present);
         return new ListingResult(mirror, files, availability, entries, unknown, sizeMismatches, tzOffset);
+    }
+
+    /** Present files changed after {@link #syncedUpTo} that the mirror does not hold matching. */
+    private int notYetOwed(RoaringBitmap matching) {
+        if (syncedUpTo <= 0) {
+            return 0;
+        }
+        int n = 0;
+        for (int id = 0; id < files.idLimit(); id++) {
+            if (files.exists(id) && !files.isDeleted(id) && files.changedAtMillis(id) > syncedUpTo
+                    && !matching.contains(id)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Gives each local path reached through a listed symlink the listed state of its target. */

@@ -73,24 +73,54 @@ public final class OutdatedCopies {
 
     /** A copy without the ids for which {@code drop} answers true. */
     OutdatedCopies without(java.util.function.IntPredicate drop) {
-        int[] outIds = new int[ids.length];
-        long[] outMtimes = new long[ids.length];
-        int n = 0;
-        for (int i = 0; i < ids.length; i++) {
+        int first = 0;
+        while (first < ids.length && !drop.test(ids[first])) {
+            first++;
+        }
+        if (first == ids.length) {
+            return this; // the common case after a local change: nothing allocated
+        }
+        int[] outIds = Arrays.copyOf(ids, ids.length);
+        long[] outMtimes = Arrays.copyOf(mtimes, mtimes.length);
+        int n = first;
+        for (int i = first + 1; i < ids.length; i++) {
             if (!drop.test(ids[i])) {
                 outIds[n] = ids[i];
                 outMtimes[n++] = mtimes[i];
             }
         }
-        return n == ids.length ? this : new OutdatedCopies(Arrays.copyOf(outIds, n), Arrays.copyOf(outMtimes, n));
+        return new OutdatedCopies(Arrays.copyOf(outIds, n), Arrays.copyOf(outMtimes, n));
     }
 
-    /** A copy with these entries added (replacing any for the same id). */
     OutdatedCopies plus(int[] addIds, long[] addMtimes, int count) {
-        int[] allIds = Arrays.copyOf(ids, ids.length + count);
-        long[] allMtimes = Arrays.copyOf(mtimes, mtimes.length + count);
-        System.arraycopy(addIds, 0, allIds, ids.length, count);
-        System.arraycopy(addMtimes, 0, allMtimes, mtimes.length, count);
-        return of(allIds, allMtimes, allIds.length);
+        for (int i = 1; i < count; i++) {
+            if (addIds[i - 1] >= addIds[i]) { // not ascending: the general path sorts
+                int[] allIds = Arrays.copyOf(ids, ids.length + count);
+                long[] allMtimes = Arrays.copyOf(mtimes, mtimes.length + count);
+                System.arraycopy(addIds, 0, allIds, ids.length, count);
+                System.arraycopy(addMtimes, 0, allMtimes, mtimes.length, count);
+                return of(allIds, allMtimes, allIds.length);
+            }
+        }
+        // Ascending additions (an IntIterator's order): one merge, no sort; an added id wins.
+        int[] outIds = new int[ids.length + count];
+        long[] outMtimes = new long[ids.length + count];
+        int i = 0;
+        int j = 0;
+        int n = 0;
+        while (i < ids.length || j < count) {
+            if (j == count || (i < ids.length && ids[i] < addIds[j])) {
+                outIds[n] = ids[i];
+                outMtimes[n++] = mtimes[i++];
+            } else {
+                if (i < ids.length && ids[i] == addIds[j]) {
+                    i++;
+                }
+                outIds[n] = addIds[j];
+                outMtimes[n++] = addMtimes[j++];
+            }
+        }
+        return new OutdatedCopies(n == outIds.length ? outIds : Arrays.copyOf(outIds, n),
+                n == outMtimes.length ? outMtimes : Arrays.copyOf(outMtimes, n));
     }
 }

@@ -3,11 +3,14 @@ package org.mirrorgate.pages;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.mirrorgate.index.Digest;
 
 /**
- * Which page a request asks for: the URL vocabulary of generated bodies. {@code ?mirrorlist}, {@code
+ * Which page a request asks for: the URL vocabulary of generated bodies. {@code ?mirrorlist} (HTML;
+ * {@code =json}, {@code =text}), {@code
  * ?meta4} (or {@code <file>.meta4}), {@code ?sha256} / {@code ?sha1} / {@code ?md5}, and {@code
  * ?mirrorlist=apt} (on the repository root, or the configured apt mirror-list path).
  *
@@ -16,8 +19,12 @@ import org.mirrorgate.index.Digest;
 public record PageRequest(Kind kind, Digest digest) {
 
     public enum Kind {
-        /** The ranked and excluded mirrors as text: needs the ranking. */
+        /** The ranked and excluded mirrors as text ({@code ?mirrorlist=text}): needs the ranking. */
         MIRROR_LIST,
+        /** The mirror list page for browsers ({@code ?mirrorlist}): needs the ranking. */
+        MIRROR_LIST_HTML,
+        /** The mirror list as JSON ({@code ?mirrorlist=json}, or {@code ?mirrorlist} with Accept: application/json). */
+        MIRROR_LIST_JSON,
         /** Metalink v4 (RFC 5854): needs the ranking. */
         METALINK,
         /** One checksum line: needs the file only. */
@@ -27,6 +34,8 @@ public record PageRequest(Kind kind, Digest digest) {
     }
 
     public static final PageRequest MIRROR_LIST = new PageRequest(Kind.MIRROR_LIST, null);
+    public static final PageRequest MIRROR_LIST_HTML = new PageRequest(Kind.MIRROR_LIST_HTML, null);
+    public static final PageRequest MIRROR_LIST_JSON = new PageRequest(Kind.MIRROR_LIST_JSON, null);
     public static final PageRequest METALINK = new PageRequest(Kind.METALINK, null);
     public static final PageRequest APT_MIRROR_LIST = new PageRequest(Kind.APT_MIRROR_LIST, null);
 
@@ -39,11 +48,30 @@ public record PageRequest(Kind kind, Digest digest) {
 
     /** The page the query asks for (the first key that names one), or null: the request is a download. */
     public static PageRequest ofQuery(String query) {
+        return ofQuery(query, false);
+    }
+
+    /**
+     * @param wantsJson the request's Accept header prefers application/json: a plain {@code
+     *     ?mirrorlist} is then answered as JSON
+     */
+    public static PageRequest ofQuery(String query, boolean wantsJson) {
+        PageRequest p = ofQuery0(query);
+        return wantsJson && p == MIRROR_LIST_HTML ? MIRROR_LIST_JSON : p;
+    }
+
+    private static PageRequest ofQuery0(String query) {
         for (String param : query.split("&", 16)) {
             int eq = param.indexOf('=');
             String key = (eq < 0 ? param : param.substring(0, eq)).toLowerCase(Locale.ROOT);
             if (key.equals("mirrorlist")) {
-                return eq >= 0 && param.substring(eq + 1).equalsIgnoreCase("apt") ? APT_MIRROR_LIST : MIRROR_LIST;
+                String format = eq < 0 ? "" : param.substring(eq + 1).toLowerCase(Locale.ROOT);
+                return switch (format) {
+                    case "apt" -> APT_MIRROR_LIST;
+                    case "text" -> MIRROR_LIST;
+                    case "json" -> MIRROR_LIST_JSON;
+                    default -> MIRROR_LIST_HTML;
+                };
             }
             if (key.equals("meta4")) {
                 return METALINK;
@@ -51,6 +79,25 @@ public record PageRequest(Kind kind, Digest digest) {
             Digest digest = Digest.byKey(key);
             if (digest != null) {
                 return new PageRequest(Kind.CHECKSUM, digest);
+            }
+        }
+        return null;
+    }
+
+    /** Whether this is one of the {@code ?mirrorlist} pages about a file (text, HTML, JSON). */
+    public boolean isMirrorList() {
+        return kind == Kind.MIRROR_LIST || kind == Kind.MIRROR_LIST_HTML || kind == Kind.MIRROR_LIST_JSON;
+    }
+
+    /** The {@code fromip=} value of the query (the mirror list as that client would see it), or null. */
+    public static String fromip(String query) {
+        for (String param : query.split("&", 16)) {
+            if (param.regionMatches(true, 0, "fromip=", 0, 7)) {
+                try {
+                    return URLDecoder.decode(param.substring(7), StandardCharsets.UTF_8); // 2001%3Adb8%3A%3A1
+                } catch (IllegalArgumentException e) {
+                    return param.substring(7); // a broken %-escape: the address check names the value
+                }
             }
         }
         return null;

@@ -2,6 +2,7 @@ package org.mirrorgate.pages;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Instant;
 import org.mirrorgate.index.Digest;
 import org.mirrorgate.index.FileTable;
 
@@ -21,9 +22,20 @@ public final class Pages {
         return ChecksumPage.render(requireNonNull(files, "files"), fileId, requireNonNull(digest, "digest"));
     }
 
-    /** {@code ?mirrorlist}: the ranked and the excluded mirrors, as text. */
+    /** {@code ?mirrorlist=text}: the ranked and the excluded mirrors, as text. */
     public static Page mirrorList(MirrorRanking ranking) {
         return MirrorListPage.render(requireNonNull(ranking, "ranking"));
+    }
+
+    /**
+     * {@code ?mirrorlist} as HTML (from {@code templates}) or JSON, from the same view.
+     *
+     * @param clientAddress the client's address as nginx saw it (shown to the client)
+     */
+    public static Page mirrorList(MirrorRanking ranking, String clientAddress, PageTemplates templates, boolean json) {
+        MirrorListView view = MirrorListView.of(requireNonNull(ranking, "ranking"),
+                requireNonNull(clientAddress, "clientAddress"), Instant.now());
+        return json ? MirrorListJsonPage.render(view) : MirrorListHtmlPage.render(requireNonNull(templates, "templates"), view);
     }
 
     /** {@code ?meta4} or {@code <file>.meta4}: Metalink v4 (RFC 5854). */

@@ -10,6 +10,8 @@ import org.mirrorgate.geo.ClientLocation;
 import org.mirrorgate.index.Availability;
 import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.IndexSnapshot;
+import org.mirrorgate.mirror.DeletionEvidence;
+import org.mirrorgate.mirror.MirrorState;
 
 /**
  * Chooses mirrors for a file and a client: filters (enabled, protocol up, holds the file as the
@@ -64,14 +66,26 @@ public final class Ranker {
     public Selection select(IndexSnapshot snap, ClientPlan plan, int fileId, PathPolicy policy, boolean https,
             int maxAlternates, RandomGenerator random) {
         MirrorTable t = table(snap);
-        Selection s = selectFrom(snap, t, plan, fileId, policy, https, maxAlternates, random);
+        Selection s = selectUncut(snap, t, plan, fileId, policy, https, maxAlternates, random, false);
+        if (s.isEmpty() && snap.files().deletedAtMillis(fileId) != 0) {
+            // A deleted file no settled mirror holds: a mirror in the middle of a sync still holds
+            // it (it deletes at the end), better than a 404.
+            s = selectUncut(snap, t, plan, fileId, policy, https, maxAlternates, random, true);
+        }
+        return s;
+    }
+
+    private Selection selectUncut(IndexSnapshot snap, MirrorTable t, ClientPlan plan, int fileId, PathPolicy policy,
+            boolean https, int maxAlternates, RandomGenerator random, boolean midSyncToo) {
+        Selection s = selectFrom(snap, t, plan, fileId, policy, https, maxAlternates, random, midSyncToo);
         // Walked past a cut plan's end (most near mirrors lack the file): the same walk, uncut.
-        return s != null ? s : selectFrom(snap, t, plan.complete(snap, t), fileId, policy, https, maxAlternates, random);
+        return s != null ? s
+                : selectFrom(snap, t, plan.complete(snap, t), fileId, policy, https, maxAlternates, random, midSyncToo);
     }
 
     /** As {@link #select}; null when {@code plan} is cut and its end was reached undecided. */
     private Selection selectFrom(IndexSnapshot snap, MirrorTable t, ClientPlan plan, int fileId, PathPolicy policy,
-            boolean https, int maxAlternates, RandomGenerator random) {
+            boolean https, int maxAlternates, RandomGenerator random, boolean midSyncToo) {
         int want = 1 + maxAlternates;
         int[] picked = new int[Math.min(snap.mirrorCount(), settings.maxNear() + want)];
         String[] bases = new String[picked.length];
@@ -83,7 +97,7 @@ public final class Ranker {
         for (int k = 0; k < plan.order.length && count < picked.length; k++) {
             int m = plan.order[k];
             String base = baseFor(t, m, https);
-            if (base == null || !holds(snap, t, m, fileId, policy)) {
+            if (base == null || !holds(snap, t, m, fileId, policy, midSyncToo)) {
                 continue;
             }
             if (group.offer(plan, k)) {
@@ -123,9 +137,10 @@ public final class Ranker {
         List<Verdict> excluded = new ArrayList<>();
         Group group = new Group();
         double groupWeight = 0;
+        boolean midSyncToo = snap.files().deletedAtMillis(fileId) != 0 && !anySettledHolder(snap, t, plan, fileId, https);
         for (int k = 0; k < plan.order.length; k++) {
             int m = plan.order[k];
-            String reason = refusal(snap, t, m, fileId, policy, https);
+            String reason = refusal(snap, t, m, fileId, policy, https, midSyncToo);
             if (reason != null) {
                 excluded.add(new Verdict(m, reason, plan.tierAt(k), plan.kmAt(k), 0, 0));
                 continue;
@@ -148,7 +163,18 @@ public final class Ranker {
         return out;
     }
 
-    private String refusal(IndexSnapshot snap, MirrorTable t, int m, int fileId, PathPolicy policy, boolean https) {
+    /** For a deleted file: whether some usable mirror holds it and is not in the middle of a sync. */
+    private boolean anySettledHolder(IndexSnapshot snap, MirrorTable t, ClientPlan plan, int fileId, boolean https) {
+        for (int m : plan.order) {
+            if (baseFor(t, m, https) != null && holds(snap, t, m, fileId, PathPolicy.DEFAULT, false)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String refusal(IndexSnapshot snap, MirrorTable t, int m, int fileId, PathPolicy policy, boolean https,
+            boolean midSyncToo) {
         if (!t.enabled[m]) {
             return Reasons.DISABLED;
         }
@@ -158,7 +184,7 @@ public final class Ranker {
             }
             return settings.allowHttpToHttps() ? t.httpRefusal[m] + " / " + t.httpsRefusal[m] : t.httpRefusal[m];
         }
-        return availabilityRefusal(snap, t, m, fileId, policy);
+        return availabilityRefusal(snap, t, m, fileId, policy, midSyncToo);
     }
 
     /** The base URL to use for mirror {@code m}, or null when it cannot take this request at all. */
@@ -181,13 +207,13 @@ public final class Ranker {
      * it is false. A mirror's outdated copies are only looked up when the policy could accept one
      * (the lookup is a binary search over the mirror's outdated ids, a few cache misses under load).
      */
-    private boolean holds(IndexSnapshot snap, MirrorTable t, int m, int id, PathPolicy policy) {
+    private boolean holds(IndexSnapshot snap, MirrorTable t, int m, int id, PathPolicy policy, boolean midSyncToo) {
         long deletedAt = snap.files().deletedAtMillis(id);
         if (t.trusted[m]) {
             return deletedAt == 0;
         }
         if (deletedAt != 0) {
-            return heldSinceDeletion(snap, m, id, deletedAt);
+            return heldSinceDeletion(snap, m, id, deletedAt) && (midSyncToo || !midSync(snap, m));
         }
         if (snap.holdsMatching(m, id) || syncedSinceChange(snap, m, id)) {
             return true;
@@ -197,8 +223,9 @@ public final class Ranker {
     }
 
     /** Null when mirror {@code m} holds file {@code id} as {@code policy} requires ({@link #holds}), else why not. */
-    private String availabilityRefusal(IndexSnapshot snap, MirrorTable t, int m, int id, PathPolicy policy) {
-        if (holds(snap, t, m, id, policy)) {
+    private String availabilityRefusal(IndexSnapshot snap, MirrorTable t, int m, int id, PathPolicy policy,
+            boolean midSyncToo) {
+        if (holds(snap, t, m, id, policy, midSyncToo)) {
             return null;
         }
         if (t.trusted[m]) {
@@ -207,7 +234,13 @@ public final class Ranker {
         Availability a = snap.availability(m);
         long deletedAt = snap.files().deletedAtMillis(id);
         if (deletedAt != 0 && snap.holdsMatching(m, id)) {
-            return a.scannedAtMillis() <= deletedAt ? Reasons.NOT_SCANNED_SINCE_DELETION : Reasons.SYNCED_SINCE_DELETION;
+            if (snap.state(m).traceSyncMillis() >= deletedAt) {
+                return Reasons.SYNCED_SINCE_DELETION;
+            }
+            if (deletionsSeenApplied(snap, m, deletedAt)) {
+                return Reasons.DELETED_SINCE_SCAN;
+            }
+            return heldSinceDeletion(snap, m, id, deletedAt) ? Reasons.MID_SYNC : Reasons.NOT_SCANNED_SINCE_DELETION;
         }
         long mirrorMtime = a.outdatedMtime(id);
         if (policy.kind() == PathPolicy.Kind.ALLOW_OUTDATED && mirrorMtime != Long.MIN_VALUE) {
@@ -221,17 +254,39 @@ public final class Ranker {
 
     /**
      * A file deleted locally at {@code deletedAt} (in its grace period) is redirected only on
-     * evidence the mirror still holds it: a scan after the deletion listed it, and no trace since
-     * shows a sync of the archive state after the deletion (ftpsync deletes what the archive
-     * dropped, so such a mirror is assumed to have deleted it). A scan taken before the deletion
-     * proves nothing: the mirror may have synced and deleted it since (issue 19 point 5).
+     * evidence the mirror still holds it: its last scan listed it, and since the deletion either
+     * that scan or a probe ({@code DeletionEvidence.keptThrough}) saw it still there; and nothing
+     * since shows the mirror deleting: no trace of a sync of the archive after the deletion
+     * (ftpsync deletes what the archive dropped), no probe that found the deletions applied after
+     * the scan. A scan taken before the deletion proves nothing on its own: the mirror may have
+     * synced and deleted it since (issue 19 point 5).
      */
     private static boolean heldSinceDeletion(IndexSnapshot snap, int m, int id, long deletedAt) {
-        return snap.holdsMatching(m, id) && snap.availability(m).scannedAtMillis() > deletedAt
-                && snap.state(m).traceSyncMillis() < deletedAt;
+        if (!snap.holdsMatching(m, id) || snap.state(m).traceSyncMillis() >= deletedAt
+                || deletionsSeenApplied(snap, m, deletedAt)) {
+            return false;
+        }
+        return snap.availability(m).scannedAtMillis() > deletedAt
+                || snap.state(m).deletions().keptThrough() >= deletedAt;
     }
 
-    /** With trace-freshness on: the mirror's trace shows a sync after the file changed (the next scan will confirm). */
+    /** A probe after the mirror's last scan found it had applied the deletions up to {@code deletedAt}. */
+    private static boolean deletionsSeenApplied(IndexSnapshot snap, int m, long deletedAt) {
+        DeletionEvidence d = snap.state(m).deletions();
+        return d.appliedThrough() >= deletedAt && d.appliedSeenMillis() > snap.availability(m).scannedAtMillis();
+    }
+
+    /** A probe since the mirror's last scan found a sync under way: it may delete what it still holds any moment. */
+    private static boolean midSync(IndexSnapshot snap, int m) {
+        return snap.state(m).deletions().syncingSinceMillis() > snap.availability(m).scannedAtMillis();
+    }
+
+    /**
+     * With trace-freshness on: the mirror's trace shows a sync after the file changed (the next
+     * scan will confirm). That trace counts when the mirror's last scan predates the change, or
+     * when the credit was given after that scan: a scan between a push and the mirror's sync found
+     * the file missing, and the trace read since (confirmed by a HEAD) is newer evidence.
+     */
     private boolean syncedSinceChange(IndexSnapshot snap, int m, int id) {
         FileTable files = snap.files();
         if (!settings.traceFreshness()) {
@@ -239,7 +294,9 @@ public final class Ranker {
         }
         long changed = files.changedAtMillis(id);
         Availability a = snap.availability(m);
-        return snap.state(m).traceSyncMillis() >= changed && a.scannedAtMillis() < changed
+        MirrorState st = snap.state(m);
+        return st.traceSyncMillis() >= changed
+                && (a.scannedAtMillis() < changed || st.traceCreditMillis() > a.scannedAtMillis())
                 && a.coverage() >= settings.traceMinCoverage();
     }
 

@@ -18,6 +18,13 @@ public final class Reasons {
     public static final String NOT_SCANNED_SINCE_DELETION = "not scanned since deletion";
     /** A deleted file the mirror held, but its trace shows a sync after the deletion. */
     public static final String SYNCED_SINCE_DELETION = "synced since deletion";
+    /** A deleted file the mirror held, but a probe since its scan found it applying the deletions. */
+    public static final String DELETED_SINCE_SCAN = "seen deleting since its scan";
+    /**
+     * A deleted file the mirror holds, but a probe found a sync under way (new files arriving, the
+     * deletions to follow): used only when no other mirror holds the file.
+     */
+    public static final String MID_SYNC = "mid-sync: may delete it any moment";
     public static final String COUNTRY_ONLY = "country only";
     public static final String CONTINENT_ONLY = "continent only";
     public static final String ASN_ONLY = "asn only";

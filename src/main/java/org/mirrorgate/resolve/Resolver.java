@@ -2,11 +2,13 @@ package org.mirrorgate.resolve;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.mirrorgate.geo.ClientLocation;
 import org.mirrorgate.geo.GeoLookup;
+import org.mirrorgate.geo.IpAddresses;
 import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.IndexSnapshot;
@@ -15,6 +17,8 @@ import org.mirrorgate.pages.AptMirrorLists;
 import org.mirrorgate.pages.MirrorRanking;
 import org.mirrorgate.pages.Page;
 import org.mirrorgate.pages.PageRequest;
+import org.mirrorgate.pages.PageSettings;
+import org.mirrorgate.pages.PageTemplates;
 import org.mirrorgate.pages.Pages;
 import org.mirrorgate.rank.ClientPlan;
 import org.mirrorgate.rank.PathPolicy;
@@ -46,9 +50,20 @@ public final class Resolver {
     /** Null when no {@code apt-mirror-list} is configured. */
     private final AptMirrorLists aptLists;
     private final String aptListPath;
+    private final PageTemplates templates;
+    private final PageSettings pageSettings;
 
     public Resolver(Index index, GeoLookup geo, Ranker ranker, PathRules rules, List<Fallback> fallbacks,
             ResolveSettings settings, DownloadRecorder downloads) {
+        this(index, geo, ranker, rules, fallbacks, settings, downloads, PageSettings.DEFAULTS);
+    }
+
+    /** @param pages the HTML pages' templates (the operator's {@code pages.templates}) and who may use {@code fromip} */
+    public Resolver(Index index, GeoLookup geo, Ranker ranker, PathRules rules, List<Fallback> fallbacks,
+            ResolveSettings settings, DownloadRecorder downloads, PageSettings pages) {
+        this.pageSettings = requireNonNull(pages, "pages");
+        this.templates = pages.templates() == null ? PageTemplates.BUILT_IN
+                : new PageTemplates(pages.templates(), System::nanoTime);
         this.index = requireNonNull(index, "index");
         this.ranker = requireNonNull(ranker, "ranker");
         this.rules = requireNonNull(rules, "rules");
@@ -64,6 +79,9 @@ public final class Resolver {
     }
 
     /** How long an apt mirror list is reused for one client location: short, so a lagging mirror comes back soon. */
+    private static final byte[] FROMIP_REFUSED = ("fromip: not allowed from this address (the operator lists who may "
+            + "use it in pages.fromip-clients)\n").getBytes(StandardCharsets.UTF_8);
+
     static final long APT_LIST_TTL_NANOS = 10_000_000_000L;
 
     /**
@@ -74,6 +92,12 @@ public final class Resolver {
      */
     public Decision resolve(String path, String clientIp, boolean https, String method, String query)
             throws InvalidRequestException, NotReadyException {
+        return resolve(path, clientIp, https, method, query, false);
+    }
+
+    /** @param wantsJson the request's Accept header asks for application/json (pages answer JSON then) */
+    public Decision resolve(String path, String clientIp, boolean https, String method, String query,
+            boolean wantsJson) throws InvalidRequestException, NotReadyException {
         IndexSnapshot snap = readySnapshot();
         String rel = RequestPath.relative(path, settings.urlPrefix());
         ClientPlan plan = plans.plan(snap, clientIp);
@@ -88,7 +112,7 @@ public final class Resolver {
         if (!get && !method.equals("HEAD")) {
             return Decision.serveLocal("method " + method, 0);
         }
-        PageRequest page = query.isEmpty() ? null : PageRequest.ofQuery(query);
+        PageRequest page = query.isEmpty() ? null : PageRequest.ofQuery(query, wantsJson);
         if (aptLists != null && (rel.equals(aptListPath) || rel.isEmpty() && page == PageRequest.APT_MIRROR_LIST)) {
             return aptList(snap, plan, https); // a list request, not a download: not counted as one
         }
@@ -98,7 +122,19 @@ public final class Resolver {
             return notAFile(snap, plan, rel, https);
         }
         if (page != null) {
-            return page(page, snap, plan, id, https);
+            String fromip = page.isMirrorList() ? PageRequest.fromip(query) : null;
+            if (fromip != null) {
+                if (!pageSettings.mayUseFromip(IpAddresses.parse(clientIp))) {
+                    return Decision.content(403, Page.TEXT, FROMIP_REFUSED, "fromip refused", 0);
+                }
+                try {
+                    return page(page, snap, plans.plan(snap, fromip), id, https, fromip);
+                } catch (InvalidRequestException e) {
+                    return Decision.content(400, Page.TEXT, ("fromip: " + e.getMessage() + "\n")
+                            .getBytes(StandardCharsets.UTF_8), "fromip invalid", 0);
+                }
+            }
+            return page(page, snap, plan, id, https, clientIp);
         }
         Decision d = decide(snap, plan, id, https);
         // A download is counted when it is served for sure: not a 404, and not a local answer for a
@@ -133,11 +169,14 @@ public final class Resolver {
     }
 
     /** The generated body {@code page} names, drawn from the data it needs (the ranking only when it shows one). */
-    private Decision page(PageRequest page, IndexSnapshot snap, ClientPlan plan, int id, boolean https) {
+    private Decision page(PageRequest page, IndexSnapshot snap, ClientPlan plan, int id, boolean https,
+            String clientIp) {
         Page p = switch (page.kind()) {
             case CHECKSUM -> Pages.checksum(snap.files(), id, page.digest());
             case MIRROR_LIST, APT_MIRROR_LIST -> Pages.mirrorList(ranking(snap, plan, id, https));
             case METALINK -> Pages.metalink(ranking(snap, plan, id, https));
+            case MIRROR_LIST_HTML, MIRROR_LIST_JSON -> Pages.mirrorList(ranking(snap, plan, id, https), clientIp,
+                    templates, page.kind() == PageRequest.Kind.MIRROR_LIST_JSON);
         };
         return Decision.content(p.httpStatus(), p.contentType(), p.body(), p.reason(), p.fileSize());
     }
@@ -175,7 +214,7 @@ public final class Resolver {
         String target = PageRequest.metalinkTarget(rel);
         int id = target == null ? -1 : snap.files().idOf(target);
         if (id >= 0) {
-            return page(PageRequest.METALINK, snap, plan, id, https);
+            return page(PageRequest.METALINK, snap, plan, id, https, "");
         }
         if (rules.policyFor(rel, 0).kind() == PathPolicy.Kind.MIRROR_ONLY
                 && rules.policyFor(rel, Long.MAX_VALUE).kind() == PathPolicy.Kind.MIRROR_ONLY) {

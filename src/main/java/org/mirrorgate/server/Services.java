@@ -64,7 +64,7 @@ public final class Services {
         EventLog events = store.eventLog();
         GeoLookup geo = GeoLookups.open(config.geo());
         Resolver resolver = new Resolver(index, geo, new Ranker(config.rank()), config.policies(), config.fallbacks(),
-                config.resolve(), store.recorder());
+                config.resolve(), store.recorder(), config.pages());
         PrometheusRegistry registry = new PrometheusRegistry();
         MirrorMonitor monitor = new MirrorMonitor(index, events, config.scan(), config.mirrorScans(),
                 System::currentTimeMillis, store.scanLease(), store.replicas()::owns);

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.mirrorgate.geo.IpPrefix;
+import org.mirrorgate.mirror.DeletionEvidence;
 import org.mirrorgate.mirror.MirrorEvent;
 import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.mirror.MirrorState;
@@ -75,13 +76,32 @@ final class MirrorCodec {
         o.put("traceSyncMillis", s.traceSyncMillis());
         o.put("lastScanMillis", s.lastScanMillis());
         o.put("tzOffsetMillis", s.tzOffsetMillis());
+        o.put("traceCreditMillis", s.traceCreditMillis());
+        DeletionEvidence d = s.deletions();
+        if (!d.equals(DeletionEvidence.NONE)) {
+            ObjectNode e = o.putObject("deletions");
+            e.put("keptThrough", d.keptThrough());
+            e.put("appliedThrough", d.appliedThrough());
+            e.put("appliedSeenMillis", d.appliedSeenMillis());
+            e.put("syncingSinceMillis", d.syncingSinceMillis());
+        }
         return bytes(o);
     }
 
     static MirrorState state(byte[] json) {
         JsonNode o = tree(json);
         return new MirrorState(o.path("enabled").asBoolean(true), health(o.path("http")), health(o.path("https")),
-                o.path("traceSyncMillis").asLong(), o.path("lastScanMillis").asLong(), o.path("tzOffsetMillis").asLong());
+                o.path("traceSyncMillis").asLong(), o.path("lastScanMillis").asLong(), o.path("tzOffsetMillis").asLong(),
+                o.path("traceCreditMillis").asLong(), deletions(o.path("deletions")));
+    }
+
+    /** Absent in states written before deletion probes (and when there is no evidence): none. */
+    private static DeletionEvidence deletions(JsonNode e) {
+        if (e.isMissingNode()) {
+            return DeletionEvidence.NONE;
+        }
+        return new DeletionEvidence(e.path("keptThrough").asLong(), e.path("appliedThrough").asLong(),
+                e.path("appliedSeenMillis").asLong(), e.path("syncingSinceMillis").asLong());
     }
 
     static byte[] event(MirrorEvent e) {

@@ -201,7 +201,7 @@ class AptRealClientIT {
         sync("far"); // far syncs the new generation, near keeps the old one
         scan("far");
         scan("near");
-        assertThat(get(PREFIX + "dists/stable/InRelease?mirrorlist").body()).containsPattern("near +file outdated");
+        assertThat(get(PREFIX + "dists/stable/InRelease?mirrorlist=text").body()).containsPattern("near +file outdated");
         int nearLog = near.accessLog().length();
 
         for (int i = 0; i < 3; i++) { // fresh clients, and the one holding the previous generation

@@ -195,6 +195,11 @@ final class NginxHarness implements AutoCloseable {
         return out;
     }
 
+    /** The plain-HTTP base URL, e.g. for a browser: {@code http://127.0.0.1:PORT}. */
+    String httpBase() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
     /** A GET (or the given method) over HTTP/1.1 with extra headers as name, value pairs. */
     HttpResponse<byte[]> http1(String method, String pathAndQuery, String... headers) {
         return send(http1, "http://127.0.0.1:" + httpPort, method, pathAndQuery, headers);

@@ -10,9 +10,20 @@ class PageRequestTest {
 
     @Test
     void theFirstKeyNamingAPageWinsWhateverItsCaseOrValue() {
-        assertThat(PageRequest.ofQuery("x=1&MirrorList")).isEqualTo(PageRequest.MIRROR_LIST);
+        assertThat(PageRequest.ofQuery("x=1&MirrorList")).isEqualTo(PageRequest.MIRROR_LIST_HTML);
         assertThat(PageRequest.ofQuery("meta4=yes&sha256")).isEqualTo(PageRequest.METALINK);
         assertThat(PageRequest.ofQuery("SHA1")).isEqualTo(new PageRequest(PageRequest.Kind.CHECKSUM, Digest.SHA1));
+    }
+
+    @Test
+    void theMirrorListComesAsHtmlJsonOrTextAndJsonWhenAcceptAsksForIt() {
+        assertThat(PageRequest.ofQuery("mirrorlist=JSON")).isEqualTo(PageRequest.MIRROR_LIST_JSON);
+        assertThat(PageRequest.ofQuery("mirrorlist=text")).isEqualTo(PageRequest.MIRROR_LIST);
+        assertThat(PageRequest.ofQuery("mirrorlist", true)).isEqualTo(PageRequest.MIRROR_LIST_JSON);
+        assertThat(PageRequest.ofQuery("mirrorlist=text", true)).as("an explicit format wins").isEqualTo(PageRequest.MIRROR_LIST);
+        assertThat(PageRequest.ofQuery("sha256", true)).isEqualTo(new PageRequest(PageRequest.Kind.CHECKSUM, Digest.SHA256));
+        assertThat(PageRequest.fromip("mirrorlist&fromip=2001%3Adb8%3A%3A1")).isEqualTo("2001:db8::1");
+        assertThat(PageRequest.fromip("mirrorlist")).isNull();
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.IndexSnapshot;
 import org.mirrorgate.index.ListingIngest;
+import org.mirrorgate.mirror.DeletionEvidence;
 import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.mirror.ProtocolHealth;
 
@@ -230,6 +231,67 @@ class RankerTest {
 
         listAll("rescanned", deletedAt + 180_000, List.of("g"));
         assertThat(reasons(BERLIN)).containsEntry("rescanned", "file missing");
+    }
+
+    @Test
+    void aProbeSinceTheDeletionKeepsAMirrorAndOneThatFoundItDeletingWithdrawsIt() throws Exception {
+        // issue 19 point 5 between scans: scans are hourly, mirrors delete whenever their sync gets there
+        snapshot(mirror("kept").build(), mirror("deleting").build(), mirror("unprobed").build());
+        long deletedAt = MTIME + 3_600_000;
+        FileTable.Builder b = index.snapshot().files().toBuilder();
+        b.markDeleted(b.idOf("f"), deletedAt);
+        index.publishFiles(b);
+        index.updateMirrorState("kept", s -> s.withDeletions(new DeletionEvidence(deletedAt, 0, 0, 0)));
+        index.updateMirrorState("deleting", s -> s.withDeletions(new DeletionEvidence(0, deletedAt, deletedAt + 5, 0)));
+        assertThat(reasons(BERLIN)).containsEntry("kept", "accepted")
+                .containsEntry("deleting", "seen deleting since its scan")
+                .containsEntry("unprobed", "not scanned since deletion");
+
+        // a scan after that probe lists the file again (a mirror that restored it): the scan is newer
+        listAll("deleting", deletedAt + 60_000, List.of("f"));
+        assertThat(reasons(BERLIN)).containsEntry("deleting", "accepted");
+        // a probe older than the deletion proves nothing
+        index.updateMirrorState("kept", s -> s.withDeletions(new DeletionEvidence(deletedAt - 1, 0, 0, 0)));
+        assertThat(reasons(BERLIN)).containsEntry("kept", "not scanned since deletion");
+    }
+
+    @Test
+    void aMirrorSeenMidSyncGetsADeletedFileOnlyWhenNoSettledMirrorHoldsIt() throws Exception {
+        snapshot(mirror("settled").build(), mirror("syncing").build());
+        long deletedAt = MTIME + 3_600_000;
+        FileTable.Builder b = index.snapshot().files().toBuilder();
+        b.markDeleted(b.idOf("f"), deletedAt);
+        index.publishFiles(b);
+        index.updateMirrorState("settled", s -> s.withDeletions(new DeletionEvidence(deletedAt, 0, 0, 0)));
+        index.updateMirrorState("syncing", s -> s.withDeletions(new DeletionEvidence(deletedAt, 0, 0, deletedAt + 9)));
+        assertThat(reasons(BERLIN)).containsEntry("settled", "accepted")
+                .containsEntry("syncing", "mid-sync: may delete it any moment");
+
+        // the settled one deletes it: the mirror in the middle of its sync still has it, better than a 404
+        index.updateMirrorState("settled", s -> s.withDeletions(new DeletionEvidence(0, deletedAt, deletedAt + 20, 0)));
+        assertThat(reasons(BERLIN)).containsEntry("settled", "seen deleting since its scan")
+                .containsEntry("syncing", "accepted");
+    }
+
+    @Test
+    void aTraceCreditGivenAfterTheLastScanOutranksThatScan() throws Exception {
+        // A scan between a push and the mirror's sync found the new file missing; the trace read after
+        // the sync (and its HEAD) is newer evidence than that scan: the origin share of push day.
+        snapshot(mirror("m").build());
+        long push = MTIME + 3_600_000;
+        FileTable.Builder b = index.snapshot().files().toBuilder();
+        b.put("f", 200, push, push);
+        index.publishFiles(b);
+        index.updateMirrorState("m", s -> s.withTraceCredit(MTIME, MTIME + 1)); // synced before the push
+        ListingIngest in = index.beginListing("m").coarsenPrecision(1000);
+        in.accept("f", 100, MTIME);
+        in.accept("g", 100, MTIME);
+        index.applyListing(in.finish(push + 60_000, 0)); // scanned after the push, before the mirror synced
+        assertThat(index.snapshot().availability(0).coverage()).as("f is not owed yet: a full mirror").isEqualTo(1.0);
+        index.updateMirrorState("m", s -> s.withTraceSync(push));
+        assertThat(reasons(BERLIN)).as("a credit from before that scan").containsEntry("m", "file outdated");
+        index.updateMirrorState("m", s -> s.withTraceCredit(push, push + 120_000));
+        assertThat(reasons(BERLIN)).as("the credit given after it").containsEntry("m", "accepted");
     }
 
     @Test

@@ -11,10 +11,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mirrorgate.geo.ClientLocation;
 import org.mirrorgate.geo.GeoLookup;
+import org.mirrorgate.geo.IpPrefix;
 import org.mirrorgate.index.Digest;
 import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.ListingIngest;
+import org.mirrorgate.pages.PageSettings;
 import org.mirrorgate.rank.PathPolicy;
 import org.mirrorgate.rank.PathRules;
 import org.mirrorgate.rank.RankSettings;
@@ -311,6 +313,29 @@ class ResolverTest {
     }
 
     @Test
+    void theMirrorListIsHtmlOrJsonNotADownloadAndFromipOnlyForListedClients() throws Exception {
+        Decision html = resolver.resolve("/debian/pool/main/a/a b.deb", "192.0.2.1", false, "GET", "mirrorlist");
+        assertThat(html.contentType()).isEqualTo("text/html; charset=utf-8");
+        assertThat(new String(html.content(), StandardCharsets.UTF_8)).contains("<td class=\"name\">fr1</td>");
+        Decision json = resolver.resolve("/debian/pool/main/a/a b.deb", "192.0.2.1", false, "GET", "mirrorlist", true);
+        assertThat(json.contentType()).isEqualTo("application/json");
+        assertThat(new String(json.content(), StandardCharsets.UTF_8)).contains("\"address\":\"192.0.2.1\"");
+
+        Decision refused = resolver.resolve("/debian/pool/main/a/a b.deb", "192.0.2.1", false, "GET",
+                "mirrorlist=json&fromip=198.51.100.1");
+        assertThat(refused.httpStatus()).isEqualTo(403);
+        Resolver allowing = new Resolver(index, GEO, new Ranker(RankSettings.DEFAULTS), PathRules.NONE, List.of(),
+                new ResolveSettings("/debian/", 3, 64, 0), (path, m, country, bytes) -> downloads.add(path),
+                new PageSettings(null, List.of(IpPrefix.parse("192.0.2.0/24"))));
+        String asJapan = new String(allowing.resolve("/debian/pool/main/a/a b.deb", "192.0.2.1", false, "GET",
+                "mirrorlist=json&fromip=198.51.100.1").content(), StandardCharsets.UTF_8);
+        assertThat(asJapan).contains("\"address\":\"198.51.100.1\"").contains("\"country\":\"JP\"");
+        assertThat(allowing.resolve("/debian/pool/main/a/a b.deb", "192.0.2.1", false, "GET",
+                "mirrorlist&fromip=nope").httpStatus()).isEqualTo(400);
+        assertThat(downloads).as("pages are not downloads").isEmpty();
+    }
+
+    @Test
     void generatesChecksumsMirrorListsAndMetalinks() throws Exception {
         Decision sha = resolver.resolve("/debian/pool/main/a/a b.deb", "192.0.2.1", false, "GET", "sha256");
         assertThat(sha.httpStatus()).isEqualTo(200);
@@ -321,7 +346,7 @@ class ResolverTest {
         assertThat(new String(md5.content(), StandardCharsets.UTF_8)).isEqualTo("md5 is not kept for this repository\n");
 
         String list = new String(resolver.resolve("/debian/pool/main/n/new.deb", "192.0.2.1", false, "GET",
-                "x=1&mirrorlist").content(), StandardCharsets.UTF_8);
+                "x=1&mirrorlist=text").content(), StandardCharsets.UTF_8);
         assertThat(list).contains("policy:  strict (default)").contains("(none)").containsPattern("fr1 +file missing");
 
         Decision meta = get("/debian/pool/main/a/a b.deb.meta4", "192.0.2.1");

@@ -2,10 +2,12 @@ package org.mirrorgate.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.mirrorgate.geo.ClientLocation;
 import org.mirrorgate.index.Availability;
 import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.Index;
@@ -14,6 +16,10 @@ import org.mirrorgate.mirror.InMemoryEventLog;
 import org.mirrorgate.mirror.MirrorEvent;
 import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.mirror.MirrorState;
+import org.mirrorgate.rank.PathPolicy;
+import org.mirrorgate.rank.RankSettings;
+import org.mirrorgate.rank.Ranker;
+import org.mirrorgate.rank.Verdict;
 import org.mirrorgate.scan.PerMirrorScanSettings;
 import org.mirrorgate.scan.ScanSettings;
 import org.mirrorgate.scan.monitor.MirrorMonitor;
@@ -97,6 +103,18 @@ public final class MirrorScanFixture {
         FileTable f = index.snapshot().files();
         int id = f.idOf(path);
         return availability(mirror).outdatedMtime(id) != Long.MIN_VALUE;
+    }
+
+    /**
+     * The first mirror's verdict on {@code path} for an unplaced client, with the default policy:
+     * "accepted" or the reason it is excluded (Explain's words).
+     */
+    public String verdict(String path) throws java.net.UnknownHostException {
+        Ranker ranker = new Ranker(RankSettings.DEFAULTS);
+        IndexSnapshot s = index.snapshot();
+        var plan = ranker.plan(s, InetAddress.getByName("192.0.2.1"), ClientLocation.UNKNOWN, 6);
+        Verdict v = ranker.explain(s, plan, s.files().idOf(path), PathPolicy.DEFAULT, false).get(0);
+        return v.accepted() ? "accepted" : v.reason();
     }
 
     public List<MirrorEvent> events(String mirror) {

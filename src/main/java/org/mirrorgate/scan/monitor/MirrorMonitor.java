@@ -24,6 +24,7 @@ import org.mirrorgate.lease.ScanLease;
 import org.mirrorgate.mirror.EventLog;
 import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.scan.Durations;
+import org.mirrorgate.scan.FileHead;
 import org.mirrorgate.scan.HttpFetcher;
 import org.mirrorgate.scan.MirrorLister;
 import org.mirrorgate.scan.PerMirrorScanSettings;
@@ -32,6 +33,7 @@ import org.mirrorgate.scan.ftp.FtpLister;
 import org.mirrorgate.scan.health.HealthProber;
 import org.mirrorgate.scan.http.HttpIndexLister;
 import org.mirrorgate.scan.rsync.RsyncLister;
+import org.mirrorgate.scan.trace.DeletionProbe;
 import org.mirrorgate.scan.trace.TracePoller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +61,7 @@ public final class MirrorMonitor {
     private final MirrorScanner scanner;
     private final HealthProber prober;
     private final TracePoller tracer;
+    private final DeletionProbe deletions;
     private final MonitorSchedule schedule;
     private final Duration tick;
     private final AtomicInteger runningScans = new AtomicInteger();
@@ -132,6 +135,8 @@ public final class MirrorMonitor {
         this.prober = new HealthProber(index, events, settings, http, clockMillis,
                 m -> schedule.scanSoon(m, clock.getAsLong()), metrics::probed);
         this.tracer = new TracePoller(index, events, settings, http, clockMillis);
+        this.deletions = new DeletionProbe(index, events,
+                new FileHead(http, (int) settings.probe().timeout().toMillis()), clockMillis);
     }
 
     /**
@@ -241,6 +246,7 @@ public final class MirrorMonitor {
     /**
      * Probes {@code mirror} now (both protocols), as the scheduler would: a file it is known to
      * hold; nothing while no such file is known (then its first good scan is followed by a probe).
+     * Then the deletion probes ({@link DeletionProbe}), when its last scan listed deleted files.
      */
     public void probeNow(String mirror) {
         int pos = index.snapshot().positionOf(mirror);
@@ -251,6 +257,7 @@ public final class MirrorMonitor {
             } else {
                 unprobed.add(mirror);
             }
+            deletions.probe(mirror);
         }
     }
 

@@ -19,6 +19,7 @@ import org.mirrorgate.mirror.EventLog;
 import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.mirror.UrlPaths;
 import org.mirrorgate.scan.BoundedLineReader;
+import org.mirrorgate.scan.FileHead;
 import org.mirrorgate.scan.HttpFetcher;
 import org.mirrorgate.scan.PerMirrorScanSettings;
 import org.mirrorgate.scan.ScanSettings;
@@ -54,6 +55,7 @@ public final class TracePoller {
     private final EventLog events;
     private final ScanSettings settings;
     private final HttpFetcher http;
+    private final FileHead head;
     private final LongSupplier clock;
     private final Map<String, String> lastProblem = new ConcurrentHashMap<>(); // "" = last poll fine
     /** Sync-time mode: each mirror's last reading's end, for the next reading's proof. */
@@ -66,6 +68,7 @@ public final class TracePoller {
         this.events = events;
         this.settings = settings;
         this.http = http;
+        this.head = new FileHead(http, (int) settings.probe().timeout().toMillis());
         this.clock = clock;
     }
 
@@ -171,7 +174,7 @@ public final class TracePoller {
             String refused = confirm(snap, pos, credit, proven, traceId);
             if (refused == null) {
                 long to = proven;
-                index.updateMirrorState(mirror, s -> s.traceSyncMillis() < to ? s.withTraceSync(to) : s);
+                index.updateMirrorState(mirror, s -> s.traceSyncMillis() < to ? s.withTraceCredit(to, now) : s);
                 lastWithheld.remove(mirror);
             } else if (!refused.equals(lastWithheld.put(mirror, refused))) {
                 events.record(mirror, "trace", "trace: credit withheld: " + refused);
@@ -200,14 +203,16 @@ public final class TracePoller {
 
     /**
      * Confirms a new credit before it is given: a HEAD, on the mirror, of the newest file changed
-     * locally between what is already known of the mirror (its credit, its last scan) and {@code
-     * proven} (the last in path order among equals), one under {@code dists/} and one elsewhere (ftpsync syncs the pool and the release
+     * locally between the mirror's credit and {@code proven} (the last in path order among
+     * equals), one under {@code dists/} and one elsewhere (ftpsync syncs the pool and the release
      * metadata in separate stages, so one may arrive without the other). Null when each answers
-     * 200 with the local size (or there is nothing new to check), else the first failure.
+     * 200 with the local size (or there is nothing new to check), else the first failure. The
+     * mirror's last scan does not narrow the range: a scan taken after a push but before the
+     * mirror synced found those files missing, and the credit given now outranks it (Ranker).
      */
     private String confirm(IndexSnapshot snap, int pos, long credit, long proven, int skipId) {
         FileTable files = snap.files();
-        long from = Math.max(credit, snap.availability(pos).scannedAtMillis());
+        long from = credit;
         int newestMeta = -1;
         int newestOther = -1;
         // One pass over the change times (a long[] read, ~1 ms per million files), only when a
@@ -255,30 +260,8 @@ public final class TracePoller {
 
     /** Null when the mirror answers a HEAD of {@code path} with 200 and {@code size} bytes; else why not. */
     private String head(MirrorSpec spec, String path, long size) {
-        int timeout = (int) settings.probe().timeout().toMillis();
-        String failure = path + ": no http or https url";
-        for (URI base : new URI[] {spec.httpsUrl(), spec.httpUrl()}) {
-            if (base == null) {
-                continue;
-            }
-            HttpURLConnection c = null;
-            try {
-                c = http.open(base.resolve(UrlPaths.encode(path)), "HEAD", timeout, timeout);
-                int status = c.getResponseCode();
-                long length = c.getContentLengthLong();
-                if (status != 200) {
-                    return path + ": HTTP " + status;
-                }
-                return length >= 0 && length != size ? path + ": " + length + " bytes (expected " + size + ")" : null;
-            } catch (IOException e) {
-                failure = path + ": " + HttpFetcher.reason(e); // unreachable this way: try the other scheme
-            } finally {
-                if (c != null) {
-                    c.disconnect();
-                }
-            }
-        }
-        return failure;
+        FileHead.Answer a = head.head(spec, path, size);
+        return a.seen() == FileHead.Seen.HELD ? null : a.reason();
     }
 
     private void markReadable(String mirror, URI url, String note) {

@@ -22,7 +22,8 @@ import org.mirrorgate.testing.NginxServer;
  * 3 copies the archive's trace file and writes the mirror's own ({@code project/trace/<name>},
  * ftpsync's {@code Date:} line), so a mirror's trace says the sync is complete.
  *
- * <p>A slow mirror syncs under {@code --bwlimit}; a broken one never gets past stage 1 (its
+ * <p>Stage 1 lasts at least {@link #STAGE_ONE_TIME} (compressed). A slow mirror syncs under
+ * {@code --bwlimit}; a broken one never gets past stage 1 (its
  * stage 2 dies every time: it keeps its old metadata, never deletes, never updates its trace).
  */
 final class MirrorNode implements AutoCloseable {
@@ -64,12 +65,28 @@ final class MirrorNode implements AutoCloseable {
         trace(origin);
     }
 
-    /** One ftpsync run. Returns a line for the log. */
-    String sync(String origin) {
+    /**
+     * How long stage 1 takes at least, on the real clock: a real push brings gigabytes of new pool
+     * files (minutes of copying before the deletions of stage 2), the simulation's a few KiB.
+     * Scaled by the compressed clock like every interval of the service.
+     */
+    static final java.time.Duration STAGE_ONE_TIME = java.time.Duration.ofMinutes(10);
+
+    /** One ftpsync run; stage 1 lasts at least {@code stageOneMillis}. Returns a line for the log. */
+    String sync(String origin, long stageOneMillis) {
         long t0 = System.nanoTime();
         // stage 1: no index files, no deletions
         stage(origin, spec.bwlimitKiB(), List.of("--exclude=Packages*", "--exclude=Release*",
                 "--exclude=InRelease", "--exclude=/project/trace/"));
+        long left = stageOneMillis - (System.nanoTime() - t0) / 1_000_000;
+        if (left > 0) {
+            try {
+                Thread.sleep(left); // the simulated copy time, not a wait for a condition
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return spec.name() + ": interrupted in stage 1";
+            }
+        }
         if (spec.broken()) {
             return spec.name() + ": stage 1 done, stage 2 failed (broken mirror)";
         }

@@ -178,7 +178,7 @@ final class PushSimulation implements AutoCloseable {
                 long delay = Math.round(m.spec.offset() * settings.cycleMillis());
                 syncs.submit(() -> {
                     Thread.sleep(delay);
-                    log.println("    " + m.sync(rsync.url("debian")));
+                    log.println("    " + m.sync(rsync.url("debian"), clock.scaled(MirrorNode.STAGE_ONE_TIME)));
                     return null;
                 });
             }

@@ -3,7 +3,6 @@ package org.mirrorgate.scan.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -16,12 +15,6 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mirrorgate.geo.ClientLocation;
-import org.mirrorgate.index.IndexSnapshot;
-import org.mirrorgate.rank.PathPolicy;
-import org.mirrorgate.rank.RankSettings;
-import org.mirrorgate.rank.Ranker;
-import org.mirrorgate.rank.Verdict;
 import org.mirrorgate.scan.monitor.MirrorMonitor;
 import org.mirrorgate.testing.Closer;
 import org.mirrorgate.testing.MirrorScanFixture;
@@ -76,14 +69,6 @@ class TraceIT {
         return System.currentTimeMillis();
     }
 
-    private String verdict(String path) throws Exception {
-        Ranker ranker = new Ranker(RankSettings.DEFAULTS);
-        IndexSnapshot s = fx.index.snapshot();
-        var plan = ranker.plan(s, InetAddress.getByName("192.0.2.1"), ClientLocation.UNKNOWN, 6);
-        Verdict v = ranker.explain(s, plan, s.files().idOf(path), PathPolicy.DEFAULT, false).get(0);
-        return v.accepted() ? "accepted" : v.reason();
-    }
-
     /** An ftpsync trace: the sync ran from {@code started} (omitted when negative) to {@code ended}. */
     private static String ftpsync(long started, long ended) {
         return "Mon Jan 15 08:13:33 UTC 2024\nDate: " + RFC1123.format(Instant.ofEpochMilli(ended)) + "\n"
@@ -98,14 +83,14 @@ class TraceIT {
         long changedAt = after(fx.state("m").lastScanMillis());
         local.file("pool/f1.deb", 200, T0 + 60_000); // a new version, seen by the index after the scan
         local.publishAsLocal(fx.index, changedAt);
-        assertThat(verdict("pool/f1.deb")).isEqualTo("file outdated");
+        assertThat(fx.verdict("pool/f1.deb")).isEqualTo("file outdated");
 
         copy.file("pool/f1.deb", 200, T0 + 60_000); // the mirror syncs it
         trace("project/trace/master", ftpsync(changedAt + 30_000, changedAt + 60_000));
         monitor.pollTraceNow("m");
 
         assertThat(fx.state("m").traceSyncMillis()).as(fx.eventText("m")).isEqualTo((changedAt + 30_000) / 1000 * 1000);
-        assertThat(verdict("pool/f1.deb")).isEqualTo("accepted");
+        assertThat(fx.verdict("pool/f1.deb")).isEqualTo("accepted");
         assertThat(fx.eventText("m")).contains("trace: synced at");
     }
 
@@ -121,12 +106,12 @@ class TraceIT {
         monitor.pollTraceNow("m");
 
         assertThat(fx.state("m").traceSyncMillis()).isLessThan(changedAt);
-        assertThat(verdict("pool/new.deb")).isEqualTo("file missing");
+        assertThat(fx.verdict("pool/new.deb")).isEqualTo("file missing");
         assertThat(fx.eventText("m")).contains("trace: credit withheld", "pool/new.deb", "HTTP 404");
 
         copy.file("pool/new.deb", 500, T0 + 60_000);
         monitor.pollTraceNow("m");
-        assertThat(verdict("pool/new.deb")).isEqualTo("accepted");
+        assertThat(fx.verdict("pool/new.deb")).isEqualTo("accepted");
     }
 
     @Test
@@ -143,7 +128,7 @@ class TraceIT {
         monitor.pollTraceNow("m");
 
         assertThat(fx.eventText("m")).contains("trace: credit withheld: pool/main/z/zz.deb: HTTP 404");
-        assertThat(verdict("pool/main/a/aa.deb")).isEqualTo("file missing");
+        assertThat(fx.verdict("pool/main/a/aa.deb")).isEqualTo("file missing");
     }
 
     @Test
@@ -159,7 +144,7 @@ class TraceIT {
         monitor.pollTraceNow("m");
 
         assertThat(fx.state("m").traceSyncMillis()).isLessThan(changedAt);
-        assertThat(verdict("pool/new.deb")).isEqualTo("file missing");
+        assertThat(fx.verdict("pool/new.deb")).isEqualTo("file missing");
     }
 
     @Test
@@ -173,12 +158,12 @@ class TraceIT {
         long firstEnd = (changedAt / 1000 + 2) * 1000;
         trace("lastsync", firstEnd / 1000 + "\n"); // Arch's format: epoch seconds, the end only
         monitor.pollTraceNow("m");
-        assertThat(verdict("pool/f2.deb")).as("that sync may have started before the change").isEqualTo("file outdated");
+        assertThat(fx.verdict("pool/f2.deb")).as("that sync may have started before the change").isEqualTo("file outdated");
 
         trace("lastsync", (firstEnd / 1000 + 600) + "\n"); // the next sync began after the first ended
         monitor.pollTraceNow("m");
         assertThat(fx.state("m").traceSyncMillis()).isEqualTo(firstEnd);
-        assertThat(verdict("pool/f2.deb")).isEqualTo("accepted");
+        assertThat(fx.verdict("pool/f2.deb")).isEqualTo("accepted");
     }
 
     @Test
@@ -193,7 +178,7 @@ class TraceIT {
         monitor.pollTraceNow("m");
 
         assertThat(fx.state("m").traceSyncMillis()).isLessThanOrEqualTo(syncedAt);
-        assertThat(verdict("pool/f2.deb")).isEqualTo("file outdated");
+        assertThat(fx.verdict("pool/f2.deb")).isEqualTo("file outdated");
     }
 
     @Test
@@ -209,18 +194,18 @@ class TraceIT {
 
         monitor.pollTraceNow("m");
         assertThat(fx.state("m").traceSyncMillis()).as("mirror still has the old stamp").isLessThan(pushAt);
-        assertThat(verdict("pool/f3.deb")).isEqualTo("file outdated");
+        assertThat(fx.verdict("pool/f3.deb")).isEqualTo("file outdated");
 
         Files.writeString(copy.root().resolve("project/trace/master"), "x".repeat(41));
         Files.setLastModifiedTime(copy.root().resolve("project/trace/master"), FileTime.fromMillis(T0 + 120_000));
         monitor.pollTraceNow("m");
         assertThat(fx.state("m").traceSyncMillis()).as("the stamp arrived, the pool file not").isLessThan(pushAt);
-        assertThat(verdict("pool/f3.deb")).isEqualTo("file outdated");
+        assertThat(fx.verdict("pool/f3.deb")).isEqualTo("file outdated");
 
         copy.file("pool/f3.deb", 400, T0 + 120_000);
         monitor.pollTraceNow("m");
         assertThat(fx.state("m").traceSyncMillis()).as(fx.eventText("m")).isEqualTo(pushAt);
-        assertThat(verdict("pool/f3.deb")).isEqualTo("accepted");
+        assertThat(fx.verdict("pool/f3.deb")).isEqualTo("accepted");
     }
 
     @Test
