@@ -25,8 +25,13 @@ local ffi_ok, ffi = pcall(require, "ffi")
 local C
 local AF_UNIX, SOCK_STREAM, SOCK_NONBLOCK, SOCK_CLOEXEC = 1, 1, 2048, 524288
 if ffi_ok then
+    -- The struct only once per VM (LuaJIT refuses to redefine a struct, so a second load of this
+    -- module would otherwise turn the probe off); functions may be declared again, e.g. by
+    -- another module's identical cdef.
+    if not pcall(ffi.typeof, "struct mirrorgate_sockaddr_un") then
+        pcall(ffi.cdef, "struct mirrorgate_sockaddr_un { unsigned short sun_family; char sun_path[108]; };")
+    end
     local ok = pcall(ffi.cdef, [[
-        struct mirrorgate_sockaddr_un { unsigned short sun_family; char sun_path[108]; };
         int socket(int domain, int type, int protocol);
         int connect(int fd, const void *addr, unsigned int len);
         int close(int fd);
