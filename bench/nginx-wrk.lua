@@ -4,7 +4,8 @@
 --
 -- usage: wrk -t2 -c32 -d15s --latency -s bench/nginx-wrk.lua http://127.0.0.1:PORT -- PREFIX FILES CLIENTS
 --   PREFIX   URL path put before each file path, e.g. /debian/
---   FILES    the index size: files are drawn uniformly from 0 .. FILES-1
+--   FILES    the index size: files are drawn uniformly from 0 .. FILES-1; or the name of a file
+--            listing the paths to draw from, one a line (bench/chaos.sh: files of a real tree)
 --   CLIENTS  distinct client addresses [20000]; 0 sends no X-Forwarded-For (one client, 127.0.0.1)
 
 local REQUESTS = 100000 -- pre-built per thread, so wrk spends its CPU on I/O, not on Lua
@@ -37,6 +38,12 @@ local requests, n = {}, 0
 
 function init(args)
     local prefix, files = args[1] or "/debian/", tonumber(args[2] or "1000")
+    local listed
+    if not files then
+        listed = {}
+        for line in io.lines(args[2]) do listed[#listed + 1] = line end
+        files = #listed
+    end
     -- the service caches 65,536 client plans by default (GeoIP + mirror order): 20,000 fit
     local nclients = tonumber(args[3] or "20000")
     -- the same clients in every wrk thread (one seed), so CLIENTS is the number of distinct
@@ -50,7 +57,7 @@ function init(args)
     math.randomseed(2000 + (thread_id or 0)) -- luacheck: ignore thread_id (set by setup)
     for k = 1, REQUESTS do
         local headers = nclients > 0 and { ["X-Forwarded-For"] = clients[math.random(1, nclients)] } or {}
-        requests[k] = wrk.format("GET", prefix .. path(math.random(0, files - 1)), headers)
+        requests[k] = wrk.format("GET", prefix .. (listed and listed[math.random(1, files)] or path(math.random(0, files - 1))), headers)
     end
 end
 

@@ -23,10 +23,7 @@ ensure_packages curl nginx libnginx-mod-http-lua lua-resty-core
 
 work=${MIRRORGATE_WORK:-$PWD/run/example}
 mkdir -p "$work"
-if [ ! -f target/mirrorgate.jar ] || [ -n "$(find src proto pom.xml -newer target/mirrorgate.jar -print -quit)" ]; then
-    echo "building target/mirrorgate.jar ..."
-    mvn -q -B -ntp -DskipTests package
-fi
+ensure_jar
 deploy/lib/example-repo.sh "$work/repo"
 
 grpc_port=$(free_port)

@@ -52,3 +52,12 @@ wait_for() {
         sleep 0.2
     done
 }
+
+# ensure_jar: builds target/mirrorgate.jar unless it is newer than every main source (run from the
+# repository's top directory).
+ensure_jar() {
+    if [ ! -f target/mirrorgate.jar ] || [ -n "$(find src/main proto pom.xml -newer target/mirrorgate.jar -print -quit)" ]; then
+        echo "building target/mirrorgate.jar ..." >&2
+        mvn -q -B -ntp -DskipTests package >&2
+    fi
+}

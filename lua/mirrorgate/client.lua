@@ -59,6 +59,7 @@ local metrics = require("mirrorgate.metrics")
 local pb = require("mirrorgate.pb")
 local stream = require("mirrorgate.stream")
 local unary = require("mirrorgate.unary")
+local unixprobe = require("mirrorgate.unixprobe")
 
 local ngx = ngx
 local tcp = ngx.socket.tcp
@@ -113,7 +114,10 @@ end
 
 -- A connection for rep: the caller's held one if it is to rep, else one from the pool (or new).
 -- Returns sock, calls made on it before, its stream (or nil), or nil, kind, detail.
-local function acquire(rep, left, hold)
+-- wary: the replica's breaker has failures recorded; a Unix socket is then probed first, so a
+-- dead service costs the hook's own rate-limited line, not one nginx [error] per attempt. So is
+-- one this worker never reached yet (nginx started before the service).
+local function acquire(rep, left, hold, wary)
     local held = hold and hold.sock
     if held then
         local st = hold.stream
@@ -124,6 +128,10 @@ local function acquire(rep, left, hold)
         end
         -- the call goes elsewhere now (failover); the pool never saw it
         held:close()
+    end
+    if (wary or not rep.reached) and not rep.port then
+        local up, why = unixprobe.check(rep.host:sub(6)) -- host is "unix:/path"
+        if not up then return nil, "connect", why end
     end
     local sock = tcp()
     sock:settimeouts(left, left, left)
@@ -136,16 +144,17 @@ local function acquire(rep, left, hold)
     if not ok then
         return nil, err == "timeout" and "timeout" or "connect", err
     end
+    rep.reached = true
     return sock, sock:getreusedtimes()
 end
 
 -- One call on one replica; returns reply bytes or nil, kind, detail, reused, grpc_code.
 -- With hold (a stream), a healthy connection is kept there for the caller's next batch instead of
 -- going back to the pool.
-local function attempt(rep, method, msg, deadline, hold)
+local function attempt(rep, method, msg, deadline, hold, wary)
     local left = deadline - now_ms()
     if left <= 0 then return nil, "timeout", "no time left" end
-    local sock, reused, st = acquire(rep, left, hold)
+    local sock, reused, st = acquire(rep, left, hold, wary)
     if not sock then return nil, reused, st end -- no connection: reused, st are kind, detail
     local reply, kind, detail, keep, gmsg
     if method == "stream" then
@@ -180,7 +189,7 @@ local function call(method, msg, deadline, decode, arg, hold)
         local rep = replicas[i]
         local state = breaker.allow(dict, rep.key, cfg.breaker_failures)
         if state then
-            local reply, kind, detail, reused, code = attempt(rep, method, msg, deadline, hold)
+            local reply, kind, detail, reused, code = attempt(rep, method, msg, deadline, hold, state ~= "ok")
             -- A reused connection the service closed, or is closing (GOAWAY: our stream was not
             -- processed), while it sat in the pool or was held: once more on a fresh one.
             if (kind == "closed" or kind == "goaway") and reused and reused > 0 then

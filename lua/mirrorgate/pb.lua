@@ -103,36 +103,44 @@ local function read_len(s, pos, last)
     return p, e, e + 1
 end
 
+-- Groups nest at most this deep, as protobuf-java's default recursion limit: deeper input is
+-- refused rather than walked (a recursive walk of 100,000 start-group bytes overflowed the Lua
+-- stack, a Lua error escaping the hook; decoders_property_spec).
+local MAX_GROUP_DEPTH = 100
+
 -- Skips one field of wire type wt whose tag ended before pos; returns the next pos or nil, err.
+-- A group (wt 3) is walked iteratively with a stack of the open groups' field numbers.
 local function skip(s, pos, last, wt, field)
-    if wt == 0 then
-        local v, p = read_varint(s, pos, last)
-        if not v then return nil, p end
-        return p
-    elseif wt == 1 or wt == 5 then
-        local p = pos + (wt == 1 and 8 or 4)
-        if p - 1 > last then return nil, "pb: truncated fixed field" end
-        return p
-    elseif wt == 2 then
-        local first, e, p = read_len(s, pos, last)
-        if not first then return nil, e end
-        return p
-    elseif wt == 3 then -- group: skip fields until the matching end-group tag
-        while true do
-            local tag, p = read_varint(s, pos, last)
-            if not tag then return nil, p end
-            local t = tag % 8
-            local f = floor(tag / 8)
-            if t == 4 then
-                if f ~= field then return nil, "pb: mismatched end group" end
-                return p
-            end
-            local err
-            pos, err = skip(s, p, last, t, f)
-            if not pos then return nil, err end
+    local open, depth = nil, 0
+    while true do
+        if wt == 0 then
+            local v, p = read_varint(s, pos, last)
+            if not v then return nil, p end
+            pos = p
+        elseif wt == 1 or wt == 5 then
+            pos = pos + (wt == 1 and 8 or 4)
+            if pos - 1 > last then return nil, "pb: truncated fixed field" end
+        elseif wt == 2 then
+            local first, e, p = read_len(s, pos, last)
+            if not first then return nil, e end
+            pos = p
+        elseif wt == 3 then
+            if depth == MAX_GROUP_DEPTH then return nil, "pb: groups nested too deep" end
+            open = open or {}
+            depth = depth + 1
+            open[depth] = field
+        elseif wt == 4 and depth > 0 then
+            if field ~= open[depth] then return nil, "pb: mismatched end group" end
+            depth = depth - 1
+        else
+            return nil, "pb: bad wire type " .. wt
         end
+        if depth == 0 then return pos end
+        -- inside a group: the next field's tag
+        local tag, p = read_varint(s, pos, last)
+        if not tag then return nil, p end
+        wt, field, pos = tag % 8, floor(tag / 8), p
     end
-    return nil, "pb: bad wire type " .. wt
 end
 
 -- The decoders below are plain loops over tags, one per message, rather than one generic field
