@@ -68,7 +68,7 @@ final class MonitorSchedule {
                 t.disabledSince = enabled ? 0 : now;
             } else if (enabled != t.enabled) {
                 if (enabled && now - t.disabledSince > settings.probe().rescanAfterDown().toMillis()) {
-                    scanSoon(t, now);
+                    soon(t, Task.SCAN, now);
                 }
                 t.enabled = enabled;
                 t.disabledSince = enabled ? 0 : now;
@@ -118,10 +118,7 @@ final class MonitorSchedule {
 
     /** Asks for a scan of {@code mirror} as soon as a slot is free (after the running one, if any). */
     synchronized void scanSoon(String mirror, long now) {
-        Timing t = timings.get(mirror);
-        if (t != null) {
-            scanSoon(t, now);
-        }
+        soon(Task.SCAN, mirror, now);
     }
 
     /**
@@ -130,13 +127,8 @@ final class MonitorSchedule {
      */
     synchronized void soon(Task task, String mirror, long at) {
         Timing t = timings.get(mirror);
-        if (t == null) {
-            return;
-        }
-        if (t.next[task.ordinal()] == RUNNING) {
-            t.again[task.ordinal()] = true;
-        } else {
-            t.next[task.ordinal()] = Math.min(t.next[task.ordinal()], at);
+        if (t != null) {
+            soon(t, task, at);
         }
     }
 
@@ -150,11 +142,12 @@ final class MonitorSchedule {
         return next == RUNNING;
     }
 
-    private static void scanSoon(Timing t, long now) {
-        if (t.next[Task.SCAN.ordinal()] == RUNNING) {
-            t.again[Task.SCAN.ordinal()] = true;
+    /** Due at {@code at} (or sooner if it already is); if running, due again as soon as it ends. */
+    private static void soon(Timing t, Task task, long at) {
+        if (t.next[task.ordinal()] == RUNNING) {
+            t.again[task.ordinal()] = true;
         } else {
-            t.next[Task.SCAN.ordinal()] = Math.min(t.next[Task.SCAN.ordinal()], now);
+            t.next[task.ordinal()] = Math.min(t.next[task.ordinal()], at);
         }
     }
 
