@@ -179,10 +179,14 @@ set_flag() { # NAME: flips m-flag through the admin API of that replica
 lost=0
 check_state() { # CASE NAME: m-flag as last set, m-scan's scan result, read through that replica
     local out
-    out=$(mg "$2" mirrors)
-    # NAME ENABLED HTTP HTTPS MATCHING OUTDATED LAST SCAN
-    read -r enabled matching last < <(awk '$1 == "m-flag" {e = $2} $1 == "m-scan" {m = $5; l = $7}
-        END {print e, m, l}' <<< "$out")
+    out=$(mg "$2" list --json)
+    # Read from the JSON form (the table's columns are for people and change with them).
+    read -r enabled matching last < <(python3 -c '
+import json, sys
+mirrors = {m["name"]: m for m in json.load(sys.stdin).get("mirrors", [])}
+flag, scanned = mirrors.get("m-flag", {}), mirrors.get("m-scan", {})
+print("yes" if flag.get("enabled") else "no", scanned.get("files_matching", 0),
+      scanned.get("last_scan", "never"))' <<< "$out")
     if [ "$enabled" != "$flag" ] || [ "$matching" != "$scan_files" ] || [ "$last" = never ]; then
         echo "chaos: case=$1 lost state on $2: m-flag enabled=$enabled (set: $flag), m-scan matching=$matching" \
             "(scanned: $scan_files), last scan $last" >&2
