@@ -16,4 +16,12 @@ public interface DownloadRecorder {
      * @param bytes the file's size
      */
     void record(String path, String mirror, String country, long bytes);
+
+    /**
+     * Counts a request for a mirror list (no file is downloaded): apt's mirror-method list. The
+     * default drops it, for recorders that count downloads only (tests, {@link #NONE}).
+     *
+     * @param kind the list's kind, e.g. "apt"
+     */
+    default void recordList(String kind) {}
 }
