@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.mirrorgate.resolve.Decision;
 
 /**
- * Resolve's metrics: answers by action, redirects and their bytes per mirror, local answers the
+ * Resolve's metrics: answers by action, redirects and their bytes per mirror, mirror-list requests, local answers the
  * index could not vouch for, errors by kind, latency, open streams. Label children are looked up
  * once (per mirror: on its first redirect; mirror and fallback names come from the config, so the
  * label set stays as small as the mirror list), so the request path only increments.
@@ -27,6 +27,7 @@ public final class ResolveMetrics {
     private final CounterDataPoint notIndexed;
     private final CounterDataPoint deleted;
     private final CounterDataPoint outsidePrefix;
+    private final CounterDataPoint aptLists;
     private final CounterDataPoint invalid;
     private final CounterDataPoint unavailable;
     private final DistributionDataPoint latency;
@@ -67,6 +68,13 @@ public final class ResolveMetrics {
         notIndexed = unindexed.labelValues("not_indexed");
         deleted = unindexed.labelValues("deleted");
         outsidePrefix = unindexed.labelValues("outside_prefix");
+        aptLists = Counter.builder()
+                .name("mirrorgate_list_requests_total")
+                .help("Mirror lists answered (kind=apt: apt's mirror-method list), not downloads: also counted in"
+                        + " mirrorgate_resolves_total{action=content}, never in the redirect counters")
+                .labelNames("kind")
+                .register(registry)
+                .labelValues("apt");
         Counter errors = Counter.builder()
                 .name("mirrorgate_resolve_errors_total")
                 .help("Resolve calls refused: invalid_argument (bad path or client IP), unavailable (no index yet)")
@@ -97,6 +105,8 @@ public final class ResolveMetrics {
             }
             m[0].inc();
             m[1].inc(d.fileSize());
+        } else if (d.action() == Decision.Action.CONTENT && d.reason().equals(Decision.APT_MIRROR_LIST)) {
+            aptLists.inc();
         } else if (d.action() == Decision.Action.SERVE_LOCAL) {
             String reason = d.reason();
             if (reason.equals(Decision.NOT_INDEXED)) {

@@ -32,15 +32,21 @@ import org.mirrorgate.rank.Verdict;
  */
 final class AptMirrorListPage {
 
+    /** The page's reason: how Resolve's answer (and its metrics) tell a list request from other pages. */
+    static final String REASON = "apt mirror list";
+
     private AptMirrorListPage() {}
 
     static Page render(MirrorRanking r, AptReleases releases, List<String> tail) {
         StringBuilder sb = new StringBuilder(128 + 96 * r.verdicts().size());
         sb.append("# mirrorgate: mirrors for this client, tried by apt lowest priority first\n");
-        int next = 1; // the near group shares 1; every other line takes the next number
+        int next = 0; // the near group (first in the order) shares 1; every other line takes the next number
         for (Verdict v : r.verdicts()) {
-            if (v.accepted()) {
-                line(sb, r, releases, v.mirror(), v.weight() > 0 ? 1 : ++next, false);
+            if (v.accepted() && v.weight() > 0) {
+                next = 1;
+                line(sb, r, releases, v.mirror(), 1, false);
+            } else if (v.accepted()) {
+                line(sb, r, releases, v.mirror(), ++next, false);
             }
         }
         for (Verdict v : r.verdicts()) {
@@ -51,7 +57,7 @@ final class AptMirrorListPage {
         for (String url : tail) {
             sb.append(url).append("\tpriority:").append(++next).append('\n');
         }
-        return new Page(200, Page.TEXT, sb.toString().getBytes(StandardCharsets.UTF_8), "apt mirror list", 0);
+        return new Page(200, Page.TEXT, sb.toString().getBytes(StandardCharsets.UTF_8), REASON, 0);
     }
 
     /** The rendering of a ranking when the table holds no release file: only the tail. */
@@ -61,7 +67,7 @@ final class AptMirrorListPage {
         for (String url : tail) {
             sb.append(url).append("\tpriority:").append(priority++).append('\n');
         }
-        return new Page(200, Page.TEXT, sb.toString().getBytes(StandardCharsets.UTF_8), "apt mirror list", 0);
+        return new Page(200, Page.TEXT, sb.toString().getBytes(StandardCharsets.UTF_8), REASON, 0);
     }
 
     private static boolean lagging(Verdict v) {

@@ -79,6 +79,14 @@ public final class ClientPlan {
         return location;
     }
 
+    /**
+     * True when a mirror's declared network prefix holds the client's address: its order then
+     * depends on the address, not only on {@link #location} (the prefix tier comes first).
+     */
+    public boolean inDeclaredPrefix() {
+        return order.length > 0 && tierAt[0] == Tier.PREFIX.ordinal();
+    }
+
     /** True when this plan was made for the snapshot's current mirror set. */
     public boolean isCurrent(IndexSnapshot snap) {
         return snap.mirrorsVersion() == mirrorsVersion;

@@ -1,6 +1,7 @@
 package org.mirrorgate.resolve;
 
 import java.util.List;
+import org.mirrorgate.pages.AptMirrorLists;
 
 /**
  * What Resolve decided for one request; the gRPC adapter maps it to a ResolveResponse one to one.
@@ -48,6 +49,12 @@ public record Decision(
      * nginx location is logged by the resolver and counted).
      */
     public static final String OUTSIDE_PREFIX = "outside url-prefix";
+
+    /**
+     * CONTENT reason of apt's mirror-method list: a list request, not a download (the metrics
+     * count it apart, the download statistics as a list).
+     */
+    public static final String APT_MIRROR_LIST = AptMirrorLists.REASON;
 
     private static final byte[] NO_BYTES = new byte[0];
 

@@ -156,7 +156,10 @@ public final class Resolver {
         }
         PageRequest page = query.isEmpty() ? null : PageRequest.ofQuery(query, wantsJson);
         if (aptLists != null && (rel.equals(aptListPath) || rel.isEmpty() && page == PageRequest.APT_MIRROR_LIST)) {
-            return aptList(snap, plan, https); // a list request, not a download: not counted as one
+            if (get) {
+                downloads.recordList("apt"); // a list request, not a download
+            }
+            return aptList(snap, plan, clientIp, https);
         }
         FileTable files = snap.files();
         int id = rel.isEmpty() || rel.endsWith("/") ? -1 : files.idOf(rel);
@@ -227,12 +230,13 @@ public final class Resolver {
      * apt's mirror-method list for this client: the ranking a redirect of the last push's release
      * file would use, then the client's fallback and the origin (the {@code apt-mirror-list} URL's host).
      */
-    private Decision aptList(IndexSnapshot snap, ClientPlan plan, boolean https) {
+    private Decision aptList(IndexSnapshot snap, ClientPlan plan, String clientIp, boolean https) {
         Fallback f = fallbackFor(plan.location(), https);
         String origin = settings.aptOrigin(https);
         List<String> tail = f == null ? List.of(origin) : List.of(baseFor(f, https), origin);
-        Page p = aptLists.page(snap, plan.location(), https, id -> ranking(snap, plan, id, https), tail);
-        return Decision.content(p.httpStatus(), p.contentType(), p.body(), p.reason(), p.fileSize());
+        Page p = aptLists.page(snap, plan.location(), plan.inDeclaredPrefix() ? clientIp : null, https,
+                id -> ranking(snap, plan, id, https), tail);
+        return Decision.content(p.httpStatus(), p.contentType(), p.body(), Decision.APT_MIRROR_LIST, p.fileSize());
     }
 
     /** A path that is no known file: a directory (nginx lists it), or {@link #unindexed}. */

@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
 /**
  * Counts downloads in memory and hands them to a {@link CounterStore} in batches: per mirror
  * (requests and bytes), per file (requests), per country, and in total, each per UTC day, month and
- * year. {@link #record} only adds to per-key adders (no lock, no I/O); {@link #flushTo} is called
+ * year; and, apart from downloads, mirror-list requests per kind. {@link #record} only adds to per-key adders (no lock, no I/O); {@link #flushTo} is called
  * every flush interval by the store thread.
  *
  * <p>Bounded: at most {@code maxPendingKeys} distinct (day, dimension, name) keys wait between
@@ -56,6 +56,13 @@ public final class DownloadCounters implements DownloadRecorder {
         add(new Key(day, DownloadStats.Dimension.FILE, path), 1, bytes);
         add(new Key(day, DownloadStats.Dimension.COUNTRY,
                 country.isEmpty() ? DownloadStats.UNKNOWN_COUNTRY : country), 1, bytes);
+    }
+
+    /** A mirror-list request: counted under {@link DownloadStats.Dimension#LIST} only, never as a download. */
+    @Override
+    public void recordList(String kind) {
+        int day = (int) Math.floorDiv(clock.getAsLong(), 86_400_000L);
+        add(new Key(day, DownloadStats.Dimension.LIST, kind), 1, 0);
     }
 
     private void add(Key key, long requests, long bytes) {

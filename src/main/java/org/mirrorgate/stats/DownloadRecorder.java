@@ -24,4 +24,12 @@ public interface DownloadRecorder {
     default void record(String clientIp, String path, String mirror, String country, long bytes) {
         record(path, mirror, country, bytes);
     }
+
+    /**
+     * Counts a request for a mirror list (no file is downloaded): apt's mirror-method list. The
+     * default drops it, for recorders that count downloads only (tests, {@link #NONE}).
+     *
+     * @param kind the list's kind, e.g. "apt"
+     */
+    default void recordList(String kind) {}
 }

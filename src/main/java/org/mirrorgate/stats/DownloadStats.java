@@ -24,11 +24,15 @@ public final class DownloadStats {
     /** Name under which downloads from clients of unknown country are counted. */
     public static final String UNKNOWN_COUNTRY = "--";
 
-    public enum Dimension { TOTAL, MIRROR, FILE, COUNTRY }
+    /**
+     * What downloads are counted by. {@code LIST} is no download: requests for mirror lists, by
+     * kind ("apt"), so a client's {@code apt update} through the mirror method is seen (requests only).
+     */
+    public enum Dimension { TOTAL, MIRROR, FILE, COUNTRY, LIST }
 
     public enum Granularity { DAY, MONTH, YEAR }
 
-    /** Requests and bytes; bytes are 0 for {@link Dimension#FILE} (not kept: requests times size). */
+    /** Requests and bytes; bytes are 0 for {@link Dimension#FILE} (not kept: requests times size) and LIST. */
     public record Counts(long requests, long bytes) {
         public static final Counts ZERO = new Counts(0, 0);
 
@@ -60,6 +64,11 @@ public final class DownloadStats {
 
     public Counts country(String countryCode, LocalDate from, LocalDate to) {
         return sum(Dimension.COUNTRY, countryCode, from, to);
+    }
+
+    /** Requests for mirror lists of {@code kind} ("apt"); bytes are 0. */
+    public Counts lists(String kind, LocalDate from, LocalDate to) {
+        return sum(Dimension.LIST, kind, from, to);
     }
 
     /** Downloads of {@code name} from {@code from} to {@code to}, both included. */

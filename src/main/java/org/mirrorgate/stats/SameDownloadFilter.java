@@ -58,6 +58,12 @@ public final class SameDownloadFilter implements DownloadRecorder {
         }
     }
 
+    /** A list request is no download: nothing to deduplicate, passed on as it is. */
+    @Override
+    public void recordList(String kind) {
+        counted.recordList(kind);
+    }
+
     /** (client, file) pairs remembered now (tests, diagnostics). */
     long remembered() {
         if (seen == null) {

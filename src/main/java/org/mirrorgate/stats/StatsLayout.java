@@ -7,7 +7,8 @@ import java.time.format.DateTimeFormatter;
 /**
  * How counters are laid out: one hash per dimension and period ({@code mirror:d:2025-06-01},
  * {@code file:m:2025-06}, {@code total:y:2025}), with fields {@code r|<name>} (requests) and
- * {@code b|<name>} (bytes; not kept per file, where it is requests times the size). Days are UTC.
+ * {@code b|<name>} (bytes; not kept per file, where it is requests times the size). Mirror-list
+ * requests are counted apart from downloads, in {@code list:d:2025-06-01} with {@code r|apt}. Days are UTC.
  *
  * <p>Daily hashes expire after the retention (Mirrorbits' never do, #146); monthly ones after their
  * own retention when one is set; yearly ones are kept.
@@ -30,7 +31,7 @@ final class StatsLayout {
 
     /** Whether byte counts are kept for this dimension. */
     static boolean keepsBytes(DownloadStats.Dimension d) {
-        return d != DownloadStats.Dimension.FILE;
+        return d != DownloadStats.Dimension.FILE && d != DownloadStats.Dimension.LIST;
     }
 
     /**

@@ -74,6 +74,23 @@ class DownloadCountersTest {
     }
 
     @Test
+    void aListRequestIsCountedAsAListByKindAndNeverAsADownload() {
+        DownloadCounters c = counters(1000);
+        c.recordList("apt");
+        c.recordList("apt");
+        c.record("pool/a.deb", "m1", "FR", 50);
+        c.flushTo(store);
+        assertThat(store.hashes.get("list:d:2025-03-31")).containsOnly(Map.entry("r|apt", 2L));
+        assertThat(store.hashes.get("list:y:2025")).containsOnly(Map.entry("r|apt", 2L));
+        assertThat(store.hashes.get("total:d:2025-03-31")).containsEntry("r|", 1L);
+        DownloadStats stats = new DownloadStats(store);
+        assertThat(stats.lists("apt", DAY, DAY)).isEqualTo(new DownloadStats.Counts(2, 0));
+        assertThat(stats.total(DAY, DAY)).isEqualTo(new DownloadStats.Counts(1, 50));
+        assertThat(stats.breakdown(DownloadStats.Dimension.MIRROR, DownloadStats.Granularity.DAY, DAY))
+                .containsOnlyKeys("m1");
+    }
+
+    @Test
     void whatCouldNotBeWrittenIsKeptForTheNextFlush() {
         DownloadCounters c = counters(1000);
         c.record("f", "m", "DE", 1);

@@ -18,7 +18,17 @@ class SameDownloadFilterTest {
         }
     };
     private final List<String> counted = new ArrayList<>();
-    private final DownloadRecorder sink = (path, mirror, country, bytes) -> counted.add(path + "@" + mirror);
+    private final DownloadRecorder sink = new DownloadRecorder() {
+        @Override
+        public void record(String path, String mirror, String country, long bytes) {
+            counted.add(path + "@" + mirror);
+        }
+
+        @Override
+        public void recordList(String kind) {
+            counted.add("list:" + kind);
+        }
+    };
 
     private SameDownloadFilter filter(Duration window, int clients) {
         return new SameDownloadFilter(sink, new CountingSettings(window, clients), ticker);
@@ -36,6 +46,14 @@ class SameDownloadFilterTest {
             advance(Duration.ofMinutes(1));
         }
         assertThat(counted).containsExactly("pool/a.deb@m1");
+    }
+
+    @Test
+    void listRequestsPassThroughUnfiltered() { // the filter sits before the counters when it is on
+        SameDownloadFilter f = filter(Duration.ofMinutes(10), 1000);
+        f.recordList("apt");
+        f.recordList("apt");
+        assertThat(counted).containsExactly("list:apt", "list:apt");
     }
 
     @Test
