@@ -32,6 +32,7 @@ import org.mirrorgate.api.v1.SetMirrorEnabledRequest;
 import org.mirrorgate.api.v1.UpdateMirrorRequest;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.IndexSnapshot;
+import org.mirrorgate.load.Admission;
 import org.mirrorgate.mirror.EventLog;
 import org.mirrorgate.rank.Verdict;
 import org.mirrorgate.repo.RepositoryIndexer;
@@ -137,7 +138,7 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
         IndexSnapshot s = index.snapshot();
         ListMirrorsResponse.Builder b = ListMirrorsResponse.newBuilder();
         for (int i = 0; i < s.mirrorCount(); i++) {
-            b.addMirrors(ProtoMapping.mirror(s.spec(i), s.state(i), s.availability(i)));
+            b.addMirrors(withLoad(ProtoMapping.mirror(s.spec(i), s.state(i), s.availability(i))));
         }
         response.onNext(b.build());
         response.onCompleted();
@@ -148,9 +149,16 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
         IndexSnapshot s = index.snapshot();
         int m = position(s, request.getName(), response);
         if (m >= 0) {
-            response.onNext(ProtoMapping.mirror(s.spec(m), s.state(m), s.availability(m)));
+            response.onNext(withLoad(ProtoMapping.mirror(s.spec(m), s.state(m), s.availability(m))));
             response.onCompleted();
         }
+    }
+
+    /** The capacity governor's latest figures for the mirror: its load and the share it keeps. */
+    private MirrorInfo withLoad(MirrorInfo info) {
+        Admission.Mirror load = resolver.admission().of(info.getName());
+        return load == null ? info.toBuilder().setAdmittedShare(1).build()
+                : info.toBuilder().setLoadMbps(load.loadMbps()).setAdmittedShare(load.share()).build();
     }
 
     @Override

@@ -74,7 +74,7 @@ final class MirrorEditRpc {
         }
         MirrorSpec spec = s.spec(m);
         // an API mirror's switch is its state; a config mirror's definition is the file's
-        MirrorSpec shown = spec.origin() == MirrorSpec.Origin.API ? withEnabled(spec, s.state(m).enabled()) : spec;
+        MirrorSpec shown = spec.origin() == MirrorSpec.Origin.API ? spec.withEnabled(s.state(m).enabled()) : spec;
         response.onNext(MirrorDefinition.newBuilder().setName(spec.name()).setOrigin(spec.origin().label())
                 .setYaml(MirrorYaml.write(shown, ProtoMapping::redactUserInfo)).setVersion(MirrorEdits.version(spec))
                 .build());
@@ -93,12 +93,6 @@ final class MirrorEditRpc {
             response.onNext(ProtoMapping.mirror(s.spec(m), s.state(m), s.availability(m)));
             response.onCompleted();
         });
-    }
-
-    private static MirrorSpec withEnabled(MirrorSpec s, boolean enabled) {
-        return new MirrorSpec(s.name(), s.httpUrl(), s.httpsUrl(), s.rsyncUrl(), s.ftpUrl(), s.countries(), s.continent(),
-                s.asns(), s.prefixes(), s.restrictions(), s.excludedCountries(), s.score(), s.capacity(), enabled,
-                s.trusted(), s.latitude(), s.longitude(), s.origin());
     }
 
     private static Status status(MirrorEdits.Refused e) {

@@ -79,10 +79,7 @@ final class MirrorEdits {
                     + "; a mirror is renamed by adding the new name and removing the old)");
         }
         // enabled is the state's switch (SetMirrorEnabled), not the definition's
-        MirrorSpec kept = new MirrorSpec(spec.name(), spec.httpUrl(), spec.httpsUrl(), spec.rsyncUrl(), spec.ftpUrl(),
-                spec.countries(), spec.continent(), spec.asns(), spec.prefixes(), spec.restrictions(),
-                spec.excludedCountries(), spec.score(), spec.capacity(), old.enabled(), spec.trusted(), spec.latitude(),
-                spec.longitude(), MirrorSpec.Origin.API);
+        MirrorSpec kept = spec.withEnabled(old.enabled());
         List<MirrorSpec> next = new ArrayList<>(index.snapshot().specs());
         next.set(pos, kept);
         index.replaceMirrors(next);

@@ -33,6 +33,7 @@ final class ProtoMapping {
                 .addAllExcludedCountries(spec.excludedCountries())
                 .setScore(spec.score())
                 .setCapacityWeight(spec.capacity())
+                .setMaxMbps(spec.maxMbps())
                 .setEnabled(state.enabled())
                 .setOrigin(spec.origin().label())
                 .setDeclaredEnabled(spec.enabled())
@@ -102,7 +103,8 @@ final class ProtoMapping {
         return MirrorVerdict.newBuilder().setMirror(mirror).setAccepted(v.accepted())
                 .setReason(v.accepted() ? "" : v.reason())
                 .setDistanceKm(Double.isNaN(v.distanceKm()) ? -1 : v.distanceKm())
-                .setTier(v.tier().label()).setWeight(v.weight()).setProbability(v.probability()).build();
+                .setTier(v.tier().label()).setWeight(v.weight()).setProbability(v.probability())
+                .setLoad(v.load() == null ? "" : v.load()).build();
     }
 
     static Timestamp timestamp(long millis) {

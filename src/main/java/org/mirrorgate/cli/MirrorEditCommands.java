@@ -50,6 +50,7 @@ final class MirrorEditCommands {
         @Option(names = "--exclude-country", split = ",", description = "never send clients from these") List<String> excluded;
         @Option(names = "--score", description = "weight modifier in percent, -100 .. 1000") Integer score;
         @Option(names = "--capacity", description = "relative capacity, > 0 (default 1)") Double capacity;
+        @Option(names = "--max-mbps", description = "the bandwidth it offers, Mbit/s: load above it spills to the next mirrors") Double maxMbps;
         @Option(names = "--country-only", description = "serve only clients of its countries") boolean countryOnly;
         @Option(names = "--continent-only", description = "serve only clients of its continent") boolean continentOnly;
         @Option(names = "--asn-only", description = "serve only clients of its ASNs") boolean asnOnly;
@@ -76,6 +77,9 @@ final class MirrorEditCommands {
             }
             if (capacity != null) {
                 o.put("capacity", capacity);
+            }
+            if (maxMbps != null) {
+                o.put("max-mbps", maxMbps);
             }
             putFlag(o, "country-only", countryOnly);
             putFlag(o, "continent-only", continentOnly);

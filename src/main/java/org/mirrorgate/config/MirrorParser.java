@@ -51,6 +51,7 @@ final class MirrorParser {
                     "ISO 3166-1 alpha-2 codes"));
             int score = (int) n.integer("score", 0, -100, 1000);
             double capacity = n.number("capacity", 1.0, 0.001, 1_000_000);
+            double maxMbps = n.number("max-mbps", 0, 1, 100_000_000); // 1 Mbit/s .. 100 Tbit/s
             boolean enabled = n.bool("enabled", true);
             boolean trusted = n.bool("trusted", false);
             double lat = n.number("latitude", Double.NaN, -90, 90);
@@ -72,7 +73,7 @@ final class MirrorParser {
             PerMirrorScanSettings scan = ScanSection.perMirror(n);
             if (name != null) {
                 out.add(new MirrorSpec(name, http, https, rsync, ftp, countries, continent, asns, prefixes, restrictions,
-                        excluded, score, capacity, enabled, trusted, lat, lon));
+                        excluded, score, capacity, enabled, trusted, lat, lon).withMaxMbps(maxMbps));
                 scans.put(name, scan);
             }
         }

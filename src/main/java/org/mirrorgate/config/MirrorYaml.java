@@ -60,6 +60,9 @@ public final class MirrorYaml {
         if (s.capacity() != 1.0) {
             o.put("capacity", s.capacity());
         }
+        if (s.hasBandwidthCeiling()) {
+            o.put("max-mbps", s.maxMbps());
+        }
         o.put("enabled", s.enabled());
         flag(o, "trusted", s.trusted());
         if (s.hasCoordinates()) {

@@ -29,6 +29,8 @@ import org.mirrorgate.geo.IpPrefix;
  * @param longitude degrees, NaN when unknown
  * @param origin where the declaration lives: the config file (follows it at every start) or the
  *     store (added through the admin API, managed only there)
+ * @param maxMbps the bandwidth the mirror offers, in Mbit/s: the ranking keeps the load it sends
+ *     there near it (docs/ranking.md, capacity); 0 when not declared (no ceiling)
  */
 public record MirrorSpec(
         String name,
@@ -48,7 +50,8 @@ public record MirrorSpec(
         boolean trusted,
         double latitude,
         double longitude,
-        Origin origin) {
+        Origin origin,
+        double maxMbps) {
 
     /**
      * Where a mirror's declaration lives. A config mirror is added, changed and removed with the
@@ -70,7 +73,16 @@ public record MirrorSpec(
             Set<String> excludedCountries, int score, double capacity, boolean enabled, boolean trusted,
             double latitude, double longitude) {
         this(name, httpUrl, httpsUrl, rsyncUrl, ftpUrl, countries, continent, asns, prefixes, restrictions,
-                excludedCountries, score, capacity, enabled, trusted, latitude, longitude, Origin.CONFIG);
+                excludedCountries, score, capacity, enabled, trusted, latitude, longitude, Origin.CONFIG, 0);
+    }
+
+    /** A mirror without a declared bandwidth ceiling. */
+    public MirrorSpec(String name, URI httpUrl, URI httpsUrl, URI rsyncUrl, URI ftpUrl, List<String> countries,
+            String continent, Set<Integer> asns, List<IpPrefix> prefixes, Restrictions restrictions,
+            Set<String> excludedCountries, int score, double capacity, boolean enabled, boolean trusted,
+            double latitude, double longitude, Origin origin) {
+        this(name, httpUrl, httpsUrl, rsyncUrl, ftpUrl, countries, continent, asns, prefixes, restrictions,
+                excludedCountries, score, capacity, enabled, trusted, latitude, longitude, origin, 0);
     }
 
     /** Whom a mirror may serve, beyond proximity. */
@@ -87,11 +99,29 @@ public record MirrorSpec(
         restrictions = restrictions == null ? Restrictions.NONE : restrictions;
         excludedCountries = Set.copyOf(excludedCountries);
         origin = origin == null ? Origin.CONFIG : origin;
+        if (!(maxMbps >= 0)) {
+            throw new IllegalArgumentException("maxMbps: " + maxMbps);
+        }
+    }
+
+    /** True when the mirror declared a bandwidth ceiling ({@link #maxMbps}). */
+    public boolean hasBandwidthCeiling() {
+        return maxMbps > 0;
+    }
+
+    public MirrorSpec withEnabled(boolean value) {
+        return new MirrorSpec(name, httpUrl, httpsUrl, rsyncUrl, ftpUrl, countries, continent, asns, prefixes,
+                restrictions, excludedCountries, score, capacity, value, trusted, latitude, longitude, origin, maxMbps);
+    }
+
+    public MirrorSpec withMaxMbps(double value) {
+        return new MirrorSpec(name, httpUrl, httpsUrl, rsyncUrl, ftpUrl, countries, continent, asns, prefixes,
+                restrictions, excludedCountries, score, capacity, enabled, trusted, latitude, longitude, origin, value);
     }
 
     public MirrorSpec withOrigin(Origin value) {
         return new MirrorSpec(name, httpUrl, httpsUrl, rsyncUrl, ftpUrl, countries, continent, asns, prefixes,
-                restrictions, excludedCountries, score, capacity, enabled, trusted, latitude, longitude, value);
+                restrictions, excludedCountries, score, capacity, enabled, trusted, latitude, longitude, value, maxMbps);
     }
 
     /** The primary country, or "" when none is declared. */

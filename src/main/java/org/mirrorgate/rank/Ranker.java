@@ -5,11 +5,13 @@ import static java.util.Objects.requireNonNull;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.mirrorgate.geo.ClientLocation;
 import org.mirrorgate.index.Availability;
 import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.IndexSnapshot;
+import org.mirrorgate.load.Admission;
 import org.mirrorgate.mirror.MirrorState;
 
 /**
@@ -22,6 +24,10 @@ import org.mirrorgate.mirror.MirrorState;
  * <p>{@link #select} is the request path: it walks the client's cached {@link ClientPlan} and stops
  * as soon as the near group and the alternates are known, so a request usually checks a handful of
  * bitmaps, not one per mirror. {@link #explain} walks everything and says why for each mirror.
+ *
+ * <p>A mirror over its declared bandwidth keeps only a share of the requests it would get ({@link
+ * #admit}): for each request it is skipped with the rest's probability, as if it lacked the file,
+ * so its excess goes where a missing file would (the next members, the next tier, then distance).
  */
 public final class Ranker {
 
@@ -29,6 +35,14 @@ public final class Ranker {
     /** {@link RankSettings#allowanceKm} by tier ordinal, for the plans. */
     private final double[] allowance;
     private volatile MirrorTable table;
+    private volatile Admission admission = Admission.ALL;
+    /** {@link #admission} by mirror position for one mirror set; {@code keep} null when no mirror sheds. */
+    private volatile KeepRow keepRow;
+
+    private record KeepRow(long mirrorsVersion, Admission source, double[] keep) {}
+
+    /** Samples {@link #explain} draws to give probabilities when some mirror sheds load. */
+    static final int EXPLAIN_SAMPLES = 4_000;
 
     public Ranker(RankSettings settings) {
         this.settings = requireNonNull(settings, "settings");
@@ -40,6 +54,15 @@ public final class Ranker {
 
     public RankSettings settings() {
         return settings;
+    }
+
+    /** The shares of their requests mirrors keep from now on (the capacity governor's latest). */
+    public void admit(Admission value) {
+        admission = requireNonNull(value, "value");
+    }
+
+    public Admission admission() {
+        return admission;
     }
 
     /**
@@ -65,27 +88,37 @@ public final class Ranker {
     public Selection select(IndexSnapshot snap, ClientPlan plan, int fileId, PathPolicy policy, boolean https,
             int maxAlternates, RandomGenerator random) {
         MirrorTable t = table(snap);
-        Selection s = selectUncut(snap, t, plan, fileId, policy, https, maxAlternates, random, false);
+        double[] keep = keepShares(snap);
+        Selection s = selectUncut(snap, t, plan, fileId, policy, https, maxAlternates, random, false, keep);
+        if (s.isEmpty() && keep != null) {
+            // Every mirror holding the file was skipped for load: one over its bandwidth is still
+            // better than the origin, which has less.
+            s = selectUncut(snap, t, plan, fileId, policy, https, maxAlternates, random, false, null);
+        }
         if (s.isEmpty() && snap.files().deletedAtMillis(fileId) != 0) {
             // A deleted file no settled mirror is known to hold: better than a 404 is a mirror in
             // the middle of a sync (it deletes at the end), or one that held it at its last scan and
             // has not been probed since the deletion (the first seconds after a push).
-            s = selectUncut(snap, t, plan, fileId, policy, https, maxAlternates, random, true);
+            s = selectUncut(snap, t, plan, fileId, policy, https, maxAlternates, random, true, null);
         }
         return s;
     }
 
     private Selection selectUncut(IndexSnapshot snap, MirrorTable t, ClientPlan plan, int fileId, PathPolicy policy,
-            boolean https, int maxAlternates, RandomGenerator random, boolean lastResort) {
-        Selection s = selectFrom(snap, t, plan, fileId, policy, https, maxAlternates, random, lastResort);
+            boolean https, int maxAlternates, RandomGenerator random, boolean lastResort, double[] keep) {
+        Selection s = selectFrom(snap, t, plan, fileId, policy, https, maxAlternates, random, lastResort, keep);
         // Walked past a cut plan's end (most near mirrors lack the file): the same walk, uncut.
         return s != null ? s
-                : selectFrom(snap, t, plan.complete(snap, t), fileId, policy, https, maxAlternates, random, lastResort);
+                : selectFrom(snap, t, plan.complete(snap, t), fileId, policy, https, maxAlternates, random, lastResort,
+                        keep);
     }
 
-    /** As {@link #select}; null when {@code plan} is cut and its end was reached undecided. */
+    /**
+     * As {@link #select}; null when {@code plan} is cut and its end was reached undecided. {@code
+     * keep}: per mirror the share of its requests it keeps, or null when every mirror keeps all.
+     */
     private Selection selectFrom(IndexSnapshot snap, MirrorTable t, ClientPlan plan, int fileId, PathPolicy policy,
-            boolean https, int maxAlternates, RandomGenerator random, boolean lastResort) {
+            boolean https, int maxAlternates, RandomGenerator random, boolean lastResort, double[] keep) {
         int want = 1 + maxAlternates;
         int[] picked = new int[Math.min(snap.mirrorCount(), settings.maxNear() + want)];
         String[] bases = new String[picked.length];
@@ -99,6 +132,9 @@ public final class Ranker {
             String base = baseFor(t, m, https);
             if (base == null || !holds(snap, t, m, fileId, policy, lastResort)) {
                 continue;
+            }
+            if (keep != null && keep[m] < 1 && random.nextDouble() >= keep[m]) {
+                continue; // over its bandwidth: this request goes where it would if the mirror lacked the file
             }
             if (group.offer(plan, k)) {
                 members[group.size - 1] = count;
@@ -155,12 +191,63 @@ public final class Ranker {
             excluded.add(new Verdict(m, plan.restrictionReason(i), plan.tierOf(t, m), plan.distanceOf(snap, m), 0, 0));
         }
         List<Verdict> out = new ArrayList<>(accepted.size() + excluded.size());
+        double[] keep = keepShares(snap);
+        double[] sampled = keep == null || !anyShedAmong(keep, accepted) ? null
+                : sampledProbabilities(snap, plan, fileId, policy, https);
         for (Verdict v : accepted) {
-            out.add(groupWeight == 0 ? v : new Verdict(v.mirror(), null, v.tier(), v.distanceKm(), v.weight(),
-                    v.weight() / groupWeight));
+            double p = sampled != null ? sampled[v.mirror()] : groupWeight == 0 ? 0 : v.weight() / groupWeight;
+            String load = keep != null && keep[v.mirror()] < 1
+                    ? admission.of(snap.spec(v.mirror()).name()).describe() : null;
+            out.add(groupWeight == 0 && sampled == null ? v
+                    : new Verdict(v.mirror(), null, v.tier(), v.distanceKm(), v.weight(), p, load));
         }
         out.addAll(excluded);
         return out;
+    }
+
+    private static boolean anyShedAmong(double[] keep, List<Verdict> accepted) {
+        for (Verdict v : accepted) {
+            if (keep[v.mirror()] < 1) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * With mirrors shedding load, who wins depends on which are skipped (a skipped first member
+     * moves the group): the probabilities are counted over {@link #EXPLAIN_SAMPLES} draws of the
+     * request path itself, with a fixed seed so that one snapshot always explains the same way.
+     */
+    private double[] sampledProbabilities(IndexSnapshot snap, ClientPlan plan, int fileId, PathPolicy policy,
+            boolean https) {
+        double[] p = new double[snap.mirrorCount()];
+        SplittableRandom random = new SplittableRandom(fileId * 31L + snap.mirrorsVersion());
+        for (int i = 0; i < EXPLAIN_SAMPLES; i++) {
+            Selection s = select(snap, plan, fileId, policy, https, 0, random);
+            if (!s.isEmpty()) {
+                p[s.mirror(0)] += 1.0 / EXPLAIN_SAMPLES;
+            }
+        }
+        return p;
+    }
+
+    /** Per mirror position, the share of its requests it keeps; null when every mirror keeps all. */
+    private double[] keepShares(IndexSnapshot snap) {
+        Admission a = admission;
+        KeepRow row = keepRow;
+        if (row == null || row.source != a || row.mirrorsVersion != snap.mirrorsVersion()) {
+            double[] keep = null;
+            if (a.anyShed()) {
+                keep = new double[snap.mirrorCount()];
+                for (int m = 0; m < keep.length; m++) {
+                    keep[m] = a.share(snap.spec(m).name());
+                }
+            }
+            row = new KeepRow(snap.mirrorsVersion(), a, keep);
+            keepRow = row; // a benign race, as for the table
+        }
+        return row.keep;
     }
 
     /** For a deleted file: whether some usable mirror holds it and is not in the middle of a sync. */

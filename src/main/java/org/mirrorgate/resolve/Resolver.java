@@ -12,6 +12,7 @@ import org.mirrorgate.geo.IpAddresses;
 import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.IndexSnapshot;
+import org.mirrorgate.load.Admission;
 import org.mirrorgate.mirror.UrlPaths;
 import org.mirrorgate.pages.AptMirrorLists;
 import org.mirrorgate.pages.MirrorRanking;
@@ -360,5 +361,10 @@ public final class Resolver {
             throw new NotReadyException("the local repository has not been indexed yet");
         }
         return snap;
+    }
+
+    /** The shares of their requests mirrors over their bandwidth keep (docs/ranking.md, capacity). */
+    public Admission admission() {
+        return ranker.admission();
     }
 }

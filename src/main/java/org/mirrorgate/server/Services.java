@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import org.mirrorgate.api.MirrorAdminService;
 import org.mirrorgate.config.MirrorgateConfig;
@@ -18,6 +20,7 @@ import org.mirrorgate.index.Index;
 import org.mirrorgate.index.MirrorGapsRefresher;
 import org.mirrorgate.lease.LeasedTask;
 import org.mirrorgate.metrics.DownloadLogMetrics;
+import org.mirrorgate.metrics.LoadMetrics;
 import org.mirrorgate.metrics.RepositoryMetrics;
 import org.mirrorgate.metrics.StoreMetrics;
 import org.mirrorgate.mirror.EventLog;
@@ -27,6 +30,8 @@ import org.mirrorgate.resolve.DecisionListener;
 import org.mirrorgate.resolve.Fallback;
 import org.mirrorgate.resolve.Resolver;
 import org.mirrorgate.scan.monitor.MirrorMonitor;
+import org.mirrorgate.load.CapacityGovernor;
+import org.mirrorgate.load.LoadMeter;
 import org.mirrorgate.stats.DownloadRecorder;
 import org.mirrorgate.stats.SameDownloadFilter;
 import org.mirrorgate.stats.StatsQueries;
@@ -74,10 +79,15 @@ public final class Services {
         EventLog events = store.eventLog();
         GeoLookup geo = GeoLookups.open(config.geo());
         // A client's repeated requests for one file within the window count once (Range parts, resumes).
-        DownloadRecorder counted = new SameDownloadFilter(store.recorder(), config.counting(), Ticker.systemTicker());
+        // The load meter sits behind the filter: a download's Range parts add its size once.
+        LoadMeter load = new LoadMeter(store.recorder());
+        DownloadRecorder counted = new SameDownloadFilter(load, config.counting(), Ticker.systemTicker());
         DownloadLog downloadLog = config.downloadLog().enabled()
                 ? new DownloadLog(config.downloadLog(), System::currentTimeMillis) : null;
-        Resolver resolver = new Resolver(index, geo, new Ranker(config.rank()), config.policies(), config.fallbacks(),
+        Ranker ranker = new Ranker(config.rank());
+        CapacityGovernor governor = new CapacityGovernor(load, store.loadBoard(), () -> index.snapshot().specs(),
+                ranker::admit, System::currentTimeMillis);
+        Resolver resolver = new Resolver(index, geo, ranker, config.policies(), config.fallbacks(),
                 config.resolve(), counted, config.pages(), downloadLog == null ? DecisionListener.NONE : downloadLog);
         StatsQueries stats = new StatsQueries(store.stats(), new StatsQueries.Retention(
                 config.store().statsRetentionDays(), config.store().statsMonthlyRetentionMonths()),
@@ -87,6 +97,7 @@ public final class Services {
                 System::currentTimeMillis, store.scanLease(), store.replicas()::owns);
         monitor.registerMetrics(registry);
         StoreMetrics.register(registry, store::status);
+        LoadMetrics.register(registry, ranker::admission);
         // The indexer walking (and watching) the tree on this replica, for RefreshRepository: with
         // Redis it exists only while this replica holds the walk lease.
         AtomicReference<RepositoryIndexer> walking = new AtomicReference<>();
@@ -103,6 +114,15 @@ public final class Services {
                 ReopenSignal.install(downloadLog::reopen); // logrotate's postrotate sends SIGUSR1
             }, downloadLog::close));
         }
+        ScheduledExecutorService balancing = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mirrorgate-capacity");
+            t.setDaemon(true);
+            return t;
+        });
+        background.add(lifecycle(() -> governor.start(balancing), () -> {
+            governor.stop();
+            balancing.shutdownNow();
+        }));
         MirrorGapsRefresher gaps = new MirrorGapsRefresher(index, GAPS_REFRESH_DELAY);
         background.add(lifecycle(gaps::start, gaps::close));
         if (config.store().type() == StoreSettings.Type.REDIS) {

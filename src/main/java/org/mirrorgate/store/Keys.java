@@ -74,6 +74,11 @@ public final class Keys {
         return prefix + "replicas";
     }
 
+    /** Hash: replica id -> its recent load per mirror ({@link StoreLoadBoard}). */
+    String load() {
+        return prefix + "load";
+    }
+
     /** Hash of counters: one statistics dimension and period, e.g. {@code stats:mirror:d:2025-06-01}. */
     String stats(String name) {
         return prefix + "stats:" + name;

@@ -46,6 +46,9 @@ final class MirrorCodec {
         s.excludedCountries().stream().sorted().forEach(o.putArray("excludedCountries")::add);
         o.put("score", s.score());
         o.put("capacity", s.capacity());
+        if (s.hasBandwidthCeiling()) {
+            o.put("maxMbps", s.maxMbps());
+        }
         o.put("enabled", s.enabled());
         o.put("trusted", s.trusted());
         if (s.hasCoordinates()) {
@@ -68,7 +71,8 @@ final class MirrorCodec {
                 o.has("latitude") ? o.get("latitude").asDouble() : Double.NaN,
                 o.has("longitude") ? o.get("longitude").asDouble() : Double.NaN,
                 // records written before origins existed all came from the config: nothing else added mirrors
-                "api".equals(o.path("origin").asText()) ? MirrorSpec.Origin.API : MirrorSpec.Origin.CONFIG);
+                "api".equals(o.path("origin").asText()) ? MirrorSpec.Origin.API : MirrorSpec.Origin.CONFIG,
+                o.path("maxMbps").asDouble(0)); // absent in records written before bandwidth ceilings
     }
 
     static byte[] state(MirrorState s) {

@@ -20,6 +20,8 @@ import org.mirrorgate.lease.Lease;
 import org.mirrorgate.lease.LeasedScans;
 import org.mirrorgate.lease.Leases;
 import org.mirrorgate.lease.ScanLease;
+import org.mirrorgate.load.CapacityGovernor;
+import org.mirrorgate.load.LoadBoard;
 import org.mirrorgate.mirror.EventLog;
 import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.stats.DownloadCounters;
@@ -55,6 +57,7 @@ public final class StateStore implements AutoCloseable {
     private final StoredEventLog events;
     private final Leases leases;
     private final Replicas replicas;
+    private final LoadBoard loadBoard;
     private final ScanLease scanLease;
     private volatile String statsError = "";
     private volatile boolean closed;
@@ -90,6 +93,9 @@ public final class StateStore implements AutoCloseable {
         this.leases = new Leases(new StoreLeaseBackend(engine, keys), self, settings.leaseTime(), leaseThread);
         this.scanLease = new LeasedScans(leases);
         this.replicas = new Replicas(engine, keys, self, settings.replicaTtl(), index::nowMillis, leaseThread);
+        // One node has no one to share load figures with: no store round trips for them.
+        this.loadBoard = settings.type() == StoreSettings.Type.EMBEDDED ? LoadBoard.LOCAL
+                : new StoreLoadBoard(engine, keys, self, 3 * CapacityGovernor.PERIOD.toMillis(), index::nowMillis);
         long every = settings.flushInterval().toMillis();
         statsThread.scheduleWithFixedDelay(this::flushStatsAndEvents, every, every, TimeUnit.MILLISECONDS);
     }
@@ -151,6 +157,11 @@ public final class StateStore implements AutoCloseable {
     /** The scanners' lease on a mirror ({@code scan:<mirror>}), shared by every replica of this store. */
     public ScanLease scanLease() {
         return scanLease;
+    }
+
+    /** Where the replicas exchange the load their redirects put on each mirror. */
+    public LoadBoard loadBoard() {
+        return loadBoard;
     }
 
     /** The live replicas, and which mirrors this one should handle. */

@@ -69,6 +69,7 @@ class ConfigLoaderTest {
                     prefixes: [192.0.2.0/24]
                     score: -20
                     capacity: 2.5
+                    max-mbps: 800
                     latitude: 52.5
                     longitude: 13.4
                 fallbacks:
@@ -85,6 +86,7 @@ class ConfigLoaderTest {
         assertThat(m.continent()).isEqualTo("EU");
         assertThat(m.asns()).containsExactlyInAnyOrder(3320, 680);
         assertThat(m.capacity()).isEqualTo(2.5);
+        assertThat(m.maxMbps()).isEqualTo(800);
         assertThat(c.fallbacks().get(0).httpsBase()).isEqualTo("https://deb.example.org/debian/");
         assertThat(c.policies().policyFor("dists/sid/main/by-hash/SHA256/00ab", 100_000))
                 .isEqualTo(new PathPolicy(PathPolicy.Kind.ALLOW_OUTDATED, 90 * 60_000, "dists/**"));
@@ -127,7 +129,7 @@ class ConfigLoaderTest {
                 "mirrors[1].https-url: https://m2/?x=1 (expected: an absolute https:// URL with a host, no query, fragment or user info)",
                 "mirrors[1].tyop: unknown key (expected one of: name, http-url, https-url, rsync-url, ftp-url, countries,"
                         + " continent, asns, prefixes, country-only, continent-only, asn-only, excluded-countries, score,"
-                        + " capacity, enabled, trusted, latitude, longitude, scan-interval, scan-via, mtime-precision,"
+                        + " capacity, max-mbps, enabled, trusted, latitude, longitude, scan-interval, scan-via, mtime-precision,"
                         + " tz-offset, trace-url, allow-redirects)",
                 "policies[0].policy: fast (expected: one of strict, allow-outdated, local, mirror-only)",
                 "policies[0].match: /abs/** (expected: a glob relative to the repository root (no leading '/'): * ** ?)");

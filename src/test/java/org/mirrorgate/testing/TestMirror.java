@@ -34,6 +34,8 @@ public final class TestMirror {
         this.https = "https://" + name + ".example.org/debian/";
     }
 
+    private double maxMbps;
+
     public static TestMirror mirror(String name) {
         return new TestMirror(name);
     }
@@ -100,6 +102,11 @@ public final class TestMirror {
         return this;
     }
 
+    public TestMirror maxMbps(double value) {
+        this.maxMbps = value;
+        return this;
+    }
+
     public TestMirror disabled() {
         enabled = false;
         return this;
@@ -114,6 +121,6 @@ public final class TestMirror {
         return new MirrorSpec(name, http == null ? null : URI.create(http), https == null ? null : URI.create(https),
                 null, null, countries, continent, asns, prefixes,
                 new MirrorSpec.Restrictions(countryOnly, continentOnly, asnOnly), excluded, score, capacity, enabled,
-                trusted, lat, lon);
+                trusted, lat, lon).withMaxMbps(maxMbps);
     }
 }
