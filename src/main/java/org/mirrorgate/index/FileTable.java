@@ -71,6 +71,17 @@ public final class FileTable {
         return slots.idOf(path, chunks, idLimit);
     }
 
+    /** {@link #idOfAscii}: not decided from the bytes alone; ask {@link #idOf} with the String. */
+    public static final int ASK_WITH_STRING = PathSlots.ASK_WITH_STRING;
+
+    /**
+     * {@link #idOf} for a path given as ASCII bytes {@code b[from, to)} (every byte below 0x80),
+     * without making a String; may answer {@link #ASK_WITH_STRING}.
+     */
+    public int idOfAscii(byte[] b, int from, int to) {
+        return slots.idOfAscii(b, from, to, chunks, idLimit);
+    }
+
     /**
      * True when {@code dir} (relative, ending in '/', or "" for the root) holds indexed files. A
      * directory whose last file was purged may still answer true until the path slots are next

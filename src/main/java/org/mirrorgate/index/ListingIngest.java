@@ -84,12 +84,21 @@ public final class ListingIngest {
      * same size when it is within {@code sizeTolerance} bytes of the local size.
      */
     public void acceptApproximate(String path, long size, long sizeTolerance, long mtimeMillis) {
-        entries++;
         int id = files.idOf(path);
         if (id < 0) {
+            entries++;
             unknown++;
             return;
         }
+        acceptKnown(id, size, sizeTolerance, mtimeMillis);
+    }
+
+    /**
+     * One regular file of the listing that is the local file {@code id} of {@link #comparedWith()}
+     * (found by the scanner, e.g. with {@link FileTable#idOfAscii}).
+     */
+    public void acceptKnown(int id, long size, long sizeTolerance, long mtimeMillis) {
+        entries++;
         boolean same = Math.abs(files.size(id) - size) <= sizeTolerance;
         if (!listed.checkedAdd(id)) {
             duplicates++; // listed twice (an FTP server looping, a case-folding server ...)

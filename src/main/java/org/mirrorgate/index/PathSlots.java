@@ -103,6 +103,47 @@ final class PathSlots {
         }
     }
 
+    /** {@link #idOfAscii}: the bytes are not in the slots, but may be in the overlay (ask with a String). */
+    static final int ASK_WITH_STRING = -2;
+
+    /**
+     * The id of the path spelled by ASCII bytes {@code b[from, to)} (every byte below 0x80, so they
+     * are its chars and hash as the String would), or -1 when it is not in the table, or {@link
+     * #ASK_WITH_STRING} when only the overlay, a map keyed by String, could tell. A scan's listing
+     * names the table's files through this without a String per entry (docs/benchmarks.md,
+     * serving under change: that String was ~90 % of a scan's garbage).
+     */
+    int idOfAscii(byte[] b, int from, int to, FileChunk[] chunks, int idLimit) {
+        int h = 0;
+        for (int i = from; i < to; i++) {
+            h = 31 * h + b[i];
+        }
+        int mask = slots.length - 1;
+        for (int i = spread(h) & mask; ; i = (i + 1) & mask) {
+            int slot = slots[i];
+            if (slot == 0) {
+                return overlay.isEmpty() ? -1 : ASK_WITH_STRING;
+            }
+            String path = pathAt(chunks, idLimit, slot - 1);
+            if (path != null && sameAscii(path, b, from, to)) {
+                return slot - 1;
+            }
+        }
+    }
+
+    private static boolean sameAscii(String path, byte[] b, int from, int to) {
+        int n = to - from;
+        if (path.length() != n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (path.charAt(i) != b[from + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static String pathAt(FileChunk[] chunks, int idLimit, int id) {
         return id < idLimit ? chunks[id >>> FileChunk.BITS].paths[id & FileChunk.MASK] : null;
     }

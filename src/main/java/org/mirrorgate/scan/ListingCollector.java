@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
+import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.ListingIngest;
 
 /**
@@ -73,6 +74,29 @@ public final class ListingCollector {
             return;
         }
         ingest.acceptApproximate(path, size, sizeTolerance, mtimeMillis);
+        afterEntry();
+    }
+
+    /**
+     * One regular file with an exact size whose name is ASCII bytes {@code name[from, to)}, as a
+     * listing spells it: counted without making a String when it names a local file the same rules
+     * accept. False when it does not (unknown locally, rejected, or not decidable from the bytes):
+     * give it to {@link #file(String, long, long)} then, which counts or rejects it.
+     */
+    public synchronized boolean knownFile(byte[] name, int from, int to, long size, long mtimeMillis)
+            throws ScanFailedException {
+        FileTable files = ingest.comparedWith();
+        int id = files.idOfAscii(name, from, to);
+        if (id < 0 || size < 0 || ListingPaths.rejection(files.path(id), safety.maxPathBytes()) != null) {
+            return false;
+        }
+        ingest.acceptKnown(id, size, 0, mtimeMillis);
+        afterEntry();
+        return true;
+    }
+
+    @GuardedBy("this")
+    private void afterEntry() throws ScanFailedException {
         if ((ingest.entries() & 1023) == 0) {
             checkAlive();
             long now = System.nanoTime();

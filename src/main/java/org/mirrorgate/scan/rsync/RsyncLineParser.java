@@ -20,7 +20,9 @@ import org.mirrorgate.scan.ScanFailedException;
  * <p>The name is everything after the time's single separating space, so names with leading
  * spaces or dashes survive. rsync escapes bytes it will not print as {@code \#ooo} (octal), and a
  * literal backslash that would look like such an escape as {@code \#134}; so undoing every escape
- * gives the exact bytes, which must then be UTF-8. Works on bytes: one String per accepted line.
+ * gives the exact bytes, which must then be UTF-8. Works on bytes: a plain ASCII name of a local
+ * file is looked up from the line's bytes ({@link ListingCollector#knownFile}); any other accepted
+ * line makes one String.
  *
  * <p>Not thread-safe (it reuses its buffers): one parser per scan.
  */
@@ -85,6 +87,9 @@ public final class RsyncLineParser {
             symlink(line, i + 21, len);
             return;
         }
+        if (plainAscii(line, i + 21, len) && out.knownFile(line, i + 21, len, size, mtime)) {
+            return; // a local file, named without escapes: counted without a String
+        }
         String path = decodeName(line, i + 21, len);
         if (path == null) {
             out.reject(NOT_UTF8, latin1(line, len));
@@ -131,6 +136,16 @@ public final class RsyncLineParser {
             return Long.MIN_VALUE;
         }
         return ((ListingTimes.epochDay(y, mo, d) * 24 + h) * 60 + mi) * 60_000L + s * 1000L;
+    }
+
+    /** No byte at or above 0x80 and no backslash (rsync's escapes): the bytes are the name. */
+    private static boolean plainAscii(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] < 0 || b[i] == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private String decodeName(byte[] b, int from, int to) {

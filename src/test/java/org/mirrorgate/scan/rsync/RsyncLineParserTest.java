@@ -54,6 +54,29 @@ class RsyncLineParserTest {
     }
 
     @Test
+    void aLocalFileNamedByPlainBytesCountsLikeOneNamedByAStringAndTheSameRulesReject() throws ScanFailedException {
+        // Plain ASCII names of local files are looked up from the line's bytes (no String): the
+        // result is what the String route gives, sizes and mtimes compared, the path rules applied.
+        Fixture local = new Fixture("pool/x.deb", "pool/y.deb", "bad\u0001name", "dir/./dot");
+        ListingCollector c = local.collector(ScanSettings.DEFAULTS);
+        RsyncLineParser p = new RsyncLineParser(c, 16_384);
+        for (String line : List.of(
+                "-rw-r--r--             10 2024/01/15 08:13:33 pool/x.deb", // matching
+                "-rw-r--r--             11 2024/01/15 08:13:33 pool/y.deb", // another size: outdated
+                "-rw-r--r--             10 2024/01/15 08:13:33 bad\u0001name", // control character
+                "-rw-r--r--             10 2024/01/15 08:13:33 dir/./dot", // '.' segment
+                "-rw-r--r--             10 2024/01/15 08:13:33 pool/z.deb")) { // unknown locally
+            byte[] b = line.getBytes(StandardCharsets.UTF_8);
+            p.parse(b, b.length);
+        }
+        assertThat(c.rejected()).isEqualTo(2);
+        ListingResult r = local.finish(c);
+        assertThat(r.entries()).isEqualTo(3);
+        assertThat(r.matching()).isEqualTo(1);
+        assertThat(r.unknown()).isEqualTo(1);
+    }
+
+    @Test
     void groupedDigitsAreAccepted() throws ScanFailedException {
         parse("-rw-r--r--         1,234,567 2024/01/15 08:13:33 other");
         assertThat(fx.finish(out).entries()).isEqualTo(1);
