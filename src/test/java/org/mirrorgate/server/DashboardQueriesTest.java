@@ -115,11 +115,25 @@ class DashboardQueriesTest {
         collect(dashboard, "", queries);
         assertThat(queries).as("queries found in " + DASHBOARD).hasSizeGreaterThan(30);
         assertKnown(queries, DASHBOARD);
+        Set<Integer> ids = new TreeSet<>();
+        Set<String> cells = new TreeSet<>();
+        for (JsonNode panel : dashboard.path("panels")) {
+            assertThat(ids.add(panel.path("id").asInt())).as("panel id used twice: " + panel.path("id")).isTrue();
+            JsonNode g = panel.path("gridPos");
+            for (int y = g.path("y").asInt(); y < g.path("y").asInt() + g.path("h").asInt(); y++) {
+                for (int x = g.path("x").asInt(); x < g.path("x").asInt() + g.path("w").asInt(); x++) {
+                    assertThat(cells.add(x + "," + y)).as("panel " + panel.path("title") + " overlaps another at "
+                            + x + "," + y).isTrue();
+                }
+            }
+        }
         // and the panels the operator needs are there
         assertThat(String.join("\n", queries.values())).contains("mirrorgate_nginx_decisions_total",
                 "mirrorgate_redirects_total", "mirrorgate_nginx_failopen_total", "mirrorgate_resolve_duration_seconds_bucket",
                 "mirrorgate_mirrors", "mirrorgate_mirror_last_scan_timestamp_seconds",
-                "mirrorgate_mirror_trace_sync_timestamp_seconds", "mirrorgate_store_healthy", "jvm_memory_used_bytes");
+                "mirrorgate_mirror_trace_sync_timestamp_seconds", "mirrorgate_probes_total", "mirrorgate_scan_duration_seconds",
+                "mirrorgate_store_healthy", "mirrorgate_store_operation_duration_seconds_bucket",
+                "mirrorgate_store_operation_failures_total", "mirrorgate_store_pending", "jvm_memory_used_bytes");
     }
 
     @Test
