@@ -71,8 +71,10 @@ public final class PageTemplates {
         long now = nanoClock.getAsLong();
         long last = lastLogged.get();
         if ((last == Long.MIN_VALUE || now - last >= LOG_EVERY_NANOS) && lastLogged.compareAndSet(last, now)) {
-            log.error("pages.templates: {} failed to render, serving the built-in template instead (logged at most "
-                    + "once a minute): {}", file, e.toString());
+            // WARN: every page is still answered (with the built-in template); the operator fixes the file.
+            log.warn("pages.templates: {} failed to render, serving the built-in template instead (logged at most "
+                    + "once a minute): {}; fix {} and restart the service (templates are cached once compiled)",
+                    file, e.toString(), operatorDir.resolve(file));
         }
     }
 }

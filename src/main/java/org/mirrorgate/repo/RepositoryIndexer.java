@@ -359,7 +359,9 @@ public final class RepositoryIndexer {
             String failure = "repository.root " + root + ": " + problem
                     + " (expected: the local copy of the archive, a directory this service can read);"
                     + " the index keeps its previous files";
-            log.error(failure);
+            // WARN, not ERROR: the service goes on from the files it has (and retries at the next walk);
+            // a tree not mounted yet at boot is the common case. The alert on the last walk's age says when it lasts.
+            log.warn(failure);
             return Outcome.failed(failure, start);
         }
         TableUpdate.Counts c;

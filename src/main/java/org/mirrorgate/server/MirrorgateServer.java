@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -66,6 +67,10 @@ public final class MirrorgateServer {
     private ServerTls serverTls;
     private HTTPServer metricsServer;
     private volatile boolean warmedUp;
+    /** Set first thing in {@link #stop}: no warm-up starts after it (the walker may still publish). */
+    private volatile boolean stopping;
+    /** The bound port, read once: the server's own getPort() throws once it is terminated. */
+    private volatile int boundPort = -1;
     private volatile Warmup.Result warmup;
     /** Marks the warm-up's calls, so they are counted nowhere. */
     private final SyntheticCalls synthetic = new SyntheticCalls();
@@ -138,6 +143,7 @@ public final class MirrorgateServer {
             closeTls();
             throw e;
         }
+        boundPort = grpc.getPort();
         MirrorgateConfig.UnixSocket socket = config.listen().socket();
         if (socket != null) {
             try {
@@ -155,12 +161,12 @@ public final class MirrorgateServer {
         }
         services.index().addListener((prev, next) -> {
             if (next.ready() && !warmedUp) {
-                lifecycle.execute(this::warmUpThenServe);
+                queueWarmup();
             }
         });
         services.start();
         if (services.index().snapshot().ready()) {
-            lifecycle.execute(this::warmUpThenServe);
+            queueWarmup();
         }
         log.info("mirrorgate listening: grpc {}:{}{}{}{}, {} mirrors, repository {}", listen.host(), grpcPort(),
                 serverTls == null ? "" : " (TLS" + (config.listen().tls().clientAuth() == TlsSettings.ClientAuth.NONE ? ""
@@ -171,8 +177,24 @@ public final class MirrorgateServer {
                 config.mirrors().size(), config.repository().root());
     }
 
+    /**
+     * Runs the warm-up on the lifecycle thread, unless the server is stopping: the index's listeners
+     * run on the walker's and hasher's threads, and one that publishes while stop() runs must not
+     * die of the closed executor.
+     */
+    private void queueWarmup() {
+        if (stopping) {
+            return;
+        }
+        try {
+            lifecycle.execute(this::warmUpThenServe);
+        } catch (RejectedExecutionException e) {
+            log.debug("warm-up not started: the server is stopping");
+        }
+    }
+
     private void warmUpThenServe() {
-        if (warmedUp) {
+        if (warmedUp || stopping) {
             return;
         }
         IndexSnapshot snap = services.index().snapshot();
@@ -181,6 +203,9 @@ public final class MirrorgateServer {
                 : NettyChannelBuilder.forAddress("127.0.0.1", grpcPort(), serverTls.selfCredentials());
         ManagedChannel channel = own.intercept(MetadataUtils.newAttachHeadersInterceptor(synthetic.header())).build();
         warmup = Warmup.run(channel, snap, config.resolve().urlPrefix(), config.resolve().warmupCalls(), WARMUP_CEILING);
+        if (stopping) {
+            return; // cut short by stop(): its calls failed, and health is terminal
+        }
         warmedUp = true;
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(ResolverGrpc.SERVICE_NAME, ServingStatus.SERVING);
@@ -203,7 +228,7 @@ public final class MirrorgateServer {
     }
 
     public int grpcPort() {
-        return grpc.getPort();
+        return boundPort;
     }
 
     /** The metrics port, or -1 when metrics are off. */
@@ -217,6 +242,7 @@ public final class MirrorgateServer {
 
     /** Stops taking calls, lets calls in flight finish (bounded), then stops background work. */
     public synchronized void stop() {
+        stopping = true;
         health.enterTerminalState();
         if (unixSocket != null) {
             unixSocket.close();
@@ -229,6 +255,13 @@ public final class MirrorgateServer {
         }
         closeTls();
         lifecycle.shutdownNow();
+        try { // bounded: a warm-up in progress ends at its next call, which fails on the closed server
+            if (!lifecycle.awaitTermination(5, TimeUnit.SECONDS)) {
+                log.warn("the warm-up did not end within 5 s of stopping; going on");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         services.stop();
     }
 

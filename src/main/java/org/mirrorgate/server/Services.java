@@ -75,7 +75,9 @@ public final class Services {
         Index index = new Index(config.mirrors(), System::currentTimeMillis);
         // Restores the last state (files, bitmaps, mirror states) in one publication before anything
         // else runs, so a restart serves from where it stopped instead of waiting for a walk.
-        StateStore store = StateStore.open(config.store(), index);
+        PrometheusRegistry registry = new PrometheusRegistry();
+        StoreMetrics storeMetrics = new StoreMetrics(registry); // times every store call, the restore's too
+        StateStore store = StateStore.open(config.store(), index, storeMetrics);
         EventLog events = store.eventLog();
         GeoLookup geo = GeoLookups.open(config.geo());
         // A client's repeated requests for one file within the window count once (Range parts, resumes).
@@ -92,11 +94,10 @@ public final class Services {
         StatsQueries stats = new StatsQueries(store.stats(), new StatsQueries.Retention(
                 config.store().statsRetentionDays(), config.store().statsMonthlyRetentionMonths()),
                 () -> LocalDate.ofEpochDay(Math.floorDiv(index.nowMillis(), 86_400_000L))); // counters' days are UTC
-        PrometheusRegistry registry = new PrometheusRegistry();
         MirrorMonitor monitor = new MirrorMonitor(index, events, config.scan(), config.mirrorScans(),
                 System::currentTimeMillis, store.scanLease(), store.replicas()::owns);
         monitor.registerMetrics(registry);
-        StoreMetrics.register(registry, store::status);
+        storeMetrics.registerStatus(store::status);
         LoadMetrics.register(registry, ranker::admission);
         // The indexer walking (and watching) the tree on this replica, for RefreshRepository: with
         // Redis it exists only while this replica holds the walk lease.

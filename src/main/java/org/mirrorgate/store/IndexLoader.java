@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.mirrorgate.index.Availability;
 import org.mirrorgate.index.AvailabilityReader;
 import org.mirrorgate.index.FileTable;
@@ -28,6 +30,8 @@ final class IndexLoader {
     private final IndexRepository repo;
     private final StoredState stored;
     private final ChangeTracker tracker;
+    /** Damaged items already logged at WARN (until they read fine again). */
+    private final Set<String> reportedDamage = ConcurrentHashMap.newKeySet();
 
     IndexLoader(Index index, IndexRepository repo, StoredState stored, ChangeTracker tracker) {
         this.index = index;
@@ -126,16 +130,27 @@ final class IndexLoader {
      * Reads one item; damaged data (a decoding error, a missing segment) is logged and read as
      * absent, so the rest is restored and serving starts; the next write of the item replaces it.
      */
-    private static <T> T damaged(String what, java.util.function.Supplier<T> read) {
+    private <T> T damaged(String what, java.util.function.Supplier<T> read) {
         try {
-            return read.get();
+            T item = read.get();
+            reportedDamage.remove(what);
+            return item;
         } catch (StoreUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
-            log.error("{} in the store is damaged and was not restored (it is rewritten at its next change): {}",
-                    what, e.getMessage());
+            reportDamage(what, e);
             return null;
         }
+    }
+
+    /**
+     * One WARN line per damaged item, not one per resync (every few minutes): the service goes on,
+     * and the item is replaced by its next write.
+     */
+    private void reportDamage(String what, RuntimeException e) {
+        (reportedDamage.add(what) ? log.atWarn() : log.atDebug()).log("{} in the store is damaged and was not"
+                + " restored: {}; nothing to do, it is rewritten at its next change (a scan, a walk; if damage"
+                + " recurs, check the store's disk or Redis)", what, e.getMessage());
     }
 
     /** Applies another replica's change. */
@@ -161,7 +176,7 @@ final class IndexLoader {
                 tracker.markState(name);
             }
         }
-        Manifest files = repo.filesManifest();
+        Manifest files = damaged("the file table", repo::filesManifest); // damaged: rewritten if this index has one
         if (files == null) {
             if (snap.ready()) {
                 tracker.markFiles();
@@ -171,11 +186,16 @@ final class IndexLoader {
         }
         snap = index.snapshot();
         List<String> names = snap.specs().stream().map(MirrorSpec::name).toList();
-        List<Manifest> manifests = repo.availabilityManifests(names);
+        List<Manifest> manifests = repo.availabilityManifests(names, // damaged: as absent, so rewritten if held here
+                (e, i) -> reportDamage("the availability of " + names.get(i), e));
         for (int i = 0; i < names.size(); i++) {
             IndexRepository.StoredAvailability known = stored.availability.get(names.get(i));
             Manifest m = manifests.get(i);
+            if (m != null) {
+                reportedDamage.remove("the availability of " + names.get(i));
+            }
             if (m == null && snap.availability(i) != Availability.NONE) {
+                stored.availability.remove(names.get(i)); // the store lacks what it was known to hold: write it
                 tracker.markAvailability(names.get(i));
             } else if (m != null && (known == null || known.manifest().generation() != m.generation())) {
                 applyAvailability(names.get(i));

@@ -156,12 +156,15 @@ final class IndexRepository {
         return m == null ? null : new StoredAvailability(m, reader.read(m.meta(), segments));
     }
 
-    /** The generation of each mirror's stored availability (null when none), in order. */
-    List<Manifest> availabilityManifests(List<String> mirrors) {
-        return items.manifests(mirrors.stream().map(keys::availability).toList());
+    /**
+     * The manifest of each mirror's stored availability (null when none, or damaged: then told to
+     * {@code damaged} with the mirror's position), in order.
+     */
+    List<Manifest> availabilityManifests(List<String> mirrors, java.util.function.ObjIntConsumer<RuntimeException> damaged) {
+        return items.manifests(mirrors.stream().map(keys::availability).toList(), damaged);
     }
 
-    /** Mirror declarations; an unreadable record is skipped with an error (the writer replaces it). */
+    /** Mirror declarations; an unreadable record is skipped with a warning (the writer replaces it). */
     Map<String, MirrorSpec> readSpecs() {
         return readRecords(keys.mirrors(), MirrorCodec::spec);
     }
@@ -182,7 +185,7 @@ final class IndexRepository {
         engine.delete(List.of(keys.events(name)));
     }
 
-    /** Mirror states; an unreadable record is skipped with an error (the writer replaces it). */
+    /** Mirror states; an unreadable record is skipped with a warning (the writer replaces it). */
     Map<String, MirrorState> readStates() {
         return readRecords(keys.states(), MirrorCodec::state);
     }
@@ -193,7 +196,8 @@ final class IndexRepository {
             try {
                 out.put(name, decode.apply(json));
             } catch (RuntimeException e) {
-                log.error("{} {} field {}: unreadable, ignored: {}", engine.describe(), key, name, e.getMessage());
+                log.warn("{} {} field {}: unreadable, ignored: {}; nothing to do, it is rewritten at its next change"
+                        + " (if it recurs, check the store's disk or Redis)", engine.describe(), key, name, e.getMessage());
             }
         });
         return out;

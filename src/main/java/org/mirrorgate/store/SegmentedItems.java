@@ -14,6 +14,8 @@ import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Large items (the file table, each mirror's availability) stored as segments plus a {@link
@@ -28,6 +30,7 @@ import java.util.function.Function;
  */
 final class SegmentedItems {
 
+    private static final Logger log = LoggerFactory.getLogger(SegmentedItems.class);
     private static final HashFunction HASH = Hashing.murmur3_128();
     private static final int READ_ATTEMPTS = 5;
 
@@ -56,9 +59,22 @@ final class SegmentedItems {
         return Manifest.decode(engine.get(item));
     }
 
-    List<Manifest> manifests(List<String> items) {
+    /**
+     * The manifests of {@code items}, in order, null for an absent one, and for a damaged one (it
+     * does not decode), which is also told to {@code damaged} with its position: one damaged item
+     * must not hide the others.
+     */
+    List<Manifest> manifests(List<String> items, java.util.function.ObjIntConsumer<RuntimeException> damaged) {
         List<Manifest> out = new ArrayList<>(items.size());
-        engine.getAll(items).forEach(b -> out.add(Manifest.decode(b)));
+        List<byte[]> raw = engine.getAll(items);
+        for (int i = 0; i < raw.size(); i++) {
+            try {
+                out.add(Manifest.decode(raw.get(i)));
+            } catch (RuntimeException e) {
+                damaged.accept(e, i);
+                out.add(null);
+            }
+        }
         return out;
     }
 
@@ -79,19 +95,35 @@ final class SegmentedItems {
      */
     Manifest write(String item, byte[] meta, int segmentCount, IntFunction<byte[]> segment, Manifest known,
             IntPredicate unchangedSinceKnown) {
-        Manifest base = manifest(item);
+        Manifest base = replaceable(item, engine.get(item), true);
         IntPredicate reuse = base != null && known != null && base.generation() == known.generation()
                 ? unchangedSinceKnown : i -> false;
         for (int attempt = 0; ; attempt++) {
             Draft draft = attempt == 0 ? writeSegments(item, meta, segmentCount, segment, base, reuse)
                     : writeSegments(item, meta, segmentCount, segment, null, i -> false);
-            Manifest replaced = Manifest.decode(engine.swap(item, draft.manifest.encode()));
+            Manifest replaced = replaceable(item, engine.swap(item, draft.manifest.encode()), false);
             engine.hashDelete(keys.pending(), draft.newKeys);
             deleteUnused(item, replaced, draft.manifest);
             if (attempt > 0 || sameGeneration(replaced, base) || draft.reusedNone()) {
                 return draft.manifest;
             }
             // Another writer swapped in between and may have deleted segments reused from base.
+        }
+    }
+
+    /**
+     * The stored manifest a write replaces, or null when absent or damaged: a damaged one is
+     * written over afresh (its segments are left behind), or it would fail every later write of the
+     * item, and with it every write-behind group, for good.
+     */
+    private Manifest replaceable(String item, byte[] stored, boolean report) {
+        try {
+            return Manifest.decode(stored);
+        } catch (RuntimeException e) {
+            if (report) {
+                log.info("{} {}: replacing a damaged manifest ({})", engine.describe(), item, e.getMessage());
+            }
+            return null;
         }
     }
 

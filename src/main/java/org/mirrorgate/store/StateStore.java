@@ -109,11 +109,20 @@ public final class StateStore implements AutoCloseable {
      * @throws StoreUnavailableException when the embedded store's file cannot be opened
      */
     public static StateStore open(StoreSettings settings, Index index) {
+        return open(settings, index, EngineObserver.NONE);
+    }
+
+    /**
+     * As {@link #open(StoreSettings, Index)}, telling {@code observer} of every call to the engine
+     * (the restore's included): the store's latency and failures for the metrics.
+     */
+    public static StateStore open(StoreSettings settings, Index index, EngineObserver observer) {
         requireNonNull(settings, "settings");
         requireNonNull(index, "index");
-        Engine engine = settings.type() == StoreSettings.Type.EMBEDDED
+        requireNonNull(observer, "observer");
+        Engine engine = new ObservedEngine(settings.type() == StoreSettings.Type.EMBEDDED
                 ? MvStoreEngine.open(settings.file(), settings.fsync(), System::currentTimeMillis) // expiry: wall time, as Redis
-                : new RedisEngine(settings.redisUri(), settings.timeout(), settings.pipelineBatch());
+                : new RedisEngine(settings.redisUri(), settings.timeout(), settings.pipelineBatch()), observer);
         StateStore store = new StateStore(settings, engine, index);
         try {
             if (!store.storeThread.submit(store.sync::initialize).get()) {

@@ -115,11 +115,25 @@ class DashboardQueriesTest {
         collect(dashboard, "", queries);
         assertThat(queries).as("queries found in " + DASHBOARD).hasSizeGreaterThan(30);
         assertKnown(queries, DASHBOARD);
+        Set<Integer> ids = new TreeSet<>();
+        Set<String> cells = new TreeSet<>();
+        for (JsonNode panel : dashboard.path("panels")) {
+            assertThat(ids.add(panel.path("id").asInt())).as("panel id used twice: " + panel.path("id")).isTrue();
+            JsonNode g = panel.path("gridPos");
+            for (int y = g.path("y").asInt(); y < g.path("y").asInt() + g.path("h").asInt(); y++) {
+                for (int x = g.path("x").asInt(); x < g.path("x").asInt() + g.path("w").asInt(); x++) {
+                    assertThat(cells.add(x + "," + y)).as("panel " + panel.path("title") + " overlaps another at "
+                            + x + "," + y).isTrue();
+                }
+            }
+        }
         // and the panels the operator needs are there
         assertThat(String.join("\n", queries.values())).contains("mirrorgate_nginx_decisions_total",
                 "mirrorgate_redirects_total", "mirrorgate_nginx_failopen_total", "mirrorgate_resolve_duration_seconds_bucket",
                 "mirrorgate_mirrors", "mirrorgate_mirror_last_scan_timestamp_seconds",
-                "mirrorgate_mirror_trace_sync_timestamp_seconds", "mirrorgate_store_healthy", "jvm_memory_used_bytes");
+                "mirrorgate_mirror_trace_sync_timestamp_seconds", "mirrorgate_probes_total", "mirrorgate_scan_duration_seconds",
+                "mirrorgate_store_healthy", "mirrorgate_store_operation_duration_seconds_bucket",
+                "mirrorgate_store_operation_failures_total", "mirrorgate_store_pending", "jvm_memory_used_bytes");
     }
 
     @Test
@@ -150,20 +164,75 @@ class DashboardQueriesTest {
     }
 
     @Test
-    void theMetricsDocListsEveryMetricOfTheServiceAndTheHook() throws IOException {
-        String doc = Files.readString(DOC, StandardCharsets.UTF_8);
-        List<String> missing = new ArrayList<>();
+    void theMetricsDocListsEveryMetricOfTheServiceAndTheHookAndNothingElse() throws IOException {
+        Map<String, String> documented = documentedMetrics(Files.readString(DOC, StandardCharsets.UTF_8));
+        assertThat(documented).as("metric rows parsed from " + DOC).hasSizeGreaterThan(40);
+        Set<String> exportedByDoc = new TreeSet<>();
+        List<String> notExported = new ArrayList<>();
+        documented.forEach((name, type) -> {
+            List<String> names = samplesOf(name, type);
+            exportedByDoc.addAll(names);
+            Set<String> exported = name.startsWith("mirrorgate_nginx_") ? hookNames : serviceNames;
+            if (!exported.containsAll(names)) {
+                notExported.add(name + " (" + type + ")");
+            }
+        });
+        assertThat(notExported).as("listed in " + DOC + " but not exported by the service or the hook")
+                .isEmpty();
+        List<String> undocumented = new ArrayList<>();
         for (String name : serviceNames) {
-            if (name.startsWith("mirrorgate_") && !doc.contains("`" + baseName(name)) && !doc.contains("`" + name)) {
-                missing.add(name);
+            if (name.startsWith("mirrorgate_") && !exportedByDoc.contains(name)) {
+                undocumented.add(name);
             }
         }
-        for (String name : hookNames) {
-            if (!doc.contains("`" + name)) {
-                missing.add(name);
-            }
+        hookNames.stream().filter(n -> !documented.containsKey(n)).forEach(undocumented::add);
+        assertThat(undocumented).as("exported but not in a table of " + DOC).isEmpty();
+        // The JVM's metrics are named in prose (the dashboard's picks): those names must exist too.
+        Matcher jvm = Pattern.compile("`((?:jvm|process)_[a-z_]+)`").matcher(Files.readString(DOC));
+        while (jvm.find()) {
+            assertThat(serviceNames).as(DOC + " names " + jvm.group(1)).containsAnyOf(jvm.group(1),
+                    jvm.group(1) + "_sum");
         }
-        assertThat(missing).as("metrics exported but not in " + DOC).isEmpty();
+    }
+
+    @Test
+    void readsTheDocsMetricTables() {
+        assertThat(documentedMetrics("""
+                | metric | type | labels | meaning |
+                |---|---|---|---|
+                | `a_total` | counter | `x` | ... |
+                | `b_seconds` | histogram (`_bucket`, `_count`, `_sum`) | | ... |
+                | `c` | gauge | `mirror` | `d` in prose |
+                """)).containsExactly(Map.entry("a_total", "counter"), Map.entry("b_seconds", "histogram"),
+                Map.entry("c", "gauge"));
+        assertThat(samplesOf("b_seconds", "histogram")).containsExactly("b_seconds_bucket", "b_seconds_count",
+                "b_seconds_sum");
+        assertThat(samplesOf("a_total", "counter")).containsExactly("a_total");
+    }
+
+    private static final Pattern TABLE_ROW = Pattern.compile("(?m)^\\| `([a-z_:]+)` \\| ([a-z]+)[^|]*\\|");
+
+    /** The metric rows of the doc's tables: name as written (a counter's with _total), and type. */
+    static Map<String, String> documentedMetrics(String doc) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Matcher m = TABLE_ROW.matcher(doc);
+        while (m.find()) {
+            assertThat(out.put(m.group(1), m.group(2))).as("listed twice: " + m.group(1)).isNull();
+        }
+        return out;
+    }
+
+    /** The sample names a documented metric shows on a /metrics page. */
+    static List<String> samplesOf(String name, String type) {
+        return switch (type) {
+            case "histogram" -> List.of(name + "_bucket", name + "_count", name + "_sum");
+            case "counter" -> {
+                assertThat(name).as("a counter is listed with its _total").endsWith("_total");
+                yield List.of(name);
+            }
+            case "gauge" -> List.of(name);
+            default -> throw new AssertionError(name + ": unknown type " + type + " in " + DOC);
+        };
     }
 
     @Test
@@ -269,10 +338,6 @@ class DashboardQueriesTest {
             return List.of(n + "_info");
         }
         return List.of(n);
-    }
-
-    static String baseName(String exported) {
-        return exported.replaceAll("_(total|bucket|count|sum|info)$", "");
     }
 
     /** The metric names the hook's status page renders: the {@code mirrorgate_nginx_*} literals. */

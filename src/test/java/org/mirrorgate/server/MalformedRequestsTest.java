@@ -175,6 +175,35 @@ class MalformedRequestsTest {
     }
 
     @Test
+    void anOversizedRequestIsOneInfoLineWithItsStatusNotAWarningWithATrace() throws Exception {
+        byte[] huge = new byte[100_000]; // over the 64 KiB limit: grpc-netty refuses it before parsing
+        ClientCall<byte[], byte[]> call = channel.newCall(ResolverGrpc.getResolveMethod().toBuilder(BYTES, BYTES)
+                .build(), CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS));
+        CompletableFuture<Status> closed = new CompletableFuture<>();
+        call.start(new ClientCall.Listener<>() {
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+                closed.complete(status);
+            }
+        }, new Metadata());
+        call.request(1);
+        call.sendMessage(huge);
+        call.halfClose();
+        assertThat(closed.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+
+        List<ILoggingEvent> lines = List.copyOf(logged.list);
+        assertThat(lines).noneMatch(e -> e.getLoggerName().startsWith("io.grpc"));
+        assertThat(lines.stream().filter(e -> e.getFormattedMessage().contains("RESOURCE_EXHAUSTED"))).singleElement()
+                .satisfies(e -> {
+            assertThat(e.getLoggerName()).isEqualTo(TransportStatusLogFilter.LOGGER);
+            assertThat(e.getLevel()).isEqualTo(Level.INFO);
+            assertThat(e.getThrowableProxy()).isNull();
+            assertThat(e.getFormattedMessage()).contains("RESOURCE_EXHAUSTED: gRPC message exceeds maximum size")
+                    .contains("nothing to do").doesNotContain("\n");
+                });
+    }
+
+    @Test
     void grpcJavaUtilLoggingLinesGoThroughTheServiceLogNotJulsConsole() {
         java.util.logging.Handler[] handlers = java.util.logging.Logger.getLogger("").getHandlers();
         assertThat(handlers).as(Arrays.toString(handlers)).isNotEmpty().allMatch(SLF4JBridgeHandler.class::isInstance);

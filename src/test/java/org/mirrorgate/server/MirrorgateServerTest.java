@@ -83,6 +83,31 @@ class MirrorgateServerTest {
     }
 
     @Test
+    void aServerStoppedWhileStartingLeavesNoThreadDyingOfAnException() throws Exception {
+        // issue 16.5: the walker's publication queued a warm-up on the closed executor, and a
+        // warm-up asked the terminated gRPC server for its port: two uncaught stack traces on stderr
+        Files.writeString(dir.resolve("second.yaml"), Files.readString(dir.resolve("mirrorgate.yaml"))
+                .replace("store: {path: state}", "store: {path: state2}").replace("warmup-calls: 100", "warmup-calls: 20000"));
+        List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+        try {
+            for (int i = 0; i < 6; i++) {
+                MirrorgateServer s = MirrorgateServer.create(ConfigLoader.load(dir.resolve("second.yaml")));
+                s.start();
+                if (i % 2 == 1) { // and once the warm-up runs
+                    MirrorgateServer started = s;
+                    await().atMost(Duration.ofSeconds(30)).until(() -> started.services().index().snapshot().ready());
+                }
+                s.stop();
+            }
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(before);
+        }
+        assertThat(uncaught).isEmpty();
+    }
+
+    @Test
     void reportsServingOnceTheTreeIsIndexedAndWarmedUp() {
         HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
         await().atMost(Duration.ofSeconds(30)).until(() -> health.check(HealthCheckRequest.newBuilder()

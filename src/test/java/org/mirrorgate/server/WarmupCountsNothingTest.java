@@ -70,6 +70,9 @@ class WarmupCountsNothingTest {
         }
         assertThat(metrics).contains("mirrorgate_resolve_errors_total{status=\"invalid_argument\"} 0.0")
                 .doesNotContain("mirrorgate_redirects_total{mirror=\"m1\"}")
+                .doesNotContain("mirrorgate_redirect_bytes_total{mirror=\"m1\"}")
+                .contains("mirrorgate_list_requests_total{kind=\"apt\"} 0.0")
+                .contains("mirrorgate_resolve_unindexed_total{reason=\"not_indexed\"} 0.0")
                 .contains("mirrorgate_resolve_duration_seconds_count 0")
                 .contains("mirrorgate_download_log_lines_total{result=\"written\"} 0.0");
         assertThat(stats()).containsPattern("TOTAL +0 +0 B");
@@ -81,6 +84,8 @@ class WarmupCountsNothingTest {
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape())
                 .contains("mirrorgate_resolves_total{action=\"redirect\"} 1.0")
+                .contains("mirrorgate_redirects_total{mirror=\"m1\"} 1.0")
+                .contains("mirrorgate_redirect_bytes_total{mirror=\"m1\"} 5.0")
                 .contains("mirrorgate_resolves_total{action=\"not_found\"} 0.0")
                 .contains("mirrorgate_download_log_lines_total{result=\"written\"} 1.0"));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(stats())

@@ -122,6 +122,15 @@ abstract class StateStoreContract {
         assertThat(s.ready()).isTrue();
         assertThat(s.availability(s.positionOf("a")).matchingCount()).as("damaged: not restored").isZero();
         assertThat(s.availability(s.positionOf("b")).matchingCount()).isEqualTo(1);
+
+        scan(after, "a", "pool/x.deb"); // its next change replaces the damaged item, and other writes go on
+        after.updateMirrorState("b", st -> st.withTraceSync(T0 + 7));
+        assertThat(open.flush()).as("the write-behind is not stuck on the damaged item").isTrue();
+        Index again = newIndex("a", "b");
+        open(again);
+        s = again.snapshot();
+        assertThat(s.availability(s.positionOf("a")).matchingCount()).as("rewritten").isEqualTo(1);
+        assertThat(s.state(s.positionOf("b")).traceSyncMillis()).isEqualTo(T0 + 7);
     }
 
     @Test
