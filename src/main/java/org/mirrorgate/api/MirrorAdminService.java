@@ -10,6 +10,8 @@ import java.util.function.Supplier;
 import org.mirrorgate.api.v1.AddMirrorRequest;
 import org.mirrorgate.api.v1.ExplainRequest;
 import org.mirrorgate.api.v1.ExplainResponse;
+import org.mirrorgate.api.v1.GeoUpdateMirrorRequest;
+import org.mirrorgate.api.v1.GeoUpdateMirrorResponse;
 import org.mirrorgate.api.v1.GetMirrorEventsRequest;
 import org.mirrorgate.api.v1.GetMirrorEventsResponse;
 import org.mirrorgate.api.v1.GetMirrorRequest;
@@ -30,6 +32,7 @@ import org.mirrorgate.api.v1.ScanProgress;
 import org.mirrorgate.api.v1.Scheme;
 import org.mirrorgate.api.v1.SetMirrorEnabledRequest;
 import org.mirrorgate.api.v1.UpdateMirrorRequest;
+import org.mirrorgate.geo.GeoLookup;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.IndexSnapshot;
 import org.mirrorgate.load.Admission;
@@ -54,6 +57,7 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
     private final MirrorStateWrites durable;
     private final MirrorEditRpc edits;
     private final StatsRpc stats;
+    private final GeoUpdateRpc geoUpdates;
 
     /**
      * Admin changes kept in memory only (no store), and no local tree walker on this replica:
@@ -80,6 +84,13 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
     public MirrorAdminService(Index index, Resolver resolver, EventLog events, MirrorMonitor monitor,
             Supplier<RepositoryIndexer> indexer, MirrorStateWrites durable, StatsQueries stats,
             Supplier<? extends Collection<String>> fallbackNames) {
+        this(index, resolver, events, monitor, indexer, durable, stats, fallbackNames, GeoLookup.NONE);
+    }
+
+    /** @param geo where GeoUpdateMirror places a mirror's host (the service's own databases) */
+    public MirrorAdminService(Index index, Resolver resolver, EventLog events, MirrorMonitor monitor,
+            Supplier<RepositoryIndexer> indexer, MirrorStateWrites durable, StatsQueries stats,
+            Supplier<? extends Collection<String>> fallbackNames, GeoLookup geo) {
         this.stats = new StatsRpc(stats, requireNonNull(index, "index"), requireNonNull(fallbackNames, "fallbackNames"));
         this.durable = requireNonNull(durable, "durable");
         this.index = requireNonNull(index, "index");
@@ -87,7 +98,9 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
         this.events = requireNonNull(events, "events");
         this.scans = new ScanRpc(requireNonNull(monitor, "monitor"));
         this.refreshes = new RefreshRpc(requireNonNull(indexer, "indexer"));
-        this.edits = new MirrorEditRpc(index, events, durable);
+        MirrorEdits definitions = new MirrorEdits(index); // one instance: it serializes every definition change
+        this.edits = new MirrorEditRpc(index, definitions, events, durable);
+        this.geoUpdates = new GeoUpdateRpc(index, definitions, events, durable, geo);
     }
 
     @Override
@@ -108,6 +121,11 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
     @Override
     public void getMirrorDefinition(GetMirrorRequest request, StreamObserver<MirrorDefinition> response) {
         edits.definition(request, response);
+    }
+
+    @Override
+    public void geoUpdateMirror(GeoUpdateMirrorRequest request, StreamObserver<GeoUpdateMirrorResponse> response) {
+        geoUpdates.update(request, response);
     }
 
     @Override

@@ -23,9 +23,10 @@ final class MirrorEditRpc {
     private final EventLog events;
     private final MirrorStateWrites durable;
 
-    MirrorEditRpc(Index index, EventLog events, MirrorStateWrites durable) {
+    /** @param edits shared with the other callers that change definitions: it serializes them */
+    MirrorEditRpc(Index index, MirrorEdits edits, EventLog events, MirrorStateWrites durable) {
         this.index = index;
-        this.edits = new MirrorEdits(index);
+        this.edits = edits;
         this.events = events;
         this.durable = durable;
     }
@@ -95,7 +96,7 @@ final class MirrorEditRpc {
         });
     }
 
-    private static Status status(MirrorEdits.Refused e) {
+    static Status status(MirrorEdits.Refused e) {
         Status s = switch (e.why) {
             case INVALID -> Status.INVALID_ARGUMENT;
             case EXISTS -> Status.ALREADY_EXISTS;

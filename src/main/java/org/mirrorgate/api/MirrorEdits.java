@@ -121,7 +121,8 @@ final class MirrorEdits {
         try {
             return ConfigLoader.parseMirror(definition, false);
         } catch (ConfigException e) {
-            throw new Refused(Refused.Why.INVALID, e.getMessage());
+            // one line, as the CLI prints it: every problem, "; "-separated
+            throw new Refused(Refused.Why.INVALID, "mirror definition: " + String.join("; ", e.problems()));
         }
     }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
                 AdminCommands.Enable.class, AdminCommands.Disable.class, ScanCommand.class,
                 AdminCommands.Logs.class, RefreshCommand.class, MirrorEditCommands.Add.class,
                 MirrorEditCommands.Show.class, MirrorEditCommands.Edit.class, MirrorEditCommands.Remove.class,
-                StatsCommands.class,
+                StatsCommands.class, ExportCommand.class, GeoUpdateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
@@ -23,6 +23,16 @@ public final class Main {
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        cli.setCaseInsensitiveEnumValuesAllowed(true); // `--protocols http` for enum HTTP
+        // A bad command line is one line naming what is wrong and where help is, not the whole usage
+        // (which buries the error above a screen of options); --help prints the usage.
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("mirrorgate: " + e.getMessage() + " (see: " + cmd.getCommandSpec().qualifiedName()
+                    + " --help)");
+            cmd.getErr().flush();
+            return 2;
+        });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // where: the service asked, for commands that ask one (a wrong --target is a usual cause)
             String where = cmd.getCommand() instanceof AdminCommands.Base b ? b.client.target + ": " : "";

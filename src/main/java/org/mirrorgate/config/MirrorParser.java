@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.mirrorgate.geo.Countries;
 import org.mirrorgate.geo.IpPrefix;
 import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.resolve.Fallback;
@@ -131,6 +132,12 @@ final class MirrorParser {
                 n.problem(key, text, expected);
                 return null;
             }
+            if (u.getRawUserInfo() != null && u.getRawUserInfo().startsWith("***")) {
+                // what `show` and `export yaml` print in place of credentials: pasted as is, a scan
+                // would log in as "***" and fail at every interval
+                n.problem(key, text, "the credentials in full, or none (the admin API shows them masked as ***)");
+                return null;
+            }
             String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
             return new URI(u.getScheme().toLowerCase(Locale.ROOT) + "://" + (u.getRawUserInfo() == null ? "" : u.getRawUserInfo() + "@")
                     + u.getRawAuthority().substring(u.getRawAuthority().indexOf('@') + 1) + (path.endsWith("/") ? path : path + "/"));
@@ -150,7 +157,7 @@ final class MirrorParser {
     }
 
     private static String country(ConfigNode n, String c) {
-        if (!COUNTRY.matcher(c).matches()) {
+        if (!COUNTRY.matcher(c).matches() || !Countries.isKnown(c)) {
             n.problem("country", c, "an ISO 3166-1 alpha-2 code such as DE");
             return "";
         }
@@ -158,7 +165,7 @@ final class MirrorParser {
     }
 
     private static String country(String c) {
-        if (!COUNTRY.matcher(c).matches()) {
+        if (!COUNTRY.matcher(c).matches() || !Countries.isKnown(c)) {
             throw new IllegalArgumentException(c);
         }
         return c.toUpperCase(Locale.ROOT);

@@ -32,17 +32,7 @@ public final class MirrorYaml {
         put(o, "https-url", s.httpsUrl(), UnaryOperator.identity());
         put(o, "rsync-url", s.rsyncUrl(), url);
         put(o, "ftp-url", s.ftpUrl(), url);
-        if (!s.countries().isEmpty()) {
-            ArrayNode a = o.putArray("countries");
-            s.countries().forEach(a::add);
-        }
-        if (!s.continent().isEmpty()) {
-            o.put("continent", s.continent());
-        }
-        if (!s.asns().isEmpty()) {
-            ArrayNode a = o.putArray("asns");
-            s.asns().stream().sorted().forEach(a::add);
-        }
+        putPlace(o, s);
         if (!s.prefixes().isEmpty()) {
             ArrayNode a = o.putArray("prefixes");
             s.prefixes().forEach(p -> a.add(p.toString()));
@@ -65,14 +55,48 @@ public final class MirrorYaml {
         }
         o.put("enabled", s.enabled());
         flag(o, "trusted", s.trusted());
-        if (s.hasCoordinates()) {
-            o.put("latitude", s.latitude());
-            o.put("longitude", s.longitude());
-        }
+        putCoordinates(o, s);
         try {
             return YAML.writeValueAsString(o);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Only the location keys (countries, continent, asns, latitude, longitude) as they are written
+     * in a {@code mirrors:} entry, for an operator to put into a config mirror's entry (geoupdate).
+     * Keys the mirror does not have are left out.
+     */
+    public static String writeLocation(MirrorSpec s) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        putPlace(o, s);
+        putCoordinates(o, s);
+        try {
+            return o.isEmpty() ? "" : YAML.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void putPlace(ObjectNode o, MirrorSpec s) {
+        if (!s.countries().isEmpty()) {
+            ArrayNode a = o.putArray("countries");
+            s.countries().forEach(a::add);
+        }
+        if (!s.continent().isEmpty()) {
+            o.put("continent", s.continent());
+        }
+        if (!s.asns().isEmpty()) {
+            ArrayNode a = o.putArray("asns");
+            s.asns().stream().sorted().forEach(a::add);
+        }
+    }
+
+    private static void putCoordinates(ObjectNode o, MirrorSpec s) {
+        if (s.hasCoordinates()) {
+            o.put("latitude", s.latitude());
+            o.put("longitude", s.longitude());
         }
     }
 

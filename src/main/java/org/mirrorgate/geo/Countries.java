@@ -13,7 +13,7 @@ package org.mirrorgate.geo;
  * every {@link ClientLocation} shares the same few hundred code strings instead of one decoded
  * string per cached address.
  */
-final class Countries {
+public final class Countries {
 
     private static final String[] CONTINENTS = {
         "AF", "AC AO BF BI BJ BW CD CF CG CI CM CV DJ DZ EG EH ER ET GA GH GM GN GQ GW KE KM LR LS"
@@ -56,6 +56,15 @@ final class Countries {
     static String country(CharSequence code) {
         int slot = code == null ? -1 : slot(code);
         return slot < 0 || CODE[slot] == null ? "" : CODE[slot];
+    }
+
+    /**
+     * True when {@code code} (any case) is a country of this table: the config's check of a
+     * mirror's countries, so a typo (UK for GB, a made-up XX) is an error instead of a country no
+     * client is ever in.
+     */
+    public static boolean isKnown(String code) {
+        return !country(code).isEmpty();
     }
 
     /** The continent code of a country code returned by {@link #country}; "" for "". */

@@ -105,7 +105,7 @@ public final class Services {
         RepositoryMetrics.register(registry, walking::get);
         MirrorAdminService admin = new MirrorAdminService(index, resolver, events, monitor, walking::get,
                 store::persistMirrorState, // an admin change answers OK once durable
-                stats, () -> config.fallbacks().stream().map(Fallback::name).toList());
+                stats, () -> config.fallbacks().stream().map(Fallback::name).toList(), geo);
         List<Lifecycle> background = new ArrayList<>();
         background.add(lifecycle(() -> { }, store::close)); // stops last: flushes, releases leases
         if (downloadLog != null) {

@@ -46,7 +46,8 @@ final class IndexLoader {
      * declares is removed (its statistics stay), and one whose declared {@code enabled} changed
      * takes the new value, ending an operator's override. An override of an unchanged declaration
      * is kept. Mirrors of origin {@code api} come from the store alone; a name declared in the
-     * config that the store holds as an API mirror is refused: it cannot be in both.
+     * config that the store holds as an API mirror is refused (it cannot be in both), unless the
+     * declaration is the API mirror's own ({@link #takenOver}): then the config takes it over.
      */
     void restore() {
         long start = System.nanoTime();
@@ -63,9 +64,15 @@ final class IndexLoader {
         storedSpecs.forEach((name, stored) -> {
             MirrorSpec declared = merged.get(name);
             if (declared != null && stored.origin() == MirrorSpec.Origin.API) {
-                throw new IllegalStateException("mirror " + name + " is declared in the config file and was added"
-                        + " through the admin API (it is in the store); a name cannot be in both: remove it from"
-                        + " the config file, or remove the API mirror (mirrorgate remove " + name + ")");
+                if (!takenOver(declared, stored)) {
+                    throw new IllegalStateException("mirror " + name + " is declared in the config file and was added"
+                            + " through the admin API (it is in the store), with another definition; a name cannot be"
+                            + " in both: remove it from the config file, or remove the API mirror (mirrorgate remove "
+                            + name + "), or paste what `mirrorgate export yaml` prints for it");
+                }
+                log.info("mirror {}: declared in the config file as the admin API had it; the file manages it from"
+                        + " now on (origin config; its state, scans and statistics stay)", name);
+                tracker.markSpecs();
             }
             if (declared == null && stored.origin() == MirrorSpec.Origin.API) {
                 merged.put(name, stored);
@@ -106,6 +113,16 @@ final class IndexLoader {
         log.info("restored {} files and {} mirrors ({} with availability) from the store in {} ms ({} ms for the files)",
                 table.fileCount(), specs.size(), stored.availability.size(), (System.nanoTime() - start) / 1_000_000,
                 filesNanos / 1_000_000);
+    }
+
+    /**
+     * True when the config file declares an API mirror exactly as the store holds it (what {@code
+     * mirrorgate export yaml} printed, pasted): the operator moved it into the file, which takes it
+     * over. {@code enabled} is not compared: the export writes the mirror's current switch, which
+     * the stored declaration need not say (enable/disable is state).
+     */
+    private static boolean takenOver(MirrorSpec declared, MirrorSpec stored) {
+        return declared.withOrigin(MirrorSpec.Origin.API).withEnabled(stored.enabled()).equals(stored);
     }
 
     /**

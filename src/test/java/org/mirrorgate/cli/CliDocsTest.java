@@ -26,7 +26,8 @@ class CliDocsTest {
 
     @Test
     void everySubcommandAnswersHelpWithItsUsageOnStdoutAndExitZero() {
-        assertThat(subcommands()).containsKeys("list", "mirrors", "logs", "events", "scan", "mirror", "add", "edit");
+        assertThat(subcommands()).containsKeys("list", "mirrors", "logs", "events", "scan", "mirror", "add", "edit",
+                "export", "geoupdate");
         for (String name : subcommands().keySet()) {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
@@ -48,7 +49,8 @@ class CliDocsTest {
         for (String name : subcommands().keySet()) {
             assertThat(script).as(name).containsPattern("(commands|cmds)=.*\\b" + name + "\\b");
         }
-        assertThat(script).contains("--down", "--disabled", "--country", "--json", "--if-version");
+        assertThat(script).contains("--down", "--disabled", "--country", "--json", "--if-version", "--protocols",
+                "--enabled-only", "--dry-run");
         // bash itself accepts it
         Process bash = new ProcessBuilder("bash", "-n", dir.resolve("mirrorgate.bash").toString())
                 .redirectErrorStream(true).start();

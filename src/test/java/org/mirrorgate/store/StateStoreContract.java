@@ -230,8 +230,23 @@ abstract class StateStoreContract {
         first.replaceMirrors(List.of(first.snapshot().spec(0),
                 TestMirror.mirror("twice").build().withOrigin(MirrorSpec.Origin.API)));
         stop();
-        assertThatThrownBy(() -> startWith(TestMirror.mirror("a").build(), TestMirror.mirror("twice").build()))
-                .hasMessageContaining("mirror twice is declared in the config file and was added through the admin API");
+        assertThatThrownBy(() -> startWith(TestMirror.mirror("a").build(), TestMirror.mirror("twice").score(7).build()))
+                .hasMessageContaining("mirror twice is declared in the config file and was added through the admin API")
+                .hasMessageContaining("mirrorgate export yaml");
+    }
+
+    @Test
+    void anApiMirrorPastedIntoTheConfigAsExportedIsTakenOverByTheConfig() {
+        Index first = newIndex("a");
+        open(first);
+        first.replaceMirrors(List.of(first.snapshot().spec(0),
+                TestMirror.mirror("moved").build().withOrigin(MirrorSpec.Origin.API)));
+        stop();
+        IndexSnapshot s = startWith(TestMirror.mirror("a").build(), TestMirror.mirror("moved").build());
+        assertThat(s.spec(s.positionOf("moved")).origin()).as("the file manages it now").isEqualTo(MirrorSpec.Origin.CONFIG);
+        stop();
+        s = startWith(TestMirror.mirror("a").build());
+        assertThat(s.positionOf("moved")).as("removed from the file: removed, as a config mirror is").isEqualTo(-1);
     }
 
     @Test
