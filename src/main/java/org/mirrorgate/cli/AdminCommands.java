@@ -50,6 +50,14 @@ final class AdminCommands {
             return out;
         }
 
+        /** For commands on one mirror or on all: exactly one of NAME and --all, or a usage error. */
+        void requireNameOrAll(String command, String name, boolean all) {
+            if ((name == null) == !all) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), name == null
+                        ? command + ": give a mirror NAME or --all" : command + ": give a mirror NAME or --all, not both");
+            }
+        }
+
         /** Straight to stdout, for what must show while the command runs (a scan's results). */
         PrintWriter live() {
             return spec.commandLine().getOut();

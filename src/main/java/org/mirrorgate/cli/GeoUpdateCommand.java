@@ -12,7 +12,6 @@ import org.mirrorgate.api.v1.MirrorInfo;
 import org.mirrorgate.api.v1.MirrorLocation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -39,10 +38,7 @@ final class GeoUpdateCommand extends AdminCommands.Base {
 
     @Override
     void run() throws Exception {
-        if ((name == null) == !all) {
-            throw new ParameterException(spec.commandLine(), name == null ? "geoupdate: give a mirror NAME or --all"
-                    : "geoupdate: give a mirror NAME or --all, not both");
-        }
+        requireNameOrAll("geoupdate", name, all);
         if (!all) {
             print(out(), update(name));
             return;

@@ -12,7 +12,6 @@ import org.mirrorgate.api.v1.SetMirrorEnabledRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
 
 /**
  * {@code mirrorgate scan NAME|--all [--enable]}: Mirrorbits' {@code scan}. Progress goes to stderr
@@ -35,10 +34,7 @@ final class ScanCommand extends AdminCommands.Base {
 
     @Override
     void run() throws Exception {
-        if ((name == null) == !all) {
-            throw new ParameterException(spec.commandLine(), name == null ? "scan: give a mirror NAME or --all"
-                    : "scan: give a mirror NAME or --all, not both");
-        }
+        requireNameOrAll("scan", name, all);
         List<String> names = new ArrayList<>();
         if (all) {
             for (MirrorInfo m : client.admin().listMirrors(ListMirrorsRequest.getDefaultInstance()).getMirrorsList()) {

@@ -27,9 +27,7 @@ public final class GeoRelocation {
         Set<Integer> asns = found.asn() == 0 || spec.asns().contains(found.asn()) ? spec.asns() : Set.of(found.asn());
         double lat = found.hasCoordinates() ? found.latitude() : spec.latitude();
         double lon = found.hasCoordinates() ? found.longitude() : spec.longitude();
-        return new MirrorSpec(spec.name(), spec.httpUrl(), spec.httpsUrl(), spec.rsyncUrl(), spec.ftpUrl(), countries,
-                continent, asns, spec.prefixes(), spec.restrictions(), spec.excludedCountries(), spec.score(),
-                spec.capacity(), spec.enabled(), spec.trusted(), lat, lon, spec.origin(), spec.maxMbps());
+        return spec.withLocation(countries, continent, asns, lat, lon);
     }
 
     /** True when GeoIP said nothing usable: no country, continent, ASN or coordinates. */

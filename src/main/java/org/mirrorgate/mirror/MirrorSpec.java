@@ -124,6 +124,14 @@ public record MirrorSpec(
                 restrictions, excludedCountries, score, capacity, enabled, trusted, latitude, longitude, value, maxMbps);
     }
 
+    /** The same mirror placed elsewhere: its location keys replaced, every other key as it was. */
+    public MirrorSpec withLocation(List<String> newCountries, String newContinent, Set<Integer> newAsns,
+            double newLatitude, double newLongitude) {
+        return new MirrorSpec(name, httpUrl, httpsUrl, rsyncUrl, ftpUrl, newCountries, newContinent, newAsns, prefixes,
+                restrictions, excludedCountries, score, capacity, enabled, trusted, newLatitude, newLongitude, origin,
+                maxMbps);
+    }
+
     /** The primary country, or "" when none is declared. */
     public String primaryCountry() {
         return countries.isEmpty() ? "" : countries.get(0);
