@@ -83,7 +83,11 @@ public final class ConfigReloader implements ConfigReloads {
         monitor.retune(next.mirrorScans());
 
         List<String> applied = new ArrayList<>(mirrors.changes);
-        addChanged(applied, "mirrors (scan overrides)", running.mirrorScans(), next.mirrorScans());
+        next.mirrorScans().forEach((name, scan) -> { // an added or removed mirror is named above already
+            if (running.mirrorScans().containsKey(name) && !running.mirrorScans().get(name).equals(scan)) {
+                applied.add("mirror " + name + ": scan settings changed (from its next scan)");
+            }
+        });
         addChanged(applied, "fallbacks", running.fallbacks(), next.fallbacks());
         addChanged(applied, "policies", running.policies(), next.policies());
         applied.addAll(SectionChanges.between("resolve", running.rank(), next.rank())); // the ranking keys
