@@ -145,6 +145,18 @@ class DebianPackageIT {
 
     @Test
     @Order(6)
+    void reload_as_the_unit_does_rereads_the_config_and_keeps_serving() throws Exception {
+        List<String> unit = Files.readAllLines(UNIT);
+        String reload = directive(unit, "ExecReload").replace("$MAINPID", Long.toString(service.pid()));
+        Result r = run(Duration.ofSeconds(30), asUser(directive(unit, "User"), reload).toArray(String[]::new));
+        assertThat(r.exit()).as(r.output()).isZero();
+        Path log = work.resolve("service.log");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("config reloaded from"));
+        assertThat(service.isAlive()).as("SIGHUP reloads; it no longer stops the JVM").isTrue();
+    }
+
+    @Test
+    @Order(7)
     void nginx_with_the_piece_turned_on_and_the_snippet_in_a_location_asks_the_service() throws Exception {
         Assumptions.assumeTrue(Files.exists(Path.of("/usr/share/nginx/modules/ngx_http_lua_module.so")),
                 "libnginx-mod-http-lua (a Recommends) is not installed");
@@ -205,7 +217,7 @@ class DebianPackageIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void purge_removes_the_package_its_user_state_and_config() throws Exception {
         stop(nginx);
         stop(service);
