@@ -34,6 +34,8 @@ final class ProtoMapping {
                 .setScore(spec.score())
                 .setCapacityWeight(spec.capacity())
                 .setMaxMbps(spec.maxMbps())
+                .setFamilies(state.familiesFor(spec).label())
+                .setFamiliesDeclared(spec.families().known())
                 .setEnabled(state.enabled())
                 .setOrigin(spec.origin().label())
                 .setDeclaredEnabled(spec.enabled())

@@ -53,11 +53,11 @@ final class ListCommand extends AdminCommands.Base {
             return;
         }
         long now = System.currentTimeMillis();
-        Table t = new Table("NAME", "ORIGIN", "ENABLED", "COUNTRY", "HTTP", "HTTPS", "MATCHING", "OUTDATED",
-                "LAST SCAN", "WHY DOWN").alignRight(6, 7);
+        Table t = new Table("NAME", "ORIGIN", "ENABLED", "COUNTRY", "IP", "HTTP", "HTTPS", "MATCHING", "OUTDATED",
+                "LAST SCAN", "WHY DOWN").alignRight(7, 8);
         for (MirrorInfo m : shown) {
             t.row(m.getName(), m.getOrigin(), AdminCommands.enabled(m), AdminCommands.dash(String.join(",",
-                    m.getCountryCodesList())), cell(m.getHttp(), now), cell(m.getHttps(), now), m.getFilesMatching(),
+                    m.getCountryCodesList())), families(m), cell(m.getHttp(), now), cell(m.getHttps(), now), m.getFilesMatching(),
                     m.getFilesOutdated(), m.hasLastScan() ? AdminCommands.time(m.getLastScan())
                             : m.getTrusted() ? "trusted" : "never", why(m));
         }
@@ -66,6 +66,11 @@ final class ListCommand extends AdminCommands.Base {
             return;
         }
         t.print(out());
+    }
+
+    /** "ipv4", "ipv6", "both" as the ranking takes it; "-" when unknown (treated as both). */
+    private static String families(MirrorInfo m) {
+        return m.getFamilies().isEmpty() || m.getFamilies().equals("unknown") ? "-" : m.getFamilies();
     }
 
     private boolean matches(MirrorInfo m) {

@@ -51,6 +51,7 @@ final class MirrorEditCommands {
         @Option(names = "--score", description = "weight modifier in percent, -100 .. 1000") Integer score;
         @Option(names = "--capacity", description = "relative capacity, > 0 (default 1)") Double capacity;
         @Option(names = "--max-mbps", description = "the bandwidth it offers, Mbit/s: load above it spills to the next mirrors") Double maxMbps;
+        @Option(names = "--families", description = "reachable over ipv4, ipv6 or both (default: learned from DNS)") String families;
         @Option(names = "--country-only", description = "serve only clients of its countries") boolean countryOnly;
         @Option(names = "--continent-only", description = "serve only clients of its continent") boolean continentOnly;
         @Option(names = "--asn-only", description = "serve only clients of its ASNs") boolean asnOnly;
@@ -81,6 +82,7 @@ final class MirrorEditCommands {
             if (maxMbps != null) {
                 o.put("max-mbps", maxMbps);
             }
+            putText(o, "families", families);
             putFlag(o, "country-only", countryOnly);
             putFlag(o, "continent-only", continentOnly);
             putFlag(o, "asn-only", asnOnly);

@@ -100,6 +100,13 @@ final class ConfigNode {
         return v != null && !v.isNull();
     }
 
+    /** Whether {@code key} is given as a list (for keys taking either one value or a list). */
+    boolean isList(String key) {
+        known.add(key);
+        JsonNode v = node.get(key);
+        return v != null && v.isArray();
+    }
+
     String string(String key, String def) {
         known.add(key);
         JsonNode v = node.get(key);

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.mirrorgate.geo.Countries;
 import org.mirrorgate.geo.IpPrefix;
+import org.mirrorgate.mirror.AddressFamilies;
 import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.resolve.Fallback;
 import org.mirrorgate.scan.PerMirrorScanSettings;
@@ -71,10 +72,12 @@ final class MirrorParser {
             if (restrictions.continentOnly() && continent.isEmpty()) {
                 n.problem("continent-only", "true", "continent: the continent it serves");
             }
+            AddressFamilies families = families(n, http, https);
             PerMirrorScanSettings scan = ScanSection.perMirror(n);
             if (name != null) {
                 out.add(new MirrorSpec(name, http, https, rsync, ftp, countries, continent, asns, prefixes, restrictions,
-                        excluded, score, capacity, enabled, trusted, lat, lon).withMaxMbps(maxMbps));
+                        excluded, score, capacity, enabled, trusted, lat, lon).withMaxMbps(maxMbps)
+                        .withFamilies(families));
                 scans.put(name, scan);
             }
         }
@@ -145,6 +148,56 @@ final class MirrorParser {
             n.problem(key, text, expected);
             return null;
         }
+    }
+
+    private static final String FAMILIES = "ipv4, ipv6 or both, or a list such as [ipv4, ipv6]";
+
+    /**
+     * {@code families}: the address families clients can reach the mirror over, one value or a
+     * list; absent means learned from DNS. A redirect URL whose host is an address literal of a
+     * family left out could never be reached by the clients it would be chosen for: refused.
+     */
+    private static AddressFamilies families(ConfigNode n, URI http, URI https) {
+        if (!n.has("families")) {
+            return AddressFamilies.UNKNOWN;
+        }
+        AddressFamilies f = AddressFamilies.UNKNOWN;
+        if (n.isList("families")) {
+            for (AddressFamilies item : n.list("families", AddressFamilies::parse, FAMILIES)) {
+                f = f.or(item);
+            }
+            if (!f.known()) {
+                n.problem("families", "[]", FAMILIES);
+                return AddressFamilies.UNKNOWN;
+            }
+        } else {
+            String text = n.string("families", null);
+            if (text == null) {
+                return AddressFamilies.UNKNOWN; // not a scalar: already reported
+            }
+            try {
+                f = AddressFamilies.parse(text);
+            } catch (IllegalArgumentException e) {
+                n.problem("families", text, FAMILIES);
+                return AddressFamilies.UNKNOWN;
+            }
+        }
+        for (URI u : new URI[] {http, https}) {
+            AddressFamilies literal = u == null ? AddressFamilies.UNKNOWN : literalFamily(u.getHost());
+            if (literal.known() && (f.ordinal() & literal.ordinal()) == 0) {
+                n.problem("families", f.label(), "a list including " + literal.label() + ": " + u.getHost()
+                        + " in " + (u == http ? "http-url" : "https-url") + " is an " + literal.label() + " address");
+            }
+        }
+        return f;
+    }
+
+    /** The family of a URL host that is an address literal; unknown for a name (no DNS here). */
+    private static AddressFamilies literalFamily(String host) {
+        if (host.startsWith("[")) {
+            return AddressFamilies.IPV6;
+        }
+        return host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") ? AddressFamilies.IPV4 : AddressFamilies.UNKNOWN;
     }
 
     private static String continent(ConfigNode n) {

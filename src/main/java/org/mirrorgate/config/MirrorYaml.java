@@ -53,6 +53,9 @@ public final class MirrorYaml {
         if (s.hasBandwidthCeiling()) {
             o.put("max-mbps", s.maxMbps());
         }
+        if (s.families().known()) {
+            o.put("families", s.families().label()); // only a declared value: learned ones are not config
+        }
         o.put("enabled", s.enabled());
         flag(o, "trusted", s.trusted());
         putCoordinates(o, s);

@@ -31,6 +31,9 @@ import org.mirrorgate.geo.IpPrefix;
  *     store (added through the admin API, managed only there)
  * @param maxMbps the bandwidth the mirror offers, in Mbit/s: the ranking keeps the load it sends
  *     there near it (docs/ranking.md, capacity); 0 when not declared (no ceiling)
+ * @param families the address families the operator declared it reachable over; {@link
+ *     AddressFamilies#UNKNOWN} when not declared (then they are learned from DNS: {@code
+ *     MirrorState#families})
  */
 public record MirrorSpec(
         String name,
@@ -51,7 +54,8 @@ public record MirrorSpec(
         double latitude,
         double longitude,
         Origin origin,
-        double maxMbps) {
+        double maxMbps,
+        AddressFamilies families) {
 
     /**
      * Where a mirror's declaration lives. A config mirror is added, changed and removed with the
@@ -74,6 +78,16 @@ public record MirrorSpec(
             double latitude, double longitude) {
         this(name, httpUrl, httpsUrl, rsyncUrl, ftpUrl, countries, continent, asns, prefixes, restrictions,
                 excludedCountries, score, capacity, enabled, trusted, latitude, longitude, Origin.CONFIG, 0);
+    }
+
+    /** A mirror whose address families are learned, not declared. */
+    public MirrorSpec(String name, URI httpUrl, URI httpsUrl, URI rsyncUrl, URI ftpUrl, List<String> countries,
+            String continent, Set<Integer> asns, List<IpPrefix> prefixes, Restrictions restrictions,
+            Set<String> excludedCountries, int score, double capacity, boolean enabled, boolean trusted,
+            double latitude, double longitude, Origin origin, double maxMbps) {
+        this(name, httpUrl, httpsUrl, rsyncUrl, ftpUrl, countries, continent, asns, prefixes, restrictions,
+                excludedCountries, score, capacity, enabled, trusted, latitude, longitude, origin, maxMbps,
+                AddressFamilies.UNKNOWN);
     }
 
     /** A mirror without a declared bandwidth ceiling. */
@@ -99,6 +113,7 @@ public record MirrorSpec(
         restrictions = restrictions == null ? Restrictions.NONE : restrictions;
         excludedCountries = Set.copyOf(excludedCountries);
         origin = origin == null ? Origin.CONFIG : origin;
+        families = families == null ? AddressFamilies.UNKNOWN : families;
         if (!(maxMbps >= 0)) {
             throw new IllegalArgumentException("maxMbps: " + maxMbps);
         }
@@ -111,17 +126,24 @@ public record MirrorSpec(
 
     public MirrorSpec withEnabled(boolean value) {
         return new MirrorSpec(name, httpUrl, httpsUrl, rsyncUrl, ftpUrl, countries, continent, asns, prefixes,
-                restrictions, excludedCountries, score, capacity, value, trusted, latitude, longitude, origin, maxMbps);
+                restrictions, excludedCountries, score, capacity, value, trusted, latitude, longitude, origin, maxMbps, families);
     }
 
     public MirrorSpec withMaxMbps(double value) {
         return new MirrorSpec(name, httpUrl, httpsUrl, rsyncUrl, ftpUrl, countries, continent, asns, prefixes,
-                restrictions, excludedCountries, score, capacity, enabled, trusted, latitude, longitude, origin, value);
+                restrictions, excludedCountries, score, capacity, enabled, trusted, latitude, longitude, origin, value, families);
     }
 
     public MirrorSpec withOrigin(Origin value) {
         return new MirrorSpec(name, httpUrl, httpsUrl, rsyncUrl, ftpUrl, countries, continent, asns, prefixes,
-                restrictions, excludedCountries, score, capacity, enabled, trusted, latitude, longitude, value, maxMbps);
+                restrictions, excludedCountries, score, capacity, enabled, trusted, latitude, longitude, value, maxMbps, families);
+    }
+
+    /** The same mirror with its address families declared ({@link AddressFamilies#UNKNOWN}: learned). */
+    public MirrorSpec withFamilies(AddressFamilies value) {
+        return new MirrorSpec(name, httpUrl, httpsUrl, rsyncUrl, ftpUrl, countries, continent, asns, prefixes,
+                restrictions, excludedCountries, score, capacity, enabled, trusted, latitude, longitude, origin, maxMbps,
+                value);
     }
 
     /**
@@ -139,7 +161,7 @@ public record MirrorSpec(
             double newLatitude, double newLongitude) {
         return new MirrorSpec(name, httpUrl, httpsUrl, rsyncUrl, ftpUrl, newCountries, newContinent, newAsns, prefixes,
                 restrictions, excludedCountries, score, capacity, enabled, trusted, newLatitude, newLongitude, origin,
-                maxMbps);
+                maxMbps, families);
     }
 
     /** The primary country, or "" when none is declared. */

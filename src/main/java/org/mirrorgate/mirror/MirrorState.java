@@ -15,6 +15,9 @@ package org.mirrorgate.mirror;
  * @param traceCreditMillis when {@code traceSyncMillis} was last raised (a trace read after the
  *     mirror's last scan outranks that scan for files changed before the credit); 0 = never
  * @param deletions what probes showed of the mirror's copies of locally deleted files
+ * @param families the address families its hosts resolved to at the last DNS look-up ({@code
+ *     scan.monitor.FamilyLearner}); {@link AddressFamilies#UNKNOWN} before one answered. A family
+ *     declared in the {@link MirrorSpec} takes precedence ({@link #familiesFor})
  */
 public record MirrorState(
         boolean enabled,
@@ -24,10 +27,32 @@ public record MirrorState(
         long lastScanMillis,
         long tzOffsetMillis,
         long traceCreditMillis,
-        DeletionEvidence deletions) {
+        DeletionEvidence deletions,
+        AddressFamilies families) {
 
     public MirrorState {
         java.util.Objects.requireNonNull(deletions, "deletions");
+        families = families == null ? AddressFamilies.UNKNOWN : families;
+    }
+
+    /** A state whose address families are not learned yet. */
+    public MirrorState(boolean enabled, ProtocolHealth http, ProtocolHealth https, long traceSyncMillis,
+            long lastScanMillis, long tzOffsetMillis, long traceCreditMillis, DeletionEvidence deletions) {
+        this(enabled, http, https, traceSyncMillis, lastScanMillis, tzOffsetMillis, traceCreditMillis, deletions,
+                AddressFamilies.UNKNOWN);
+    }
+
+    /**
+     * The families the ranking uses for this mirror: the declared ones when {@code spec} has them,
+     * else the learned ones (possibly {@link AddressFamilies#UNKNOWN}: treated as both).
+     */
+    public AddressFamilies familiesFor(MirrorSpec spec) {
+        return spec.families().known() ? spec.families() : families;
+    }
+
+    public MirrorState withFamilies(AddressFamilies value) {
+        return new MirrorState(enabled, http, https, traceSyncMillis, lastScanMillis, tzOffsetMillis, traceCreditMillis,
+                deletions, value);
     }
 
     public static MirrorState initial(MirrorSpec spec) {
@@ -47,36 +72,38 @@ public record MirrorState(
 
     public MirrorState withEnabled(boolean value) {
         return new MirrorState(value, http, https, traceSyncMillis, lastScanMillis, tzOffsetMillis, traceCreditMillis,
-                deletions);
+                deletions, families);
     }
 
     public MirrorState withHttp(ProtocolHealth value) {
         return new MirrorState(enabled, value, https, traceSyncMillis, lastScanMillis, tzOffsetMillis, traceCreditMillis,
-                deletions);
+                deletions, families);
     }
 
     public MirrorState withHttps(ProtocolHealth value) {
         return new MirrorState(enabled, http, value, traceSyncMillis, lastScanMillis, tzOffsetMillis, traceCreditMillis,
-                deletions);
+                deletions, families);
     }
 
     /** The trace credit lowered (a trace that went backwards): when it was given stays as it was. */
     public MirrorState withTraceSync(long millis) {
         return new MirrorState(enabled, http, https, millis, lastScanMillis, tzOffsetMillis, traceCreditMillis,
-                deletions);
+                deletions, families);
     }
 
     /** The trace credit raised to {@code millis} at {@code nowMillis}. */
     public MirrorState withTraceCredit(long millis, long nowMillis) {
-        return new MirrorState(enabled, http, https, millis, lastScanMillis, tzOffsetMillis, nowMillis, deletions);
+        return new MirrorState(enabled, http, https, millis, lastScanMillis, tzOffsetMillis, nowMillis, deletions,
+                families);
     }
 
     public MirrorState withDeletions(DeletionEvidence value) {
         return new MirrorState(enabled, http, https, traceSyncMillis, lastScanMillis, tzOffsetMillis,
-                traceCreditMillis, value);
+                traceCreditMillis, value, families);
     }
 
     public MirrorState withLastScan(long millis, long tzOffset) {
-        return new MirrorState(enabled, http, https, traceSyncMillis, millis, tzOffset, traceCreditMillis, deletions);
+        return new MirrorState(enabled, http, https, traceSyncMillis, millis, tzOffset, traceCreditMillis, deletions,
+                families);
     }
 }

@@ -57,7 +57,8 @@ public final class AptMirrorLists {
      * last push's release file (the resolver's ranking for that file id, as a redirect of it would
      * use), with {@code tail} (fallback, origin: absolute base URLs) last.
      *
-     * @param prefixClient the client's address when a mirror's declared prefix holds it, else null
+     * @param prefixClient the client's address when a mirror's declared prefix holds it, else what
+     *     else its ranking depends on besides the location (its address family), else null
      */
     public Page page(IndexSnapshot snap, ClientLocation location, String prefixClient, boolean https,
             IntFunction<MirrorRanking> ranking, List<String> tail) {

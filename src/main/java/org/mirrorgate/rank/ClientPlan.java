@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.util.Arrays;
 import org.mirrorgate.geo.ClientLocation;
 import org.mirrorgate.index.IndexSnapshot;
+import org.mirrorgate.mirror.AddressFamilies;
 import org.mirrorgate.mirror.MirrorSpec;
 
 /**
@@ -23,6 +24,10 @@ import org.mirrorgate.mirror.MirrorSpec;
  * permutation seeded by the client's address, so which {@code max-near} of many such mirrors form
  * a client's group follows the weights and stays put. Which of the group serves a request is drawn
  * per request ({@link Ranker}); nothing here pins a client to one mirror.
+ *
+ * <p>Mirrors known to lack the client's address family (an IPv6 client, an IPv4-only mirror) are
+ * ordered after every mirror that has it, each part in the order above: {@link Ranker} takes them
+ * only when no mirror of the client's family qualifies for the file ({@link #capable}).
  *
  * <p>Compact on purpose: tens of thousands of plans are cached, each keeping only the best few
  * dozen mirrors (~7 bytes each); a request that walks past them gets the whole order built for it.
@@ -56,13 +61,19 @@ public final class ClientPlan {
      */
     final short[] restricted;
     final byte[] restrictionOf;
+    /** The client's address family bit ({@code AddressFamilies.V4_BIT} or {@code V6_BIT}). */
+    final int family;
+    /** {@code order[0 .. capable)} are reachable over the client's family, the rest are not. */
+    final int capable;
+    /** Whether any allowed mirror, kept in {@link #order} or cut, lacks the client's family. */
+    final boolean othersFamily;
     private final InetAddress address;
     /** Per tier ordinal, the allowance in km (shared by every plan of one ranker). */
     private final double[] allowance;
 
     private ClientPlan(long mirrorsVersion, ClientLocation location, InetAddress address, double[] allowance,
             boolean complete, short[] order, byte[] tierAt, float[] chordAt, short[] restricted,
-            byte[] restrictionOf) {
+            byte[] restrictionOf, int family, int capable, boolean othersFamily) {
         this.mirrorsVersion = mirrorsVersion;
         this.location = location;
         this.complete = complete;
@@ -73,6 +84,9 @@ public final class ClientPlan {
         this.chordAt = chordAt;
         this.restricted = restricted;
         this.restrictionOf = restrictionOf;
+        this.family = family;
+        this.capable = capable;
+        this.othersFamily = othersFamily;
     }
 
     public ClientLocation location() {
@@ -85,6 +99,15 @@ public final class ClientPlan {
      */
     public boolean inDeclaredPrefix() {
         return order.length > 0 && tierAt[0] == Tier.PREFIX.ordinal();
+    }
+
+    /**
+     * What besides the location the plan depends on, for caches of rankings shared by the clients
+     * of one location: the client's address family when some mirror lacks it ("ipv6", "ipv4"),
+     * else null (the address family changes nothing).
+     */
+    public String familyKey() {
+        return !othersFamily ? null : family == AddressFamilies.V6_BIT ? "ipv6" : "ipv4";
     }
 
     /** True when this plan was made for the snapshot's current mirror set. */
@@ -130,6 +153,9 @@ public final class ClientPlan {
         double[] client = loc.hasCoordinates() ? Geodesy.unitVector(loc.latitude(), loc.longitude()) : null;
         long seed = Arrays.hashCode(address.getAddress()) * 0x9E3779B97F4A7C15L;
         boolean full = limit >= n;
+        int family = AddressFamilies.familyBit(address);
+        boolean partition = (table.lacking & family) != 0;
+        int others = 0;
         long[] keys = new long[n];
         float[] chords = new float[n];
         byte[] tiers = new byte[n];
@@ -150,7 +176,12 @@ public final class ClientPlan {
             tiers[i] = (byte) tier.ordinal();
             double c = client == null || !table.hasLocation[i] ? Double.NaN : Geodesy.chord(client, table.unit[i]);
             chords[i] = (float) c;
-            keys[allowed++] = key(tier, c, allowance, seed, i, table.weight[i]);
+            long key = key(tier, c, allowance, seed, i, table.weight[i]);
+            if (partition && (table.families[i] & family) == 0) {
+                key |= OTHER_FAMILY;
+                others++;
+            }
+            keys[allowed++] = key;
         }
         int kept = Math.min(allowed, limit);
         if (kept < allowed) {
@@ -160,7 +191,11 @@ public final class ClientPlan {
         short[] order = new short[kept];
         byte[] tierAt = new byte[kept];
         float[] chordAt = new float[kept];
+        int capable = kept;
         for (int k = 0; k < kept; k++) {
+            if (capable == kept && (keys[k] & OTHER_FAMILY) != 0) {
+                capable = k;
+            }
             int m = (int) (keys[k] & 0xFFFF);
             order[k] = (short) m;
             tierAt[k] = tiers[m];
@@ -168,7 +203,7 @@ public final class ClientPlan {
         }
         return new ClientPlan(snap.mirrorsVersion(), loc, address, allowance, kept == allowed, order, tierAt, chordAt,
                 full ? Arrays.copyOf(restricted, refused) : NO_MIRRORS,
-                full ? Arrays.copyOf(reasons, refused) : NO_REASONS);
+                full ? Arrays.copyOf(reasons, refused) : NO_REASONS, family, capable, others > 0);
     }
 
     /** This plan uncut: the same order, then the mirrors it left out (and the restricted ones). */
@@ -176,10 +211,13 @@ public final class ClientPlan {
         return complete && restricted != NO_MIRRORS ? this : build(snap, table, address, location, allowance, Integer.MAX_VALUE);
     }
 
+    /** Key bit above the class: the mirror lacks the client's family, so it sorts after all that have it. */
+    private static final long OTHER_FAMILY = 1L << 59;
+
     /**
      * Packed sort key, one primitive sort and no comparator: a class (3 bits), a rank (40 bits),
-     * the position (16 bits). Class 0 is the prefix tier, ranked by chord in 2^-38 steps (~0.02
-     * mm); class 1 every other mirror with a distance, ranked by km less its tier's allowance, in
+     * the position (16 bits); {@link #OTHER_FAMILY} above them. Class 0 is the prefix tier, ranked
+     * by chord in 2^-38 steps (~0.02 mm); class 1 every other mirror with a distance, ranked by km less its tier's allowance, in
      * mm from -{@link RankSettings#MAX_ALLOWANCE_KM}; classes 2-5 the mirrors without a distance,
      * by tier, then the weighted random tie key.
      */

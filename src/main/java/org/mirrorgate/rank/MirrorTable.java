@@ -32,6 +32,13 @@ final class MirrorTable {
     final org.mirrorgate.geo.IpPrefix[][] prefixes;
     final String[][] excludedCountries;
     final MirrorSpec.Restrictions[] restrictions;
+    /**
+     * Per mirror, the address families it is reachable over as bits ({@code AddressFamilies}: 1
+     * IPv4, 2 IPv6; unknown counts as both), declared or learned.
+     */
+    final byte[] families;
+    /** The family bits some mirror lacks: 0 when every mirror is reachable over both (the usual case). */
+    final int lacking;
 
     MirrorTable(IndexSnapshot snap) {
         int n = snap.mirrorCount();
@@ -52,6 +59,8 @@ final class MirrorTable {
         prefixes = new org.mirrorgate.geo.IpPrefix[n][];
         excludedCountries = new String[n][];
         restrictions = new MirrorSpec.Restrictions[n];
+        families = new byte[n];
+        int lack = 0;
         for (int i = 0; i < n; i++) {
             MirrorSpec spec = snap.spec(i);
             MirrorState state = snap.state(i);
@@ -75,6 +84,9 @@ final class MirrorTable {
             prefixes[i] = spec.prefixes().toArray(new org.mirrorgate.geo.IpPrefix[0]);
             excludedCountries[i] = spec.excludedCountries().toArray(new String[0]);
             restrictions[i] = spec.restrictions();
+            families[i] = (byte) state.familiesFor(spec).reachableMask();
+            lack |= ~families[i] & 3;
         }
+        lacking = lack;
     }
 }

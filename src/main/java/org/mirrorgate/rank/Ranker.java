@@ -12,6 +12,7 @@ import org.mirrorgate.index.Availability;
 import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.IndexSnapshot;
 import org.mirrorgate.load.Admission;
+import org.mirrorgate.mirror.AddressFamilies;
 import org.mirrorgate.mirror.MirrorState;
 
 /**
@@ -24,6 +25,10 @@ import org.mirrorgate.mirror.MirrorState;
  * <p>{@link #select} is the request path: it walks the client's cached {@link ClientPlan} and stops
  * as soon as the near group and the alternates are known, so a request usually checks a handful of
  * bitmaps, not one per mirror. {@link #explain} walks everything and says why for each mirror.
+ *
+ * <p>Mirrors reachable over the client's address family come first: one known to lack it (an
+ * IPv4-only mirror for an IPv6 client) is chosen only when none of the others qualifies for the
+ * file, never instead of one (docs/ranking.md, address families).
  *
  * <p>A mirror over its declared bandwidth keeps only a share of the requests it would get ({@link
  * #admit}): for each request it is skipped with the rest's probability, as if it lacked the file,
@@ -88,46 +93,65 @@ public final class Ranker {
     public Selection select(IndexSnapshot snap, ClientPlan plan, int fileId, PathPolicy policy, boolean https,
             int maxAlternates, RandomGenerator random) {
         MirrorTable t = table(snap);
+        Selection s = selectPart(snap, t, plan, false, fileId, policy, https, maxAlternates, random);
+        if (s.isEmpty() && plan.othersFamily) {
+            // No mirror reachable over the client's family qualifies: one that may not be
+            // reachable is still better than the origin (a dual-stack client reaches it).
+            s = selectPart(snap, t, plan, true, fileId, policy, https, maxAlternates, random);
+        }
+        return s;
+    }
+
+    /**
+     * {@link #select} among the mirrors reachable over the client's address family ({@code
+     * others} false: every mirror when none lacks it), or among the rest.
+     */
+    private Selection selectPart(IndexSnapshot snap, MirrorTable t, ClientPlan plan, boolean others, int fileId,
+            PathPolicy policy, boolean https, int maxAlternates, RandomGenerator random) {
         double[] keep = keepShares(snap);
-        Selection s = selectUncut(snap, t, plan, fileId, policy, https, maxAlternates, random, false, keep);
+        Selection s = selectUncut(snap, t, plan, others, fileId, policy, https, maxAlternates, random, false, keep);
         if (s.isEmpty() && keep != null) {
             // Every mirror holding the file was skipped for load: one over its bandwidth is still
             // better than the origin, which has less.
-            s = selectUncut(snap, t, plan, fileId, policy, https, maxAlternates, random, false, null);
+            s = selectUncut(snap, t, plan, others, fileId, policy, https, maxAlternates, random, false, null);
         }
         if (s.isEmpty() && snap.files().deletedAtMillis(fileId) != 0) {
             // A deleted file no settled mirror is known to hold: better than a 404 is a mirror in
             // the middle of a sync (it deletes at the end), or one that held it at its last scan and
             // has not been probed since the deletion (the first seconds after a push).
-            s = selectUncut(snap, t, plan, fileId, policy, https, maxAlternates, random, true, null);
+            s = selectUncut(snap, t, plan, others, fileId, policy, https, maxAlternates, random, true, null);
         }
         return s;
     }
 
-    private Selection selectUncut(IndexSnapshot snap, MirrorTable t, ClientPlan plan, int fileId, PathPolicy policy,
-            boolean https, int maxAlternates, RandomGenerator random, boolean lastResort, double[] keep) {
-        Selection s = selectFrom(snap, t, plan, fileId, policy, https, maxAlternates, random, lastResort, keep);
+    private Selection selectUncut(IndexSnapshot snap, MirrorTable t, ClientPlan plan, boolean others, int fileId,
+            PathPolicy policy, boolean https, int maxAlternates, RandomGenerator random, boolean lastResort,
+            double[] keep) {
+        Selection s = selectFrom(snap, t, plan, others, fileId, policy, https, maxAlternates, random, lastResort, keep);
         // Walked past a cut plan's end (most near mirrors lack the file): the same walk, uncut.
         return s != null ? s
-                : selectFrom(snap, t, plan.complete(snap, t), fileId, policy, https, maxAlternates, random, lastResort,
-                        keep);
+                : selectFrom(snap, t, plan.complete(snap, t), others, fileId, policy, https, maxAlternates, random,
+                        lastResort, keep);
     }
 
     /**
      * As {@link #select}; null when {@code plan} is cut and its end was reached undecided. {@code
      * keep}: per mirror the share of its requests it keeps, or null when every mirror keeps all.
      */
-    private Selection selectFrom(IndexSnapshot snap, MirrorTable t, ClientPlan plan, int fileId, PathPolicy policy,
-            boolean https, int maxAlternates, RandomGenerator random, boolean lastResort, double[] keep) {
+    private Selection selectFrom(IndexSnapshot snap, MirrorTable t, ClientPlan plan, boolean others, int fileId,
+            PathPolicy policy, boolean https, int maxAlternates, RandomGenerator random, boolean lastResort,
+            double[] keep) {
         int want = 1 + maxAlternates;
         int[] picked = new int[Math.min(snap.mirrorCount(), settings.maxNear() + want)];
         String[] bases = new String[picked.length];
         // Indices into picked of the near group's members: in a mixed-tier window of the order,
         // mirrors of another tier sit between them (they are alternates, not in the draw).
         int[] members = new int[Math.min(picked.length, settings.maxNear())];
-        Group group = new Group();
+        NearGroup group = new NearGroup(settings);
         int count = 0;
-        for (int k = 0; k < plan.order.length && count < picked.length; k++) {
+        // The plan orders the mirrors of the client's family first: one part is a range of it.
+        int end = others ? plan.order.length : plan.capable;
+        for (int k = others ? plan.capable : 0; k < end && count < picked.length; k++) {
             int m = plan.order[k];
             String base = baseFor(t, m, https);
             if (base == null || !holds(snap, t, m, fileId, policy, lastResort)) {
@@ -147,7 +171,9 @@ public final class Ranker {
                 break;
             }
         }
-        if (!plan.complete && count < picked.length && !(group.closed && count >= want)) {
+        // Reaching the end of the client's family is the end of that part, cut plan or not: a cut
+        // keeps the best mirrors, and every mirror of the family ranks before any other.
+        if (!plan.complete && end == plan.order.length && count < picked.length && !(group.closed && count >= want)) {
             return null;
         }
         if (count == 0) {
@@ -164,27 +190,29 @@ public final class Ranker {
         return new Selection(picked, bases, Math.min(count, want), t.geoLabel);
     }
 
-    /** Every mirror's verdict: accepted ones in rank order with their draw probability, then the rest. */
+    /**
+     * Every mirror's verdict: accepted ones in rank order with their draw probability, then the
+     * rest. Mirrors lacking the client's address family are judged only when no mirror having it
+     * is accepted, as {@link #select} takes them; else they are excluded for it ("no ipv6").
+     */
     public List<Verdict> explain(IndexSnapshot snap, ClientPlan cached, int fileId, PathPolicy policy,
             boolean https) {
         MirrorTable t = table(snap);
         ClientPlan plan = cached.complete(snap, t);
         List<Verdict> accepted = new ArrayList<>();
         List<Verdict> excluded = new ArrayList<>();
-        Group group = new Group();
-        double groupWeight = 0;
-        boolean lastResort = snap.files().deletedAtMillis(fileId) != 0 && !anySettledHolder(snap, t, plan, fileId, https);
-        for (int k = 0; k < plan.order.length; k++) {
-            int m = plan.order[k];
-            String reason = refusal(snap, t, m, fileId, policy, https, lastResort);
-            if (reason != null) {
-                excluded.add(new Verdict(m, reason, plan.tierAt(k), plan.kmAt(k), 0, 0));
-                continue;
+        double groupWeight = judge(snap, t, plan, 0, plan.capable, fileId, policy, https, accepted, excluded);
+        if (accepted.isEmpty()) {
+            groupWeight = judge(snap, t, plan, plan.capable, plan.order.length, fileId, policy, https, accepted,
+                    excluded);
+        } else {
+            String lacks = plan.family == AddressFamilies.V6_BIT ? Reasons.NO_IPV6
+                    : Reasons.NO_IPV4;
+            for (int k = plan.capable; k < plan.order.length; k++) {
+                int m = plan.order[k];
+                String reason = refusal(snap, t, m, fileId, policy, https, false);
+                excluded.add(new Verdict(m, reason != null ? reason : lacks, plan.tierAt(k), plan.kmAt(k), 0, 0));
             }
-            boolean inDraw = group.offer(plan, k);
-            double w = inDraw ? t.weight[m] : 0;
-            groupWeight += w;
-            accepted.add(new Verdict(m, null, plan.tierAt(k), plan.kmAt(k), w, 0));
         }
         for (int i = 0; i < plan.restricted.length; i++) {
             int m = plan.restricted[i];
@@ -203,6 +231,28 @@ public final class Ranker {
         }
         out.addAll(excluded);
         return out;
+    }
+
+    /** The verdicts of {@code plan.order[from .. to)}, one part of it; returns its near group's weight. */
+    private double judge(IndexSnapshot snap, MirrorTable t, ClientPlan plan, int from, int to, int fileId,
+            PathPolicy policy, boolean https, List<Verdict> accepted, List<Verdict> excluded) {
+        NearGroup group = new NearGroup(settings);
+        double groupWeight = 0;
+        boolean lastResort = snap.files().deletedAtMillis(fileId) != 0
+                && !anySettledHolder(snap, t, plan, from, to, fileId, https);
+        for (int k = from; k < to; k++) {
+            int m = plan.order[k];
+            String reason = refusal(snap, t, m, fileId, policy, https, lastResort);
+            if (reason != null) {
+                excluded.add(new Verdict(m, reason, plan.tierAt(k), plan.kmAt(k), 0, 0));
+                continue;
+            }
+            boolean inDraw = group.offer(plan, k);
+            double w = inDraw ? t.weight[m] : 0;
+            groupWeight += w;
+            accepted.add(new Verdict(m, null, plan.tierAt(k), plan.kmAt(k), w, 0));
+        }
+        return groupWeight;
     }
 
     private static boolean anyShedAmong(double[] keep, List<Verdict> accepted) {
@@ -251,8 +301,10 @@ public final class Ranker {
     }
 
     /** For a deleted file: whether some usable mirror holds it and is not in the middle of a sync. */
-    private boolean anySettledHolder(IndexSnapshot snap, MirrorTable t, ClientPlan plan, int fileId, boolean https) {
-        for (int m : plan.order) {
+    private boolean anySettledHolder(IndexSnapshot snap, MirrorTable t, ClientPlan plan, int from, int to, int fileId,
+            boolean https) {
+        for (int k = from; k < to; k++) {
+            int m = plan.order[k];
             if (baseFor(t, m, https) != null && holds(snap, t, m, fileId, PathPolicy.DEFAULT, false)) {
                 return true;
             }
@@ -394,52 +446,5 @@ public final class Ranker {
             table = t; // a benign race: two threads may both build it; either result is right
         }
         return t;
-    }
-
-    /**
-     * The near group: accepted mirrors of the closest accepted mirror's tier within the sharing
-     * radius of it ({@link RankSettings#nearRadiusKm}), at most {@code maxNear}. The plan orders
-     * mirrors by distance less their tier's allowance, so mirrors of another tier may come
-     * between members: they are skipped (alternates). Closed once no later mirror can be a member.
-     */
-    private final class Group {
-        int size;
-        boolean closed;
-        private Tier tier;
-        private double radiusKm;
-        /** The radius less the tier's allowance: a later mirror ranked past it cannot be a member. */
-        private double effectiveLimit;
-
-        /** Offers the accepted mirror at rank {@code k} of the plan; true when it joins the group. */
-        boolean offer(ClientPlan plan, int k) {
-            if (closed) {
-                return false;
-            }
-            Tier t = plan.tierAt(k);
-            double km = plan.rankedKmAt(k);
-            if (size == 0) {
-                tier = t;
-                radiusKm = Double.isNaN(km) ? Double.NaN : settings.nearRadiusKm(km);
-                effectiveLimit = radiusKm - settings.allowanceKm(t);
-                size = 1;
-                return true;
-            }
-            if (t == tier) {
-                // Same tier: ranked by km alone, so the first one past the radius ends the group.
-                if (size < settings.maxNear() && (Double.isNaN(radiusKm) || km <= radiusKm)) {
-                    size++;
-                    return true;
-                }
-                closed = true;
-                return false;
-            }
-            // Another tier: ranked past the limit (or without a distance) means every later
-            // mirror of the group's tier is beyond the radius.
-            double eff = plan.effectiveKmAt(k);
-            if (Double.isNaN(radiusKm) || Double.isNaN(eff) || eff > effectiveLimit) {
-                closed = true;
-            }
-            return false;
-        }
     }
 }

@@ -33,6 +33,12 @@ public final class Reasons {
     public static final String CONTINENT_ONLY = "continent only";
     public static final String ASN_ONLY = "asn only";
     public static final String EXCLUDED_COUNTRY = "client country excluded";
+    /**
+     * The client came over IPv6 (or IPv4) and the mirror is known to be reachable over the other
+     * family only, while a mirror reachable over the client's family qualifies.
+     */
+    public static final String NO_IPV6 = "no ipv6";
+    public static final String NO_IPV4 = "no ipv4";
 
     private Reasons() {}
 

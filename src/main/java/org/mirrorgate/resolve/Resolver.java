@@ -268,7 +268,9 @@ public final class Resolver {
         Fallback f = fallbackFor(plan.location(), https);
         String origin = settings.aptOrigin(https);
         List<String> tail = f == null ? List.of(origin) : List.of(baseFor(f, https), origin);
-        Page p = aptLists.page(snap, plan.location(), plan.inDeclaredPrefix() ? clientIp : null, https,
+        // Lists are shared by a location's clients unless the ranking depends on more: the address
+        // (a declared prefix holds it) or its family (some mirror lacks it).
+        Page p = aptLists.page(snap, plan.location(), plan.inDeclaredPrefix() ? clientIp : plan.familyKey(), https,
                 id -> ranking(snap, plan, id, https), tail);
         return Decision.content(p.httpStatus(), p.contentType(), p.body(), Decision.APT_MIRROR_LIST, p.fileSize());
     }

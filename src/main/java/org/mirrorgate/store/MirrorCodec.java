@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.mirrorgate.geo.IpPrefix;
+import org.mirrorgate.mirror.AddressFamilies;
 import org.mirrorgate.mirror.DeletionEvidence;
 import org.mirrorgate.mirror.MirrorEvent;
 import org.mirrorgate.mirror.MirrorSpec;
@@ -56,6 +57,9 @@ final class MirrorCodec {
             o.put("longitude", s.longitude());
         }
         o.put("origin", s.origin().label());
+        if (s.families().known()) {
+            o.put("families", s.families().label());
+        }
         return bytes(o);
     }
 
@@ -72,7 +76,19 @@ final class MirrorCodec {
                 o.has("longitude") ? o.get("longitude").asDouble() : Double.NaN,
                 // records written before origins existed all came from the config: nothing else added mirrors
                 "api".equals(o.path("origin").asText()) ? MirrorSpec.Origin.API : MirrorSpec.Origin.CONFIG,
-                o.path("maxMbps").asDouble(0)); // absent in records written before bandwidth ceilings
+                o.path("maxMbps").asDouble(0), // absent in records written before bandwidth ceilings
+                families(o)); // absent when learned, and in records written before families existed
+    }
+
+    /** "ipv4", "ipv6" or "both"; absent (or a label this version does not know) is unknown: learned. */
+    private static AddressFamilies families(JsonNode o) {
+        String label = o.path("families").asText("");
+        for (AddressFamilies f : AddressFamilies.values()) {
+            if (f.label().equals(label)) {
+                return f;
+            }
+        }
+        return AddressFamilies.UNKNOWN;
     }
 
     static byte[] state(MirrorState s) {
@@ -92,6 +108,9 @@ final class MirrorCodec {
             e.put("appliedSeenMillis", d.appliedSeenMillis());
             e.put("syncingSinceMillis", d.syncingSinceMillis());
         }
+        if (s.families().known()) {
+            o.put("families", s.families().label());
+        }
         return bytes(o);
     }
 
@@ -99,7 +118,7 @@ final class MirrorCodec {
         JsonNode o = tree(json);
         return new MirrorState(o.path("enabled").asBoolean(true), health(o.path("http")), health(o.path("https")),
                 o.path("traceSyncMillis").asLong(), o.path("lastScanMillis").asLong(), o.path("tzOffsetMillis").asLong(),
-                o.path("traceCreditMillis").asLong(), deletions(o.path("deletions")));
+                o.path("traceCreditMillis").asLong(), deletions(o.path("deletions")), families(o));
     }
 
     /** Absent in states written before deletion probes (and when there is no evidence): none. */

@@ -37,6 +37,7 @@ import org.mirrorgate.api.v1.Scheme;
 import org.mirrorgate.api.v1.SetMirrorEnabledRequest;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.metrics.ResolveMetrics;
+import org.mirrorgate.mirror.AddressFamilies;
 import org.mirrorgate.mirror.InMemoryEventLog;
 import org.mirrorgate.resolve.Resolver;
 import org.mirrorgate.scan.ScanSettings;
@@ -50,11 +51,12 @@ class GrpcApiTest {
     private ManagedChannel channel;
     private ResolverGrpc.ResolverBlockingStub resolver;
     private MirrorAdminGrpc.MirrorAdminBlockingStub admin;
+    private Index index;
     private final InMemoryEventLog events = new InMemoryEventLog(10, () -> 5_000);
 
     @BeforeEach
     void start() throws Exception {
-        Index index = new Index(List.of(mirror("m1").trusted().in("DE", "EU").build(), mirror("m2").trusted().build()),
+        index = new Index(List.of(mirror("m1").trusted().in("DE", "EU").build(), mirror("m2").trusted().build()),
                 () -> 1_000);
         Resolver r = TestResolvers.withOneFile(index);
         String name = InProcessServerBuilder.generateName();
@@ -130,6 +132,26 @@ class GrpcApiTest {
         assertThat(r.getResponses(2).getReason()).isEqualTo("not indexed");
         assertThatThrownBy(() -> resolver.resolveBatch(ResolveBatchRequest.getDefaultInstance()))
                 .hasMessage("INVALID_ARGUMENT: requests: 0 (expected: 1 .. 1024)");
+    }
+
+    @Test
+    void explainOfAnIpv6ClientNamesTheIpv4OnlyMirrorAndTheMirrorsShowTheirFamilies() {
+        index.updateMirrorState("m1", st -> st.withFamilies(AddressFamilies.IPV4)); // as DNS would have learned it
+        ExplainResponse v6 = admin.explain(ExplainRequest.newBuilder().setPath("/pool/a.deb").setClientIp("2001:db8::1").build());
+        assertThat(v6.getVerdictsList()).anySatisfy(v -> {
+            assertThat(v.getMirror()).isEqualTo("m1");
+            assertThat(v.getAccepted()).isFalse();
+            assertThat(v.getReason()).isEqualTo("no ipv6");
+        });
+        assertThat(resolver.resolve(ResolveRequest.newBuilder().setPath("/pool/a.deb").setClientIp("2001:db8::1").build())
+                .getUrl()).startsWith("http://m2.");
+        ExplainResponse v4 = admin.explain(ExplainRequest.newBuilder().setPath("/pool/a.deb").setClientIp("::ffff:192.0.2.1")
+                .build());
+        assertThat(v4.getVerdictsList()).allSatisfy(v -> assertThat(v.getAccepted()).isTrue());
+        var m1 = admin.getMirror(GetMirrorRequest.newBuilder().setName("m1").build());
+        assertThat(m1.getFamilies()).isEqualTo("ipv4");
+        assertThat(m1.getFamiliesDeclared()).isFalse();
+        assertThat(admin.getMirror(GetMirrorRequest.newBuilder().setName("m2").build()).getFamilies()).isEqualTo("unknown");
     }
 
     @Test

@@ -129,11 +129,48 @@ class ConfigLoaderTest {
                 "mirrors[1].https-url: https://m2/?x=1 (expected: an absolute https:// URL with a host, no query, fragment or user info)",
                 "mirrors[1].tyop: unknown key (expected one of: name, http-url, https-url, rsync-url, ftp-url, countries,"
                         + " continent, asns, prefixes, country-only, continent-only, asn-only, excluded-countries, score,"
-                        + " capacity, max-mbps, enabled, trusted, latitude, longitude, scan-interval, scan-via, mtime-precision,"
+                        + " capacity, max-mbps, enabled, trusted, latitude, longitude, families, scan-interval, scan-via,"
+                        + " mtime-precision,"
                         + " tz-offset, trace-url, allow-redirects)",
                 "policies[0].policy: fast (expected: one of strict, allow-outdated, local, mirror-only)",
                 "policies[0].match: /abs/** (expected: a glob relative to the repository root (no leading '/'): * ** ?)");
         assertThat(e.getMessage()).startsWith("test.yaml: 14 problems\n  ");
+    }
+
+    @Test
+    void aMirrorsAddressFamiliesAreOneValueOrAListAndAbsentMeansLearned() {
+        MirrorgateConfig c = parse("""
+                repository: {root: /srv/debian}
+                mirrors:
+                  - {name: v4, http-url: "http://v4.example.org/", families: ipv4}
+                  - {name: v6, http-url: "http://v6.example.org/", families: [ipv6]}
+                  - {name: dual, http-url: "http://dual.example.org/", families: [ipv4, ipv6]}
+                  - {name: both, http-url: "http://both.example.org/", families: BOTH}
+                  - {name: learned, http-url: "http://learned.example.org/"}
+                  - {name: literal, http-url: "http://[2001:db8::1]/debian/", families: ipv6}
+                """);
+        assertThat(c.mirrors()).extracting(m -> m.families().label())
+                .containsExactly("ipv4", "ipv6", "both", "both", "unknown", "ipv6");
+    }
+
+    @Test
+    void badAddressFamiliesAreRefusedWithTheKeyAndWhatIsExpected() {
+        ConfigException e = problems("""
+                repository: {root: /srv/debian}
+                mirrors:
+                  - {name: a, http-url: "http://a.example.org/", families: ipv5}
+                  - {name: b, http-url: "http://b.example.org/", families: []}
+                  - {name: c, http-url: "http://c.example.org/", families: [ipv4, 6to4]}
+                  - {name: d, http-url: "http://192.0.2.7/debian/", families: ipv6}
+                  - {name: e, http-url: "http://e.example.org/", families: {ipv4: true}}
+                """);
+        String expected = "ipv4, ipv6 or both, or a list such as [ipv4, ipv6]";
+        assertThat(e.problems()).containsExactlyInAnyOrder(
+                "mirrors[0].families: ipv5 (expected: " + expected + ")",
+                "mirrors[1].families: [] (expected: " + expected + ")",
+                "mirrors[2].families[1]: 6to4 (expected: " + expected + ")",
+                "mirrors[3].families: ipv6 (expected: a list including ipv4: 192.0.2.7 in http-url is an ipv4 address)",
+                "mirrors[4].families: a mapping (expected: a string)");
     }
 
     @Test

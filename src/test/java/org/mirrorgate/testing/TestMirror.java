@@ -35,6 +35,7 @@ public final class TestMirror {
     }
 
     private double maxMbps;
+    private org.mirrorgate.mirror.AddressFamilies families = org.mirrorgate.mirror.AddressFamilies.UNKNOWN;
 
     public static TestMirror mirror(String name) {
         return new TestMirror(name);
@@ -107,6 +108,12 @@ public final class TestMirror {
         return this;
     }
 
+    /** Declares the mirror's address families (unset: learned, unknown until then). */
+    public TestMirror families(org.mirrorgate.mirror.AddressFamilies value) {
+        this.families = value;
+        return this;
+    }
+
     public TestMirror disabled() {
         enabled = false;
         return this;
@@ -121,6 +128,6 @@ public final class TestMirror {
         return new MirrorSpec(name, http == null ? null : URI.create(http), https == null ? null : URI.create(https),
                 null, null, countries, continent, asns, prefixes,
                 new MirrorSpec.Restrictions(countryOnly, continentOnly, asnOnly), excluded, score, capacity, enabled,
-                trusted, lat, lon).withMaxMbps(maxMbps);
+                trusted, lat, lon).withMaxMbps(maxMbps).withFamilies(families);
     }
 }

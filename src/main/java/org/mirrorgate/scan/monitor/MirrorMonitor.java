@@ -62,6 +62,7 @@ public final class MirrorMonitor {
     private final HealthProber prober;
     private final TracePoller tracer;
     private final DeletionProbe deletions;
+    private final FamilyLearner families;
     private final MonitorSchedule schedule;
     private final Duration tick;
     private final AtomicInteger runningScans = new AtomicInteger();
@@ -123,6 +124,13 @@ public final class MirrorMonitor {
     MirrorMonitor(Index index, EventLog events, ScanSettings settings, Map<String, PerMirrorScanSettings> perMirror,
             LongSupplier clockMillis, ScanLease lease, Predicate<String> owns, Map<String, MirrorLister> listers,
             Duration tick) {
+        this(index, events, settings, perMirror, clockMillis, lease, owns, listers, tick, HostResolver.SYSTEM);
+    }
+
+    /** @param hosts resolves the mirrors' redirect hosts, for their address families ({@link FamilyLearner}) */
+    MirrorMonitor(Index index, EventLog events, ScanSettings settings, Map<String, PerMirrorScanSettings> perMirror,
+            LongSupplier clockMillis, ScanLease lease, Predicate<String> owns, Map<String, MirrorLister> listers,
+            Duration tick, HostResolver hosts) {
         this.owns = requireNonNull(owns, "owns");
         this.index = requireNonNull(index, "index");
         this.events = requireNonNull(events, "events");
@@ -141,6 +149,7 @@ public final class MirrorMonitor {
         this.tracer = new TracePoller(index, events, settings, http, clockMillis);
         this.deletions = new DeletionProbe(index, events,
                 new FileHead(http, (int) settings.probe().timeout().toMillis()), clockMillis);
+        this.families = new FamilyLearner(index, events, hosts, settings.probe().timeout());
     }
 
     /**
@@ -248,13 +257,15 @@ public final class MirrorMonitor {
     }
 
     /**
-     * Probes {@code mirror} now (both protocols), as the scheduler would: a file it is known to
+     * Probes {@code mirror} now (both protocols), as the scheduler would: its hosts' address
+     * families first (DNS, {@link FamilyLearner}; not when declared), then a file it is known to
      * hold; nothing while no such file is known (then its first good scan is followed by a probe).
      * Then the deletion probes ({@link DeletionProbe}), when its last scan listed deleted files.
      */
     public void probeNow(String mirror) {
         int pos = index.snapshot().positionOf(mirror);
         if (pos >= 0) {
+            families.learn(mirror);
             PerMirrorScanSettings pm = perMirror(mirror);
             if (prober.probe(mirror, pm, !scanner.sources(index.snapshot().spec(pos), pm).isEmpty())) {
                 unprobed.remove(mirror);
