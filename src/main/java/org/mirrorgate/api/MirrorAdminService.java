@@ -24,6 +24,8 @@ import org.mirrorgate.api.v1.MirrorDefinition;
 import org.mirrorgate.api.v1.MirrorEvent;
 import org.mirrorgate.api.v1.MirrorInfo;
 import org.mirrorgate.api.v1.RefreshRepositoryRequest;
+import org.mirrorgate.api.v1.ReloadRequest;
+import org.mirrorgate.api.v1.ReloadResponse;
 import org.mirrorgate.api.v1.RemoveMirrorRequest;
 import org.mirrorgate.api.v1.RemoveMirrorResponse;
 import org.mirrorgate.api.v1.RefreshRepositoryResponse;
@@ -38,10 +40,12 @@ import org.mirrorgate.index.IndexSnapshot;
 import org.mirrorgate.load.Admission;
 import org.mirrorgate.mirror.EventLog;
 import org.mirrorgate.rank.Verdict;
+import org.mirrorgate.reload.ConfigReloads;
 import org.mirrorgate.repo.RepositoryIndexer;
 import org.mirrorgate.resolve.Explanation;
 import org.mirrorgate.resolve.InvalidRequestException;
 import org.mirrorgate.resolve.NotReadyException;
+import org.mirrorgate.resolve.LiveResolver;
 import org.mirrorgate.resolve.Resolver;
 import org.mirrorgate.scan.monitor.MirrorMonitor;
 import org.mirrorgate.stats.StatsQueries;
@@ -50,7 +54,7 @@ import org.mirrorgate.stats.StatsQueries;
 public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
 
     private final Index index;
-    private final Resolver resolver;
+    private final LiveResolver resolver;
     private final EventLog events;
     private final ScanRpc scans;
     private final RefreshRpc refreshes;
@@ -58,6 +62,7 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
     private final MirrorEditRpc edits;
     private final StatsRpc stats;
     private final GeoUpdateRpc geoUpdates;
+    private final ReloadRpc reloads;
 
     /**
      * Admin changes kept in memory only (no store), and no local tree walker on this replica:
@@ -91,6 +96,17 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
     public MirrorAdminService(Index index, Resolver resolver, EventLog events, MirrorMonitor monitor,
             Supplier<RepositoryIndexer> indexer, MirrorStateWrites durable, StatsQueries stats,
             Supplier<? extends Collection<String>> fallbackNames, GeoLookup geo) {
+        this(index, new LiveResolver(resolver), events, monitor, indexer, durable, stats, fallbackNames, geo,
+                ConfigReloads.NONE);
+    }
+
+    /**
+     * @param resolver the resolver serving now (Explain reads it per call: a reload swaps it)
+     * @param reloads what Reload runs (the service's config file read anew)
+     */
+    public MirrorAdminService(Index index, LiveResolver resolver, EventLog events, MirrorMonitor monitor,
+            Supplier<RepositoryIndexer> indexer, MirrorStateWrites durable, StatsQueries stats,
+            Supplier<? extends Collection<String>> fallbackNames, GeoLookup geo, ConfigReloads reloads) {
         this.stats = new StatsRpc(stats, requireNonNull(index, "index"), requireNonNull(fallbackNames, "fallbackNames"));
         this.durable = requireNonNull(durable, "durable");
         this.index = requireNonNull(index, "index");
@@ -101,6 +117,12 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
         MirrorEdits definitions = new MirrorEdits(index); // one instance: it serializes every definition change
         this.edits = new MirrorEditRpc(index, definitions, events, durable);
         this.geoUpdates = new GeoUpdateRpc(index, definitions, events, durable, geo);
+        this.reloads = new ReloadRpc(requireNonNull(reloads, "reloads"), events, durable);
+    }
+
+    @Override
+    public void reload(ReloadRequest request, StreamObserver<ReloadResponse> response) {
+        reloads.reload(response);
     }
 
     @Override
@@ -149,6 +171,7 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
         scans.shutdown();
         refreshes.shutdown();
         stats.shutdown();
+        reloads.shutdown();
     }
 
     @Override
@@ -203,7 +226,7 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
     public void explain(ExplainRequest request, StreamObserver<ExplainResponse> response) {
         Explanation e;
         try {
-            e = resolver.explain(request.getPath(), request.getClientIp(), request.getScheme() == Scheme.HTTPS);
+            e = resolver.get().explain(request.getPath(), request.getClientIp(), request.getScheme() == Scheme.HTTPS);
         } catch (InvalidRequestException ex) {
             response.onError(Status.INVALID_ARGUMENT.withDescription(ex.getMessage()).asRuntimeException());
             return;

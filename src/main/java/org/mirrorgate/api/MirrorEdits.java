@@ -15,7 +15,8 @@ import org.mirrorgate.mirror.MirrorSpec;
 
 /**
  * Adds, replaces and removes mirrors of origin {@code api} in the index, each change checked whole
- * before one publication, so a refused change leaves the index as it was. Serialized: of two
+ * before one publication, so a refused change leaves the index as it was. Serialized with every
+ * other change of the mirror set (a config reload too) by {@link Index#editMirrors}: of two
  * concurrent edits the second sees the first (a second add of a name is refused; of two updates
  * made from the same {@link #version} the second is refused; without one the last wins). Mirrors of the config file are refused here: the file is their definition.
  */
@@ -41,18 +42,19 @@ final class MirrorEdits {
         this.index = requireNonNull(index, "index");
     }
 
-    synchronized MirrorSpec add(String definition) throws Refused {
+    MirrorSpec add(String definition) throws Refused {
         MirrorSpec spec = parse(definition).withOrigin(MirrorSpec.Origin.API);
-        IndexSnapshot s = index.snapshot();
-        int pos = s.positionOf(spec.name());
-        if (pos >= 0) {
-            throw new Refused(Refused.Why.EXISTS, "mirror " + spec.name() + " already exists (origin "
-                    + s.spec(pos).origin().label() + "); choose another name, or change it with `mirrorgate edit "
-                    + spec.name() + "`" + (s.spec(pos).origin() == MirrorSpec.Origin.CONFIG ? " (in the config file)" : ""));
-        }
-        List<MirrorSpec> next = new ArrayList<>(s.specs());
-        next.add(spec);
-        index.replaceMirrors(next);
+        index.editMirrors(s -> {
+            int pos = s.positionOf(spec.name());
+            if (pos >= 0) {
+                throw new Refused(Refused.Why.EXISTS, "mirror " + spec.name() + " already exists (origin "
+                        + s.spec(pos).origin().label() + "); choose another name, or change it with `mirrorgate edit "
+                        + spec.name() + "`" + (s.spec(pos).origin() == MirrorSpec.Origin.CONFIG ? " (in the config file)" : ""));
+            }
+            List<MirrorSpec> next = new ArrayList<>(s.specs());
+            next.add(spec);
+            return next;
+        });
         return spec;
     }
 
@@ -60,30 +62,33 @@ final class MirrorEdits {
      * @param expectedVersion the {@link #version} the caller's change was made from, or empty to
      *     replace whatever is there
      */
-    synchronized MirrorSpec update(String name, String definition, String expectedVersion) throws Refused {
-        int pos = apiMirror(name);
-        String current = version(index.snapshot().spec(pos));
-        if (!expectedVersion.isEmpty() && !expectedVersion.equals(current)) {
-            throw new Refused(Refused.Why.CHANGED_MEANWHILE, "mirror " + name + " was changed by someone else since"
-                    + " it was read (version " + expectedVersion + ", now " + current + "); nothing changed: run"
-                    + " `mirrorgate show " + name + "` and make the change again");
-        }
+    MirrorSpec update(String name, String definition, String expectedVersion) throws Refused {
         if (definition.contains("://***@")) {
             throw new Refused(Refused.Why.INVALID, "a scan URL's credentials read ***, as they are shown; give them"
                     + " in full, or leave them out");
         }
-        MirrorSpec old = index.snapshot().spec(pos);
         MirrorSpec spec = parse(definition).withOrigin(MirrorSpec.Origin.API);
         if (!spec.name().equals(name)) {
             throw new Refused(Refused.Why.INVALID, "name: " + spec.name() + " (expected: " + name
                     + "; a mirror is renamed by adding the new name and removing the old)");
         }
-        // enabled is the state's switch (SetMirrorEnabled), not the definition's
-        MirrorSpec kept = spec.withEnabled(old.enabled());
-        List<MirrorSpec> next = new ArrayList<>(index.snapshot().specs());
-        next.set(pos, kept);
-        index.replaceMirrors(next);
-        return kept;
+        MirrorSpec[] kept = new MirrorSpec[1];
+        index.editMirrors(s -> {
+            int pos = apiMirror(s, name);
+            MirrorSpec old = s.spec(pos);
+            String current = version(old);
+            if (!expectedVersion.isEmpty() && !expectedVersion.equals(current)) {
+                throw new Refused(Refused.Why.CHANGED_MEANWHILE, "mirror " + name + " was changed by someone else"
+                        + " since it was read (version " + expectedVersion + ", now " + current + "); nothing changed:"
+                        + " run `mirrorgate show " + name + "` and make the change again");
+            }
+            // enabled is the state's switch (SetMirrorEnabled), not the definition's
+            kept[0] = spec.withEnabled(old.enabled());
+            List<MirrorSpec> next = new ArrayList<>(s.specs());
+            next.set(pos, kept[0]);
+            return next;
+        });
+        return kept[0];
     }
 
     /**
@@ -96,15 +101,15 @@ final class MirrorEdits {
                 .substring(0, 16);
     }
 
-    synchronized void remove(String name) throws Refused {
-        int pos = apiMirror(name);
-        List<MirrorSpec> next = new ArrayList<>(index.snapshot().specs());
-        next.remove(pos);
-        index.replaceMirrors(next);
+    void remove(String name) throws Refused {
+        index.editMirrors(s -> {
+            List<MirrorSpec> next = new ArrayList<>(s.specs());
+            next.remove(apiMirror(s, name));
+            return next;
+        });
     }
 
-    private int apiMirror(String name) throws Refused {
-        IndexSnapshot s = index.snapshot();
+    private static int apiMirror(IndexSnapshot s, String name) throws Refused {
         int pos = s.positionOf(name);
         if (pos < 0) {
             throw new Refused(Refused.Why.UNKNOWN, "mirror: " + name + " (expected: one of "

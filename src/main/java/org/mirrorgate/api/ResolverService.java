@@ -19,6 +19,7 @@ import org.mirrorgate.api.v1.Scheme;
 import org.mirrorgate.metrics.ResolveMetrics;
 import org.mirrorgate.resolve.Decision;
 import org.mirrorgate.resolve.InvalidRequestException;
+import org.mirrorgate.resolve.LiveResolver;
 import org.mirrorgate.resolve.NotReadyException;
 import org.mirrorgate.resolve.Resolver;
 
@@ -30,16 +31,19 @@ import org.mirrorgate.resolve.Resolver;
  */
 public final class ResolverService extends ResolverGrpc.ResolverImplBase {
 
-    private final Resolver resolver;
-    /** For {@link SyntheticCalls}: the same decisions, counted nowhere. */
-    private final Resolver uncounted;
+    /** Read once per request: a reload swaps it whole. */
+    private final LiveResolver live;
     private final ResolveMetrics metrics;
 
     /** Bind it behind a {@link SyntheticCalls} interceptor, so the warm-up is counted nowhere. */
-    public ResolverService(Resolver resolver, ResolveMetrics metrics) {
-        this.resolver = requireNonNull(resolver, "resolver");
-        this.uncounted = resolver.uncounted();
+    public ResolverService(LiveResolver live, ResolveMetrics metrics) {
+        this.live = requireNonNull(live, "live");
         this.metrics = requireNonNull(metrics, "metrics");
+    }
+
+    /** Serving with one resolver for good (tests). */
+    public ResolverService(Resolver resolver, ResolveMetrics metrics) {
+        this(new LiveResolver(resolver), metrics);
     }
 
     /** Above this many requests a batch is refused: the hook sends one 16 KiB DATA frame at most. */
@@ -100,7 +104,7 @@ public final class ResolverService extends ResolverGrpc.ResolverImplBase {
         boolean synthetic = SyntheticCalls.current();
         Decision d;
         try {
-            d = (synthetic ? uncounted : resolver).resolve(request.getPath(), request.getClientIp(),
+            d = (synthetic ? live.uncounted() : live.get()).resolve(request.getPath(), request.getClientIp(),
                     request.getScheme() == Scheme.HTTPS, request.getMethod(), request.getQuery(), request.getAccept());
         } catch (InvalidRequestException e) {
             if (!synthetic) {

@@ -83,7 +83,7 @@ final class MirrorExport {
         }
         b.append("# The mirrors added through the admin API of ").append(target).append(", as config-file entries.\n")
                 .append("# Paste them under the config file's mirrors: (this whole block if it has none); at the next\n")
-                .append("# start the file takes each one over that is unchanged (its state, scans and statistics stay),\n")
+                .append("# reload or start the file takes each one over that is unchanged (its state, scans and statistics stay),\n")
                 .append("# and from then on it is changed in the file, not with `mirrorgate edit`.\n")
                 .append("mirrors:\n");
         for (MirrorDefinition d : definitions) {

@@ -28,7 +28,7 @@ final class ServeCommand implements Callable<Integer> {
         host.throwProblems(config.toString());
         host.warnings().forEach(w -> log.warn("{}", w));
         c.policies().warnings().forEach(w -> log.warn("{}", w)); // as check-config prints them
-        MirrorgateServer server = MirrorgateServer.create(c);
+        MirrorgateServer server = MirrorgateServer.create(c, config); // SIGHUP and Reload read it again
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "mirrorgate-shutdown"));
         server.start();
         server.blockUntilShutdown();

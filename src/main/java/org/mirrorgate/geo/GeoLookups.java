@@ -55,4 +55,18 @@ public final class GeoLookups {
                         : "checking for replaced files every " + settings.reloadCheckInterval());
         return ReloadingGeoLookup.start(databases, settings);
     }
+
+    /**
+     * Re-reads {@code lookup}'s database files that were replaced since they were opened (a config
+     * reload asks for it; the periodic check does the same on its own schedule).
+     *
+     * @return what happened, one line for the reload's report; null when no file was replaced
+     */
+    public static String reopenReplaced(GeoLookup lookup) {
+        if (!(lookup instanceof ReloadingGeoLookup reloading)) {
+            return null;
+        }
+        String outcome = reloading.reopenReplaced();
+        return outcome == null ? null : "geoip: " + outcome;
+    }
 }

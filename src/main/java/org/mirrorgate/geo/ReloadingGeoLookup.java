@@ -90,8 +90,10 @@ final class ReloadingGeoLookup implements GeoLookup, Closeable {
      * Loads every configured file whose stamp changed since it was opened. A replacement that
      * cannot be used is logged once (per replacement) and the file in use is kept. Runs on the
      * reload thread; tests call it directly.
+     *
+     * @return what happened, for a config reload's report: null when no file was replaced
      */
-    synchronized void checkForChanges() {
+    synchronized @Nullable String checkForChanges() {
         Snapshot snapshot = current;
         Map<Path, FileStamp> changed = new LinkedHashMap<>();
         for (DatabaseFile file : snapshot.databases().files()) {
@@ -101,7 +103,7 @@ final class ReloadingGeoLookup implements GeoLookup, Closeable {
             }
         }
         if (changed.isEmpty()) {
-            return;
+            return null;
         }
         long started = System.nanoTime();
         GeoDatabases next;
@@ -112,12 +114,22 @@ final class ReloadingGeoLookup implements GeoLookup, Closeable {
             refused.putAll(changed);
             log.warn("geoip: {} changed but cannot be used, so the databases in use stay: {}. {}",
                     changed.keySet(), snapshot.databases().describe(), e.getMessage());
-            return;
+            return "replaced " + changed.keySet() + " cannot be used, the databases in use stay: " + e.getMessage();
         }
         current = new Snapshot(next, newCache());
         changed.keySet().forEach(refused::remove);
         log.info("geoip: reloaded in {} ms, cache cleared: {}",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), next.describe());
+        return "reloaded " + changed.keySet();
+    }
+
+    /**
+     * A config reload's check: as {@link #checkForChanges}, but a replacement refused before is
+     * tried again (the operator asked for it; it may have been fixed in place since).
+     */
+    synchronized @Nullable String reopenReplaced() {
+        refused.clear();
+        return checkForChanges();
     }
 
     /** Stops the reload checks and releases the files; lookups afterwards answer UNKNOWN. */

@@ -189,23 +189,56 @@ public final class Index {
     }
 
     /**
-     * Replaces the set of mirrors (config reload, admin changes). Mirrors kept by name keep their
+     * Replaces the set of mirrors (another replica's change). Mirrors kept by name keep their
      * state and availability; new ones start unknown and empty.
      */
     public void replaceMirrors(List<MirrorSpec> mirrors) {
         synchronized (writeLock) {
-            IndexSnapshot cur = current;
-            MirrorState[] states = new MirrorState[mirrors.size()];
-            Availability[] availability = new Availability[mirrors.size()];
-            for (int i = 0; i < mirrors.size(); i++) {
-                MirrorSpec spec = mirrors.get(i);
-                int old = cur.positionOf(spec.name());
-                states[i] = old < 0 ? MirrorState.initial(spec) : cur.state(old);
-                availability[i] = old < 0 ? Availability.NONE : cur.availability(old);
-            }
-            publish(cur, newVersionWithMirrorChange(cur, cur.ready(), cur.files(),
-                    new ArrayList<>(mirrors), states, availability));
+            publishMirrors(current, mirrors, false);
         }
+    }
+
+    /**
+     * A change of the mirror set computed from the set as it is: run under the writer lock, so two
+     * edits (an admin call and a config reload) never build on the same old set and lose one.
+     */
+    @FunctionalInterface
+    public interface MirrorSetEdit<E extends Exception> {
+        /** @return the new set, or null to change nothing; throwing changes nothing either */
+        List<MirrorSpec> apply(IndexSnapshot current) throws E;
+    }
+
+    /**
+     * Applies {@code edit} to the set as it is and publishes the result. Mirrors kept by name keep
+     * their state and availability, except that one whose definition's {@code enabled} changed
+     * takes the new value as its switch (a config file's change of it ends a run-time override);
+     * new ones start unknown and empty.
+     */
+    public <E extends Exception> void editMirrors(MirrorSetEdit<E> edit) throws E {
+        synchronized (writeLock) {
+            IndexSnapshot cur = current;
+            List<MirrorSpec> next = edit.apply(cur);
+            if (next != null) {
+                publishMirrors(cur, next, true);
+            }
+        }
+    }
+
+    @GuardedBy("writeLock")
+    private void publishMirrors(IndexSnapshot cur, List<MirrorSpec> mirrors, boolean declaredSwitchWins) {
+        MirrorState[] states = new MirrorState[mirrors.size()];
+        Availability[] availability = new Availability[mirrors.size()];
+        for (int i = 0; i < mirrors.size(); i++) {
+            MirrorSpec spec = mirrors.get(i);
+            int old = cur.positionOf(spec.name());
+            states[i] = old < 0 ? MirrorState.initial(spec) : cur.state(old);
+            if (declaredSwitchWins && old >= 0 && cur.spec(old).enabled() != spec.enabled()) {
+                states[i] = states[i].withEnabled(spec.enabled());
+            }
+            availability[i] = old < 0 ? Availability.NONE : cur.availability(old);
+        }
+        publish(cur, newVersionWithMirrorChange(cur, cur.ready(), cur.files(),
+                new ArrayList<>(mirrors), states, availability));
     }
 
     /**

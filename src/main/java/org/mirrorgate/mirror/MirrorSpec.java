@@ -124,6 +124,16 @@ public record MirrorSpec(
                 restrictions, excludedCountries, score, capacity, enabled, trusted, latitude, longitude, value, maxMbps);
     }
 
+    /**
+     * True when this config declaration is {@code apiMirror} exactly as the store holds it (what
+     * {@code mirrorgate export yaml} printed, pasted into the file): the file then takes the mirror
+     * over. {@code enabled} is not compared: the export writes the mirror's current switch, which
+     * the stored definition need not say (enable/disable is state).
+     */
+    public boolean declares(MirrorSpec apiMirror) {
+        return withOrigin(Origin.API).withEnabled(apiMirror.enabled()).equals(apiMirror);
+    }
+
     /** The same mirror placed elsewhere: its location keys replaced, every other key as it was. */
     public MirrorSpec withLocation(List<String> newCountries, String newContinent, Set<Integer> newAsns,
             double newLatitude, double newLongitude) {

@@ -39,6 +39,17 @@ public final class PathRules {
                         + " allow-outdated; strict for release metadata")).toArray(PathPolicy[]::new);
     }
 
+    /** Equal when the rules are: the globs and release policies derive from them. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PathRules other && java.util.Arrays.equals(rules, other.rules);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(rules);
+    }
+
     /** The policy for a file at {@code path} (relative) of {@code size} bytes. */
     public PathPolicy policyFor(String path, long size) {
         int i = ruleFor(path, size);

@@ -40,6 +40,11 @@ final class ClientPlanCache {
         this.wanted = wanted;
     }
 
+    /** An empty cache of the same size and location lookup, planning with {@code next}. */
+    ClientPlanCache emptyFor(Ranker next) {
+        return new ClientPlanCache(slots.length, geo, next, wanted);
+    }
+
     ClientPlan plan(IndexSnapshot snap, String clientIp) throws InvalidRequestException {
         int first = (clientIp.hashCode() * 0x9E3779B1) >>> 16 & mask & -WAYS;
         for (int w = 0; w < WAYS; w++) {

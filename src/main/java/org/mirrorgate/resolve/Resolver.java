@@ -72,8 +72,7 @@ public final class Resolver {
             ResolveSettings settings, DownloadRecorder downloads, PageSettings pages, DecisionListener decisions) {
         this.decisions = requireNonNull(decisions, "decisions");
         this.pageSettings = requireNonNull(pages, "pages");
-        this.templates = pages.templates() == null ? PageTemplates.BUILT_IN
-                : new PageTemplates(pages.templates(), System::nanoTime);
+        this.templates = templatesOf(pages);
         this.index = requireNonNull(index, "index");
         this.ranker = requireNonNull(ranker, "ranker");
         this.rules = requireNonNull(rules, "rules");
@@ -88,22 +87,28 @@ public final class Resolver {
         this.aptLists = aptListPath == null ? null : new AptMirrorLists(APT_LIST_TTL_NANOS, 4096, System::nanoTime);
     }
 
-    /** The same resolver, sharing its caches, minus what {@link #uncounted()} drops. */
-    private Resolver(Resolver base) {
+    /**
+     * A copy of {@code base} with the given parts: {@link #uncounted()} drops the counting and keeps
+     * every cache; {@link #retuned} keeps the counting and starts the caches that depend on the
+     * ranking anew.
+     */
+    private Resolver(Resolver base, Ranker ranker, PathRules rules, List<Fallback> fallbacks, PageSettings pages,
+            PageTemplates templates, DownloadRecorder downloads, DecisionListener decisions, ClientPlanCache plans,
+            AptMirrorLists aptLists) {
         this.index = base.index;
-        this.ranker = base.ranker;
-        this.rules = base.rules;
-        this.fallbacks = base.fallbacks;
+        this.ranker = ranker;
+        this.rules = rules;
+        this.fallbacks = List.copyOf(fallbacks);
         this.settings = base.settings;
-        this.downloads = DownloadRecorder.NONE;
-        this.decisions = DecisionListener.NONE;
-        this.plans = base.plans;
+        this.downloads = downloads;
+        this.decisions = decisions;
+        this.plans = plans;
         this.outsidePrefix = base.outsidePrefix;
-        this.httpToHttps = base.httpToHttps;
-        this.aptLists = base.aptLists;
+        this.httpToHttps = ranker.settings().allowHttpToHttps();
+        this.aptLists = aptLists;
         this.aptListPath = base.aptListPath;
-        this.templates = base.templates;
-        this.pageSettings = base.pageSettings;
+        this.templates = templates;
+        this.pageSettings = pages;
     }
 
     /**
@@ -112,7 +117,35 @@ public final class Resolver {
      * the statistics or the download log.
      */
     public Resolver uncounted() {
-        return new Resolver(this);
+        return new Resolver(this, ranker, rules, fallbacks, pageSettings, templates, DownloadRecorder.NONE,
+                DecisionListener.NONE, plans, aptLists);
+    }
+
+    /**
+     * This resolver with a reloaded config's ranking, path policies, fallbacks and pages (the
+     * operator's templates read anew); the index, the counting and the {@code resolve:} settings
+     * stay. The client plans and apt lists are computed anew: they hold the old ranking's choices.
+     * {@code ranker} should carry the running one's {@link Ranker#admission()}.
+     */
+    public Resolver retuned(Ranker ranker, PathRules rules, List<Fallback> fallbacks, PageSettings pages) {
+        requireNonNull(ranker, "ranker");
+        return new Resolver(this, ranker, requireNonNull(rules, "rules"), fallbacks, requireNonNull(pages, "pages"),
+                templatesOf(pages), downloads, decisions, plans.emptyFor(ranker),
+                aptListPath == null ? null : new AptMirrorLists(APT_LIST_TTL_NANOS, 4096, System::nanoTime));
+    }
+
+    private static PageTemplates templatesOf(PageSettings pages) {
+        return pages.templates() == null ? PageTemplates.BUILT_IN : new PageTemplates(pages.templates(), System::nanoTime);
+    }
+
+    /** The fallbacks of this resolver's config, in order. */
+    public List<Fallback> fallbacks() {
+        return fallbacks;
+    }
+
+    /** The ranking this resolver decides with (a reload hands its admission on to the next one). */
+    public Ranker ranker() {
+        return ranker;
     }
 
     /** How long an apt mirror list is reused for one client location: short, so a lagging mirror comes back soon. */

@@ -56,6 +56,8 @@ public final class MirrorgateServer {
 
     private final MirrorgateConfig config;
     private final Services services;
+    /** Whether SIGHUP reloads the config file (the service was started from one). */
+    private final boolean reloadOnHangup;
     private final HealthStatusManager health = new HealthStatusManager();
     private final ExecutorService lifecycle = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "mirrorgate-lifecycle");
@@ -81,16 +83,28 @@ public final class MirrorgateServer {
      */
     static final Duration WARMUP_CEILING = Duration.ofSeconds(60);
 
-    private MirrorgateServer(MirrorgateConfig config, Services services) {
+    private MirrorgateServer(MirrorgateConfig config, Services services, boolean reloadOnHangup) {
         this.config = requireNonNull(config, "config");
         this.services = requireNonNull(services, "services");
+        this.reloadOnHangup = reloadOnHangup;
     }
 
-    /** Builds every component from the config; nothing listens or runs until {@link #start()}. */
+    /**
+     * Builds every component from a config that has no file to read again (Reload is refused);
+     * nothing listens or runs until {@link #start()}.
+     */
     public static MirrorgateServer create(MirrorgateConfig config) throws IOException {
+        return create(config, null);
+    }
+
+    /**
+     * Builds every component from {@code config}, read from {@code configFile}: SIGHUP and the
+     * Reload RPC read that file again. Nothing listens or runs until {@link #start()}.
+     */
+    public static MirrorgateServer create(MirrorgateConfig config, java.nio.file.Path configFile) throws IOException {
         quietLeakDetection();
         JulBridge.install(); // before grpc-java's first line: every line in the service's format
-        return new MirrorgateServer(config, Services.create(config));
+        return new MirrorgateServer(config, Services.create(config, configFile), configFile != null);
     }
 
     static final String LEAK_DETECTION = "io.grpc.netty.shaded.io.netty.leakDetection.level";
@@ -116,7 +130,7 @@ public final class MirrorgateServer {
         JvmMetrics.builder().register(registry);
         RateLimitedLogFilter.registerMetrics(registry);
         MirrorgateConfig.HostPort listen = config.listen().grpc();
-        ResolverService resolver = new ResolverService(services.resolver(), resolveMetrics);
+        ResolverService resolver = new ResolverService(services.liveResolver(), resolveMetrics);
         String token = adminToken();
         Function<AdminAuthInterceptor, UnaryOperator<NettyServerBuilder>> bind = auth -> b -> b
                 .directExecutor()
@@ -165,6 +179,9 @@ public final class MirrorgateServer {
             }
         });
         services.start();
+        if (reloadOnHangup) {
+            ReloadSignal.install(services.reloads());
+        }
         if (services.index().snapshot().ready()) {
             queueWarmup();
         }

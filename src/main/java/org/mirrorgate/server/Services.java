@@ -3,6 +3,7 @@ package org.mirrorgate.server;
 import com.google.common.base.Ticker;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -27,7 +28,10 @@ import org.mirrorgate.mirror.EventLog;
 import org.mirrorgate.rank.Ranker;
 import org.mirrorgate.repo.RepositoryIndexer;
 import org.mirrorgate.resolve.DecisionListener;
+import org.mirrorgate.reload.ConfigReloader;
+import org.mirrorgate.reload.ConfigReloads;
 import org.mirrorgate.resolve.Fallback;
+import org.mirrorgate.resolve.LiveResolver;
 import org.mirrorgate.resolve.Resolver;
 import org.mirrorgate.scan.monitor.MirrorMonitor;
 import org.mirrorgate.load.CapacityGovernor;
@@ -45,11 +49,12 @@ import org.mirrorgate.store.StoreSettings;
 public final class Services {
 
     private final Index index;
-    private final Resolver resolver;
+    private final LiveResolver resolver;
     private final EventLog events;
     private final MirrorAdminService admin;
     private final PrometheusRegistry registry;
     private final List<Lifecycle> background;
+    private final ConfigReloads reloads;
 
     /** Something with a start and a bounded stop (scanners, monitors, the store). */
     interface Lifecycle {
@@ -58,8 +63,9 @@ public final class Services {
         void stop();
     }
 
-    private Services(Index index, Resolver resolver, EventLog events, MirrorAdminService admin,
-            PrometheusRegistry registry, List<Lifecycle> background) {
+    private Services(Index index, LiveResolver resolver, EventLog events, MirrorAdminService admin,
+            PrometheusRegistry registry, List<Lifecycle> background, ConfigReloads reloads) {
+        this.reloads = reloads;
         this.index = index;
         this.resolver = resolver;
         this.events = events;
@@ -71,7 +77,8 @@ public final class Services {
     /** Scans finishing within this of each other cost one rebuild of the index's gap rows. */
     private static final Duration GAPS_REFRESH_DELAY = Duration.ofSeconds(2);
 
-    static Services create(MirrorgateConfig config) throws IOException {
+    /** @param configFile the file {@code config} was read from (Reload and SIGHUP read it again), or null */
+    static Services create(MirrorgateConfig config, Path configFile) throws IOException {
         Index index = new Index(config.mirrors(), System::currentTimeMillis);
         // Restores the last state (files, bitmaps, mirror states) in one publication before anything
         // else runs, so a restart serves from where it stopped instead of waiting for a walk.
@@ -86,11 +93,13 @@ public final class Services {
         DownloadRecorder counted = new SameDownloadFilter(load, config.counting(), Ticker.systemTicker());
         DownloadLog downloadLog = config.downloadLog().enabled()
                 ? new DownloadLog(config.downloadLog(), System::currentTimeMillis) : null;
-        Ranker ranker = new Ranker(config.rank());
+        // A reload swaps the resolver (ranking, policies, fallbacks, pages) whole; everything that
+        // needs the one serving now reads it from here.
+        LiveResolver resolver = new LiveResolver(new Resolver(index, geo, new Ranker(config.rank()), config.policies(),
+                config.fallbacks(), config.resolve(), counted, config.pages(),
+                downloadLog == null ? DecisionListener.NONE : downloadLog));
         CapacityGovernor governor = new CapacityGovernor(load, store.loadBoard(), () -> index.snapshot().specs(),
-                ranker::admit, System::currentTimeMillis);
-        Resolver resolver = new Resolver(index, geo, ranker, config.policies(), config.fallbacks(),
-                config.resolve(), counted, config.pages(), downloadLog == null ? DecisionListener.NONE : downloadLog);
+                resolver::admit, System::currentTimeMillis);
         StatsQueries stats = new StatsQueries(store.stats(), new StatsQueries.Retention(
                 config.store().statsRetentionDays(), config.store().statsMonthlyRetentionMonths()),
                 () -> LocalDate.ofEpochDay(Math.floorDiv(index.nowMillis(), 86_400_000L))); // counters' days are UTC
@@ -98,14 +107,16 @@ public final class Services {
                 System::currentTimeMillis, store.scanLease(), store.replicas()::owns);
         monitor.registerMetrics(registry);
         storeMetrics.registerStatus(store::status);
-        LoadMetrics.register(registry, ranker::admission);
+        LoadMetrics.register(registry, resolver::admission);
         // The indexer walking (and watching) the tree on this replica, for RefreshRepository: with
         // Redis it exists only while this replica holds the walk lease.
         AtomicReference<RepositoryIndexer> walking = new AtomicReference<>();
         RepositoryMetrics.register(registry, walking::get);
+        ConfigReloads reloads = configFile == null ? ConfigReloads.NONE
+                : new ConfigReloader(configFile, config, index, resolver, monitor, geo);
         MirrorAdminService admin = new MirrorAdminService(index, resolver, events, monitor, walking::get,
                 store::persistMirrorState, // an admin change answers OK once durable
-                stats, () -> config.fallbacks().stream().map(Fallback::name).toList(), geo);
+                stats, () -> resolver.get().fallbacks().stream().map(Fallback::name).toList(), geo, reloads);
         List<Lifecycle> background = new ArrayList<>();
         background.add(lifecycle(() -> { }, store::close)); // stops last: flushes, releases leases
         if (downloadLog != null) {
@@ -152,7 +163,7 @@ public final class Services {
         if (geo instanceof AutoCloseable closeable) {
             background.add(lifecycle(() -> { }, () -> close(closeable))); // stops the database reload thread
         }
-        return new Services(index, resolver, events, admin, registry, background);
+        return new Services(index, resolver, events, admin, registry, background, reloads);
     }
 
     private static Lifecycle lifecycle(Runnable start, Runnable stop) {
@@ -193,7 +204,12 @@ public final class Services {
         return index;
     }
 
+    /** The resolver serving now (a reload swaps it). */
     public Resolver resolver() {
+        return resolver.get();
+    }
+
+    LiveResolver liveResolver() {
         return resolver;
     }
 
@@ -204,6 +220,11 @@ public final class Services {
     /** Where every component registers its metrics; the server exports it. */
     public PrometheusRegistry registry() {
         return registry;
+    }
+
+    /** What SIGHUP and the Reload RPC run. */
+    ConfigReloads reloads() {
+        return reloads;
     }
 
     MirrorAdminService admin() {

@@ -47,7 +47,7 @@ final class IndexLoader {
      * takes the new value, ending an operator's override. An override of an unchanged declaration
      * is kept. Mirrors of origin {@code api} come from the store alone; a name declared in the
      * config that the store holds as an API mirror is refused (it cannot be in both), unless the
-     * declaration is the API mirror's own ({@link #takenOver}): then the config takes it over.
+     * declaration is the API mirror's own ({@link MirrorSpec#declares}): then the config takes it over.
      */
     void restore() {
         long start = System.nanoTime();
@@ -64,7 +64,7 @@ final class IndexLoader {
         storedSpecs.forEach((name, stored) -> {
             MirrorSpec declared = merged.get(name);
             if (declared != null && stored.origin() == MirrorSpec.Origin.API) {
-                if (!takenOver(declared, stored)) {
+                if (!declared.declares(stored)) {
                     throw new IllegalStateException("mirror " + name + " is declared in the config file and was added"
                             + " through the admin API (it is in the store), with another definition; a name cannot be"
                             + " in both: remove it from the config file, or remove the API mirror (mirrorgate remove "
@@ -113,16 +113,6 @@ final class IndexLoader {
         log.info("restored {} files and {} mirrors ({} with availability) from the store in {} ms ({} ms for the files)",
                 table.fileCount(), specs.size(), stored.availability.size(), (System.nanoTime() - start) / 1_000_000,
                 filesNanos / 1_000_000);
-    }
-
-    /**
-     * True when the config file declares an API mirror exactly as the store holds it (what {@code
-     * mirrorgate export yaml} printed, pasted): the operator moved it into the file, which takes it
-     * over. {@code enabled} is not compared: the export writes the mirror's current switch, which
-     * the stored declaration need not say (enable/disable is state).
-     */
-    private static boolean takenOver(MirrorSpec declared, MirrorSpec stored) {
-        return declared.withOrigin(MirrorSpec.Origin.API).withEnabled(stored.enabled()).equals(stored);
     }
 
     /**

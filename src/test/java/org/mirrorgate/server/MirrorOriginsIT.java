@@ -146,4 +146,31 @@ class MirrorOriginsIT {
         assertThat(results).filteredOn(r -> r.startsWith("1 ")).singleElement().asString()
                 .contains("ALREADY_EXISTS: mirror same already exists (origin api)");
     }
+
+    @Test
+    void editOpensTheDefinitionInTheEditorShowsTheChangedLinesAndAppliesThem() throws Exception {
+        startWith("  - {name: m1, https-url: \"https://m1.example.org/debian/\", trusted: true}\n");
+        cli("add", "m2", "--https-url", "https://m2.example.org/debian/", "--score", "20");
+        // The CLI as a terminal user runs it, in its own process: $EDITOR is a script that edits the file.
+        Path editor = dir.resolve("editor.sh");
+        Files.writeString(editor, "#!/bin/sh\nsed -i 's/^score: 20$/score: 30/' \"$1\"\n");
+        editor.toFile().setExecutable(true);
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.mirrorgate.cli.Main", "edit", "m2",
+                "--target=127.0.0.1:" + server.grpcPort()).redirectErrorStream(true);
+        pb.environment().remove("VISUAL");
+        pb.environment().put("EDITOR", editor.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).contains("- score: 20").contains("+ score: 30").contains("m2: updated");
+        assertThat(cli("show", "m2")).contains("score: 30");
+
+        Files.writeString(editor, "#!/bin/sh\nexit 3\n");
+        p = pb.start();
+        out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isEqualTo(1);
+        assertThat(out).contains("exited with 3; nothing changed");
+        assertThat(cli("show", "m2")).contains("score: 30");
+    }
 }

@@ -12,7 +12,7 @@ public final class ServerMain {
     private ServerMain() {}
 
     public static void main(String[] args) throws Exception {
-        MirrorgateServer server = MirrorgateServer.create(ConfigLoader.load(Path.of(args[0])));
+        MirrorgateServer server = MirrorgateServer.create(ConfigLoader.load(Path.of(args[0])), Path.of(args[0]));
         server.start();
         System.out.println("PORT " + server.grpcPort());
         System.out.flush();

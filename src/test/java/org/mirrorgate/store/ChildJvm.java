@@ -69,6 +69,11 @@ public final class ChildJvm implements AutoCloseable {
         await().atMost(Duration.ofSeconds(5)).until(() -> !process.isAlive());
     }
 
+    /** The child's process id (to send it a signal). */
+    public long pid() {
+        return process.pid();
+    }
+
     public List<String> lines() {
         return lines;
     }

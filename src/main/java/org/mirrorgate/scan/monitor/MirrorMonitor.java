@@ -66,7 +66,8 @@ public final class MirrorMonitor {
     private final Duration tick;
     private final AtomicInteger runningScans = new AtomicInteger();
     private final ScanMetrics metrics = new ScanMetrics();
-    private final Map<String, PerMirrorScanSettings> perMirror;
+    /** Replaced whole by a config reload ({@link #retune}); each scan reads it once. */
+    private volatile Map<String, PerMirrorScanSettings> perMirror;
     private final Predicate<String> owns;
     /** Mirrors whose last probe found no file known to be on them: probed as soon as a scan succeeds. */
     private final Set<String> unprobed = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -394,6 +395,15 @@ public final class MirrorMonitor {
         } catch (RuntimeException e) {
             log.error("mirror monitor tick failed", e);
         }
+    }
+
+    /**
+     * The per-mirror scan overrides of a reloaded config: the next scan of each mirror uses them (a
+     * scan under way ends with the ones it started with), and a changed interval is taken at the
+     * mirror's next scheduling.
+     */
+    public void retune(Map<String, PerMirrorScanSettings> overrides) {
+        perMirror = Map.copyOf(requireNonNull(overrides, "overrides"));
     }
 
     private PerMirrorScanSettings perMirror(String mirror) {
