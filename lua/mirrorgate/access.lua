@@ -16,6 +16,9 @@
 --                header exactly as the service rendered it (the hook sets link_header; the format
 --                is the service's alone). A Link value that fails mirrorgate.link's safety check
 --                is dropped (counted, logged rate-limited); the redirect itself still goes out.
+--                A file whose SHA-256 the service knows also gets `Digest: sha-256=<base64>`
+--                (RFC 3230) and a `Link: <scheme://host/<file>.meta4>; rel=describedby;
+--                type="application/metalink4+xml"` entry (RFC 6249), each checked the same way.
 --   SERVE_LOCAL  plain `return`: nginx serves the file itself (GET, HEAD, Range all work)
 --   NOT_FOUND    404
 --   CONTENT      the given status, content type and body
@@ -29,7 +32,10 @@ local batch = require("mirrorgate.batch")
 local client = require("mirrorgate.client")
 local metrics = require("mirrorgate.metrics")
 local pb = require("mirrorgate.pb")
-local safe_link = require("mirrorgate.link").safe
+local link_checks = require("mirrorgate.link")
+local safe_link = link_checks.safe
+local safe_digest = link_checks.safe_digest
+local safe_host = link_checks.safe_host
 
 local ngx = ngx
 local var = ngx.var
@@ -45,6 +51,11 @@ local _M = { _VERSION = "0.1.0" }
 
 -- Requests larger than this skip the call: one DATA frame must hold them (16 KiB frames).
 local MAX_REQUEST = 16000
+-- A longer Accept header is not sent (the page is HTML then); none of a browser's or tool's is.
+local MAX_ACCEPT = 512
+-- The describedby URL is bounded like any URL we send.
+local MAX_URL = 8192
+local DESCRIBEDBY = '>; rel=describedby; type="application/metalink4+xml"'
 local NO_CACHE = "private, no-cache"
 
 -- Bytes never allowed in a URL we send: controls, space, DEL, angle brackets, quote.
@@ -81,16 +92,41 @@ local function fail_open(reason, detail, https)
     return ngx.redirect(url, 302)
 end
 
+-- The file's Metalink as a Link entry (ResolveResponse.metalink made absolute with the request's
+-- scheme and host, which the service does not know), or nil when any part is unsafe.
+local function describedby(path, https)
+    if sub(path, 1, 1) ~= "/" or sub(path, 2, 2) == "/" then return nil end
+    local host = var.http_host or var.host or ""
+    if not safe_host(host) then return nil end
+    local url = (https and "https://" or "http://") .. host .. path
+    if #url > MAX_URL or not safe_url(url, https) then return nil end
+    return "<" .. url .. DESCRIBEDBY
+end
+
 local function redirect(res, https)
     if not safe_url(res.url, https) then return fail_open("decode", "unsafe url", https) end
     local link = res.link
-    if link ~= "" then
-        if safe_link(link, https) then
-            header["Link"] = link
+    if link ~= "" and not safe_link(link, https) then
+        metrics.link_dropped()
+        link = ""
+    end
+    local digest = res.digest
+    if digest ~= "" then
+        if safe_digest(digest) then
+            header["Digest"] = digest
         else
-            metrics.link_dropped()
+            metrics.link_dropped("Digest")
         end
     end
+    if res.metalink ~= "" then
+        local entry = describedby(res.metalink, https)
+        if entry then
+            link = link == "" and entry or link .. ", " .. entry
+        else
+            metrics.link_dropped("describedby")
+        end
+    end
+    if link ~= "" then header["Link"] = link end
     header["Cache-Control"] = NO_CACHE
     metrics.decision(pb.REDIRECT, batch.busy())
     return ngx.redirect(res.url, 302)
@@ -116,11 +152,18 @@ end
 
 -- Requests with a query (checksums, mirror lists: CONTENT of up to 1 MiB) go alone, as unary
 -- Resolve calls with the hook's deadline, so a batch reply stays small; downloads go in batches on
--- the worker's ResolveStream (mirrorgate.batch) when batching is on.
+-- the worker's ResolveStream (mirrorgate.batch) when batching is on. Only a request with a query
+-- sends its Accept header (only pages read it), printable ASCII of at most MAX_ACCEPT bytes: a
+-- download's bytes, and so the batches' frames, are what they were.
 local function decide(https)
     local args = var.args or ""
+    local accept
+    if args ~= "" then
+        accept = var.http_accept
+        if accept and (#accept > MAX_ACCEPT or re_find(accept, [=[[^\x20-\x7e]]=], "jo")) then accept = nil end
+    end
     local msg = pb.encode_request(var.uri, var.remote_addr, https and pb.HTTPS or pb.HTTP,
-        get_method(), args, true)
+        get_method(), args, true, accept)
     if #msg > MAX_REQUEST then return nil, "too_large", #msg .. " bytes" end
     if args == "" and config.current.batch then return batch.resolve(msg) end
     return client.resolve(msg)

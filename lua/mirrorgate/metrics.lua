@@ -16,7 +16,7 @@
 -- syntax: metrics.decision(action, defer?)
 -- syntax: metrics.failopen(reason)
 -- syntax: metrics.fallback()
--- syntax: metrics.link_dropped()
+-- syntax: metrics.link_dropped(what?)
 -- syntax: metrics.batch(n)
 -- syntax: metrics.rpc_error(replica, kind, detail)
 -- syntax: metrics.flush(force?)
@@ -117,10 +117,16 @@ function _M.fallback()
     dict():incr("m:fallback", 1, 0)
 end
 
--- A redirect went out without its Link header: the service's rendered value was unsafe.
-function _M.link_dropped()
+-- A redirect went out without its Link header (what: nil), its Digest header ("Digest") or its
+-- describedby entry ("describedby"): the service's value, or the request's host, was unsafe.
+function _M.link_dropped(what)
     dict():incr("m:link_dropped", 1, 0)
-    _M.log_limited("link", "unsafe Link value from the service dropped (control byte or wrong scheme)")
+    if what then
+        _M.log_limited("link:" .. what, "unsafe " .. what .. " for a redirect dropped (service value or "
+            .. "request host outside the allowed bytes)")
+    else
+        _M.log_limited("link", "unsafe Link value from the service dropped (control byte or wrong scheme)")
+    end
 end
 
 function _M.log_limited(kind, message)
@@ -158,7 +164,7 @@ function _M.render()
         .. "redirected to fallback_url.\n# TYPE mirrorgate_nginx_fallback_redirects_total counter\n"
         .. "mirrorgate_nginx_fallback_redirects_total %d\n", d:get("m:fallback") or 0)
     out[#out + 1] = format("# HELP mirrorgate_nginx_links_dropped_total Redirects sent without their "
-        .. "Link header because the service's value was unsafe.\n"
+        .. "Link header, Digest header or describedby entry because the value was unsafe.\n"
         .. "# TYPE mirrorgate_nginx_links_dropped_total counter\n"
         .. "mirrorgate_nginx_links_dropped_total %d\n", d:get("m:link_dropped") or 0)
     out[#out + 1] = format("# HELP mirrorgate_nginx_batch_calls_total Batches sent (ResolveStream messages).\n"

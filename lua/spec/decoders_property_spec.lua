@@ -70,7 +70,8 @@ local function random_response(r)
     local function str() return r.int(0, 3) == 0 and "" or r.bytes(r.int(1, r.int(0, 1) == 0 and 20 or 300)) end
     local expect = { action = r.int(0, 4), url = str(), content = str(), content_type = str(),
                      mirror = str(), reason = str(), http_status = r.int(0, 599),
-                     file_size = r.int(0, 2147483646) * r.int(0, 4096), link = str() }
+                     file_size = r.int(0, 2147483646) * r.int(0, 4096), link = str(),
+                     digest = str(), metalink = str() }
     local function s(tag, v) return v == "" and "" or tag .. pb.varint(#v) .. v end
     local function v(tag, n) return n == 0 and "" or tag .. pb.varint(n) end
     -- field 3 (alternates, a message the hook skips) sometimes present, and an unknown field 15
@@ -78,7 +79,8 @@ local function random_response(r)
     local unknown = r.int(0, 2) == 0 and "\120" .. pb.varint(r.int(0, 100000)) or ""
     local bytes = v("\8", expect.action) .. s("\18", expect.url) .. alternates .. s("\34", expect.content)
         .. s("\42", expect.content_type) .. s("\50", expect.mirror) .. s("\58", expect.reason)
-        .. v("\64", expect.http_status) .. v("\72", expect.file_size) .. s("\82", expect.link) .. unknown
+        .. v("\64", expect.http_status) .. v("\72", expect.file_size) .. s("\82", expect.link)
+        .. s("\90", expect.digest) .. s("\98", expect.metalink) .. unknown
     return bytes, expect
 end
 

@@ -52,3 +52,42 @@ describe("link.safe", function()
         assert.is_false(link.safe(GOOD .. ", <", false))
     end)
 end)
+
+describe("link.safe_digest", function()
+    local GOOD_DIGEST = "sha-256=+wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE="
+
+    it("accepts the RFC 3230 value of a SHA-256 as the service renders it", function()
+        assert.is_true(link.safe_digest(GOOD_DIGEST))
+        assert.is_true(link.safe_digest("sha-256=" .. ("A"):rep(43) .. "="))
+    end)
+
+    it("refuses another algorithm, another length, and any byte outside base64", function()
+        assert.is_false(link.safe_digest(""))
+        assert.is_false(link.safe_digest("SHA-256=" .. GOOD_DIGEST:sub(9)))
+        assert.is_false(link.safe_digest("md5=" .. GOOD_DIGEST:sub(9)))
+        assert.is_false(link.safe_digest(GOOD_DIGEST .. "A"))
+        assert.is_false(link.safe_digest(GOOD_DIGEST:sub(1, -2)))
+        for _, b in ipairs({ 0, 10, 13, 32, 44, 59, 127, 200 }) do
+            local v = GOOD_DIGEST:sub(1, 20) .. string.char(b) .. GOOD_DIGEST:sub(22)
+            assert.is_false(link.safe_digest(v), "byte " .. b)
+        end
+    end)
+end)
+
+describe("link.safe_host", function()
+    it("accepts names, addresses, IPv6 literals and ports", function()
+        for _, h in ipairs({ "deb.example.org", "127.0.0.1:8080", "[2001:db8::1]:443", "a_b-c.example" }) do
+            assert.is_true(link.safe_host(h), h)
+        end
+    end)
+
+    it("refuses empty, overlong, and bytes that would change the URL or split the header", function()
+        assert.is_false(link.safe_host(""))
+        assert.is_false(link.safe_host(("a"):rep(256)))
+        assert.is_true(link.safe_host(("a"):rep(255)))
+        for _, h in ipairs({ "evil@x", "x/y", "x?y", "x#y", "x y", "x\r\nSet-Cookie: a", "x<y", "x>", "x\"", "x,y",
+                             "\195\188.example" }) do
+            assert.is_false(link.safe_host(h), h)
+        end
+    end)
+end)

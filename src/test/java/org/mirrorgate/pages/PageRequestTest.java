@@ -27,6 +27,41 @@ class PageRequestTest {
     }
 
     @Test
+    void fileinfoComesAsHtmlOrJsonAndJsonWhenAcceptPrefersIt() {
+        assertThat(PageRequest.ofQuery("fileinfo")).isEqualTo(PageRequest.FILE_INFO_HTML);
+        assertThat(PageRequest.ofQuery("FileInfo=JSON")).isEqualTo(PageRequest.FILE_INFO_JSON);
+        assertThat(PageRequest.ofQuery("fileinfo", "application/json")).isEqualTo(PageRequest.FILE_INFO_JSON);
+        assertThat(PageRequest.ofQuery("fileinfo=json", "text/html")).as("an explicit format wins")
+                .isEqualTo(PageRequest.FILE_INFO_JSON);
+        assertThat(PageRequest.ofQuery("mirrorlist=text", "application/json")).isEqualTo(PageRequest.MIRROR_LIST);
+        assertThat(PageRequest.ofQuery("meta4", "application/json")).isEqualTo(PageRequest.METALINK);
+    }
+
+    @Test
+    void acceptPrefersJsonOnAHigherQOrAMoreSpecificMatchNeverOnATie() {
+        // curl -H, axios, a client ranking JSON first
+        assertThat(AcceptHeader.prefersJson("application/json")).isTrue();
+        assertThat(AcceptHeader.prefersJson("application/json, text/plain, */*")).isTrue();
+        assertThat(AcceptHeader.prefersJson("text/html;q=0.5, application/json")).isTrue();
+        assertThat(AcceptHeader.prefersJson("application/*")).isTrue();
+        assertThat(AcceptHeader.prefersJson(" Application/JSON ; Q=0.9 ")).isTrue();
+        // a browser, curl's default, none, ties, refusals
+        assertThat(AcceptHeader.prefersJson("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,"
+                + "image/webp,*/*;q=0.8")).isFalse();
+        assertThat(AcceptHeader.prefersJson("*/*")).isFalse();
+        assertThat(AcceptHeader.prefersJson("")).isFalse();
+        assertThat(AcceptHeader.prefersJson("text/html, application/json")).isFalse();
+        assertThat(AcceptHeader.prefersJson("application/json;q=0")).isFalse();
+        assertThat(AcceptHeader.prefersJson("application/jsonx, application/json-seq")).isFalse();
+        // unreadable q-values skip their range; an overlong value is not read at all
+        assertThat(AcceptHeader.prefersJson("application/json;q=abc")).isFalse();
+        assertThat(AcceptHeader.prefersJson("application/json;q=NaN, text/html;q=0.1")).isFalse();
+        assertThat(AcceptHeader.prefersJson("application/json;q=2")).isFalse();
+        assertThat(AcceptHeader.prefersJson(",,;;=,application/json")).isTrue();
+        assertThat(AcceptHeader.prefersJson("application/json," + "x".repeat(AcceptHeader.MAX_LENGTH))).isFalse();
+    }
+
+    @Test
     void aQueryNamingNoPageIsADownload() {
         assertThat(PageRequest.ofQuery("")).isNull();
         assertThat(PageRequest.ofQuery("utm_source=x&mirrorlistx")).isNull();

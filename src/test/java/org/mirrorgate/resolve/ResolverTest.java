@@ -88,6 +88,55 @@ class ResolverTest {
     }
 
     @Test
+    void aRedirectOfAHashedFileCarriesItsSha256AndTheMetalinkPathOthersNeither() throws Exception {
+        Decision d = get("/debian/pool/main/a/a b.deb", "192.0.2.1");
+        assertThat(d.sha256()).hasSize(32).endsWith(1);
+        assertThat(d.metalink()).isEqualTo("/debian/pool/main/a/a%20b.deb.meta4");
+        Decision meta = get(d.metalink().replace("%20", " "), "192.0.2.1");
+        assertThat(meta.action()).as("the path the Link names is the file's Metalink").isEqualTo(Decision.Action.CONTENT);
+        assertThat(meta.contentType()).isEqualTo("application/metalink4+xml");
+
+        index.applyListing(index.beginListing("fr1").finish(T, 0));
+        index.applyListing(index.beginListing("de1").finish(T, 0));
+        Decision fallback = resolver(List.of(new Fallback("fb", "http://fb.example.org/debian/", null, "FR", "EU")))
+                .resolve("/debian/pool/main/a/a b.deb", "192.0.2.1", false, "GET", "");
+        assertThat(fallback.reason()).isEqualTo("fallback");
+        assertThat(fallback.metalink()).as("a fallback serves the same file").isEqualTo(d.metalink());
+
+        Decision unhashed = get("/debian/pool/main/n/new.deb", "192.0.2.1");
+        assertThat(unhashed.sha256()).isNull();
+        assertThat(unhashed.metalink()).isEmpty();
+        assertThat(get("/debian/dists/sid/InRelease", "192.0.2.1").sha256()).as("served locally").isNull();
+    }
+
+    @Test
+    void fileinfoIsHtmlOrJsonByAcceptNotADownloadAndAnUnknownPathIsA404() throws Exception {
+        String path = "/debian/pool/main/a/a b.deb";
+        Decision html = resolver.resolve(path, "192.0.2.1", false, "GET", "fileinfo", "");
+        assertThat(html.action()).isEqualTo(Decision.Action.CONTENT);
+        assertThat(html.httpStatus()).isEqualTo(200);
+        assertThat(html.contentType()).isEqualTo("text/html; charset=utf-8");
+        assertThat(new String(html.content(), StandardCharsets.UTF_8)).contains("<td class=\"name\">fr1</td>")
+                .contains("strict (default)");
+        Decision json = resolver.resolve(path, "192.0.2.1", false, "GET", "fileinfo", "application/json");
+        assertThat(json.contentType()).isEqualTo("application/json");
+        assertThat(new String(json.content(), StandardCharsets.UTF_8)).contains("\"path\":\"pool/main/a/a b.deb\"");
+        assertThat(new String(resolver.resolve("/debian/images/x.iso", "192.0.2.1", false, "GET", "fileinfo=json")
+                .content(), StandardCharsets.UTF_8)).contains("\"kind\":\"mirror-only\"").contains("\"rule\":\"images/**\"");
+        Decision mirrorlist = resolver.resolve(path, "192.0.2.1", false, "GET", "mirrorlist", "application/json");
+        assertThat(mirrorlist.contentType()).isEqualTo("application/json");
+
+        for (String unknown : List.of("/debian/pool/nope.deb", "/debian/pool/main/", "/debian/pool")) {
+            Decision d = resolver.resolve(unknown, "192.0.2.1", false, "GET", "fileinfo", "");
+            assertThat(d.action()).as(unknown).isEqualTo(Decision.Action.CONTENT);
+            assertThat(d.httpStatus()).as(unknown).isEqualTo(404);
+        }
+        assertThat(new String(resolver.resolve("/debian/pool", "192.0.2.1", false, "GET", "fileinfo=json").content(),
+                StandardCharsets.UTF_8)).isEqualTo("{\"path\":\"pool\",\"error\":\"a directory, not a file\"}");
+        assertThat(downloads).as("pages are not downloads").isEmpty();
+    }
+
+    @Test
     void httpsRequestsGetHttpsUrls() throws Exception {
         Decision d = resolver.resolve("/debian/pool/main/a/a b.deb", "192.0.2.1", true, "HEAD", "");
         assertThat(d.url()).startsWith("https://fr1.example.org/");
