@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
                 AdminCommands.Enable.class, AdminCommands.Disable.class, ScanCommand.class,
                 AdminCommands.Logs.class, RefreshCommand.class, MirrorEditCommands.Add.class,
                 MirrorEditCommands.Show.class, MirrorEditCommands.Edit.class, MirrorEditCommands.Remove.class,
-                StatsCommands.class, ExportCommand.class, GeoUpdateCommand.class,
+                StatsCommands.class, ExportCommand.class, GeoUpdateCommand.class, ReplayCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 import org.mirrorgate.geo.ClientLocation;
 import org.mirrorgate.geo.GeoLookup;
 import org.mirrorgate.geo.IpAddresses;
@@ -54,6 +55,8 @@ public final class Resolver {
     private final String aptListPath;
     private final PageTemplates templates;
     private final PageSettings pageSettings;
+    /** Null: {@link ThreadLocalRandom}; else what {@link #drawingFrom} set (a replay's seeded draws). */
+    private final RandomGenerator random;
 
     public Resolver(Index index, GeoLookup geo, Ranker ranker, PathRules rules, List<Fallback> fallbacks,
             ResolveSettings settings, DownloadRecorder downloads) {
@@ -85,17 +88,19 @@ public final class Resolver {
         this.httpToHttps = ranker.settings().allowHttpToHttps();
         this.aptListPath = settings.aptListPath();
         this.aptLists = aptListPath == null ? null : new AptMirrorLists(APT_LIST_TTL_NANOS, 4096, System::nanoTime);
+        this.random = null;
     }
 
-    /** The same resolver, sharing its caches, minus what {@link #uncounted()} drops. */
-    private Resolver(Resolver base) {
+    /** The same resolver, sharing its caches, with these in place of its own. */
+    private Resolver(Resolver base, DownloadRecorder downloads, DecisionListener decisions, RandomGenerator random) {
         this.index = base.index;
         this.ranker = base.ranker;
         this.rules = base.rules;
         this.fallbacks = base.fallbacks;
         this.settings = base.settings;
-        this.downloads = DownloadRecorder.NONE;
-        this.decisions = DecisionListener.NONE;
+        this.downloads = downloads;
+        this.decisions = decisions;
+        this.random = random;
         this.plans = base.plans;
         this.outsidePrefix = base.outsidePrefix;
         this.httpToHttps = base.httpToHttps;
@@ -111,7 +116,16 @@ public final class Resolver {
      * the statistics or the download log.
      */
     public Resolver uncounted() {
-        return new Resolver(this);
+        return new Resolver(this, DownloadRecorder.NONE, DecisionListener.NONE, random);
+    }
+
+    /**
+     * The same resolver (counting and telling as it does) drawing among the near group from {@code
+     * random} instead of {@link ThreadLocalRandom}: a replay (single-threaded) seeds it per request
+     * so that two configs with the same group draw the same mirror, and only real changes count.
+     */
+    public Resolver drawingFrom(RandomGenerator random) {
+        return new Resolver(this, downloads, decisions, requireNonNull(random, "random"));
     }
 
     /** How long an apt mirror list is reused for one client location: short, so a lagging mirror comes back soon. */
@@ -285,7 +299,7 @@ public final class Resolver {
             return deleted ? Decision.serveLocal(Decision.DELETED, 0) : Decision.serveLocal("path policy local", size);
         }
         Selection s = ranker.select(snap, plan, id, policy, https, settings.maxAlternates(),
-                ThreadLocalRandom.current());
+                random == null ? ThreadLocalRandom.current() : random);
         if (!s.isEmpty()) {
             return redirect(snap, s, files.path(id), size, deleted ? "deleted, mirror still holds it" : "mirror");
         }
