@@ -94,7 +94,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     private void text(PrintWriter out, ReplayReport r, double seconds) {
-        out.printf(Locale.ROOT, "%,d requests replayed from %,d lines in %.1f s (%s %s); %,d bad lines, %,d skipped%n",
+        out.printf(Locale.ROOT, "%,d requests replayed from %,d lines in %.1f s (%s -> %s); bad lines: %,d, skipped: %,d%n",
                 r.requests(), r.lines(), seconds, current.getFileName(), proposed.getFileName(), r.badLines(),
                 r.skipped().values().stream().mapToLong(Long::longValue).sum());
         out.println();
@@ -141,7 +141,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         if (r.badLines() > 0) {
             out.println();
-            out.printf(Locale.ROOT, "%,d bad lines, the first ones:%n", r.badLines());
+            out.printf(Locale.ROOT, "bad lines: %,d; the first ones:%n", r.badLines());
             r.badSamples().forEach(s -> out.println("  " + s));
         }
         r.notes().forEach(n -> out.println("note: " + n));
