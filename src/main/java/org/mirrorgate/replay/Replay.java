@@ -11,6 +11,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.mirrorgate.config.MirrorgateConfig;
 import org.mirrorgate.geo.GeoLookup;
 import org.mirrorgate.geo.GeoLookups;
@@ -32,13 +36,10 @@ import org.mirrorgate.store.StoreSettings;
  *
  * <p>Both configs decide every request from the same index (the new config's mirrors get the
  * stored availability and state of the mirror of the same name; a mirror the store does not know
- * holds nothing, as a mirror not yet scanned) with the same random draws ({@link SeededDraw}),
- * single-threaded: a request counts as changed only when the configs move it.
+ * holds nothing, as a mirror not yet scanned) with the same random draws ({@link SeededDraw}): a
+ * request counts as changed only when the configs move it. The two configs decide on two threads.
  */
 public final class Replay {
-
-    /** Requests between two progress calls. */
-    static final int PROGRESS_EVERY = 1 << 16;
 
     /**
      * @param current the config the service runs
@@ -60,7 +61,7 @@ public final class Replay {
         }
     }
 
-    /** Told every {@link #PROGRESS_EVERY} requests and at each file's end; on the replaying thread. */
+    /** Told after each batch of a few thousand requests and at each file's end; on the replaying thread. */
     @FunctionalInterface
     public interface Progress {
         Progress NONE = (lines, bytesRead, bytesTotal) -> { };
@@ -97,10 +98,9 @@ public final class Replay {
         try {
             GeoLookup currentGeo = open(o.current(), closing);
             GeoLookup proposedGeo = o.proposed().geo().equals(o.current().geo()) ? currentGeo : open(o.proposed(), closing);
-            SeededDraw draw = new SeededDraw();
-            ReplaySide current = new ReplaySide(o.current(), currentIndex, currentGeo, draw);
-            ReplaySide proposed = new ReplaySide(o.proposed(), proposedIndex, proposedGeo, draw);
-            return new Run(o, current, proposed, draw, progress, total).run();
+            ReplaySide current = new ReplaySide(o.current(), currentIndex, currentGeo, new SeededDraw());
+            ReplaySide proposed = new ReplaySide(o.proposed(), proposedIndex, proposedGeo, new SeededDraw());
+            return new Run(o, current, proposed, progress, total).run();
         } finally {
             for (AutoCloseable c : closing) {
                 try {
@@ -157,25 +157,32 @@ public final class Replay {
         return index;
     }
 
-    /** One pass over the logs. */
+    /**
+     * One pass over the logs. Requests are decided in batches: the proposed config's side on a
+     * second thread while this one decides the current config's, then both are counted here. Each
+     * side stays confined to one thread at a time (its resolver, plan cache, draws, governor), and
+     * {@link Future#get} orders a batch's decisions before their counting.
+     */
     private static final class Run {
+        static final int BATCH = 4096;
+
         private final Options o;
         private final ReplaySide current;
         private final ReplaySide proposed;
-        private final SeededDraw draw;
         private final Progress progress;
         private final long totalBytes;
         private final LogReader reader;
         private final Tally tally;
         private final String prefix;
         private final Map<String, Long> skipped = new HashMap<>();
+        private final List<LogRequest> batch = new ArrayList<>(BATCH);
         private long requests;
+        private long seen;
 
-        Run(Options o, ReplaySide current, ReplaySide proposed, SeededDraw draw, Progress progress, long totalBytes) {
+        Run(Options o, ReplaySide current, ReplaySide proposed, Progress progress, long totalBytes) {
             this.o = o;
             this.current = current;
             this.proposed = proposed;
-            this.draw = draw;
             this.progress = progress;
             this.totalBytes = totalBytes;
             this.reader = new LogReader(o.format(), o.maxBadSamples());
@@ -186,9 +193,26 @@ public final class Replay {
         }
 
         ReplayReport run() throws IOException {
-            for (Path log : o.logs()) {
-                reader.read(log, this::replay);
-                progress.update(reader.lines(), reader.bytesRead(), totalBytes);
+            ExecutorService second = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "mirrorgate-replay");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                for (Path log : o.logs()) {
+                    reader.read(log, r -> {
+                        if (admit(r)) {
+                            batch.add(r);
+                            if (batch.size() == BATCH) {
+                                flush(second);
+                            }
+                        }
+                    });
+                    flush(second);
+                    progress.update(reader.lines(), reader.bytesRead(), totalBytes);
+                }
+            } finally {
+                second.shutdownNow();
             }
             List<String> notes = new ArrayList<>();
             if (!o.proposed().resolve().urlPrefix().equals(prefix)) {
@@ -205,51 +229,95 @@ public final class Replay {
                     tally.targets(), tally.countries(), tally.current(), tally.proposed(), tally.changed(), notes);
         }
 
-        private void replay(LogRequest r) {
+        /** True when {@code r} is a request to replay; else counted as skipped, by reason. */
+        private boolean admit(LogRequest r) {
             String method = r.method();
             if (!method.equals("GET") && !method.equals("HEAD")) {
                 // A token of capitals is a method; anything else (TLS bytes sent to port 80) is not
                 // named, so the reasons stay few whatever the log holds.
                 skip(method.length() <= 12 && method.chars().allMatch(c -> c >= 'A' && c <= 'Z')
                         ? "method " + method : "not an HTTP method");
-                return;
+                return false;
             }
             String path = r.path();
             if (!path.startsWith(prefix) && !(path.length() + 1 == prefix.length() && prefix.startsWith(path))) {
                 skip("outside url-prefix " + prefix);
-                return;
+                return false;
             }
             if (r.ip().isEmpty()) {
                 skip("no client address (a download log with log-client-ip: none)");
+                return false;
+            }
+            return true;
+        }
+
+        private void flush(ExecutorService second) {
+            if (batch.isEmpty()) {
                 return;
             }
-            // The same seed for both sides: a group they share draws the same mirror.
-            long seed = r.ip().hashCode() * 0x9e3779b97f4a7c15L + path.hashCode() * 31L + requests;
-            Decision a;
-            Decision b;
+            long first = seen;
+            seen += batch.size();
+            Future<Decided> b = second.submit(() -> decide(proposed, batch, first));
+            Decided a = decide(current, batch, first);
+            Decided bs;
             try {
-                draw.seed(seed);
-                a = current.decide(r, o.https());
-                String country = current.location().country();
-                draw.seed(seed);
-                b = proposed.decide(r, o.https());
+                bs = b.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                if (a.refused[i] != null || bs.refused[i] != null) {
+                    String m = a.refused[i] != null ? a.refused[i] : bs.refused[i];
+                    int colon = m.indexOf(':');
+                    skip("invalid request (" + (colon < 0 ? "refused" : m.substring(0, colon)) + ")");
+                    continue;
+                }
+                LogRequest r = batch.get(i);
                 requests++;
-                tally.add(country, a, r.bytesOr(a.fileSize()), b, r.bytesOr(b.fileSize()));
-            } catch (InvalidRequestException e) {
-                String m = e.getMessage();
-                int colon = m == null ? -1 : m.indexOf(':');
-                skip("invalid request (" + (colon < 0 ? "refused" : m.substring(0, colon)) + ")");
-                return;
-            } catch (NotReadyException e) {
-                throw new IllegalStateException(e.getMessage(), e); // checked before the first line
+                tally.add(a.countries[i], a.decisions[i], r.bytesOr(a.decisions[i].fileSize()), bs.decisions[i],
+                        r.bytesOr(bs.decisions[i].fileSize()));
             }
-            if (requests % PROGRESS_EVERY == 0) {
-                progress.update(reader.lines(), reader.bytesRead(), totalBytes);
+            batch.clear();
+            progress.update(reader.lines(), reader.bytesRead(), totalBytes);
+        }
+
+        /** One side's decisions for a batch; on whichever thread runs that side now. */
+        private Decided decide(ReplaySide side, List<LogRequest> requests, long first) {
+            Decided out = new Decided(requests.size());
+            for (int i = 0; i < requests.size(); i++) {
+                LogRequest r = requests.get(i);
+                // The same seed on both sides: a group they share draws the same mirror.
+                side.seed(r.ip().hashCode() * 0x9e3779b97f4a7c15L + r.path().hashCode() * 31L + first + i);
+                try {
+                    out.decisions[i] = side.decide(r, o.https());
+                    out.countries[i] = side.location().country();
+                } catch (InvalidRequestException e) {
+                    out.refused[i] = e.getMessage() == null ? "refused" : e.getMessage();
+                } catch (NotReadyException e) {
+                    throw new IllegalStateException(e.getMessage(), e); // checked before the first line
+                }
             }
+            return out;
         }
 
         private void skip(String reason) {
             skipped.merge(reason, 1L, Long::sum);
+        }
+    }
+
+    /** A batch's decisions by one side: a decision, or why the request was refused. */
+    private static final class Decided {
+        final Decision[] decisions;
+        final String[] countries;
+        final String[] refused;
+
+        Decided(int n) {
+            decisions = new Decision[n];
+            countries = new String[n];
+            refused = new String[n];
         }
     }
 }

@@ -30,6 +30,7 @@ import org.mirrorgate.stats.SameDownloadFilter;
 final class ReplaySide {
 
     private final Index index;
+    private final SeededDraw draw;
     private final Resolver resolver;
     private final Ranker ranker;
     private final LoadMeter meter;
@@ -43,6 +44,7 @@ final class ReplaySide {
 
     ReplaySide(MirrorgateConfig config, Index index, GeoLookup geo, SeededDraw draw) {
         this.index = index;
+        this.draw = draw;
         this.ranker = new Ranker(config.rank());
         this.meter = new LoadMeter(DownloadRecorder.NONE);
         // The filter's window runs on the log's time too: a resumed download's parts count once.
@@ -52,17 +54,25 @@ final class ReplaySide {
                 return clockMillis == LogRequest.NO_TIME ? 0 : clockMillis * 1_000_000;
             }
         };
-        DownloadRecorder counted = new SameDownloadFilter(meter, config.counting(), logTicker);
+        this.anyCeiling = index.snapshot().specs().stream().anyMatch(MirrorSpec::hasBandwidthCeiling);
+        // Only the governor reads the load: without a max-mbps the filter's cache would cost a
+        // third of a replay for nothing.
+        DownloadRecorder counted = anyCeiling ? new SameDownloadFilter(meter, config.counting(), logTicker)
+                : DownloadRecorder.NONE;
         DecisionListener located = (path, clientIp, client, decision) -> location = client;
         this.resolver = new Resolver(index, geo, ranker, config.policies(), config.fallbacks(), config.resolve(),
                 counted, config.pages(), located).drawingFrom(draw);
-        this.anyCeiling = index.snapshot().specs().stream().anyMatch(MirrorSpec::hasBandwidthCeiling);
     }
 
     /** The decision for {@code r}, after the periods of capacity balancing the log's clock says passed. */
     Decision decide(LogRequest r, boolean https) throws InvalidRequestException, NotReadyException {
         advance(r.timeMillis());
         return resolver.resolve(r.path(), r.ip(), https, r.method(), r.query());
+    }
+
+    /** Seeds the draws of the next decision. */
+    void seed(long seed) {
+        draw.seed(seed);
     }
 
     /** What GeoIP knows of the last decided request's client. */
