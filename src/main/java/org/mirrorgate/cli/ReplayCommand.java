@@ -219,7 +219,9 @@ final class ReplayCommand implements Callable<Integer> {
     /** One line on a terminal, rewritten in place: done, lines, rate. */
     private static final class ProgressLine implements Replay.Progress {
         private final java.io.PrintStream err;
-        private final long start = System.nanoTime();
+        /** The rate counts from the first batch: the store's restore before it is no replay. */
+        private long start;
+        private long startLines;
         private long lastPrint;
 
         ProgressLine(java.io.PrintStream err) {
@@ -229,6 +231,10 @@ final class ReplayCommand implements Callable<Integer> {
         @Override
         public void update(long lines, long bytesRead, long bytesTotal) {
             long now = System.nanoTime();
+            if (start == 0) {
+                start = now;
+                startLines = lines;
+            }
             if (now - lastPrint < 200_000_000L) {
                 return;
             }
@@ -238,7 +244,7 @@ final class ReplayCommand implements Callable<Integer> {
             int filled = bytesTotal == 0 ? width : (int) Math.min(width, width * bytesRead / bytesTotal);
             err.printf(Locale.ROOT, "\r[%s%s] %5.1f %% %,d lines, %,.0f lines/s\033[K", "#".repeat(filled),
                     " ".repeat(width - filled), bytesTotal == 0 ? 100.0 : 100.0 * bytesRead / bytesTotal, lines,
-                    lines / seconds);
+                    (lines - startLines) / seconds);
             err.flush();
         }
     }
