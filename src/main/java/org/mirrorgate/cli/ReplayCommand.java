@@ -70,6 +70,10 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!java.nio.file.Files.isReadable(current)) { // the loader's own message would say --config
+            throw new IllegalArgumentException(current + ": cannot read the current config (the one the service"
+                    + " runs); pass it with --current FILE");
+        }
         MirrorgateConfig cur = ConfigLoader.load(current);
         MirrorgateConfig next = ConfigLoader.load(proposed);
         StoreSettings storeSettings = store == null ? cur.store() : cur.store().toBuilder().embedded(store).build();

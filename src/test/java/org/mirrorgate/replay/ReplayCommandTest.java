@@ -113,6 +113,12 @@ class ReplayCommandTest {
                 .contains("no embedded store there");
 
         err.getBuffer().setLength(0);
+        assertThat(run("replay", "--current", dir.resolve("none.yaml").toString(), "-c", proposed.toString(),
+                log.toString())).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("mirrorgate: " + dir.resolve("none.yaml") + ": cannot read the current"
+                + " config (the one the service runs); pass it with --current FILE\n");
+
+        err.getBuffer().setLength(0);
         assertThat(run("replay", "-c", proposed.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("Missing required parameter: 'ACCESS_LOG'").contains("replay --help");
 
