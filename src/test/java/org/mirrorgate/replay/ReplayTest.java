@@ -227,6 +227,17 @@ class ReplayTest {
     }
 
     @Test
+    void aReplayWritesNothingToTheStore() throws IOException {
+        Path file = ConfigLoader.load(current).store().file();
+        byte[] before = java.nio.file.Files.readAllBytes(file);
+        long modified = java.nio.file.Files.getLastModifiedTime(file).toMillis();
+        Path proposed = fx.config("new.yaml", "", "", ", max-mbps: 200");
+        replay(proposed, LogFormat.AUTO, fx.write("access.log", mixedLog(600, 400)));
+        assertThat(java.nio.file.Files.readAllBytes(file)).isEqualTo(before);
+        assertThat(java.nio.file.Files.getLastModifiedTime(file).toMillis()).isEqualTo(modified);
+    }
+
+    @Test
     void aStoreARunningServiceHoldsIsRefusedWithWhatToDo() throws IOException {
         MirrorgateConfig cur = ConfigLoader.load(current);
         Path log = fx.write("access.log", mixedLog(10, 10));
