@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 AdminCommands.Logs.class, RefreshCommand.class, MirrorEditCommands.Add.class,
                 MirrorEditCommands.Show.class, MirrorEditCommands.Edit.class, MirrorEditCommands.Remove.class,
                 StatsCommands.class, ExportCommand.class, GeoUpdateCommand.class, ReloadCommand.class,
+                ReplayCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -80,8 +80,11 @@ public final class CapacityGovernor {
         }
     }
 
-    /** One period: measure, exchange, adjust, publish. Returns what it published. */
-    synchronized Admission tick() {
+    /**
+     * One period: measure, exchange, adjust, publish. Returns what it published. {@link #start}
+     * calls it every {@link #PERIOD}; a replay of a log calls it itself, on the log's clock.
+     */
+    public synchronized Admission tick() {
         long now = clockMillis.getAsLong();
         double seconds = Math.max(0.001, (now - lastMillis) / 1000.0);
         lastMillis = now;

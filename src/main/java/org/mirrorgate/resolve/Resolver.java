@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 import org.mirrorgate.geo.ClientLocation;
 import org.mirrorgate.geo.GeoLookup;
 import org.mirrorgate.geo.IpAddresses;
@@ -55,6 +56,8 @@ public final class Resolver {
     private final String aptListPath;
     private final PageTemplates templates;
     private final PageSettings pageSettings;
+    /** Null: {@link ThreadLocalRandom}; else what {@link #drawingFrom} set (a replay's seeded draws). */
+    private final RandomGenerator random;
 
     public Resolver(Index index, GeoLookup geo, Ranker ranker, PathRules rules, List<Fallback> fallbacks,
             ResolveSettings settings, DownloadRecorder downloads) {
@@ -85,16 +88,17 @@ public final class Resolver {
         this.httpToHttps = ranker.settings().allowHttpToHttps();
         this.aptListPath = settings.aptListPath();
         this.aptLists = aptListPath == null ? null : new AptMirrorLists(APT_LIST_TTL_NANOS, 4096, System::nanoTime);
+        this.random = null;
     }
 
     /**
      * A copy of {@code base} with the given parts: {@link #uncounted()} drops the counting and keeps
      * every cache; {@link #retuned} keeps the counting and starts the caches that depend on the
-     * ranking anew.
+     * ranking anew; {@link #drawingFrom} keeps everything but the random draw.
      */
     private Resolver(Resolver base, Ranker ranker, PathRules rules, List<Fallback> fallbacks, PageSettings pages,
             PageTemplates templates, DownloadRecorder downloads, DecisionListener decisions, ClientPlanCache plans,
-            AptMirrorLists aptLists) {
+            AptMirrorLists aptLists, RandomGenerator random) {
         this.index = base.index;
         this.ranker = ranker;
         this.rules = rules;
@@ -103,6 +107,7 @@ public final class Resolver {
         this.downloads = downloads;
         this.decisions = decisions;
         this.plans = plans;
+        this.random = random;
         this.outsidePrefix = base.outsidePrefix;
         this.httpToHttps = ranker.settings().allowHttpToHttps();
         this.aptLists = aptLists;
@@ -118,7 +123,7 @@ public final class Resolver {
      */
     public Resolver uncounted() {
         return new Resolver(this, ranker, rules, fallbacks, pageSettings, templates, DownloadRecorder.NONE,
-                DecisionListener.NONE, plans, aptLists);
+                DecisionListener.NONE, plans, aptLists, random);
     }
 
     /**
@@ -131,7 +136,7 @@ public final class Resolver {
         requireNonNull(ranker, "ranker");
         return new Resolver(this, ranker, requireNonNull(rules, "rules"), fallbacks, requireNonNull(pages, "pages"),
                 templatesOf(pages), downloads, decisions, plans.emptyFor(ranker),
-                aptListPath == null ? null : new AptMirrorLists(APT_LIST_TTL_NANOS, 4096, System::nanoTime));
+                aptListPath == null ? null : new AptMirrorLists(APT_LIST_TTL_NANOS, 4096, System::nanoTime), random);
     }
 
     private static PageTemplates templatesOf(PageSettings pages) {
@@ -146,6 +151,16 @@ public final class Resolver {
     /** The ranking this resolver decides with (a reload hands its admission on to the next one). */
     public Ranker ranker() {
         return ranker;
+    }
+
+    /**
+     * The same resolver (counting and telling as it does) drawing among the near group from {@code
+     * random} instead of {@link ThreadLocalRandom}: a replay (single-threaded) seeds it per request
+     * so that two configs with the same group draw the same mirror, and only real changes count.
+     */
+    public Resolver drawingFrom(RandomGenerator random) {
+        return new Resolver(this, ranker, rules, fallbacks, pageSettings, templates, downloads, decisions, plans,
+                aptLists, requireNonNull(random, "random"));
     }
 
     /** How long an apt mirror list is reused for one client location: short, so a lagging mirror comes back soon. */
@@ -339,7 +354,7 @@ public final class Resolver {
             return deleted ? Decision.serveLocal(Decision.DELETED, 0) : Decision.serveLocal("path policy local", size);
         }
         Selection s = ranker.select(snap, plan, id, policy, https, settings.maxAlternates(),
-                ThreadLocalRandom.current());
+                random == null ? ThreadLocalRandom.current() : random);
         if (!s.isEmpty()) {
             return redirect(snap, s, id, size, deleted ? "deleted, mirror still holds it" : "mirror");
         }

@@ -88,6 +88,24 @@ final class FormatVersion {
         }
     }
 
+    /**
+     * For a reader that writes nothing (an offline replay): the store holds a format this code reads.
+     *
+     * @throws StoreFormatException when it is empty, newer, or older than the current layout
+     */
+    void requireReadable() {
+        int found = read();
+        refuseNewer(found);
+        if (found == 0) {
+            throw new StoreFormatException(engine.describe() + ": the store is empty (no format key "
+                    + keys.format() + "); has a service run on it?");
+        }
+        if (found != current) {
+            throw new StoreFormatException(engine.describe() + ": the store is in format " + found
+                    + "; start the service once on it to upgrade it to " + current);
+        }
+    }
+
     private void upgrade() {
         int v = read();
         refuseNewer(v);

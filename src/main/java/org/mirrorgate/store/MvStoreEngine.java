@@ -89,6 +89,27 @@ final class MvStoreEngine implements Engine {
         }
     }
 
+    /**
+     * Opens an existing store file for reading only (an offline replay of its index): nothing is
+     * created or written. MVStore takes a shared lock, so this fails while a service holds the file.
+     *
+     * @throws StoreUnavailableException when the file is missing, locked by a running service or unreadable
+     */
+    static MvStoreEngine openReadOnly(Path file) {
+        requireNonNull(file, "file");
+        if (!Files.isRegularFile(file)) {
+            throw new StoreUnavailableException(file + ": no embedded store there (expected the file store.path"
+                    + " holds; check --store or the config's store.path)", null);
+        }
+        try {
+            MVStore store = new MVStore.Builder().fileName(file.toString()).readOnly().open();
+            return new MvStoreEngine(file, store, false, System::currentTimeMillis);
+        } catch (MVStoreException e) {
+            throw new StoreUnavailableException(file + ": cannot open the embedded store read-only (" + e.getMessage()
+                    + "); a running mirrorgate holds it: stop it, or copy the state directory and point at the copy", e);
+        }
+    }
+
     private static MVMap.Builder<String, byte[]> bytesMap() {
         return new MVMap.Builder<String, byte[]>().keyType(StringDataType.INSTANCE)
                 .valueType(ByteArrayDataType.INSTANCE);
