@@ -12,7 +12,9 @@ import org.mirrorgate.index.Digest;
  * Which page a request asks for: the URL vocabulary of generated bodies. {@code ?mirrorlist} (HTML;
  * {@code =json}, {@code =text}), {@code
  * ?meta4} (or {@code <file>.meta4}), {@code ?sha256} / {@code ?sha1} / {@code ?md5}, and {@code
- * ?mirrorlist=apt} (on the repository root, or the configured apt mirror-list path).
+ * ?mirrorlist=apt} (on the repository root, or the configured apt mirror-list path), {@code
+ * ?mirrorstats} (HTML; {@code =json}) on the root or a directory, and the public {@code mirrors.json}
+ * (at the configured path).
  *
  * @param digest for {@link Kind#CHECKSUM}: which one; null otherwise
  */
@@ -30,7 +32,13 @@ public record PageRequest(Kind kind, Digest digest) {
         /** One checksum line: needs the file only. */
         CHECKSUM,
         /** apt's mirror-method list ({@code ?mirrorlist=apt} on the repository root): needs the client's ranking. */
-        APT_MIRROR_LIST
+        APT_MIRROR_LIST,
+        /** Every mirror's state and downloads for browsers ({@code ?mirrorstats} on the root or a directory). */
+        MIRROR_STATS_HTML,
+        /** The same as JSON ({@code ?mirrorstats=json}, or {@code ?mirrorstats} with Accept: application/json). */
+        MIRROR_STATS_JSON,
+        /** The public list of mirrors ({@code pages.mirrors-json}): a path, not a query. */
+        MIRRORS_JSON
     }
 
     public static final PageRequest MIRROR_LIST = new PageRequest(Kind.MIRROR_LIST, null);
@@ -38,6 +46,9 @@ public record PageRequest(Kind kind, Digest digest) {
     public static final PageRequest MIRROR_LIST_JSON = new PageRequest(Kind.MIRROR_LIST_JSON, null);
     public static final PageRequest METALINK = new PageRequest(Kind.METALINK, null);
     public static final PageRequest APT_MIRROR_LIST = new PageRequest(Kind.APT_MIRROR_LIST, null);
+    public static final PageRequest MIRROR_STATS_HTML = new PageRequest(Kind.MIRROR_STATS_HTML, null);
+    public static final PageRequest MIRROR_STATS_JSON = new PageRequest(Kind.MIRROR_STATS_JSON, null);
+    public static final PageRequest MIRRORS_JSON = new PageRequest(Kind.MIRRORS_JSON, null);
 
     private static final String META4 = ".meta4";
 
@@ -57,7 +68,10 @@ public record PageRequest(Kind kind, Digest digest) {
      */
     public static PageRequest ofQuery(String query, boolean wantsJson) {
         PageRequest p = ofQuery0(query);
-        return wantsJson && p == MIRROR_LIST_HTML ? MIRROR_LIST_JSON : p;
+        if (wantsJson && p == MIRROR_LIST_HTML) {
+            return MIRROR_LIST_JSON;
+        }
+        return wantsJson && p == MIRROR_STATS_HTML ? MIRROR_STATS_JSON : p;
     }
 
     private static PageRequest ofQuery0(String query) {
@@ -73,6 +87,9 @@ public record PageRequest(Kind kind, Digest digest) {
                     default -> MIRROR_LIST_HTML;
                 };
             }
+            if (key.equals("mirrorstats")) {
+                return eq >= 0 && param.substring(eq + 1).equalsIgnoreCase("json") ? MIRROR_STATS_JSON : MIRROR_STATS_HTML;
+            }
             if (key.equals("meta4")) {
                 return METALINK;
             }
@@ -87,6 +104,11 @@ public record PageRequest(Kind kind, Digest digest) {
     /** Whether this is one of the {@code ?mirrorlist} pages about a file (text, HTML, JSON). */
     public boolean isMirrorList() {
         return kind == Kind.MIRROR_LIST || kind == Kind.MIRROR_LIST_HTML || kind == Kind.MIRROR_LIST_JSON;
+    }
+
+    /** Whether this is {@code ?mirrorstats} (HTML or JSON): a page about every mirror, not about a file. */
+    public boolean isMirrorStats() {
+        return kind == Kind.MIRROR_STATS_HTML || kind == Kind.MIRROR_STATS_JSON;
     }
 
     /** The {@code fromip=} value of the query (the mirror list as that client would see it), or null. */

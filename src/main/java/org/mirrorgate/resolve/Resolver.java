@@ -2,10 +2,13 @@ package org.mirrorgate.resolve;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.base.Ticker;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.mirrorgate.geo.ClientLocation;
 import org.mirrorgate.geo.GeoLookup;
 import org.mirrorgate.geo.IpAddresses;
@@ -17,6 +20,7 @@ import org.mirrorgate.mirror.UrlPaths;
 import org.mirrorgate.pages.AptMirrorLists;
 import org.mirrorgate.pages.MirrorRanking;
 import org.mirrorgate.pages.Page;
+import org.mirrorgate.pages.PageCache;
 import org.mirrorgate.pages.PageRequest;
 import org.mirrorgate.pages.PageSettings;
 import org.mirrorgate.pages.PageTemplates;
@@ -27,6 +31,7 @@ import org.mirrorgate.rank.PathRules;
 import org.mirrorgate.rank.Ranker;
 import org.mirrorgate.rank.Selection;
 import org.mirrorgate.stats.DownloadRecorder;
+import org.mirrorgate.stats.DownloadTotals;
 
 /**
  * The decision for one download: validates the request, finds the file, applies its path policy,
@@ -54,6 +59,10 @@ public final class Resolver {
     private final String aptListPath;
     private final PageTemplates templates;
     private final PageSettings pageSettings;
+    /** Every generated page, for a second: a crawler cannot turn pages into load (docs/pages.md). */
+    private final PageCache pageCache;
+    /** Today's and this month's downloads per mirror, read off the request path ({@code ?mirrorstats}). */
+    private final Supplier<DownloadTotals.Snapshot> totals;
 
     public Resolver(Index index, GeoLookup geo, Ranker ranker, PathRules rules, List<Fallback> fallbacks,
             ResolveSettings settings, DownloadRecorder downloads) {
@@ -69,6 +78,15 @@ public final class Resolver {
     /** @param decisions told of every decision (the download log) */
     public Resolver(Index index, GeoLookup geo, Ranker ranker, PathRules rules, List<Fallback> fallbacks,
             ResolveSettings settings, DownloadRecorder downloads, PageSettings pages, DecisionListener decisions) {
+        this(index, geo, ranker, rules, fallbacks, settings, downloads, pages, decisions, () -> DownloadTotals.Snapshot.NONE);
+    }
+
+    /** @param totals the download totals {@code ?mirrorstats} shows: an in-memory snapshot, never a store read */
+    public Resolver(Index index, GeoLookup geo, Ranker ranker, PathRules rules, List<Fallback> fallbacks,
+            ResolveSettings settings, DownloadRecorder downloads, PageSettings pages, DecisionListener decisions,
+            Supplier<DownloadTotals.Snapshot> totals) {
+        this.totals = requireNonNull(totals, "totals");
+        this.pageCache = new PageCache(PAGE_TTL, 10_000, Ticker.systemTicker());
         this.decisions = requireNonNull(decisions, "decisions");
         this.pageSettings = requireNonNull(pages, "pages");
         this.templates = pages.templates() == null ? PageTemplates.BUILT_IN
@@ -103,6 +121,8 @@ public final class Resolver {
         this.aptListPath = base.aptListPath;
         this.templates = base.templates;
         this.pageSettings = base.pageSettings;
+        this.pageCache = base.pageCache;
+        this.totals = base.totals;
     }
 
     /**
@@ -119,6 +139,9 @@ public final class Resolver {
             + "use it in pages.fromip-clients)\n").getBytes(StandardCharsets.UTF_8);
 
     static final long APT_LIST_TTL_NANOS = 10_000_000_000L;
+
+    /** How long a generated page is answered from {@link #pageCache}. */
+    static final Duration PAGE_TTL = Duration.ofSeconds(1);
 
     /**
      * @param method "GET", "HEAD", ...; "" means GET
@@ -162,10 +185,18 @@ public final class Resolver {
             }
             return aptList(snap, plan, clientIp, https);
         }
+        if (rel.equals(pageSettings.mirrorsJson())) {
+            return content(pageCache.get(new PageCache.Key(PageRequest.MIRRORS_JSON, "", "", false),
+                    () -> Pages.mirrorsJson(snap)));
+        }
         FileTable files = snap.files();
         int id = rel.isEmpty() || rel.endsWith("/") ? -1 : files.idOf(rel);
+        if (page != null && page.isMirrorStats() && (id >= 0 || isDirectory(snap, rel))) {
+            return content(pageCache.get(new PageCache.Key(page, "", "", false), () -> Pages.mirrorStats(snap,
+                    totals.get(), templates, page.kind() == PageRequest.Kind.MIRROR_STATS_JSON)));
+        }
         if (id < 0) {
-            return notAFile(snap, plan, rel, https);
+            return notAFile(snap, plan, rel, https, clientIp);
         }
         if (page != null) {
             String fromip = page.isMirrorList() ? PageRequest.fromip(query) : null;
@@ -200,7 +231,8 @@ public final class Resolver {
         ClientPlan plan = plans.plan(snap, clientIp);
         int id = rel == null || rel.isEmpty() || rel.endsWith("/") ? -1 : snap.files().idOf(rel);
         if (id < 0) {
-            Decision d = rel == null ? Decision.serveLocal(Decision.OUTSIDE_PREFIX, 0) : notAFile(snap, plan, rel, https);
+            Decision d = rel == null ? Decision.serveLocal(Decision.OUTSIDE_PREFIX, 0)
+                    : notAFile(snap, plan, rel, https, clientIp);
             return new Explanation(snap, clientIp, plan.location(), rel, -1, null, List.of(), d);
         }
         MirrorRanking r = ranking(snap, plan, id, https);
@@ -217,14 +249,25 @@ public final class Resolver {
     /** The generated body {@code page} names, drawn from the data it needs (the ranking only when it shows one). */
     private Decision page(PageRequest page, IndexSnapshot snap, ClientPlan plan, int id, boolean https,
             String clientIp) {
-        Page p = switch (page.kind()) {
+        return content(pageCache.get(new PageCache.Key(page, snap.files().path(id), clientIp, https),
+                () -> render(page, snap, plan, id, https, clientIp)));
+    }
+
+    private static Decision content(Page p) {
+        return Decision.content(p.httpStatus(), p.contentType(), p.body(), p.reason(), p.fileSize());
+    }
+
+    private Page render(PageRequest page, IndexSnapshot snap, ClientPlan plan, int id, boolean https,
+            String clientIp) {
+        return switch (page.kind()) {
             case CHECKSUM -> Pages.checksum(snap.files(), id, page.digest());
             case MIRROR_LIST, APT_MIRROR_LIST -> Pages.mirrorList(ranking(snap, plan, id, https));
             case METALINK -> Pages.metalink(ranking(snap, plan, id, https));
             case MIRROR_LIST_HTML, MIRROR_LIST_JSON -> Pages.mirrorList(ranking(snap, plan, id, https), clientIp,
                     templates, page.kind() == PageRequest.Kind.MIRROR_LIST_JSON);
+            case MIRROR_STATS_HTML, MIRROR_STATS_JSON, MIRRORS_JSON -> throw new IllegalArgumentException(
+                    "page: " + page.kind() + " (expected: a page about one file)"); // answered before, a bug
         };
-        return Decision.content(p.httpStatus(), p.contentType(), p.body(), p.reason(), p.fileSize());
     }
 
     /**
@@ -241,12 +284,16 @@ public final class Resolver {
     }
 
     /** A path that is no known file: a directory (nginx lists it), or {@link #unindexed}. */
-    private Decision notAFile(IndexSnapshot snap, ClientPlan plan, String rel, boolean https) {
+    private Decision notAFile(IndexSnapshot snap, ClientPlan plan, String rel, boolean https, String clientIp) {
         // Files first: the directory check costs a string and a hash lookup most requests skip.
-        if (rel.isEmpty() || rel.endsWith("/") || snap.files().isDirectory(rel + "/")) {
+        if (isDirectory(snap, rel)) {
             return Decision.serveLocal("directory", 0);
         }
-        return unindexed(snap, plan, rel, https);
+        return unindexed(snap, plan, rel, https, clientIp);
+    }
+
+    private static boolean isDirectory(IndexSnapshot snap, String rel) {
+        return rel.isEmpty() || rel.endsWith("/") || snap.files().isDirectory(rel + "/");
     }
 
     /**
@@ -257,11 +304,11 @@ public final class Resolver {
      * serving is refused by the operator, and no mirror is known to hold a file the index lacks,
      * so it is treated as a known file no mirror holds: a fallback, else NOT_FOUND.
      */
-    private Decision unindexed(IndexSnapshot snap, ClientPlan plan, String rel, boolean https) {
+    private Decision unindexed(IndexSnapshot snap, ClientPlan plan, String rel, boolean https, String clientIp) {
         String target = PageRequest.metalinkTarget(rel);
         int id = target == null ? -1 : snap.files().idOf(target);
         if (id >= 0) {
-            return page(PageRequest.METALINK, snap, plan, id, https, "");
+            return page(PageRequest.METALINK, snap, plan, id, https, clientIp);
         }
         if (rules.policyFor(rel, 0).kind() == PathPolicy.Kind.MIRROR_ONLY
                 && rules.policyFor(rel, Long.MAX_VALUE).kind() == PathPolicy.Kind.MIRROR_ONLY) {

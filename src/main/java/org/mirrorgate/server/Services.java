@@ -33,6 +33,7 @@ import org.mirrorgate.scan.monitor.MirrorMonitor;
 import org.mirrorgate.load.CapacityGovernor;
 import org.mirrorgate.load.LoadMeter;
 import org.mirrorgate.stats.DownloadRecorder;
+import org.mirrorgate.stats.DownloadTotals;
 import org.mirrorgate.stats.SameDownloadFilter;
 import org.mirrorgate.stats.StatsQueries;
 import org.mirrorgate.store.StateStore;
@@ -70,6 +71,8 @@ public final class Services {
 
     /** Scans finishing within this of each other cost one rebuild of the index's gap rows. */
     private static final Duration GAPS_REFRESH_DELAY = Duration.ofSeconds(2);
+    /** How old the download totals of ?mirrorstats may be (the page says it; docs/pages.md). */
+    private static final long TOTALS_REFRESH_SECONDS = 30;
 
     static Services create(MirrorgateConfig config) throws IOException {
         Index index = new Index(config.mirrors(), System::currentTimeMillis);
@@ -89,8 +92,12 @@ public final class Services {
         Ranker ranker = new Ranker(config.rank());
         CapacityGovernor governor = new CapacityGovernor(load, store.loadBoard(), () -> index.snapshot().specs(),
                 ranker::admit, System::currentTimeMillis);
+        // ?mirrorstats shows today's and this month's downloads from an in-memory snapshot, read off
+        // the request path every TOTALS_REFRESH_SECONDS: a page request never reads the store.
+        DownloadTotals totals = new DownloadTotals(store.stats(), index::nowMillis);
         Resolver resolver = new Resolver(index, geo, ranker, config.policies(), config.fallbacks(),
-                config.resolve(), counted, config.pages(), downloadLog == null ? DecisionListener.NONE : downloadLog);
+                config.resolve(), counted, config.pages(), downloadLog == null ? DecisionListener.NONE : downloadLog,
+                totals::current);
         StatsQueries stats = new StatsQueries(store.stats(), new StatsQueries.Retention(
                 config.store().statsRetentionDays(), config.store().statsMonthlyRetentionMonths()),
                 () -> LocalDate.ofEpochDay(Math.floorDiv(index.nowMillis(), 86_400_000L))); // counters' days are UTC
@@ -123,6 +130,15 @@ public final class Services {
         background.add(lifecycle(() -> governor.start(balancing), () -> {
             governor.stop();
             balancing.shutdownNow();
+        }));
+        ScheduledExecutorService totalsThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mirrorgate-page-totals");
+            t.setDaemon(true);
+            return t;
+        });
+        background.add(lifecycle(() -> totals.start(totalsThread, TOTALS_REFRESH_SECONDS), () -> {
+            totals.stop();
+            totalsThread.shutdownNow();
         }));
         MirrorGapsRefresher gaps = new MirrorGapsRefresher(index, GAPS_REFRESH_DELAY);
         background.add(lifecycle(gaps::start, gaps::close));
