@@ -118,6 +118,9 @@ final class Warmup {
     }
 
 
+    /** The page queries warm-up asks for now and then (Resolve's CONTENT answers). */
+    private static final String[] PAGES = {"mirrorlist", "mirrorlist=json", "mirrorstats", "mirrorstats=json", "meta4"};
+
     /** The calls and their counts; one thread. */
     private static final class Calls {
         private final ResolverGrpc.ResolverBlockingStub blocking;
@@ -145,8 +148,11 @@ final class Warmup {
 
         void unary() {
             unary++;
+            // Every eighth unary call asks for a page, so the renderers (templates, JSON) are warm
+            // too: a cold first page took past the hook's 150 ms (nginx then serves the path itself).
+            String page = unary % 8 == 0 ? PAGES[(unary / 8) % PAGES.length] : "";
             try {
-                blocking.withDeadlineAfter(1, TimeUnit.SECONDS).resolve(request());
+                blocking.withDeadlineAfter(1, TimeUnit.SECONDS).resolve(request().toBuilder().setQuery(page).build());
             } catch (RuntimeException e) {
                 // a path outside url-prefix or an odd name answers an error: still warms the path
             }
