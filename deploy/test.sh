@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 
 ensure_java_maven
 ensure_packages nginx libnginx-mod-http-lua lua-resty-core lua-check lua-busted \
-    redis-server redis-tools rsync vsftpd wrk openssl curl ca-certificates apt-utils gpg dpkg-dev xz-utils
+    redis-server redis-tools rsync vsftpd wrk openssl curl ca-certificates apt-utils gpg dpkg-dev xz-utils \
+    chromium   # PagesBrowserIT loads the pages in headless chromium (skipped, with a message, without it)
 
 if [ -x lua/run-tests.sh ]; then
     lua/run-tests.sh

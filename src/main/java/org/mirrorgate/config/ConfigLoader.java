@@ -162,17 +162,29 @@ public final class ConfigLoader {
         return new MirrorgateConfig(new MirrorgateConfig.Repository(scan), listen, tokenFile, resolveSettings, rank,
                 geo, policies(root), MirrorParser.fallbacks(root.sections("fallbacks")), mirrors,
                 ScanSection.read(root.section("scan"), baseDir), mirrorScans, StoreSection.read(root.section("store"), baseDir),
-                pages(root.section("pages"), baseDir), DownloadsSection.counting(downloads),
+                pages(root.section("pages"), baseDir, resolveSettings.aptListPath()), DownloadsSection.counting(downloads),
                 DownloadsSection.log(downloads, baseDir));
     }
 
-    /** The {@code pages:} keys: the operator's templates and who may ask for another client's mirror list. */
-    private static PageSettings pages(ConfigNode pages, Path baseDir) {
+    /**
+     * The {@code pages:} keys: the operator's templates, who may ask for another client's mirror
+     * list, and where the public list of mirrors is answered.
+     */
+    private static PageSettings pages(ConfigNode pages, Path baseDir, String aptListPath) {
         String dir = pages.string("templates", "");
         Path templates = dir.isEmpty() ? null : baseDir.resolve(dir).normalize();
         List<IpPrefix> fromip = pages.list("fromip-clients", IpPrefix::parse,
                 "CIDR prefixes such as 192.0.2.7/32 or 2001:db8::/32");
-        return new PageSettings(templates, fromip);
+        String json = pages.string("mirrors-json", "");
+        String jsonPath = json.isEmpty() ? null : PageSettings.mirrorsJsonPath(json);
+        if (!json.isEmpty() && jsonPath == null) {
+            pages.problem("mirrors-json", json, "\"\" (off) or a file path under repository.url-prefix starting with"
+                    + " '/', such as /mirrors.json (no query, no '..')");
+        } else if (jsonPath != null && jsonPath.equals(aptListPath)) {
+            pages.problem("mirrors-json", json, "a path other than resolve.apt-mirror-list's (" + aptListPath + ")");
+            jsonPath = null;
+        }
+        return new PageSettings(templates, fromip, jsonPath);
     }
 
     /** The {@code resolve:} keys of the resolver; {@code urlPrefix} comes from {@code repository:}. */

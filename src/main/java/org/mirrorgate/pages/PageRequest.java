@@ -13,7 +13,8 @@ import org.mirrorgate.index.Digest;
  * {@code =json}, {@code =text}), {@code
  * ?meta4} (or {@code <file>.meta4}), {@code ?sha256} / {@code ?sha1} / {@code ?md5}, and {@code
  * ?mirrorlist=apt} (on the repository root, or the configured apt mirror-list path), {@code ?fileinfo}
- * (HTML; {@code =json}).
+ * (HTML; {@code =json}), {@code ?mirrorstats} (HTML; {@code =json}) on the root or a directory, and
+ * the public {@code mirrors.json} (at the configured path).
  *
  * @param digest for {@link Kind#CHECKSUM}: which one; null otherwise
  */
@@ -35,7 +36,13 @@ public record PageRequest(Kind kind, Digest digest) {
         /** The file's size, dates, hashes, policy and which mirrors hold it ({@code ?fileinfo}): no ranking. */
         FILE_INFO_HTML,
         /** {@code ?fileinfo=json}, or {@code ?fileinfo} with Accept preferring application/json. */
-        FILE_INFO_JSON
+        FILE_INFO_JSON,
+        /** Every mirror's state and downloads for browsers ({@code ?mirrorstats} on the root or a directory). */
+        MIRROR_STATS_HTML,
+        /** The same as JSON ({@code ?mirrorstats=json}, or {@code ?mirrorstats} with Accept: application/json). */
+        MIRROR_STATS_JSON,
+        /** The public list of mirrors ({@code pages.mirrors-json}): a path, not a query. */
+        MIRRORS_JSON
     }
 
     public static final PageRequest MIRROR_LIST = new PageRequest(Kind.MIRROR_LIST, null);
@@ -45,6 +52,9 @@ public record PageRequest(Kind kind, Digest digest) {
     public static final PageRequest APT_MIRROR_LIST = new PageRequest(Kind.APT_MIRROR_LIST, null);
     public static final PageRequest FILE_INFO_HTML = new PageRequest(Kind.FILE_INFO_HTML, null);
     public static final PageRequest FILE_INFO_JSON = new PageRequest(Kind.FILE_INFO_JSON, null);
+    public static final PageRequest MIRROR_STATS_HTML = new PageRequest(Kind.MIRROR_STATS_HTML, null);
+    public static final PageRequest MIRROR_STATS_JSON = new PageRequest(Kind.MIRROR_STATS_JSON, null);
+    public static final PageRequest MIRRORS_JSON = new PageRequest(Kind.MIRRORS_JSON, null);
 
     private static final String META4 = ".meta4";
 
@@ -73,8 +83,11 @@ public record PageRequest(Kind kind, Digest digest) {
      */
     public static PageRequest ofQuery(String query, String accept) {
         PageRequest p = ofQuery0(query);
-        if (p == MIRROR_LIST_HTML || p == FILE_INFO_HTML) {
-            return AcceptHeader.prefersJson(accept) ? p == MIRROR_LIST_HTML ? MIRROR_LIST_JSON : FILE_INFO_JSON : p;
+        if (p == MIRROR_LIST_HTML || p == FILE_INFO_HTML || p == MIRROR_STATS_HTML) {
+            if (!AcceptHeader.prefersJson(accept)) {
+                return p;
+            }
+            return p == MIRROR_LIST_HTML ? MIRROR_LIST_JSON : p == FILE_INFO_HTML ? FILE_INFO_JSON : MIRROR_STATS_JSON;
         }
         return p;
     }
@@ -95,6 +108,9 @@ public record PageRequest(Kind kind, Digest digest) {
             if (key.equals("fileinfo")) {
                 return eq >= 0 && param.substring(eq + 1).equalsIgnoreCase("json") ? FILE_INFO_JSON : FILE_INFO_HTML;
             }
+            if (key.equals("mirrorstats")) {
+                return eq >= 0 && param.substring(eq + 1).equalsIgnoreCase("json") ? MIRROR_STATS_JSON : MIRROR_STATS_HTML;
+            }
             if (key.equals("meta4")) {
                 return METALINK;
             }
@@ -114,6 +130,11 @@ public record PageRequest(Kind kind, Digest digest) {
     /** Whether this is {@code ?fileinfo} (HTML or JSON). */
     public boolean isFileInfo() {
         return kind == Kind.FILE_INFO_HTML || kind == Kind.FILE_INFO_JSON;
+    }
+
+    /** Whether this is {@code ?mirrorstats} (HTML or JSON): a page about every mirror, not about a file. */
+    public boolean isMirrorStats() {
+        return kind == Kind.MIRROR_STATS_HTML || kind == Kind.MIRROR_STATS_JSON;
     }
 
     /** The {@code fromip=} value of the query (the mirror list as that client would see it), or null. */

@@ -47,6 +47,7 @@ public final class PageTemplates {
         // within the hook's decision budget, and the page would be answered by nginx's fail-open.
         builtIn.compile("mirrorlist.mustache");
         builtIn.compile("fileinfo.mustache");
+        builtIn.compile("mirrorstats.mustache");
     }
 
     /** {@code name}.mustache drawn from {@code scope}: the operator's if it renders, else the built-in. */

@@ -8,13 +8,15 @@ import org.mirrorgate.index.Digest;
 import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.IndexSnapshot;
 import org.mirrorgate.rank.PathPolicy;
+import org.mirrorgate.stats.DownloadTotals;
 
 /**
- * The generated bodies (Resolve's CONTENT): mirror list, checksums, Metalink, and apt's mirror-method
- * list ({@link AptMirrorLists}, which keeps them per client location), and file info. Each page is drawn
+ * The generated bodies (Resolve's CONTENT): mirror list, mirror statistics, the public mirror list,
+ * file info, checksums, Metalink, and apt's mirror-method list ({@link AptMirrorLists}, which keeps
+ * them per client location); {@link PageCache} keeps any of them for a second. Each page is drawn
  * from data handed in (the file table, or a {@link MirrorRanking}), never from the resolver: the
  * resolver reads which page a request asks for ({@link PageRequest}), gathers the data and calls
- * the page. This package depends on index, rank, geo and mirror; only {@code resolve} depends on it.
+ * the page. This package depends on index, rank, geo, mirror and stats (the download totals snapshot); only {@code resolve} depends on it.
  */
 public final class Pages {
 
@@ -58,6 +60,26 @@ public final class Pages {
     /** {@code ?fileinfo} for a path that is no known file: a 404 (HTML or JSON) saying {@code why}. */
     public static Page fileInfoUnknown(String path, String why, boolean json) {
         return FileInfoPage.unknown(requireNonNull(path, "path"), requireNonNull(why, "why"), json);
+    }
+
+    /**
+     * {@code ?mirrorstats} as HTML (from {@code templates}) or JSON: every mirror's state and
+     * downloads, the latter from {@code totals} (read off the request path; the page says how old).
+     */
+    public static Page mirrorStats(IndexSnapshot snap, DownloadTotals.Snapshot totals, PageTemplates templates,
+            boolean json) {
+        return mirrorStats(snap, totals, templates, json, Instant.now());
+    }
+
+    static Page mirrorStats(IndexSnapshot snap, DownloadTotals.Snapshot totals, PageTemplates templates, boolean json,
+            Instant now) {
+        MirrorStatsView view = MirrorStatsView.of(requireNonNull(snap, "snap"), requireNonNull(totals, "totals"), now);
+        return json ? MirrorStatsPage.json(view) : MirrorStatsPage.html(requireNonNull(templates, "templates"), view);
+    }
+
+    /** The public list of mirrors ({@code pages.mirrors-json}): no contact, credentials or ranking internals. */
+    public static Page mirrorsJson(IndexSnapshot snap) {
+        return MirrorsJsonPage.render(requireNonNull(snap, "snap"), Instant.now());
     }
 
     /** {@code ?meta4} or {@code <file>.meta4}: Metalink v4 (RFC 5854). */

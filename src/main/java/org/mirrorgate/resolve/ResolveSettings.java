@@ -42,7 +42,7 @@ public record ResolveSettings(String urlPrefix, int maxAlternates, int clientCac
     }
 
     /** The apt mirror list's path relative to the repository root; null when there is none. */
-    String aptListPath() {
+    public String aptListPath() {
         return aptMirrorList.isEmpty() ? null : aptListPath(aptMirrorList, urlPrefix);
     }
 

@@ -2,11 +2,14 @@ package org.mirrorgate.resolve;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.base.Ticker;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
+import java.util.function.Supplier;
 import org.mirrorgate.geo.ClientLocation;
 import org.mirrorgate.geo.GeoLookup;
 import org.mirrorgate.geo.IpAddresses;
@@ -19,6 +22,7 @@ import org.mirrorgate.mirror.UrlPaths;
 import org.mirrorgate.pages.AptMirrorLists;
 import org.mirrorgate.pages.MirrorRanking;
 import org.mirrorgate.pages.Page;
+import org.mirrorgate.pages.PageCache;
 import org.mirrorgate.pages.PageRequest;
 import org.mirrorgate.pages.PageSettings;
 import org.mirrorgate.pages.PageTemplates;
@@ -29,6 +33,7 @@ import org.mirrorgate.rank.PathRules;
 import org.mirrorgate.rank.Ranker;
 import org.mirrorgate.rank.Selection;
 import org.mirrorgate.stats.DownloadRecorder;
+import org.mirrorgate.stats.DownloadTotals;
 
 /**
  * The decision for one download: validates the request, finds the file, applies its path policy,
@@ -58,6 +63,10 @@ public final class Resolver {
     private final PageSettings pageSettings;
     /** Null: {@link ThreadLocalRandom}; else what {@link #drawingFrom} set (a replay's seeded draws). */
     private final RandomGenerator random;
+    /** Every generated page, for a second: a crawler cannot turn pages into load (docs/pages.md). */
+    private final PageCache pageCache;
+    /** Today's and this month's downloads per mirror, read off the request path ({@code ?mirrorstats}). */
+    private final Supplier<DownloadTotals.Snapshot> totals;
 
     public Resolver(Index index, GeoLookup geo, Ranker ranker, PathRules rules, List<Fallback> fallbacks,
             ResolveSettings settings, DownloadRecorder downloads) {
@@ -73,6 +82,15 @@ public final class Resolver {
     /** @param decisions told of every decision (the download log) */
     public Resolver(Index index, GeoLookup geo, Ranker ranker, PathRules rules, List<Fallback> fallbacks,
             ResolveSettings settings, DownloadRecorder downloads, PageSettings pages, DecisionListener decisions) {
+        this(index, geo, ranker, rules, fallbacks, settings, downloads, pages, decisions, () -> DownloadTotals.Snapshot.NONE);
+    }
+
+    /** @param totals the download totals {@code ?mirrorstats} shows: an in-memory snapshot, never a store read */
+    public Resolver(Index index, GeoLookup geo, Ranker ranker, PathRules rules, List<Fallback> fallbacks,
+            ResolveSettings settings, DownloadRecorder downloads, PageSettings pages, DecisionListener decisions,
+            Supplier<DownloadTotals.Snapshot> totals) {
+        this.totals = requireNonNull(totals, "totals");
+        this.pageCache = new PageCache(PAGE_TTL, 10_000, Ticker.systemTicker());
         this.decisions = requireNonNull(decisions, "decisions");
         this.pageSettings = requireNonNull(pages, "pages");
         this.templates = templatesOf(pages);
@@ -98,7 +116,7 @@ public final class Resolver {
      */
     private Resolver(Resolver base, Ranker ranker, PathRules rules, List<Fallback> fallbacks, PageSettings pages,
             PageTemplates templates, DownloadRecorder downloads, DecisionListener decisions, ClientPlanCache plans,
-            AptMirrorLists aptLists, RandomGenerator random) {
+            AptMirrorLists aptLists, RandomGenerator random, PageCache pageCache) {
         this.index = base.index;
         this.ranker = ranker;
         this.rules = rules;
@@ -114,6 +132,8 @@ public final class Resolver {
         this.aptListPath = base.aptListPath;
         this.templates = templates;
         this.pageSettings = pages;
+        this.pageCache = pageCache;
+        this.totals = base.totals;
     }
 
     /**
@@ -123,20 +143,21 @@ public final class Resolver {
      */
     public Resolver uncounted() {
         return new Resolver(this, ranker, rules, fallbacks, pageSettings, templates, DownloadRecorder.NONE,
-                DecisionListener.NONE, plans, aptLists, random);
+                DecisionListener.NONE, plans, aptLists, random, pageCache);
     }
 
     /**
      * This resolver with a reloaded config's ranking, path policies, fallbacks and pages (the
      * operator's templates read anew); the index, the counting and the {@code resolve:} settings
-     * stay. The client plans and apt lists are computed anew: they hold the old ranking's choices.
+     * stay. The client plans, apt lists and cached pages are made anew: they hold the old config's choices.
      * {@code ranker} should carry the running one's {@link Ranker#admission()}.
      */
     public Resolver retuned(Ranker ranker, PathRules rules, List<Fallback> fallbacks, PageSettings pages) {
         requireNonNull(ranker, "ranker");
         return new Resolver(this, ranker, requireNonNull(rules, "rules"), fallbacks, requireNonNull(pages, "pages"),
                 templatesOf(pages), downloads, decisions, plans.emptyFor(ranker),
-                aptListPath == null ? null : new AptMirrorLists(APT_LIST_TTL_NANOS, 4096, System::nanoTime), random);
+                aptListPath == null ? null : new AptMirrorLists(APT_LIST_TTL_NANOS, 4096, System::nanoTime), random,
+                new PageCache(PAGE_TTL, 10_000, Ticker.systemTicker()));
     }
 
     private static PageTemplates templatesOf(PageSettings pages) {
@@ -160,7 +181,7 @@ public final class Resolver {
      */
     public Resolver drawingFrom(RandomGenerator random) {
         return new Resolver(this, ranker, rules, fallbacks, pageSettings, templates, downloads, decisions, plans,
-                aptLists, requireNonNull(random, "random"));
+                aptLists, requireNonNull(random, "random"), pageCache);
     }
 
     /** How long an apt mirror list is reused for one client location: short, so a lagging mirror comes back soon. */
@@ -168,6 +189,9 @@ public final class Resolver {
             + "use it in pages.fromip-clients)\n").getBytes(StandardCharsets.UTF_8);
 
     static final long APT_LIST_TTL_NANOS = 10_000_000_000L;
+
+    /** How long a generated page is answered from {@link #pageCache}. */
+    static final Duration PAGE_TTL = Duration.ofSeconds(1);
 
     /**
      * @param method "GET", "HEAD", ...; "" means GET
@@ -220,8 +244,16 @@ public final class Resolver {
             }
             return aptList(snap, plan, clientIp, https);
         }
+        if (rel.equals(pageSettings.mirrorsJson())) {
+            return content(pageCache.get(new PageCache.Key(PageRequest.MIRRORS_JSON, "", "", false),
+                    () -> Pages.mirrorsJson(snap)));
+        }
         FileTable files = snap.files();
         int id = rel.isEmpty() || rel.endsWith("/") ? -1 : files.idOf(rel);
+        if (page != null && page.isMirrorStats() && (id >= 0 || isDirectory(snap, rel))) {
+            return content(pageCache.get(new PageCache.Key(page, "", "", false), () -> Pages.mirrorStats(snap,
+                    totals.get(), templates, page.kind() == PageRequest.Kind.MIRROR_STATS_JSON)));
+        }
         if (id < 0) {
             if (page != null && page.isFileInfo()) {
                 // never nginx's own answer: a directory would be listed, an absent file a bare 404
@@ -230,7 +262,7 @@ public final class Resolver {
                         page.kind() == PageRequest.Kind.FILE_INFO_JSON);
                 return Decision.content(p.httpStatus(), p.contentType(), p.body(), p.reason(), 0);
             }
-            return notAFile(snap, plan, rel, https);
+            return notAFile(snap, plan, rel, https, clientIp);
         }
         if (page != null) {
             String fromip = page.isMirrorList() ? PageRequest.fromip(query) : null;
@@ -265,7 +297,8 @@ public final class Resolver {
         ClientPlan plan = plans.plan(snap, clientIp);
         int id = rel == null || rel.isEmpty() || rel.endsWith("/") ? -1 : snap.files().idOf(rel);
         if (id < 0) {
-            Decision d = rel == null ? Decision.serveLocal(Decision.OUTSIDE_PREFIX, 0) : notAFile(snap, plan, rel, https);
+            Decision d = rel == null ? Decision.serveLocal(Decision.OUTSIDE_PREFIX, 0)
+                    : notAFile(snap, plan, rel, https, clientIp);
             return new Explanation(snap, clientIp, plan.location(), rel, -1, null, List.of(), d);
         }
         MirrorRanking r = ranking(snap, plan, id, https);
@@ -282,7 +315,17 @@ public final class Resolver {
     /** The generated body {@code page} names, drawn from the data it needs (the ranking only when it shows one). */
     private Decision page(PageRequest page, IndexSnapshot snap, ClientPlan plan, int id, boolean https,
             String clientIp) {
-        Page p = switch (page.kind()) {
+        return content(pageCache.get(new PageCache.Key(page, snap.files().path(id), clientIp, https),
+                () -> render(page, snap, plan, id, https, clientIp)));
+    }
+
+    private static Decision content(Page p) {
+        return Decision.content(p.httpStatus(), p.contentType(), p.body(), p.reason(), p.fileSize());
+    }
+
+    private Page render(PageRequest page, IndexSnapshot snap, ClientPlan plan, int id, boolean https,
+            String clientIp) {
+        return switch (page.kind()) {
             case CHECKSUM -> Pages.checksum(snap.files(), id, page.digest());
             case MIRROR_LIST, APT_MIRROR_LIST -> Pages.mirrorList(ranking(snap, plan, id, https));
             case METALINK -> Pages.metalink(ranking(snap, plan, id, https));
@@ -290,8 +333,9 @@ public final class Resolver {
                     templates, page.kind() == PageRequest.Kind.MIRROR_LIST_JSON);
             case FILE_INFO_HTML, FILE_INFO_JSON -> Pages.fileInfo(snap, id, policyOf(snap.files(), id), https,
                     m -> ranker.holdsCurrent(snap, m, id), templates, page.kind() == PageRequest.Kind.FILE_INFO_JSON);
+            case MIRROR_STATS_HTML, MIRROR_STATS_JSON, MIRRORS_JSON -> throw new IllegalArgumentException(
+                    "page: " + page.kind() + " (expected: a page about one file)"); // answered before, a bug
         };
-        return Decision.content(p.httpStatus(), p.contentType(), p.body(), p.reason(), p.fileSize());
     }
 
     /**
@@ -310,12 +354,16 @@ public final class Resolver {
     }
 
     /** A path that is no known file: a directory (nginx lists it), or {@link #unindexed}. */
-    private Decision notAFile(IndexSnapshot snap, ClientPlan plan, String rel, boolean https) {
+    private Decision notAFile(IndexSnapshot snap, ClientPlan plan, String rel, boolean https, String clientIp) {
         // Files first: the directory check costs a string and a hash lookup most requests skip.
-        if (rel.isEmpty() || rel.endsWith("/") || snap.files().isDirectory(rel + "/")) {
+        if (isDirectory(snap, rel)) {
             return Decision.serveLocal("directory", 0);
         }
-        return unindexed(snap, plan, rel, https);
+        return unindexed(snap, plan, rel, https, clientIp);
+    }
+
+    private static boolean isDirectory(IndexSnapshot snap, String rel) {
+        return rel.isEmpty() || rel.endsWith("/") || snap.files().isDirectory(rel + "/");
     }
 
     /**
@@ -326,11 +374,11 @@ public final class Resolver {
      * serving is refused by the operator, and no mirror is known to hold a file the index lacks,
      * so it is treated as a known file no mirror holds: a fallback, else NOT_FOUND.
      */
-    private Decision unindexed(IndexSnapshot snap, ClientPlan plan, String rel, boolean https) {
+    private Decision unindexed(IndexSnapshot snap, ClientPlan plan, String rel, boolean https, String clientIp) {
         String target = PageRequest.metalinkTarget(rel);
         int id = target == null ? -1 : snap.files().idOf(target);
         if (id >= 0) {
-            return page(PageRequest.METALINK, snap, plan, id, https, "");
+            return page(PageRequest.METALINK, snap, plan, id, https, clientIp);
         }
         if (rules.policyFor(rel, 0).kind() == PathPolicy.Kind.MIRROR_ONLY
                 && rules.policyFor(rel, Long.MAX_VALUE).kind() == PathPolicy.Kind.MIRROR_ONLY) {

@@ -37,6 +37,7 @@ import org.mirrorgate.scan.monitor.MirrorMonitor;
 import org.mirrorgate.load.CapacityGovernor;
 import org.mirrorgate.load.LoadMeter;
 import org.mirrorgate.stats.DownloadRecorder;
+import org.mirrorgate.stats.DownloadTotals;
 import org.mirrorgate.stats.SameDownloadFilter;
 import org.mirrorgate.stats.StatsQueries;
 import org.mirrorgate.store.StateStore;
@@ -76,6 +77,8 @@ public final class Services {
 
     /** Scans finishing within this of each other cost one rebuild of the index's gap rows. */
     private static final Duration GAPS_REFRESH_DELAY = Duration.ofSeconds(2);
+    /** How old the download totals of ?mirrorstats may be (the page says it; docs/pages.md). */
+    private static final long TOTALS_REFRESH_SECONDS = 30;
 
     /** @param configFile the file {@code config} was read from (Reload and SIGHUP read it again), or null */
     static Services create(MirrorgateConfig config, Path configFile) throws IOException {
@@ -93,11 +96,14 @@ public final class Services {
         DownloadRecorder counted = new SameDownloadFilter(load, config.counting(), Ticker.systemTicker());
         DownloadLog downloadLog = config.downloadLog().enabled()
                 ? new DownloadLog(config.downloadLog(), System::currentTimeMillis) : null;
+        // ?mirrorstats shows today's and this month's downloads from an in-memory snapshot, read off
+        // the request path every TOTALS_REFRESH_SECONDS: a page request never reads the store.
+        DownloadTotals totals = new DownloadTotals(store.stats(), index::nowMillis);
         // A reload swaps the resolver (ranking, policies, fallbacks, pages) whole; everything that
         // needs the one serving now reads it from here.
         LiveResolver resolver = new LiveResolver(new Resolver(index, geo, new Ranker(config.rank()), config.policies(),
                 config.fallbacks(), config.resolve(), counted, config.pages(),
-                downloadLog == null ? DecisionListener.NONE : downloadLog));
+                downloadLog == null ? DecisionListener.NONE : downloadLog, totals::current));
         CapacityGovernor governor = new CapacityGovernor(load, store.loadBoard(), () -> index.snapshot().specs(),
                 resolver::admit, System::currentTimeMillis);
         StatsQueries stats = new StatsQueries(store.stats(), new StatsQueries.Retention(
@@ -134,6 +140,15 @@ public final class Services {
         background.add(lifecycle(() -> governor.start(balancing), () -> {
             governor.stop();
             balancing.shutdownNow();
+        }));
+        ScheduledExecutorService totalsThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mirrorgate-page-totals");
+            t.setDaemon(true);
+            return t;
+        });
+        background.add(lifecycle(() -> totals.start(totalsThread, TOTALS_REFRESH_SECONDS), () -> {
+            totals.stop();
+            totalsThread.shutdownNow();
         }));
         MirrorGapsRefresher gaps = new MirrorGapsRefresher(index, GAPS_REFRESH_DELAY);
         background.add(lifecycle(gaps::start, gaps::close));

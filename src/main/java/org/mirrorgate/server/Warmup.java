@@ -144,19 +144,16 @@ final class Warmup {
             this.files = files;
         }
 
-        private static final String[] PAGES = {"mirrorlist=json", "fileinfo=json", "mirrorlist", "fileinfo", "meta4",
-            "sha256"};
+        private static final String[] PAGES = {"mirrorlist", "mirrorlist=json", "fileinfo", "fileinfo=json", "mirrorstats",
+            "mirrorstats=json", "meta4", "sha256"};
 
         void unary() {
             unary++;
+            // Every eighth unary call asks for a page, so the renderers (templates, JSON) are warm
+            // too: a cold first page took past the hook's 150 ms (nginx then serves the path itself).
+            String page = unary % 8 == 0 ? PAGES[(unary / 8) % PAGES.length] : "";
             try {
-                ResolveRequest r = request();
-                // Every tenth call asks for a page, as Nginx sends them (a query, unary): the first
-                // JSON page of a cold JVM builds its serializers, ~100 ms past the hook's budget.
-                if (unary % 10 == 0) {
-                    r = r.toBuilder().setQuery(PAGES[unary / 10 % PAGES.length]).build();
-                }
-                blocking.withDeadlineAfter(1, TimeUnit.SECONDS).resolve(r);
+                blocking.withDeadlineAfter(1, TimeUnit.SECONDS).resolve(request().toBuilder().setQuery(page).build());
             } catch (RuntimeException e) {
                 // a path outside url-prefix or an odd name answers an error: still warms the path
             }

@@ -49,6 +49,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void thePublicMirrorListIsOffByDefaultAndAtAPathUnderThePrefixWhenSet() {
+        assertThat(parse("repository: {root: /srv/debian}\n").pages().mirrorsJson()).isNull();
+        assertThat(parse("repository: {root: /srv/debian, url-prefix: /debian/}\npages: {mirrors-json: /mirrors.json}\n")
+                .pages().mirrorsJson()).isEqualTo("mirrors.json");
+    }
+
+    @Test
+    void aPublicMirrorListPathThatIsNoPlainFileOrTheAptListsIsAConfigProblem() {
+        assertThat(problems("repository: {root: /srv/debian}\npages: {mirrors-json: mirrors.json}\n").problems())
+                .singleElement().asString().startsWith("pages.mirrors-json: mirrors.json (expected: \"\" (off) or a file"
+                        + " path under repository.url-prefix starting with '/'");
+        assertThat(problems("repository: {root: /srv/debian}\npages: {mirrors-json: /../etc/passwd}\n").problems())
+                .singleElement().asString().startsWith("pages.mirrors-json: /../etc/passwd (expected:");
+        assertThat(problems("repository: {root: /srv/debian, url-prefix: /debian/}\n"
+                + "resolve: {apt-mirror-list: \"http://deb.example.org/debian/mirrors.txt\"}\n"
+                + "pages: {mirrors-json: /mirrors.txt}\n").problems())
+                .singleElement().asString().isEqualTo("pages.mirrors-json: /mirrors.txt (expected: a path other than"
+                        + " resolve.apt-mirror-list's (mirrors.txt))");
+    }
+
+    @Test
     void geoipFilesTheGeoRecordRefusesAreConfigProblems() {
         assertThat(problems("repository: {root: /srv/debian}\ngeoip: {city-databases: [a.mmdb, b.mmdb, c.mmdb]}\n")
                 .problems()).singleElement().asString().startsWith("geoip: (invalid) (expected: geoip.city-databases: ");

@@ -65,14 +65,28 @@ final class HeadlessChromium implements AutoCloseable {
         return List.copyOf(offLoopback);
     }
 
+    /**
+     * A page driven through the DevTools protocol (clicks run the page's own handlers), in a
+     * browser of its own with the same black hole; its output is copied to {@code devtools.txt}.
+     */
+    DevToolsSession devTools(int width, int height) throws IOException, InterruptedException {
+        List<String> cmd = command(width, height);
+        cmd.addAll(List.of("--remote-debugging-port=0", "--remote-allow-origins=*", "about:blank"));
+        return new DevToolsSession(cmd, dir.resolve("devtools.txt"));
+    }
+
+    private List<String> command(int width, int height) throws IOException {
+        Path profile = Files.createTempDirectory(dir, "profile-");
+        return new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--user-data-dir=" + profile, "--window-size=" + width + "," + height,
+                "--enable-logging=stderr", "--v=0",
+                "--proxy-server=http://127.0.0.1:" + blackHole.getLocalPort(), "--proxy-bypass-list=127.0.0.1"));
+    }
+
     private Run run(List<String> what, int width, int height) {
         try {
-            Path profile = Files.createTempDirectory(dir, "profile-");
-            List<String> cmd = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--user-data-dir=" + profile, "--window-size=" + width + "," + height,
-                    "--enable-logging=stderr", "--v=0",
-                    "--proxy-server=http://127.0.0.1:" + blackHole.getLocalPort(), "--proxy-bypass-list=127.0.0.1"));
+            List<String> cmd = command(width, height);
             cmd.addAll(what);
             Path out = dir.resolve("out.txt");
             Path err = dir.resolve("err.txt");

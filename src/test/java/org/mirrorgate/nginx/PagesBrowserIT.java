@@ -57,9 +57,12 @@ class PagesBrowserIT {
                   path: state
                 resolve:
                   warmup-calls: 0
+                pages:
+                  mirrors-json: /mirrors.json
                 mirrors:
                   - {name: berlin, http-url: "http://de.example.org/debian/", countries: [DE], continent: EU,
-                     latitude: 52.5, longitude: 13.4, trusted: true}
+                     latitude: 52.5, longitude: 13.4, trusted: true,
+                     rsync-url: "rsync://mirroruser:s3cret-word@de.example.org/debian/"}
                   - {name: paris, http-url: "http://fr.example.org/debian/", countries: [FR], continent: EU,
                      latitude: 48.8, longitude: 2.3, trusted: true}
                   - {name: tokyo, http-url: "http://jp.example.org/debian/", countries: [JP], continent: AS,
@@ -68,13 +71,19 @@ class PagesBrowserIT {
         service = MirrorgateServer.create(ConfigLoader.load(yaml));
         service.start();
         await().atMost(Duration.ofSeconds(60)).until(service::isServing);
-        nginx = NginxHarness.builder(root).replicas("unix:" + socket).set("URL_PREFIX", "/debian/").start();
+        // A 2 s decision budget, not the default 150 ms: this test is about the pages, and chromium
+        // starting next to the service on a shared 2-core machine can stall a render past 150 ms;
+        // nginx would then serve the path itself (by design: a .deb as a download, a directory as 403).
+        nginx = NginxHarness.builder(root).replicas("unix:" + socket).set("URL_PREFIX", "/debian/")
+                .set("TIMEOUT_MS", "2000").start();
         Files.createDirectories(SHOTS);
         // The service's first page renders on a cold JVM may miss the hook's 150 ms budget (nginx
         // then serves the file itself, by design): wait until a page is answered.
         await().atMost(Duration.ofSeconds(30)).until(() -> nginx.get(DEB_PATH + "?mirrorlist=json").headers()
                 .firstValue("content-type").orElse("").startsWith("application/json")
-                && nginx.get(DEB_PATH + "?mirrorlist").headers().firstValue("content-type").orElse("").startsWith("text/html"));
+                && nginx.get(DEB_PATH + "?mirrorlist").headers().firstValue("content-type").orElse("").startsWith("text/html")
+                && nginx.get("/debian/pool/?mirrorstats").headers().firstValue("content-type").orElse("").startsWith("text/html")
+                && nginx.get("/debian/mirrors.json").statusCode() == 200);
     }
 
     @AfterAll
@@ -99,6 +108,65 @@ class PagesBrowserIT {
         assertThat(j.at("/client/address").asText()).isEqualTo("127.0.0.1");
         assertThat(j.at("/chosen").findValuesAsText("name")).containsExactlyInAnyOrder("berlin", "paris");
         assertThat(j.at("/excluded/0/mirrors/0").asText()).isEqualTo("tokyo");
+    }
+
+    @Test
+    void thePublicMirrorListThroughNginxNamesEveryMirrorWithoutCredentials() throws Exception {
+        HttpResponse<byte[]> r = nginx.get("/debian/mirrors.json");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        String body = new String(r.body(), StandardCharsets.UTF_8);
+        assertThat(body).doesNotContain("s3cret-word").doesNotContain("mirroruser");
+        JsonNode j = new ObjectMapper().readTree(body);
+        assertThat(j.at("/mirrors").findValuesAsText("name")).containsExactly("berlin", "paris", "tokyo");
+        assertThat(j.at("/mirrors/0/urls/rsync").asText()).isEqualTo("rsync://de.example.org/debian/");
+        assertThat(j.at("/mirrors/2/country").asText()).isEqualTo("JP");
+    }
+
+    @Test
+    void theMirrorStatsSortByAClickedColumnInARealBrowserWithoutErrorsOrExternalRequests() throws Exception {
+        assumeTrue(HeadlessChromium.installed(), "chromium is not installed (/usr/bin/chromium): the browser test is "
+                + "skipped; the HTML and JSON are checked by the other tests");
+        String url = nginx.httpBase() + "/debian/pool/?mirrorstats";
+        String names = "Array.from(document.querySelectorAll('#mirrors tbody td.name')).map(function(td){"
+                + "return td.firstChild.textContent;})";
+        try (HeadlessChromium browser = new HeadlessChromium()) {
+            try (DevToolsSession page = browser.devTools(1280, 1000)) {
+                page.navigate(url);
+                assertThat(page.evaluate("document.title").asText()).isEqualTo("Mirror statistics");
+                assertThat(strings(page.evaluate(names))).containsExactly("berlin", "paris", "tokyo");
+                page.click("#mirrors th:nth-child(1)");
+                assertThat(page.evaluate("document.querySelector('#mirrors th').getAttribute('aria-sort')").asText())
+                        .isEqualTo("ascending");
+                page.click("#mirrors th:nth-child(1)");
+                assertThat(strings(page.evaluate(names))).as("descending by name after a second click")
+                        .containsExactly("tokyo", "paris", "berlin");
+                page.click("#mirrors th:nth-child(2)"); // state: every mirror "unknown", order kept (stable sort)
+                assertThat(page.evaluate("document.querySelectorAll('#mirrors tbody tr').length").asInt()).isEqualTo(3);
+                page.navigate(nginx.httpBase() + "/debian/mirrors.json");
+                assertThat(page.evaluate("JSON.parse(document.body.innerText).count").asInt()).isEqualTo(3);
+                assertThat(page.errors()).as("console errors and exceptions").isEmpty();
+            }
+            for (String[] size : new String[][] {{"desktop", "1280", "700"}, {"phone", "390", "1500"}}) {
+                Path png = SHOTS.resolve("mirrorstats-" + size[0] + ".png");
+                Files.deleteIfExists(png);
+                HeadlessChromium.Run shot = browser.screenshot(url, png, Integer.parseInt(size[1]), Integer.parseInt(size[2]));
+                assertThat(png).as(shot.stderr()).isNotEmptyFile();
+                assertThat(shot.consoleErrors()).isEmpty();
+            }
+            HeadlessChromium.Run dom = browser.dumpDom(url);
+            assertThat(dom.stdout()).contains("3 mirrors:").contains("Download counts read");
+            assertThat(dom.consoleErrors()).isEmpty();
+            assertThat(browser.offLoopback()).as("requests the page sent off loopback")
+                    .filteredOn(line -> !line.matches("\\S+ (http://)?[a-z0-9.]*(google\\.com|googleapis\\.com)[:/].*"))
+                    .isEmpty();
+        }
+    }
+
+    private static java.util.List<String> strings(JsonNode array) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     @Test

@@ -62,6 +62,29 @@ class PageRequestTest {
     }
 
     @Test
+    void theMirrorStatsComeAsHtmlOrJsonAndJsonWhenAcceptAsksForIt() {
+        assertThat(PageRequest.ofQuery("mirrorstats")).isEqualTo(PageRequest.MIRROR_STATS_HTML);
+        assertThat(PageRequest.ofQuery("MirrorStats=Json")).isEqualTo(PageRequest.MIRROR_STATS_JSON);
+        assertThat(PageRequest.ofQuery("mirrorstats=other")).isEqualTo(PageRequest.MIRROR_STATS_HTML);
+        assertThat(PageRequest.ofQuery("mirrorstats", true)).isEqualTo(PageRequest.MIRROR_STATS_JSON);
+        assertThat(PageRequest.MIRROR_STATS_JSON.isMirrorStats()).isTrue();
+        assertThat(PageRequest.MIRROR_LIST_HTML.isMirrorStats()).isFalse();
+        assertThat(PageRequest.ofQuery("mirrorstatsx")).isNull();
+    }
+
+    @Test
+    void thePublicListPathIsAPlainFileUnderThePrefix() {
+        assertThat(PageSettings.mirrorsJsonPath("/mirrors.json")).isEqualTo("mirrors.json");
+        assertThat(PageSettings.mirrorsJsonPath("/project/mirrors.json")).isEqualTo("project/mirrors.json");
+        for (String bad : new String[] {"mirrors.json", "/", "/a/", "/a//b", "/../x", "/a/./b", "/x?y", "/x#y", "/a b",
+                "/%2e%2e"}) {
+            assertThat(PageSettings.mirrorsJsonPath(bad)).as(bad).isNull();
+        }
+        assertThatThrownBy(() -> new PageSettings(null, java.util.List.of(), "../x"))
+                .hasMessageContaining("mirrorsJson: ../x (expected: a file path under the URL prefix");
+    }
+
+    @Test
     void aQueryNamingNoPageIsADownload() {
         assertThat(PageRequest.ofQuery("")).isNull();
         assertThat(PageRequest.ofQuery("utm_source=x&mirrorlistx")).isNull();

@@ -17,6 +17,8 @@ import org.mirrorgate.index.FileTable;
 import org.mirrorgate.index.Index;
 import org.mirrorgate.index.ListingIngest;
 import org.mirrorgate.pages.PageSettings;
+import org.mirrorgate.stats.DownloadStats;
+import org.mirrorgate.stats.DownloadTotals;
 import org.mirrorgate.rank.PathPolicy;
 import org.mirrorgate.rank.PathRules;
 import org.mirrorgate.rank.RankSettings;
@@ -383,6 +385,50 @@ class ResolverTest {
         assertThat(allowing.resolve("/debian/pool/main/a/a b.deb", "192.0.2.1", false, "GET",
                 "mirrorlist&fromip=nope").httpStatus()).isEqualTo(400);
         assertThat(downloads).as("pages are not downloads").isEmpty();
+    }
+
+    @Test
+    void mirrorStatsAnswerOnTheRootDirectoriesAndFilesAndThePublicListAtItsPathNeitherADownload() throws Exception {
+        Resolver r = new Resolver(index, GEO, new Ranker(RankSettings.DEFAULTS), PathRules.NONE, List.of(),
+                new ResolveSettings("/debian/", 3, 64, 0), (path, m, country, bytes) -> downloads.add(path),
+                new PageSettings(null, List.of(), "mirrors.json"), DecisionListener.NONE,
+                () -> new DownloadTotals.Snapshot(T, java.time.LocalDate.of(2023, 11, 14),
+                        java.util.Map.of("fr1", new DownloadStats.Counts(5, 50)), java.util.Map.of()));
+        for (String path : List.of("/debian/", "/debian/pool/", "/debian/pool", "/debian/pool/main/a/a b.deb")) {
+            Decision d = r.resolve(path, "192.0.2.1", false, "GET", "mirrorstats");
+            assertThat(d.action()).as(path).isEqualTo(Decision.Action.CONTENT);
+            assertThat(d.contentType()).isEqualTo("text/html; charset=utf-8");
+            assertThat(new String(d.content(), StandardCharsets.UTF_8)).contains("fr1<small>FR EU</small>")
+                    .contains("data-label=\"Today\" data-v=\"5\">5<small>50 B</small>");
+        }
+        assertThat(r.resolve("/debian/nope", "192.0.2.1", false, "GET", "mirrorstats").action())
+                .as("no such file or directory: nginx answers").isEqualTo(Decision.Action.SERVE_LOCAL);
+        Decision json = r.resolve("/debian/", "192.0.2.1", false, "GET", "mirrorstats", true);
+        assertThat(json.contentType()).isEqualTo("application/json");
+        assertThat(new String(json.content(), StandardCharsets.UTF_8)).contains("\"todayRequests\":5");
+        Decision list = r.resolve("/debian/mirrors.json", "192.0.2.1", false, "GET", "");
+        assertThat(list.action()).isEqualTo(Decision.Action.CONTENT);
+        assertThat(list.contentType()).isEqualTo("application/json");
+        assertThat(new String(list.content(), StandardCharsets.UTF_8)).contains("\"name\":\"fr1\"")
+                .contains("\"name\":\"de1\"");
+        assertThat(resolver.resolve("/debian/mirrors.json", "192.0.2.1", false, "GET", "").action())
+                .as("off by default").isEqualTo(Decision.Action.SERVE_LOCAL);
+        assertThat(downloads).as("pages are not downloads").isEmpty();
+    }
+
+    @Test
+    void aPageAskedAgainWithinASecondIsTheSameRenderAndPagesAreNotSharedBetweenClients() throws Exception {
+        String file = "/debian/pool/main/a/a b.deb";
+        byte[] first = resolver.resolve(file, "192.0.2.1", false, "GET", "mirrorlist").content();
+        assertThat(resolver.resolve(file, "192.0.2.1", false, "GET", "mirrorlist").content()).isSameAs(first);
+        assertThat(resolver.resolve(file, "192.0.2.1", false, "GET", "mirrorlist=json").content()).isNotSameAs(first);
+        byte[] other = resolver.resolve(file, "192.0.2.2", false, "GET", "mirrorlist").content();
+        assertThat(other).isNotSameAs(first);
+        assertThat(new String(other, StandardCharsets.UTF_8)).contains("192.0.2.2").doesNotContain("192.0.2.1");
+        byte[] stats = resolver.resolve("/debian/", "192.0.2.1", false, "GET", "mirrorstats").content();
+        assertThat(resolver.resolve("/debian/pool/", "198.51.100.1", false, "GET", "mirrorstats").content())
+                .as("one stats page for every directory and client").isSameAs(stats);
+        assertThat(get(file, "192.0.2.1").action()).as("downloads are not cached").isEqualTo(Decision.Action.REDIRECT);
     }
 
     @Test
