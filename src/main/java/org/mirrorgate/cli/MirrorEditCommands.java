@@ -59,6 +59,12 @@ final class MirrorEditCommands {
         @Option(names = "--latitude") Double latitude;
         @Option(names = "--longitude") Double longitude;
         @Option(names = "--enable", description = "in rotation at once") boolean enable;
+        @Option(names = "--sponsor-name", description = "who sponsors it (shown on ?mirrorstats and mirrors.json)") String sponsorName;
+        @Option(names = "--sponsor-url", description = "the sponsor's page, http(s)://") String sponsorUrl;
+        @Option(names = "--sponsor-logo", description = "the sponsor's logo image, http(s)://") String sponsorLogo;
+        @Option(names = "--admin-name", description = "who runs it (operators only: show, export)") String adminName;
+        @Option(names = "--admin-email", description = "whom to write about it (operators only; export mirmon)") String adminEmail;
+        @Option(names = "--comment", description = "a note for operators") String comment;
 
         @Override
         void run() throws Exception {
@@ -94,9 +100,21 @@ final class MirrorEditCommands {
                 o.put("longitude", longitude);
             }
             o.put("enabled", enable);
+            putText(o, "sponsor-name", sponsorName);
+            putText(o, "sponsor-url", sponsorUrl);
+            putText(o, "sponsor-logo", sponsorLogo);
+            putText(o, "admin-name", adminName);
+            putText(o, "admin-email", adminEmail);
+            putText(o, "comment", comment);
             MirrorInfo m = client.admin().addMirror(AddMirrorRequest.newBuilder().setDefinition(o.toString()).build());
             out().printf("%s: added (origin api, %s)%s%n", m.getName(), m.getEnabled() ? "enabled" : "disabled",
                     m.getEnabled() ? "" : "; `mirrorgate scan " + name + "`, then `mirrorgate enable " + name + "`");
+        }
+
+        private static void putText(com.fasterxml.jackson.databind.node.ObjectNode o, String key, String value) {
+            if (value != null) {
+                o.put(key, value);
+            }
         }
     }
 

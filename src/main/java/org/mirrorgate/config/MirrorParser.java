@@ -73,11 +73,12 @@ final class MirrorParser {
                 n.problem("continent-only", "true", "continent: the continent it serves");
             }
             AddressFamilies families = families(n, http, https);
+            MirrorSpec.About about = about(n);
             PerMirrorScanSettings scan = ScanSection.perMirror(n);
             if (name != null) {
                 out.add(new MirrorSpec(name, http, https, rsync, ftp, countries, continent, asns, prefixes, restrictions,
                         excluded, score, capacity, enabled, trusted, lat, lon).withMaxMbps(maxMbps)
-                        .withFamilies(families));
+                        .withFamilies(families).withAbout(about));
                 scans.put(name, scan);
             }
         }
@@ -115,6 +116,56 @@ final class MirrorParser {
             return null;
         }
         return name;
+    }
+
+    private static final Pattern EMAIL = Pattern.compile("[^\\s@<>\"]+@[^\\s@<>\"]+\\.[^\\s@<>\"]+");
+
+    /**
+     * {@code sponsor-name}, {@code sponsor-url}, {@code sponsor-logo}, {@code admin-name}, {@code
+     * admin-email}, {@code comment}: text of bounded length without control characters, http(s)
+     * links to a page or an image (never {@code javascript:} or {@code data:}: the pages link them).
+     */
+    private static MirrorSpec.About about(ConfigNode n) {
+        String sponsor = text(n, "sponsor-name", 200);
+        URI sponsorUrl = link(n, "sponsor-url");
+        URI logo = link(n, "sponsor-logo");
+        String admin = text(n, "admin-name", 200);
+        String email = text(n, "admin-email", 254);
+        if (!email.isEmpty() && !EMAIL.matcher(email).matches()) {
+            n.problem("admin-email", email, "an e-mail address such as mirrors@example.org");
+            email = "";
+        }
+        return new MirrorSpec.About(sponsor, sponsorUrl, logo, admin, email, text(n, "comment", 2000));
+    }
+
+    private static String text(ConfigNode n, String key, int maxLength) {
+        String text = n.string(key, "").strip();
+        if (text.length() > maxLength || text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            n.problem(key, text.length() > 60 ? text.substring(0, 60) + "..." : text,
+                    "text of at most " + maxLength + " characters on one line");
+            return "";
+        }
+        return text;
+    }
+
+    /** An http(s) link with a host and no user info, kept as written (it names a page, not a base). */
+    private static URI link(ConfigNode n, String key) {
+        String text = n.string(key, "").strip();
+        if (text.isEmpty()) {
+            return null;
+        }
+        try {
+            URI u = new URI(text);
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null && u.getRawUserInfo() == null
+                    && text.length() <= 2000) {
+                return u;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        n.problem(key, text, "an absolute http:// or https:// URL with a host and no user info");
+        return null;
     }
 
     /**

@@ -59,6 +59,13 @@ public final class MirrorYaml {
         o.put("enabled", s.enabled());
         flag(o, "trusted", s.trusted());
         putCoordinates(o, s);
+        MirrorSpec.About a = s.about();
+        text(o, "sponsor-name", a.sponsorName());
+        text(o, "sponsor-url", a.sponsorUrl() == null ? "" : a.sponsorUrl().toString());
+        text(o, "sponsor-logo", a.sponsorLogo() == null ? "" : a.sponsorLogo().toString());
+        text(o, "admin-name", a.adminName());
+        text(o, "admin-email", a.adminEmail());
+        text(o, "comment", a.comment());
         try {
             return YAML.writeValueAsString(o);
         } catch (JsonProcessingException e) {
@@ -112,6 +119,12 @@ public final class MirrorYaml {
     private static void flag(ObjectNode o, String key, boolean value) {
         if (value) {
             o.put(key, true);
+        }
+    }
+
+    private static void text(ObjectNode o, String key, String value) {
+        if (!value.isEmpty()) {
+            o.put(key, value);
         }
     }
 }

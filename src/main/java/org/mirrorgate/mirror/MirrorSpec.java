@@ -34,6 +34,8 @@ import org.mirrorgate.geo.IpPrefix;
  * @param families the address families the operator declared it reachable over; {@link
  *     AddressFamilies#UNKNOWN} when not declared (then they are learned from DNS: {@code
  *     MirrorState#families})
+ * @param about who runs the mirror and who sponsors it ({@link About#NONE} when not declared):
+ *     shown on the pages and to operators, never used to rank
  */
 public record MirrorSpec(
         String name,
@@ -55,7 +57,39 @@ public record MirrorSpec(
         double longitude,
         Origin origin,
         double maxMbps,
-        AddressFamilies families) {
+        AddressFamilies families,
+        About about) {
+
+    /**
+     * Who runs the mirror and who sponsors it. The sponsor is public (?mirrorstats, mirrors.json);
+     * the admin's name and e-mail and the comment are for operators only (show, export mirmon).
+     * Strings are "" and URLs null when not declared.
+     */
+    public record About(String sponsorName, URI sponsorUrl, URI sponsorLogo, String adminName, String adminEmail,
+            String comment) {
+        public static final About NONE = new About("", null, null, "", "", "");
+
+        public About {
+            sponsorName = sponsorName == null ? "" : sponsorName;
+            adminName = adminName == null ? "" : adminName;
+            adminEmail = adminEmail == null ? "" : adminEmail;
+            comment = comment == null ? "" : comment;
+        }
+
+        public boolean hasSponsor() {
+            return !sponsorName.isEmpty() || sponsorUrl != null;
+        }
+    }
+
+    /** A mirror declared without sponsor, admin or comment. */
+    public MirrorSpec(String name, URI httpUrl, URI httpsUrl, URI rsyncUrl, URI ftpUrl, List<String> countries,
+            String continent, Set<Integer> asns, List<IpPrefix> prefixes, Restrictions restrictions,
+            Set<String> excludedCountries, int score, double capacity, boolean enabled, boolean trusted,
+            double latitude, double longitude, Origin origin, double maxMbps, AddressFamilies families) {
+        this(name, httpUrl, httpsUrl, rsyncUrl, ftpUrl, countries, continent, asns, prefixes, restrictions,
+                excludedCountries, score, capacity, enabled, trusted, latitude, longitude, origin, maxMbps, families,
+                About.NONE);
+    }
 
     /**
      * Where a mirror's declaration lives. A config mirror is added, changed and removed with the
@@ -114,6 +148,7 @@ public record MirrorSpec(
         excludedCountries = Set.copyOf(excludedCountries);
         origin = origin == null ? Origin.CONFIG : origin;
         families = families == null ? AddressFamilies.UNKNOWN : families;
+        about = about == null ? About.NONE : about;
         if (!(maxMbps >= 0)) {
             throw new IllegalArgumentException("maxMbps: " + maxMbps);
         }
@@ -126,24 +161,31 @@ public record MirrorSpec(
 
     public MirrorSpec withEnabled(boolean value) {
         return new MirrorSpec(name, httpUrl, httpsUrl, rsyncUrl, ftpUrl, countries, continent, asns, prefixes,
-                restrictions, excludedCountries, score, capacity, value, trusted, latitude, longitude, origin, maxMbps, families);
+                restrictions, excludedCountries, score, capacity, value, trusted, latitude, longitude, origin, maxMbps, families, about);
     }
 
     public MirrorSpec withMaxMbps(double value) {
         return new MirrorSpec(name, httpUrl, httpsUrl, rsyncUrl, ftpUrl, countries, continent, asns, prefixes,
-                restrictions, excludedCountries, score, capacity, enabled, trusted, latitude, longitude, origin, value, families);
+                restrictions, excludedCountries, score, capacity, enabled, trusted, latitude, longitude, origin, value, families, about);
     }
 
     public MirrorSpec withOrigin(Origin value) {
         return new MirrorSpec(name, httpUrl, httpsUrl, rsyncUrl, ftpUrl, countries, continent, asns, prefixes,
-                restrictions, excludedCountries, score, capacity, enabled, trusted, latitude, longitude, value, maxMbps, families);
+                restrictions, excludedCountries, score, capacity, enabled, trusted, latitude, longitude, value, maxMbps, families, about);
     }
 
     /** The same mirror with its address families declared ({@link AddressFamilies#UNKNOWN}: learned). */
     public MirrorSpec withFamilies(AddressFamilies value) {
         return new MirrorSpec(name, httpUrl, httpsUrl, rsyncUrl, ftpUrl, countries, continent, asns, prefixes,
                 restrictions, excludedCountries, score, capacity, enabled, trusted, latitude, longitude, origin, maxMbps,
-                value);
+                value, about);
+    }
+
+    /** The same mirror with another sponsor, admin and comment. */
+    public MirrorSpec withAbout(About value) {
+        return new MirrorSpec(name, httpUrl, httpsUrl, rsyncUrl, ftpUrl, countries, continent, asns, prefixes,
+                restrictions, excludedCountries, score, capacity, enabled, trusted, latitude, longitude, origin, maxMbps,
+                families, value);
     }
 
     /**
@@ -161,7 +203,7 @@ public record MirrorSpec(
             double newLatitude, double newLongitude) {
         return new MirrorSpec(name, httpUrl, httpsUrl, rsyncUrl, ftpUrl, newCountries, newContinent, newAsns, prefixes,
                 restrictions, excludedCountries, score, capacity, enabled, trusted, newLatitude, newLongitude, origin,
-                maxMbps, families);
+                maxMbps, families, about);
     }
 
     /** The primary country, or "" when none is declared. */

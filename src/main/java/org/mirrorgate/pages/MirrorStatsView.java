@@ -48,7 +48,24 @@ record MirrorStatsView(String generated, Totals totals, Summary summary, List<Ro
             Long syncLagSeconds, @JsonIgnore String syncLag, long filesHeld, long filesOutdated, double coverage,
             @JsonIgnore String coveragePercent, long todayRequests, long todayBytes, @JsonIgnore String todayHuman,
             long monthRequests, long monthBytes, @JsonIgnore String monthHuman, double capacity, int score,
-            double maxMbps) {}
+            double maxMbps, Sponsor sponsor) {}
+
+    /**
+     * A mirror's sponsor as the public pages show it: a name (the link's host when only a link is
+     * declared) and the sponsor's page, or null. Its logo is in the JSON only: the HTML page loads
+     * nothing from elsewhere.
+     */
+    record Sponsor(String name, String url, String logo) {
+        static Sponsor of(MirrorSpec spec) {
+            MirrorSpec.About a = spec.about();
+            if (!a.hasSponsor()) {
+                return null;
+            }
+            return new Sponsor(a.sponsorName().isEmpty() ? a.sponsorUrl().getHost() : a.sponsorName(),
+                    a.sponsorUrl() == null ? null : a.sponsorUrl().toString(),
+                    a.sponsorLogo() == null ? null : a.sponsorLogo().toString());
+        }
+    }
 
     static MirrorStatsView of(IndexSnapshot snap, DownloadTotals.Snapshot totals, Instant now) {
         long nowMillis = now.toEpochMilli();
@@ -86,7 +103,7 @@ record MirrorStatsView(String generated, Totals totals, Summary summary, List<Ro
                     age(trace, nowMillis), ageText(trace, nowMillis), a.matchingCount(), a.outdatedCount(),
                     a.coverage(), String.format(Locale.ROOT, "%.1f%%", a.coverage() * 100), today.requests(),
                     today.bytes(), Sizes.human(today.bytes()), month.requests(), month.bytes(),
-                    Sizes.human(month.bytes()), spec.capacity(), spec.score(), spec.maxMbps()));
+                    Sizes.human(month.bytes()), spec.capacity(), spec.score(), spec.maxMbps(), Sponsor.of(spec)));
         }
         long taken = totals.takenAtMillis();
         Totals t = new Totals(time(taken), taken == 0 ? -1 : Math.max(0, (nowMillis - taken) / 1000),

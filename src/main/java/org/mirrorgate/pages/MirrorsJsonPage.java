@@ -28,7 +28,8 @@ final class MirrorsJsonPage {
     /** @param state up, partly down, down, unknown or disabled (as {@code ?mirrorstats} says) */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record PublicMirror(String name, Urls urls, String country, List<String> countries, String continent,
-            Double latitude, Double longitude, String state, String http, String https) {}
+            Double latitude, Double longitude, String state, String http, String https,
+            MirrorStatsView.Sponsor sponsor) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Urls(String http, String https, String rsync, String ftp) {}
@@ -47,7 +48,8 @@ final class MirrorsJsonPage {
             out.add(new PublicMirror(s.name(), new Urls(text(s.httpUrl()), text(s.httpsUrl()), withoutUser(s.rsyncUrl()),
                     withoutUser(s.ftpUrl())), s.primaryCountry().isEmpty() ? null : s.primaryCountry(), s.countries(),
                     s.continent().isEmpty() ? null : s.continent(), s.hasCoordinates() ? s.latitude() : null,
-                    s.hasCoordinates() ? s.longitude() : null, MirrorStatsView.state(s, st), http, https));
+                    s.hasCoordinates() ? s.longitude() : null, MirrorStatsView.state(s, st), http, https,
+                    MirrorStatsView.Sponsor.of(s)));
         }
         try {
             byte[] body = MAPPER.writeValueAsBytes(new View(MirrorStatsView.time(now.toEpochMilli()), out.size(), out));

@@ -60,7 +60,20 @@ final class MirrorCodec {
         if (s.families().known()) {
             o.put("families", s.families().label());
         }
+        MirrorSpec.About a = s.about();
+        putText(o, "sponsorName", a.sponsorName());
+        putUri(o, "sponsorUrl", a.sponsorUrl());
+        putUri(o, "sponsorLogo", a.sponsorLogo());
+        putText(o, "adminName", a.adminName());
+        putText(o, "adminEmail", a.adminEmail());
+        putText(o, "comment", a.comment());
         return bytes(o);
+    }
+
+    private static void putText(ObjectNode o, String key, String value) {
+        if (!value.isEmpty()) {
+            o.put(key, value);
+        }
     }
 
     static MirrorSpec spec(byte[] json) {
@@ -77,7 +90,10 @@ final class MirrorCodec {
                 // records written before origins existed all came from the config: nothing else added mirrors
                 "api".equals(o.path("origin").asText()) ? MirrorSpec.Origin.API : MirrorSpec.Origin.CONFIG,
                 o.path("maxMbps").asDouble(0), // absent in records written before bandwidth ceilings
-                families(o)); // absent when learned, and in records written before families existed
+                families(o), // absent when learned, and in records written before families existed
+                // absent when not declared, and in records written before they existed
+                new MirrorSpec.About(o.path("sponsorName").asText(""), uri(o, "sponsorUrl"), uri(o, "sponsorLogo"),
+                        o.path("adminName").asText(""), o.path("adminEmail").asText(""), o.path("comment").asText("")));
     }
 
     /** "ipv4", "ipv6" or "both"; absent (or a label this version does not know) is unknown: learned. */

@@ -200,7 +200,7 @@ class CliAgainstServiceIT {
                 assertThat(names(json("list", "--down", "--json"))).as("probed every second").containsExactly("dead"));
         String down = ok("list", "--down");
         assertThat(down.lines().filter(l -> l.startsWith("dead ")).findFirst().orElseThrow())
-                .containsPattern("dead +api +yes +JP +down \\d+s").contains("http: ");
+                .containsPattern("dead +api +yes +JP +\\S+ +down \\d+s").contains("http: ");
         JsonNode dead = mirrorIn(json("list", "--json"), "dead");
         assertThat(dead.get("http").get("up").asBoolean()).isFalse();
         assertThat(dead.get("http").get("reason").asText()).isNotEmpty();

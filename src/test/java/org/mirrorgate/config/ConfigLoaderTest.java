@@ -1,12 +1,14 @@
 package org.mirrorgate.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.mirrorgate.geo.GeoSettings;
+import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.rank.PathPolicy;
 import org.mirrorgate.rank.RankSettings;
 import org.mirrorgate.repo.RepositorySettings;
@@ -119,6 +121,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aMirrorsSponsorAdminAndCommentAreReadAndBadOnesRefused() {
+        MirrorSpec m = ConfigLoader.parseMirror("""
+                {name: m1, https-url: "https://m1.example.org/", sponsor-name: Example University,
+                 sponsor-url: "https://www.example.edu/mirror?from=list", sponsor-logo: "https://www.example.edu/logo.png",
+                 admin-name: Mirror Team, admin-email: mirrors@example.edu, comment: "10 Gbit/s"}""", true);
+        assertThat(m.about()).isEqualTo(new MirrorSpec.About("Example University",
+                java.net.URI.create("https://www.example.edu/mirror?from=list"),
+                java.net.URI.create("https://www.example.edu/logo.png"), "Mirror Team", "mirrors@example.edu", "10 Gbit/s"));
+        assertThat(ConfigLoader.parseMirror("{name: m2, https-url: \"https://m2.example.org/\"}", true).about())
+                .isEqualTo(MirrorSpec.About.NONE);
+        assertThatThrownBy(() -> ConfigLoader.parseMirror("""
+                {name: m1, https-url: "https://m1.example.org/", sponsor-url: "javascript:alert(1)",
+                 sponsor-logo: "https://user@example.org/x.png", admin-email: "not an address",
+                 sponsor-name: "a\\nb", comment: "%s"}""".formatted("x".repeat(2001)), true))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
+                        "sponsor-name: a\nb (expected: text of at most 200 characters on one line)",
+                        "sponsor-url: javascript:alert(1) (expected: an absolute http:// or https:// URL with a host and no user info)",
+                        "sponsor-logo: https://user@example.org/x.png (expected: an absolute http:// or https:// URL with a host and no user info)",
+                        "admin-email: not an address (expected: an e-mail address such as mirrors@example.org)",
+                        "comment: " + "x".repeat(60) + "... (expected: text of at most 2000 characters on one line)"));
+    }
+
+    @Test
     void reportsEveryProblemPreciselyAtOnce() {
         ConfigException e = problems("""
                 repository: {scan-interval: 5x, hashes: [sha256, crc32]}
@@ -150,7 +176,8 @@ class ConfigLoaderTest {
                 "mirrors[1].https-url: https://m2/?x=1 (expected: an absolute https:// URL with a host, no query, fragment or user info)",
                 "mirrors[1].tyop: unknown key (expected one of: name, http-url, https-url, rsync-url, ftp-url, countries,"
                         + " continent, asns, prefixes, country-only, continent-only, asn-only, excluded-countries, score,"
-                        + " capacity, max-mbps, enabled, trusted, latitude, longitude, families, scan-interval, scan-via,"
+                        + " capacity, max-mbps, enabled, trusted, latitude, longitude, families, sponsor-name, sponsor-url,"
+                        + " sponsor-logo, admin-name, admin-email, comment, scan-interval, scan-via,"
                         + " mtime-precision,"
                         + " tz-offset, trace-url, allow-redirects)",
                 "policies[0].policy: fast (expected: one of strict, allow-outdated, local, mirror-only)",

@@ -34,7 +34,10 @@ class MirrorStatsPagesTest {
     private static IndexSnapshot snapshot() {
         MirrorSpec evil = new MirrorSpec(EVIL, URI.create("http://evil.example.org/debian/"),
                 URI.create("https://evil.example.org/debian/"), null, null, List.of("FR"), "EU", Set.of(64500),
-                List.of(), null, Set.of(), 10, 2.5, true, false, 48.8, 2.3);
+                List.of(), null, Set.of(), 10, 2.5, true, false, 48.8, 2.3)
+                .withAbout(new MirrorSpec.About(EVIL, URI.create("https://sponsor.example.org/?a=1&b='x'"),
+                        URI.create("https://sponsor.example.org/logo.png"), "Admin Person", "admin@example.org",
+                        "private note"));
         MirrorSpec secret = new MirrorSpec("secret", URI.create("http://q.example.org/a'b&c=x/"), null,
                 URI.create("rsync://mirroruser:s3cr3t-pass@q.example.org/debian/"),
                 URI.create("ftp://ftpuser:ftp-pass@q.example.org/debian/"), List.of("DE"), "EU", Set.of(64501),
@@ -71,7 +74,12 @@ class MirrorStatsPagesTest {
         assertThat(html).doesNotContain(EVIL).doesNotContain("a'b&c")
                 .contains("<td class=\"name\" data-label=\"Mirror\">&lt;script&gt;alert(1)&lt;/script&gt;<small>")
                 .contains("<small class=\"reason\">&lt;script&gt;alert(1)&lt;/script&gt; HTTP 500</small>")
-                .contains("href=\"http://q.example.org/a&#39;b&amp;c&#61;x/\"");
+                .contains("href=\"http://q.example.org/a&#39;b&amp;c&#61;x/\"")
+                .contains("<small class=\"sponsor\"><a href=\"https://sponsor.example.org/?a&#61;1&amp;b&#61;&#39;x&#39;\""
+                        + " rel=\"nofollow\">&lt;script&gt;alert(1)&lt;/script&gt;</a></small>")
+                .as("the logo is not loaded from elsewhere; admin and comment are for operators")
+                .doesNotContain("logo.png").doesNotContain("Admin Person").doesNotContain("admin@example.org")
+                .doesNotContain("private note");
         assertThat(html.split("<script", -1).length - 1).as("script elements").isEqualTo(1);
         assertThat(html).doesNotContain("<script src").doesNotContain("<link").doesNotContain("@import")
                 .doesNotContain("url(");
@@ -118,6 +126,13 @@ class MirrorStatsPagesTest {
         assertThat(evil.has("lastScanAge")).isFalse();
         assertThat(j.at("/mirrors/1/protocols/1/status").asText()).isEqualTo("not offered");
         assertThat(j.at("/mirrors/2/state").asText()).isEqualTo("disabled");
+        assertThat(j.at("/mirrors/0/sponsor/name").asText()).isEqualTo(EVIL);
+        assertThat(j.at("/mirrors/0/sponsor/url").asText()).isEqualTo("https://sponsor.example.org/?a=1&b='x'");
+        assertThat(j.at("/mirrors/0/sponsor/logo").asText()).isEqualTo("https://sponsor.example.org/logo.png");
+        assertThat(j.at("/mirrors/1/sponsor").isMissingNode() || j.at("/mirrors/1/sponsor").isNull())
+                .as("none declared").isTrue();
+        assertThat(j.toString()).doesNotContain("Admin Person").doesNotContain("admin@example.org")
+                .doesNotContain("private note");
     }
 
     @Test
@@ -149,5 +164,12 @@ class MirrorStatsPagesTest {
         assertThat(j.at("/mirrors/0/name").asText()).isEqualTo(EVIL); // JSON: raw, the consumer escapes
         assertThat(j.at("/mirrors/0/http").asText()).isEqualTo("down");
         assertThat(j.at("/mirrors/2/state").asText()).isEqualTo("disabled");
+        assertThat(j.at("/mirrors/0/sponsor/name").asText()).isEqualTo(EVIL);
+        assertThat(j.at("/mirrors/0/sponsor/url").asText()).isEqualTo("https://sponsor.example.org/?a=1&b='x'");
+        assertThat(j.at("/mirrors/0/sponsor/logo").asText()).isEqualTo("https://sponsor.example.org/logo.png");
+        assertThat(j.at("/mirrors/1/sponsor").isMissingNode() || j.at("/mirrors/1/sponsor").isNull())
+                .as("none declared").isTrue();
+        assertThat(j.toString()).doesNotContain("Admin Person").doesNotContain("admin@example.org")
+                .doesNotContain("private note");
     }
 }

@@ -150,7 +150,14 @@ class MirrorOriginsIT {
     @Test
     void editOpensTheDefinitionInTheEditorShowsTheChangedLinesAndAppliesThem() throws Exception {
         startWith("  - {name: m1, https-url: \"https://m1.example.org/debian/\", trusted: true}\n");
-        cli("add", "m2", "--https-url", "https://m2.example.org/debian/", "--score", "20");
+        assertThat(cliExpecting(1, "add", "m2", "--https-url", "https://m2.example.org/debian/",
+                "--sponsor-url", "javascript:alert(1)")).contains("INVALID_ARGUMENT").contains("sponsor-url");
+        cli("add", "m2", "--https-url", "https://m2.example.org/debian/", "--score", "20", "--sponsor-name",
+                "Example University", "--sponsor-url", "https://www.example.edu/", "--admin-name", "Mirror Team",
+                "--admin-email", "mirrors@example.edu", "--comment", "10 Gbit/s");
+        assertThat(cli("show", "m2")).contains("sponsor-name: Example University")
+                .contains("sponsor-url: https://www.example.edu/").contains("admin-email: mirrors@example.edu")
+                .contains("admin-name: Mirror Team").contains("comment: 10 Gbit/s");
         // The CLI as a terminal user runs it, in its own process: $EDITOR is a script that edits the file.
         Path editor = dir.resolve("editor.sh");
         Files.writeString(editor, "#!/bin/sh\nsed -i 's/^score: 20$/score: 30/' \"$1\"\n");

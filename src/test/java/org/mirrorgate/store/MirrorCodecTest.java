@@ -48,4 +48,14 @@ class MirrorCodecTest {
         assertThat(oldState.enabled()).isFalse();
         assertThat(oldState.lastScanMillis()).isEqualTo(8);
     }
+
+    @Test
+    void aMirrorsSponsorAdminAndCommentSurviveTheStoreAndOldRecordsHaveNone() {
+        MirrorSpec plain = MirrorCodec.spec("{\"name\":\"nl1\",\"http\":\"http://nl1.example/\"}".getBytes(UTF_8));
+        assertThat(plain.about()).isEqualTo(MirrorSpec.About.NONE);
+        MirrorSpec about = plain.withAbout(new MirrorSpec.About("Example U", java.net.URI.create("https://example.edu/"),
+                null, "Team", "m@example.edu", "note"));
+        assertThat(MirrorCodec.spec(MirrorCodec.spec(about))).isEqualTo(about);
+        assertThat(new String(MirrorCodec.spec(plain), UTF_8)).doesNotContain("sponsor").doesNotContain("admin");
+    }
 }
