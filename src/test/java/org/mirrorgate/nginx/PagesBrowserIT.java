@@ -196,4 +196,28 @@ class PagesBrowserIT {
                     .isEmpty();
         }
     }
+
+    @Test
+    void theFileInfoRendersInARealBrowserWithoutErrorsOrExternalRequests() throws Exception {
+        assumeTrue(HeadlessChromium.installed(), "chromium is not installed (/usr/bin/chromium): the browser test is "
+                + "skipped; the HTML and JSON are checked by the other tests");
+        String url = nginx.httpBase() + DEB_PATH + "?fileinfo";
+        try (HeadlessChromium browser = new HeadlessChromium()) {
+            HeadlessChromium.Run run = browser.dumpDom(url);
+            String dom = run.stdout();
+            assertThat(dom).contains("hello_2.10_amd64.deb").contains("<dt>sha256</dt>")
+                    .contains("<td class=\"name\">berlin</td>").contains("<td class=\"name\">paris</td>");
+            assertThat(run.consoleErrors()).isEmpty();
+            for (String[] size : new String[][] {{"desktop", "1280", "900"}, {"phone", "390", "1200"}}) {
+                Path png = SHOTS.resolve("fileinfo-" + size[0] + ".png");
+                Files.deleteIfExists(png);
+                HeadlessChromium.Run shot = browser.screenshot(url, png, Integer.parseInt(size[1]), Integer.parseInt(size[2]));
+                assertThat(png).as(shot.stderr()).isNotEmptyFile();
+                assertThat(shot.consoleErrors()).isEmpty();
+            }
+            assertThat(browser.offLoopback()).as("requests the page sent off loopback")
+                    .filteredOn(line -> !line.matches("\\S+ (http://)?[a-z0-9.]*(google\\.com|googleapis\\.com)[:/].*"))
+                    .isEmpty();
+        }
+    }
 }
