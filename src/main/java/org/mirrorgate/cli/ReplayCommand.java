@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.mirrorgate.stats.ByteSizes;
 import org.mirrorgate.config.ConfigLoader;
 import org.mirrorgate.config.MirrorgateConfig;
 import org.mirrorgate.replay.LogFormat;
@@ -153,8 +154,8 @@ final class ReplayCommand implements Callable<Integer> {
 
     private static void row(Table t, String name, Counts a, Counts b, long requests, long bytesA, long bytesB) {
         double change = requests == 0 ? 0 : 100.0 * (b.requests() - a.requests()) / requests;
-        t.row(name, a.requests(), percent(a.requests(), requests), HumanSizes.of(a.bytes()) + " " + percent(a.bytes(),
-                bytesA), "", b.requests(), percent(b.requests(), requests), HumanSizes.of(b.bytes()) + " "
+        t.row(name, a.requests(), percent(a.requests(), requests), ByteSizes.human(a.bytes()) + " " + percent(a.bytes(),
+                bytesA), "", b.requests(), percent(b.requests(), requests), ByteSizes.human(b.bytes()) + " "
                 + percent(b.bytes(), bytesB), String.format(Locale.ROOT, "%+.1f", change));
     }
 

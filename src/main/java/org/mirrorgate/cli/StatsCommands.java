@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.mirrorgate.stats.ByteSizes;
 import org.mirrorgate.api.v1.FileStats;
 import org.mirrorgate.api.v1.GetStatsRequest;
 import org.mirrorgate.api.v1.GetStatsResponse;
@@ -110,9 +111,9 @@ final class StatsCommands implements Callable<Integer> {
             o.printf(row, head, "DOWNLOADS", bytes ? "BYTES" : "");
             for (StatsPoint p : r.getPointsList()) {
                 o.printf(row, label(p.getPeriod(), r.getGranularity()), p.getRequests(),
-                        bytes ? HumanSizes.of(p.getBytes()) : "");
+                        bytes ? ByteSizes.human(p.getBytes()) : "");
             }
-            o.printf(row, "TOTAL", r.getTotalRequests(), bytes ? HumanSizes.of(r.getTotalBytes()) : "");
+            o.printf(row, "TOTAL", r.getTotalRequests(), bytes ? ByteSizes.human(r.getTotalBytes()) : "");
         }
 
         private ObjectNode json(GetStatsResponse r) {
@@ -257,7 +258,7 @@ final class StatsCommands implements Callable<Integer> {
             String row = "%-" + width + "s  %10s  %10s%n";
             o.printf(row, "FILE", "DOWNLOADS", "BYTES");
             for (FileStats f : r.getFilesList()) {
-                o.printf(row, f.getPath(), f.getRequests(), f.getBytes() == 0 ? "-" : HumanSizes.of(f.getBytes()));
+                o.printf(row, f.getPath(), f.getRequests(), f.getBytes() == 0 ? "-" : ByteSizes.human(f.getBytes()));
             }
             o.printf(row, "TOTAL", r.getTotalRequests(), "");
             if (r.getFilesMatched() > r.getFilesCount()) {

@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.mirrorgate.stats.ByteSizes;
 import org.mirrorgate.index.Availability;
 import org.mirrorgate.index.IndexSnapshot;
 import org.mirrorgate.mirror.MirrorSpec;
@@ -102,15 +103,15 @@ record MirrorStatsView(String generated, Totals totals, Summary summary, List<Ro
                     time(scanned), age(scanned, nowMillis), ageText(scanned, nowMillis), time(trace),
                     age(trace, nowMillis), ageText(trace, nowMillis), a.matchingCount(), a.outdatedCount(),
                     a.coverage(), String.format(Locale.ROOT, "%.1f%%", a.coverage() * 100), today.requests(),
-                    today.bytes(), Sizes.human(today.bytes()), month.requests(), month.bytes(),
-                    Sizes.human(month.bytes()), spec.capacity(), spec.score(), spec.maxMbps(), Sponsor.of(spec)));
+                    today.bytes(), ByteSizes.human(today.bytes()), month.requests(), month.bytes(),
+                    ByteSizes.human(month.bytes()), spec.capacity(), spec.score(), spec.maxMbps(), Sponsor.of(spec)));
         }
         long taken = totals.takenAtMillis();
         Totals t = new Totals(time(taken), taken == 0 ? -1 : Math.max(0, (nowMillis - taken) / 1000),
                 taken == 0 ? "not read yet" : ageText(taken, nowMillis) + " ago", totals.day().toString(),
                 totals.day().toString().substring(0, 7));
         return new MirrorStatsView(time(nowMillis), t, new Summary(rows.size(), up, down, disabled, todayReq, monthReq,
-                Sizes.human(todayBytes), Sizes.human(monthBytes)), List.copyOf(rows));
+                ByteSizes.human(todayBytes), ByteSizes.human(monthBytes)), List.copyOf(rows));
     }
 
     private static Protocol protocol(String scheme, URI url, ProtocolHealth h, long nowMillis) {

@@ -147,19 +147,11 @@ class PagesBrowserIT {
                 assertThat(page.evaluate("JSON.parse(document.body.innerText).count").asInt()).isEqualTo(3);
                 assertThat(page.errors()).as("console errors and exceptions").isEmpty();
             }
-            for (String[] size : new String[][] {{"desktop", "1280", "700"}, {"phone", "390", "1500"}}) {
-                Path png = SHOTS.resolve("mirrorstats-" + size[0] + ".png");
-                Files.deleteIfExists(png);
-                HeadlessChromium.Run shot = browser.screenshot(url, png, Integer.parseInt(size[1]), Integer.parseInt(size[2]));
-                assertThat(png).as(shot.stderr()).isNotEmptyFile();
-                assertThat(shot.consoleErrors()).isEmpty();
-            }
+            screenshots(browser, url, "mirrorstats", 700, 1500);
             HeadlessChromium.Run dom = browser.dumpDom(url);
             assertThat(dom.stdout()).contains("3 mirrors:").contains("Download counts read");
             assertThat(dom.consoleErrors()).isEmpty();
-            assertThat(browser.offLoopback()).as("requests the page sent off loopback")
-                    .filteredOn(line -> !line.matches("\\S+ (http://)?[a-z0-9.]*(google\\.com|googleapis\\.com)[:/].*"))
-                    .isEmpty();
+            assertNothingOffLoopback(browser);
         }
     }
 
@@ -183,17 +175,8 @@ class PagesBrowserIT {
             assertThat(Pattern.compile("<circle class=\"chosen\"").matcher(dom).results().count()).isEqualTo(2);
             assertThat(Pattern.compile("<circle class=\"mirror\"").matcher(dom).results().count()).isEqualTo(1);
             assertThat(run.consoleErrors()).isEmpty();
-            for (String[] size : new String[][] {{"desktop", "1280", "1100"}, {"phone", "390", "1400"}}) {
-                Path png = SHOTS.resolve("mirrorlist-" + size[0] + ".png");
-                Files.deleteIfExists(png);
-                HeadlessChromium.Run shot = browser.screenshot(url, png, Integer.parseInt(size[1]), Integer.parseInt(size[2]));
-                assertThat(png).as(shot.stderr()).isNotEmptyFile();
-                assertThat(shot.consoleErrors()).isEmpty();
-            }
-            // chromium's own update/time/account pings (not the page's) are left out by host
-            assertThat(browser.offLoopback()).as("requests the page sent off loopback")
-                    .filteredOn(line -> !line.matches("\\S+ (http://)?[a-z0-9.]*(google\\.com|googleapis\\.com)[:/].*"))
-                    .isEmpty();
+            screenshots(browser, url, "mirrorlist", 1100, 1400);
+            assertNothingOffLoopback(browser);
         }
     }
 
@@ -208,16 +191,27 @@ class PagesBrowserIT {
             assertThat(dom).contains("hello_2.10_amd64.deb").contains("<dt>sha256</dt>")
                     .contains("<td class=\"name\">berlin</td>").contains("<td class=\"name\">paris</td>");
             assertThat(run.consoleErrors()).isEmpty();
-            for (String[] size : new String[][] {{"desktop", "1280", "900"}, {"phone", "390", "1200"}}) {
-                Path png = SHOTS.resolve("fileinfo-" + size[0] + ".png");
-                Files.deleteIfExists(png);
-                HeadlessChromium.Run shot = browser.screenshot(url, png, Integer.parseInt(size[1]), Integer.parseInt(size[2]));
-                assertThat(png).as(shot.stderr()).isNotEmptyFile();
-                assertThat(shot.consoleErrors()).isEmpty();
-            }
-            assertThat(browser.offLoopback()).as("requests the page sent off loopback")
-                    .filteredOn(line -> !line.matches("\\S+ (http://)?[a-z0-9.]*(google\\.com|googleapis\\.com)[:/].*"))
-                    .isEmpty();
+            screenshots(browser, url, "fileinfo", 900, 1200);
+            assertNothingOffLoopback(browser);
         }
+    }
+
+    /** A screenshot of {@code url} at desktop and at phone width into {@link #SHOTS}, each rendered without console errors. */
+    private static void screenshots(HeadlessChromium browser, String url, String name, int desktopHeight, int phoneHeight)
+            throws Exception {
+        for (Object[] size : new Object[][] {{"desktop", 1280, desktopHeight}, {"phone", 390, phoneHeight}}) {
+            Path png = SHOTS.resolve(name + "-" + size[0] + ".png");
+            Files.deleteIfExists(png);
+            HeadlessChromium.Run shot = browser.screenshot(url, png, (int) size[1], (int) size[2]);
+            assertThat(png).as(shot.stderr()).isNotEmptyFile();
+            assertThat(shot.consoleErrors()).isEmpty();
+        }
+    }
+
+    /** Nothing the page requested left loopback; chromium's own update/time/account pings (not the page's) are left out by host. */
+    private static void assertNothingOffLoopback(HeadlessChromium browser) {
+        assertThat(browser.offLoopback()).as("requests the page sent off loopback")
+                .filteredOn(line -> !line.matches("\\S+ (http://)?[a-z0-9.]*(google\\.com|googleapis\\.com)[:/].*"))
+                .isEmpty();
     }
 }

@@ -3,8 +3,6 @@ package org.mirrorgate.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,16 +66,7 @@ class ConfigReloadIT {
     }
 
     static String cliAt(int port, int exit, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        var cli = org.mirrorgate.cli.CliAccess.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
-        String[] all = new String[args.length + 1];
-        all[0] = args[0];
-        all[1] = "--target=127.0.0.1:" + port;
-        System.arraycopy(args, 1, all, 2, args.length - 1);
-        assertThat(cli.execute(all)).as("exit code of %s: %s", String.join(" ", args), out).isEqualTo(exit);
-        return out.toString();
+        return org.mirrorgate.cli.CliAccess.run(port, exit, args);
     }
 
     private static String row(String table, String mirror) {

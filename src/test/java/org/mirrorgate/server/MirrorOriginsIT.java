@@ -54,16 +54,7 @@ class MirrorOriginsIT {
     }
 
     private String cliExpecting(int exit, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        var cli = org.mirrorgate.cli.CliAccess.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
-        String[] all = new String[args.length + 1];
-        all[0] = args[0];
-        all[1] = "--target=127.0.0.1:" + server.grpcPort();
-        System.arraycopy(args, 1, all, 2, args.length - 1);
-        assertThat(cli.execute(all)).as("exit code of %s: %s", String.join(" ", args), out).isEqualTo(exit);
-        return out.toString();
+        return org.mirrorgate.cli.CliAccess.run(server.grpcPort(), exit, args);
     }
 
     private static String row(String table, String mirror) {

@@ -1,15 +1,18 @@
-package org.mirrorgate.cli;
+package org.mirrorgate.stats;
 
 import java.util.Locale;
 
-/** Byte counts for people: 512 B, 1.2 GiB (binary units, one decimal), as Mirrorbits prints them since 0.6.1. */
-final class HumanSizes {
+/**
+ * Byte counts for people: 512 B, 1.2 GiB (binary units, one decimal), as Mirrorbits prints them
+ * since 0.6.1. One format for the CLI's statistics and replay tables and the pages.
+ */
+public final class ByteSizes {
 
     private static final String[] UNITS = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
-    private HumanSizes() {}
+    private ByteSizes() {}
 
-    static String of(long bytes) {
+    public static String human(long bytes) {
         if (bytes < 1024) {
             return bytes + " B";
         }
