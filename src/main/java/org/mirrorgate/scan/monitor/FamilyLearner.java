@@ -5,9 +5,9 @@ import static java.util.Objects.requireNonNull;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +32,11 @@ import org.mirrorgate.mirror.MirrorState;
  * before: a DNS hiccup must not move traffic, and a name that stopped resolving is the health
  * probe's to report. Each look-up runs on its own daemon thread, waited for at most the probe
  * timeout: the JDK resolver cannot be interrupted, so a hung one is abandoned, not waited on.
+ *
+ * <p>A host with records of both families is also checked per family ({@link FamilyCheck}: a TCP
+ * connect to one address of each, at once): a family whose address refuses or times out while the
+ * other answers is left out, so a broken AAAA does not draw IPv6 clients. Where this machine lacks a
+ * family, or neither answers (the health probe's to report), the records decide.
  */
 final class FamilyLearner {
 
@@ -39,6 +44,7 @@ final class FamilyLearner {
     private final EventLog events;
     private final HostResolver resolver;
     private final Duration timeout;
+    private final FamilyCheck check;
     /** Daemon threads that end after a minute idle: nothing to stop with the monitor. */
     private final ExecutorService lookups = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "mirror-dns");
@@ -46,7 +52,13 @@ final class FamilyLearner {
         return t;
     });
 
+    /** The records alone decide (no per-family check). */
     FamilyLearner(Index index, EventLog events, HostResolver resolver, Duration timeout) {
+        this(index, events, resolver, timeout, FamilyCheck.NONE);
+    }
+
+    FamilyLearner(Index index, EventLog events, HostResolver resolver, Duration timeout, FamilyCheck check) {
+        this.check = requireNonNull(check, "check");
         this.index = requireNonNull(index, "index");
         this.events = requireNonNull(events, "events");
         this.resolver = requireNonNull(resolver, "resolver");
@@ -66,16 +78,16 @@ final class FamilyLearner {
             return AddressFamilies.UNKNOWN;
         }
         MirrorSpec spec = snap.spec(pos);
-        Set<String> hosts = new LinkedHashSet<>();
+        Map<String, URI> hosts = new LinkedHashMap<>();
         for (URI u : new URI[] {spec.httpUrl(), spec.httpsUrl()}) {
             if (u != null && u.getHost() != null) {
-                hosts.add(u.getHost());
+                hosts.putIfAbsent(u.getHost(), u);
             }
         }
         int common = 3;
         int any = 0;
-        for (String host : hosts) {
-            int mask = familiesOf(mirror, host);
+        for (var host : hosts.entrySet()) {
+            int mask = familiesOf(mirror, host.getKey(), host.getValue());
             if (mask == 0) {
                 return AddressFamilies.UNKNOWN;
             }
@@ -93,23 +105,31 @@ final class FamilyLearner {
             return AddressFamilies.UNKNOWN; // removed meanwhile
         }
         if (before.families() != learned) {
-            events.record(mirror, "families", "reachable over " + describe(learned) + " (DNS of " + String.join(", ", hosts)
+            events.record(mirror, "families", "reachable over " + describe(learned) + " (DNS of " + String.join(", ", hosts.keySet())
                     + (before.families().known() ? "; was " + describe(before.families()) : "") + ")");
         }
         return learned;
     }
 
-    /** The family bits of {@code host}'s addresses; 0 when the look-up failed or timed out. */
-    private int familiesOf(String mirror, String host) {
+    /**
+     * The family bits of {@code host}'s addresses, less a family that does not answer while the
+     * other does; 0 when the look-up failed or timed out.
+     */
+    private int familiesOf(String mirror, String host, URI url) {
         // [2001:db8::1] in a URL: the literal, as the JDK resolver takes it without brackets
         String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         Future<List<InetAddress>> f = lookups.submit(() -> resolver.resolve(name));
         try {
+            InetAddress[] first = new InetAddress[4]; // the first address of each family bit (1, 2)
             int mask = 0;
             for (InetAddress a : f.get(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                mask |= AddressFamilies.familyBit(a);
+                int bit = AddressFamilies.familyBit(a);
+                mask |= bit;
+                if (first[bit] == null) {
+                    first[bit] = a;
+                }
             }
-            return mask;
+            return mask == 3 ? checked(mirror, host, url, first[1], first[2]) : mask;
         } catch (TimeoutException e) {
             f.cancel(true);
             events.record(mirror, "families", "DNS look-up of " + host + " took over " + timeout.toMillis()
@@ -120,6 +140,32 @@ final class FamilyLearner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
+        }
+    }
+
+    /** Both families resolved: the one that does not answer is left out when the other does. */
+    private int checked(String mirror, String host, URI url, InetAddress v4, InetAddress v6)
+            throws InterruptedException {
+        int port = url.getPort() > 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
+        Future<FamilyCheck.Outcome> over4 = lookups.submit(() -> check.check(v4, port, timeout));
+        Future<FamilyCheck.Outcome> over6 = lookups.submit(() -> check.check(v6, port, timeout));
+        FamilyCheck.Outcome a = outcome(over4);
+        FamilyCheck.Outcome b = outcome(over6);
+        if (a == FamilyCheck.Outcome.ANSWERS && b == FamilyCheck.Outcome.DOES_NOT_ANSWER) {
+            return 1;
+        }
+        if (b == FamilyCheck.Outcome.ANSWERS && a == FamilyCheck.Outcome.DOES_NOT_ANSWER) {
+            return 2;
+        }
+        return 3;
+    }
+
+    private FamilyCheck.Outcome outcome(Future<FamilyCheck.Outcome> f) throws InterruptedException {
+        try {
+            return f.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            f.cancel(true);
+            return FamilyCheck.Outcome.CANNOT_TELL;
         }
     }
 

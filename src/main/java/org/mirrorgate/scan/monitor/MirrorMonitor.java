@@ -149,7 +149,7 @@ public final class MirrorMonitor {
         this.tracer = new TracePoller(index, events, settings, http, clockMillis);
         this.deletions = new DeletionProbe(index, events,
                 new FileHead(http, (int) settings.probe().timeout().toMillis()), clockMillis);
-        this.families = new FamilyLearner(index, events, hosts, settings.probe().timeout());
+        this.families = new FamilyLearner(index, events, hosts, settings.probe().timeout(), FamilyCheck.TCP);
     }
 
     /**

@@ -146,4 +146,35 @@ class FamilyLearnerTest {
         monitor.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> learned(fx, "m") == AddressFamilies.IPV6);
     }
+
+    @Test
+    void aDualStackHostThatDoesNotAnswerOverOneFamilyIsLearnedAsTheOtherOnly() throws Exception {
+        try (java.net.ServerSocket v4 = new java.net.ServerSocket(0, 50, ip("127.0.0.1"))) {
+            int port = v4.getLocalPort();
+            dns.put("dual.example", List.of(ip("127.0.0.1"), ip("::1")));
+            var fx = new MirrorScanFixture(List.of(web("m", "http://dual.example:" + port + "/d/", null)));
+            var learner = new FamilyLearner(fx.index, fx.events, resolver, Duration.ofSeconds(2), FamilyCheck.TCP);
+            // only 127.0.0.1 listens on the port: ::1 refuses, as it would an IPv6 client
+            assertThat(learner.learn("m")).isEqualTo(AddressFamilies.IPV4);
+            assertThat(learned(fx, "m")).isEqualTo(AddressFamilies.IPV4);
+            try (java.net.ServerSocket v6 = new java.net.ServerSocket(port, 50, ip("::1"))) {
+                assertThat(learner.learn("m")).as("both answer").isEqualTo(AddressFamilies.BOTH);
+            }
+        }
+        try (java.net.ServerSocket v6 = new java.net.ServerSocket(0, 50, ip("::1"))) {
+            dns.put("dual6.example", List.of(ip("127.0.0.1"), ip("::1")));
+            var fx = new MirrorScanFixture(List.of(web("n", "http://dual6.example:" + v6.getLocalPort() + "/d/", null)));
+            var learner = new FamilyLearner(fx.index, fx.events, resolver, Duration.ofSeconds(2), FamilyCheck.TCP);
+            assertThat(learner.learn("n")).isEqualTo(AddressFamilies.IPV6);
+        }
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 50, ip("127.0.0.1"))) {
+            closed = s.getLocalPort();
+        }
+        dns.put("down.example", List.of(ip("127.0.0.1"), ip("::1")));
+        var fx = new MirrorScanFixture(List.of(web("o", "http://down.example:" + closed + "/d/", null)));
+        var learner = new FamilyLearner(fx.index, fx.events, resolver, Duration.ofSeconds(2), FamilyCheck.TCP);
+        assertThat(learner.learn("o")).as("neither answers: the health probe's to say, the records decide")
+                .isEqualTo(AddressFamilies.BOTH);
+    }
 }
