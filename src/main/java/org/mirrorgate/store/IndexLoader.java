@@ -89,10 +89,17 @@ final class IndexLoader {
         List<Availability> availability = new ArrayList<>();
         AvailabilityReader reader = new AvailabilityReader(table, files == null ? 0 : files.generation());
         for (MirrorSpec spec : specs) {
-            states.add(startState(spec, storedSpecs.get(spec.name()), storedStates.get(spec.name())));
+            // What the store lacks keeps what the index has: a restore delayed by a store that was
+            // unreachable at start must not reset a state or a scan made meanwhile to nothing.
+            int running = snap.positionOf(spec.name());
+            MirrorState storedState = storedStates.get(spec.name());
+            states.add(storedState == null && running >= 0 ? snap.state(running)
+                    : startState(spec, storedSpecs.get(spec.name()), storedState));
             IndexRepository.StoredAvailability a = damaged("the availability of " + spec.name(),
                     () -> repo.readAvailability(spec.name(), reader));
-            availability.add(a == null ? Availability.NONE : a.availability());
+            // (an availability only with the file table it was built on: the index's, when the store has none)
+            availability.add(a != null ? a.availability()
+                    : read == null && running >= 0 ? snap.availability(running) : Availability.NONE);
             if (a != null) {
                 stored.availability.put(spec.name(), a);
             }
