@@ -114,7 +114,7 @@ public class MirrorAdminService extends MirrorAdminGrpc.MirrorAdminImplBase {
         this.events = requireNonNull(events, "events");
         this.scans = new ScanRpc(requireNonNull(monitor, "monitor"));
         this.refreshes = new RefreshRpc(requireNonNull(indexer, "indexer"));
-        MirrorEdits definitions = new MirrorEdits(index); // one instance: it serializes every definition change
+        MirrorEdits definitions = new MirrorEdits(index); // Index.editMirrors serializes it with reloads
         this.edits = new MirrorEditRpc(index, definitions, events, durable);
         this.geoUpdates = new GeoUpdateRpc(index, definitions, events, durable, geo);
         this.reloads = new ReloadRpc(requireNonNull(reloads, "reloads"), events, durable);

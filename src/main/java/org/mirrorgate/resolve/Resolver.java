@@ -90,7 +90,7 @@ public final class Resolver {
             ResolveSettings settings, DownloadRecorder downloads, PageSettings pages, DecisionListener decisions,
             Supplier<DownloadTotals.Snapshot> totals) {
         this.totals = requireNonNull(totals, "totals");
-        this.pageCache = new PageCache(PAGE_TTL, 10_000, Ticker.systemTicker());
+        this.pageCache = newPageCache();
         this.decisions = requireNonNull(decisions, "decisions");
         this.pageSettings = requireNonNull(pages, "pages");
         this.templates = templatesOf(pages);
@@ -105,7 +105,7 @@ public final class Resolver {
         this.outsidePrefix = new OutsidePrefix(settings.urlPrefix(), System::nanoTime);
         this.httpToHttps = ranker.settings().allowHttpToHttps();
         this.aptListPath = settings.aptListPath();
-        this.aptLists = aptListPath == null ? null : new AptMirrorLists(APT_LIST_TTL_NANOS, 4096, System::nanoTime);
+        this.aptLists = aptListPath == null ? null : newAptLists();
         this.random = null;
     }
 
@@ -156,8 +156,16 @@ public final class Resolver {
         requireNonNull(ranker, "ranker");
         return new Resolver(this, ranker, requireNonNull(rules, "rules"), fallbacks, requireNonNull(pages, "pages"),
                 templatesOf(pages), downloads, decisions, plans.emptyFor(ranker),
-                aptListPath == null ? null : new AptMirrorLists(APT_LIST_TTL_NANOS, 4096, System::nanoTime), random,
-                new PageCache(PAGE_TTL, 10_000, Ticker.systemTicker()));
+                aptListPath == null ? null : newAptLists(), random, newPageCache());
+    }
+
+    /** The caches of one config's answers: a new resolver starts them empty. */
+    private static PageCache newPageCache() {
+        return new PageCache(PAGE_TTL, 10_000, Ticker.systemTicker());
+    }
+
+    private static AptMirrorLists newAptLists() {
+        return new AptMirrorLists(APT_LIST_TTL_NANOS, 4096, System::nanoTime);
     }
 
     private static PageTemplates templatesOf(PageSettings pages) {
