@@ -10,7 +10,8 @@
 #
 # Settings (environment): FILES [1640000] MIRRORS [375] CONNS [4] DELAY_MS [2] (per connection:
 # ~CONNS x 1000 / DELAY_MS req/s) WINDOW [40s] WARMUP [10s] TIMEOUT_MS [1000]
-# JAVA_OPTS [the README's: -Xms3g -Xmx3g -XX:+UseTransparentHugePages]
+# JAVA_OPTS [the README's: -Xms3g -Xmx3g -XX:+UseTransparentHugePages] KEEP_LOGS [a directory to copy the
+# GC and service logs into]
 # Needs: nginx + libnginx-mod-http-lua, wrk, Java 17 + Maven.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,7 @@ DELAY_MS=${DELAY_MS:-2}
 WINDOW=${WINDOW:-40s}
 WARMUP=${WARMUP:-10s}
 TIMEOUT_MS=${TIMEOUT_MS:-1000}
+KEEP_LOGS=${KEEP_LOGS:-}
 JAVA_OPTS=${JAVA_OPTS:--Xms3g -Xmx3g -XX:+UseTransparentHugePages}
 
 work=$(mktemp -d /tmp/mirrorgate-change.XXXXXX)
@@ -32,6 +34,7 @@ cleanup() {
     exec 3>&- 2>/dev/null || true
     [ -n "$java_pid" ] && kill "$java_pid" 2>/dev/null || true
     wait 2>/dev/null || true
+    [ -n "$KEEP_LOGS" ] && cp "$work/gc.log" "$work/service.log" "$KEEP_LOGS"/ 2>/dev/null
     rm -rf "$work"
 }
 trap cleanup EXIT

@@ -6,15 +6,32 @@ import org.roaringbitmap.RoaringBitmap;
  * What one mirror holds, as of its last good scan: the file ids whose copy matches the local file
  * (size, and mtime at the scan's precision) and the ids it holds in another version.
  *
- * <p>Immutable once published: the bitmap is never mutated after construction (RoaringBitmap is a
- * mutable class, so this class owns its instance and hands out no reference to it).
+ * <p>Immutable once published: the bitmaps are never mutated after construction (RoaringBitmap is a
+ * mutable class, so this class owns its instances and hands out no reference to them).
+ *
+ * <p>A local change does not rewrite the scanned bitmap: the ids of changed files it held go to a
+ * small {@code unmatched} set beside it (folded into a new bitmap once that set outgrows {@link
+ * #foldThreshold}). Why: a watcher batch of 100 files spread over the id space touches nearly every
+ * 65,536-id container of every mirror, so rewriting the bitmap cost ~200 KB per mirror per batch
+ * (75 MB at 375 mirrors, bench/serving-under-change.sh), and every mirror's gap rows ({@link
+ * MirrorGaps}) went unused until rebuilt. With the set beside the scanned bitmap, a batch costs
+ * each mirror a few small containers, and its gap rows stay valid: they describe the same scan,
+ * and the request path checks the set after them.
  */
 public final class Availability {
 
     /** A mirror never scanned: holds nothing known. */
+    /** Shared empty {@link #unmatched}; before {@link #NONE}, whose constructor reads it. */
+    private static final RoaringBitmap NO_IDS = new RoaringBitmap();
+
     public static final Availability NONE = new Availability(new RoaringBitmap(), OutdatedCopies.EMPTY, 0, 0, 0);
 
+    /** Ids whose copy matched at the scan (or since the last fold); never mutated. */
     private final RoaringBitmap matching;
+    /** Ids of {@code matching} that no longer match: files changed or purged locally since. */
+    private final RoaringBitmap unmatched;
+    /** {@code matching} less {@code unmatched}, computed once when the codecs or the gap rows ask. */
+    private volatile RoaringBitmap effective;
     private final OutdatedCopies outdated;
     private final long scannedAtMillis;
     private final long listedEntries;
@@ -34,6 +51,7 @@ public final class Availability {
             long listedEntries, int localFiles) {
         matching.runOptimize();
         this.matching = matching;
+        this.unmatched = NO_IDS;
         this.outdated = outdated;
         this.scannedAtMillis = scannedAtMillis;
         this.listedEntries = listedEntries;
@@ -63,6 +81,7 @@ public final class Availability {
     private Availability(Availability a, double coverage, long newestMatchingChangeMillis,
             long previousNewestMatchingChangeMillis) {
         this.matching = a.matching;
+        this.unmatched = a.unmatched;
         this.outdated = a.outdated;
         this.scannedAtMillis = a.scannedAtMillis;
         this.listedEntries = a.listedEntries;
@@ -72,13 +91,16 @@ public final class Availability {
         this.previousNewestMatchingChangeMillis = previousNewestMatchingChangeMillis;
     }
 
-    private Availability(Availability old, RoaringBitmap matching, OutdatedCopies outdated) {
-        matching.runOptimize();
+    private Availability(Availability old, RoaringBitmap matching, RoaringBitmap unmatched, OutdatedCopies outdated) {
+        if (matching != old.matching) {
+            matching.runOptimize();
+        }
         this.matching = matching;
+        this.unmatched = unmatched;
         this.outdated = outdated;
         this.scannedAtMillis = old.scannedAtMillis;
         this.listedEntries = old.listedEntries;
-        this.matchingCount = matching.getCardinality();
+        this.matchingCount = matching.getCardinality() - unmatched.getCardinality();
         this.coverage = old.coverage;
         this.newestMatchingChangeMillis = old.newestMatchingChangeMillis;
         this.previousNewestMatchingChangeMillis = old.previousNewestMatchingChangeMillis;
@@ -99,7 +121,20 @@ public final class Availability {
 
     /** True when the mirror's copy of {@code id} matches the local file. Lock-free, allocation-free. */
     public boolean matches(int id) {
-        return matching.contains(id);
+        return matching.contains(id) && !unmatchedSinceScan(id);
+    }
+
+    /**
+     * True when the file matched at the scan but changed (or was purged) locally since: the gap
+     * rows built from this scan do not know it yet ({@link IndexSnapshot#holdsMatching}).
+     */
+    boolean unmatchedSinceScan(int id) {
+        return unmatched != NO_IDS && unmatched.contains(id);
+    }
+
+    /** True when both describe one scan (or fold): the gap rows of one answer for the other, with its {@link #unmatchedSinceScan}. */
+    boolean sameScanAs(Availability other) {
+        return matching == other.matching;
     }
 
     /** The mirror's mtime for an outdated copy of {@code id}, or {@code Long.MIN_VALUE} if it has none. */
@@ -109,7 +144,7 @@ public final class Availability {
 
     /** True when the mirror holds {@code id} in any version. */
     public boolean holdsAnyVersion(int id) {
-        return matching.contains(id) || outdated.contains(id);
+        return matches(id) || outdated.contains(id);
     }
 
     public int matchingCount() {
@@ -150,53 +185,78 @@ public final class Availability {
     }
 
     /**
-     * The scan found newer content than the scan before it, and newer than {@code traceSyncMillis}
-     * (the mirror's last completed sync, 0 = unknown: then false): a sync was under way when it was
-     * scanned, its new files in and the deletions that come at a sync's end (ftpsync's stage 2) not
-     * yet. Only the first scan that sees it: the same state at the next scan is a mirror stuck half
-     * way (its stage 2 failing), which keeps what it holds.
+     * The scan found newer content than the scan before it: the mirror synced something between
+     * the two. Read with the deleted files it still lists (the ranker asks only for those): new
+     * files in, the deletions that come at a sync's end (ftpsync's stage 2) not yet, so it may
+     * delete them any moment. No trace is needed to see it. Only the first scan that sees it: the
+     * same state at the next scan is a mirror stuck half way (its stage 2 failing), which keeps
+     * what it holds, or a first stage slow enough to span two scans (then the deletion probes
+     * watch it: docs/scanning.md).
      */
-    public boolean scannedMidSync(long traceSyncMillis) {
-        return traceSyncMillis > 0 && newestMatchingChangeMillis > traceSyncMillis
-                && newestMatchingChangeMillis > previousNewestMatchingChangeMillis;
+    public boolean contentMovedSincePreviousScan() {
+        return previousNewestMatchingChangeMillis > 0 && newestMatchingChangeMillis > previousNewestMatchingChangeMillis;
     }
 
     /** Bytes this availability takes in memory (bitmap plus outdated arrays), for metrics. */
     public long sizeInBytes() {
-        return matching.getLongSizeInBytes() + 12L * outdated.size();
+        return matching.getLongSizeInBytes() + unmatched.getLongSizeInBytes() + 12L * outdated.size();
     }
 
     /** A read-only view of the matching ids (a copy; for persistence and tests, not the hot path). */
     public RoaringBitmap matchingIds() {
-        return matching.clone();
+        return matchingView().clone();
     }
 
+    /** The outdated copies as one sorted pair of arrays ({@link OutdatedCopies#merged}): for the codecs. */
     OutdatedCopies outdated() {
-        return outdated;
+        return outdated.merged();
     }
 
-    /** The matching ids, not copied: for the codecs of this package, which never mutate it. */
+    /** The matching ids, not copied: for the codecs and the gap rows of this package, which never mutate it. */
     RoaringBitmap matchingView() {
-        return matching;
+        if (unmatched == NO_IDS) {
+            return matching;
+        }
+        RoaringBitmap e = effective;
+        if (e == null) {
+            e = Containers.without(matching, unmatched);
+            effective = e; // a benign race: any thread computes the same
+        }
+        return e;
+    }
+
+    /** {@code unmatched} is folded into a new scanned bitmap past this many ids, or 1/64 of the matching ones. */
+    static int foldThreshold(int matchingCount) {
+        return Math.max(4096, matchingCount / 64);
     }
 
     /**
      * After a local rescan: files whose local version changed are no longer matching; the mirror's
      * copy is now the previous version, so it moves to the outdated set with the old mtime.
-     * Purged ids are dropped entirely.
+     * Purged ids are dropped entirely. The scanned bitmap is kept, the ids go to {@code unmatched}.
      */
     Availability reconcile(RoaringBitmap changedIds, RoaringBitmap purgedIds, FileTable previous) {
         if (this == NONE) {
             return this;
         }
         RoaringBitmap stale = RoaringBitmap.and(matching, changedIds);
+        stale.andNot(unmatched); // changed again: its copy went to the outdated set the first time
         OutdatedCopies kept = purgedIds.isEmpty() ? outdated : outdated.without(purgedIds::contains);
-        boolean purgedMatching = RoaringBitmap.intersects(matching, purgedIds);
-        if (stale.isEmpty() && kept == outdated && !purgedMatching) {
+        RoaringBitmap purgedMatching = RoaringBitmap.and(matching, purgedIds);
+        purgedMatching.andNot(unmatched);
+        if (stale.isEmpty() && kept == outdated && purgedMatching.isEmpty()) {
             return this;
         }
-        RoaringBitmap newMatching = stale.isEmpty() && !purgedMatching ? matching
-                : Containers.without(matching, RoaringBitmap.or(stale, purgedIds));
+        RoaringBitmap newUnmatched = RoaringBitmap.or(unmatched, stale, purgedMatching);
+        RoaringBitmap newMatching = matching;
+        if (newUnmatched.getCardinality() > foldThreshold(matchingCount)) {
+            newMatching = Containers.without(matching, newUnmatched);
+            newUnmatched = NO_IDS;
+        } else if (newUnmatched.isEmpty()) {
+            newUnmatched = NO_IDS;
+        } else {
+            newUnmatched.runOptimize();
+        }
         int n = stale.getCardinality();
         int[] ids = new int[n];
         long[] mtimes = new long[n];
@@ -206,6 +266,6 @@ public final class Availability {
             ids[i] = id;
             mtimes[i] = previous.mtimeMillis(id);
         }
-        return new Availability(this, newMatching, n == 0 ? kept : kept.plus(ids, mtimes, n));
+        return new Availability(this, newMatching, newUnmatched, n == 0 ? kept : kept.plus(ids, mtimes, n));
     }
 }

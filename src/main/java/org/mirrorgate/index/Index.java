@@ -90,8 +90,7 @@ public final class Index {
     public ListingIngest beginListing(String mirror) {
         IndexSnapshot cur = current;
         int pos = requirePosition(cur, mirror);
-        return new ListingIngest(mirror, cur.files(), cur.state(pos).traceSyncMillis(),
-                cur.availability(pos).newestMatchingChangeMillis());
+        return new ListingIngest(mirror, cur.files(), cur.state(pos).traceSyncMillis(), cur.availability(pos));
     }
 
     /**

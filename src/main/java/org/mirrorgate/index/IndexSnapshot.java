@@ -108,7 +108,7 @@ public final class IndexSnapshot {
      */
     public boolean holdsMatching(int mirror, int id) {
         if (gapsUsable[mirror] && id >= 0 && id < gapsLimit) {
-            return !gaps.lacks(mirror, id);
+            return !gaps.lacks(mirror, id) && !availability[mirror].unmatchedSinceScan(id);
         }
         return availability[mirror].matches(id);
     }

@@ -52,19 +52,20 @@ public final class ListingIngest {
      * claim): files changed since then are not owed by the coverage of this listing.
      */
     private final long syncedUpTo;
-    private final long previousNewestMatching;
+    /** The mirror's availability before this scan: its newest matching change. */
+    private final Availability previous;
 
     /** Compares at millisecond precision until {@link #coarsenPrecision} says the listing has less. */
     ListingIngest(String mirror, FileTable files) {
-        this(mirror, files, 0, 0);
+        this(mirror, files, 0, Availability.NONE);
     }
 
-    /** @param previousNewestMatching the mirror's last scan's newest matching change (Availability) */
-    ListingIngest(String mirror, FileTable files, long syncedUpTo, long previousNewestMatching) {
+    /** @param previous the mirror's availability from its last scan ({@link Availability#NONE} for none) */
+    ListingIngest(String mirror, FileTable files, long syncedUpTo, Availability previous) {
         this.mirror = mirror;
         this.files = files;
         this.syncedUpTo = syncedUpTo;
-        this.previousNewestMatching = previousNewestMatching;
+        this.previous = previous;
         this.listedMtimes = new long[files.idLimit()];
     }
 
@@ -255,7 +256,8 @@ public final class ListingIngest {
         // partial, and a later trace reading would not be believed.
         int present = files.fileCount() - files.deletedCount() - notYetOwed(matching);
         Availability availability = Availability.scanned(matching, outdated, scannedAtMillis, entries,
-                present <= 0 ? 0 : (double) presentMatching / present, newestMatchingChange, previousNewestMatching);
+                present <= 0 ? 0 : (double) presentMatching / present, newestMatchingChange,
+                previous.newestMatchingChangeMillis());
         return new ListingResult(mirror, files, availability, entries, unknown, sizeMismatches, tzOffset);
     }
 

@@ -18,9 +18,10 @@ import org.roaringbitmap.RoaringBitmap;
  * files, are not in the rows (they would make every row long) and are asked through their own
  * bitmap of what they hold, as are files added after the rows were built.
  *
- * <p>Immutable, and an accelerator only: rows describe the exact {@link Availability} objects they
- * were built from, and a snapshot uses a mirror's rows only while that mirror still has that very
- * object (see {@link #usableFor}); otherwise it asks the mirror's bitmap. So a scan publishes at
+ * <p>Immutable, and an accelerator only: rows describe the scans of the {@link Availability} objects
+ * they were built from, and a snapshot uses a mirror's rows only while that mirror's availability
+ * is of the same scan (see {@link #usableFor}; local changes since are checked after the rows,
+ * {@code Availability#unmatchedSinceScan}); otherwise it asks the mirror's bitmap. So a scan publishes at
  * once without waiting for rows, and rows built from an older snapshot are never wrong, only
  * partly unused. {@link Index#refreshGaps()} rebuilds them off the request path, debounced by
  * {@link MirrorGapsRefresher}.
@@ -106,18 +107,21 @@ public final class MirrorGaps {
     boolean[] usableFor(Availability[] availability) {
         boolean[] usable = new boolean[availability.length];
         for (int m = 0; m < Math.min(availability.length, source.length); m++) {
-            usable[m] = inRows[m] && source[m] == availability[m];
+            usable[m] = inRows[m] && source[m].sameScanAs(availability[m]);
         }
         return usable;
     }
 
-    /** True when the rows were built from exactly these sets over this many ids: nothing to refresh. */
+    /**
+     * True when the rows were built from these scans over this many ids: nothing to refresh (local
+     * changes since are in each availability's unmatched set, checked after the rows).
+     */
     boolean isCurrent(Availability[] availability, int idLimit) {
         if (availability.length != source.length || rowStart.length - 1 != idLimit) {
             return false;
         }
         for (int m = 0; m < availability.length; m++) {
-            if (availability[m] != source[m]) {
+            if (!availability[m].sameScanAs(source[m])) {
                 return false;
             }
         }

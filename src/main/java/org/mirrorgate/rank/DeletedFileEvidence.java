@@ -6,13 +6,33 @@ import org.mirrorgate.mirror.DeletionEvidence;
 
 /**
  * What the evidence says about a mirror's copy of a file deleted locally (in its grace period):
- * held since the deletion, possibly held, seen deleting, or in the middle of a sync that will
- * delete it (issue 19 point 5). The scans' listings, the traces and the deletion probes
- * ({@code scan.trace.DeletionProbe}) gather it; {@link Ranker} decides with it.
+ * held since the deletion and settled, held since the deletion but in the middle of a sync that
+ * will delete it, or only listed by a scan before the deletion (issue 19 point 5). The scans'
+ * listings, the traces and the deletion probes ({@code scan.trace.DeletionProbe}) gather it;
+ * {@link Ranker} asks for the strongest {@link Level} any mirror has, one level at a time.
  */
 final class DeletedFileEvidence {
 
+    /** How strong the evidence must be for a mirror to be redirected to for a deleted file. */
+    enum Level {
+        /** Held since the deletion, and nothing shows a sync under way that would delete it. */
+        SETTLED,
+        /** Held since the deletion, but mid-sync: it may delete the file any moment. */
+        SEEN_SINCE_DELETION,
+        /** Listed by its last scan and not seen deleting: not checked since the deletion. */
+        LISTED,
+    }
+
     private DeletedFileEvidence() {}
+
+    /** Whether mirror {@code m}'s copy of file {@code id}, deleted locally at {@code deletedAt}, has evidence at {@code level}. */
+    static boolean holds(Level level, IndexSnapshot snap, int m, int id, long deletedAt) {
+        return switch (level) {
+            case SETTLED -> heldSinceDeletion(snap, m, id, deletedAt) && !midSync(snap, m, deletedAt);
+            case SEEN_SINCE_DELETION -> heldSinceDeletion(snap, m, id, deletedAt);
+            case LISTED -> mayStillHold(snap, m, id, deletedAt);
+        };
+    }
 
     /**
      * A file deleted locally at {@code deletedAt} (in its grace period) is redirected only on
@@ -45,14 +65,14 @@ final class DeletedFileEvidence {
 
     /**
      * A sync under way, so the mirror may delete what it still holds any moment: a probe since its
-     * last scan found new files arriving, or that scan itself was the first to list copies of
-     * something published after the mirror's last completed sync (its trace): a scan between
-     * ftpsync's first stage (new files) and its second (deletions), which no probe after it can
-     * tell from a settled mirror ({@link Availability#scannedMidSync}).
+     * last scan found new files arriving, or that scan, taken after the deletion, found newer
+     * content than the scan before it while it still held the deleted file (new files
+     * in, ftpsync's stage 2 not yet run: {@link Availability#contentMovedSincePreviousScan}). No trace is
+     * needed for either, so a policy without trace freshness is protected alike.
      */
-    static boolean midSync(IndexSnapshot snap, int m) {
+    static boolean midSync(IndexSnapshot snap, int m, long deletedAt) {
         Availability a = snap.availability(m);
         return snap.state(m).deletions().syncingSinceMillis() > a.scannedAtMillis()
-                || a.scannedMidSync(snap.state(m).traceSyncMillis());
+                || a.scannedAtMillis() > deletedAt && a.contentMovedSincePreviousScan();
     }
 }

@@ -14,6 +14,7 @@ import org.mirrorgate.index.IndexSnapshot;
 import org.mirrorgate.load.Admission;
 import org.mirrorgate.mirror.AddressFamilies;
 import org.mirrorgate.mirror.MirrorState;
+import org.mirrorgate.rank.DeletedFileEvidence.Level;
 
 /**
  * Chooses mirrors for a file and a client: filters (enabled, protocol up, holds the file as the
@@ -109,29 +110,37 @@ public final class Ranker {
     private Selection selectPart(IndexSnapshot snap, MirrorTable t, ClientPlan plan, boolean others, int fileId,
             PathPolicy policy, boolean https, int maxAlternates, RandomGenerator random) {
         double[] keep = keepShares(snap);
-        Selection s = selectUncut(snap, t, plan, others, fileId, policy, https, maxAlternates, random, false, keep);
+        Selection s = selectUncut(snap, t, plan, others, fileId, policy, https, maxAlternates, random, Level.SETTLED,
+                keep);
         if (s.isEmpty() && keep != null) {
             // Every mirror holding the file was skipped for load: one over its bandwidth is still
             // better than the origin, which has less.
-            s = selectUncut(snap, t, plan, others, fileId, policy, https, maxAlternates, random, false, null);
+            s = selectUncut(snap, t, plan, others, fileId, policy, https, maxAlternates, random, Level.SETTLED,
+                    null);
         }
         if (s.isEmpty() && snap.files().deletedAtMillis(fileId) != 0) {
-            // A deleted file no settled mirror is known to hold: better than a 404 is a mirror in
-            // the middle of a sync (it deletes at the end), or one that held it at its last scan and
-            // has not been probed since the deletion (the first seconds after a push).
-            s = selectUncut(snap, t, plan, others, fileId, policy, https, maxAlternates, random, true, null);
+            // A deleted file no settled mirror is known to hold: better than a 404 is a mirror seen
+            // holding it since the deletion but in the middle of a sync (it deletes at the end),
+            // then one that held it at its last scan and has not been checked since the deletion
+            // (the first seconds after a push).
+            s = selectUncut(snap, t, plan, others, fileId, policy, https, maxAlternates, random,
+                    Level.SEEN_SINCE_DELETION, null);
+            if (s.isEmpty()) {
+                s = selectUncut(snap, t, plan, others, fileId, policy, https, maxAlternates, random, Level.LISTED,
+                        null);
+            }
         }
         return s;
     }
 
     private Selection selectUncut(IndexSnapshot snap, MirrorTable t, ClientPlan plan, boolean others, int fileId,
-            PathPolicy policy, boolean https, int maxAlternates, RandomGenerator random, boolean lastResort,
+            PathPolicy policy, boolean https, int maxAlternates, RandomGenerator random, Level evidence,
             double[] keep) {
-        Selection s = selectFrom(snap, t, plan, others, fileId, policy, https, maxAlternates, random, lastResort, keep);
+        Selection s = selectFrom(snap, t, plan, others, fileId, policy, https, maxAlternates, random, evidence, keep);
         // Walked past a cut plan's end (most near mirrors lack the file): the same walk, uncut.
         return s != null ? s
                 : selectFrom(snap, t, plan.complete(snap, t), others, fileId, policy, https, maxAlternates, random,
-                        lastResort, keep);
+                        evidence, keep);
     }
 
     /**
@@ -139,7 +148,7 @@ public final class Ranker {
      * keep}: per mirror the share of its requests it keeps, or null when every mirror keeps all.
      */
     private Selection selectFrom(IndexSnapshot snap, MirrorTable t, ClientPlan plan, boolean others, int fileId,
-            PathPolicy policy, boolean https, int maxAlternates, RandomGenerator random, boolean lastResort,
+            PathPolicy policy, boolean https, int maxAlternates, RandomGenerator random, Level evidence,
             double[] keep) {
         int want = 1 + maxAlternates;
         int[] picked = new int[Math.min(snap.mirrorCount(), settings.maxNear() + want)];
@@ -154,7 +163,7 @@ public final class Ranker {
         for (int k = others ? plan.capable : 0; k < end && count < picked.length; k++) {
             int m = plan.order[k];
             String base = baseFor(t, m, https);
-            if (base == null || !holds(snap, t, m, fileId, policy, lastResort)) {
+            if (base == null || !holds(snap, t, m, fileId, policy, evidence)) {
                 continue;
             }
             if (keep != null && keep[m] < 1 && random.nextDouble() >= keep[m]) {
@@ -210,7 +219,7 @@ public final class Ranker {
                     : Reasons.NO_IPV4;
             for (int k = plan.capable; k < plan.order.length; k++) {
                 int m = plan.order[k];
-                String reason = refusal(snap, t, m, fileId, policy, https, false);
+                String reason = refusal(snap, t, m, fileId, policy, https, Level.SETTLED);
                 excluded.add(new Verdict(m, reason != null ? reason : lacks, plan.tierAt(k), plan.kmAt(k), 0, 0));
             }
         }
@@ -238,11 +247,11 @@ public final class Ranker {
             PathPolicy policy, boolean https, List<Verdict> accepted, List<Verdict> excluded) {
         NearGroup group = new NearGroup(settings);
         double groupWeight = 0;
-        boolean lastResort = snap.files().deletedAtMillis(fileId) != 0
-                && !anySettledHolder(snap, t, plan, from, to, fileId, https);
+        Level evidence = snap.files().deletedAtMillis(fileId) == 0 ? Level.SETTLED
+                : strongestEvidence(snap, t, plan, from, to, fileId, https);
         for (int k = from; k < to; k++) {
             int m = plan.order[k];
-            String reason = refusal(snap, t, m, fileId, policy, https, lastResort);
+            String reason = refusal(snap, t, m, fileId, policy, https, evidence);
             if (reason != null) {
                 excluded.add(new Verdict(m, reason, plan.tierAt(k), plan.kmAt(k), 0, 0));
                 continue;
@@ -300,20 +309,25 @@ public final class Ranker {
         return row.keep;
     }
 
-    /** For a deleted file: whether some usable mirror holds it and is not in the middle of a sync. */
-    private boolean anySettledHolder(IndexSnapshot snap, MirrorTable t, ClientPlan plan, int from, int to, int fileId,
+    /**
+     * For a deleted file: the strongest evidence some usable mirror of {@code plan.order[from ..
+     * to)} has of holding it, as {@link #select} tries them ({@link Level#LISTED} when none has).
+     */
+    private Level strongestEvidence(IndexSnapshot snap, MirrorTable t, ClientPlan plan, int from, int to, int fileId,
             boolean https) {
-        for (int k = from; k < to; k++) {
-            int m = plan.order[k];
-            if (baseFor(t, m, https) != null && holds(snap, t, m, fileId, PathPolicy.DEFAULT, false)) {
-                return true;
+        for (Level level : Level.values()) {
+            for (int k = from; k < to; k++) {
+                int m = plan.order[k];
+                if (baseFor(t, m, https) != null && holds(snap, t, m, fileId, PathPolicy.DEFAULT, level)) {
+                    return level;
+                }
             }
         }
-        return false;
+        return Level.LISTED;
     }
 
     private String refusal(IndexSnapshot snap, MirrorTable t, int m, int fileId, PathPolicy policy, boolean https,
-            boolean lastResort) {
+            Level evidence) {
         if (!t.enabled[m]) {
             return Reasons.DISABLED;
         }
@@ -323,7 +337,7 @@ public final class Ranker {
             }
             return settings.allowHttpToHttps() ? t.httpRefusal[m] + " / " + t.httpsRefusal[m] : t.httpRefusal[m];
         }
-        return availabilityRefusal(snap, t, m, fileId, policy, lastResort);
+        return availabilityRefusal(snap, t, m, fileId, policy, evidence);
     }
 
     /** The base URL to use for mirror {@code m}, or null when it cannot take this request at all. */
@@ -346,14 +360,13 @@ public final class Ranker {
      * it is false. A mirror's outdated copies are only looked up when the policy could accept one
      * (the lookup is a binary search over the mirror's outdated ids, a few cache misses under load).
      */
-    private boolean holds(IndexSnapshot snap, MirrorTable t, int m, int id, PathPolicy policy, boolean lastResort) {
+    private boolean holds(IndexSnapshot snap, MirrorTable t, int m, int id, PathPolicy policy, Level evidence) {
         long deletedAt = snap.files().deletedAtMillis(id);
         if (t.trusted[m]) {
             return deletedAt == 0;
         }
         if (deletedAt != 0) {
-            return lastResort ? DeletedFileEvidence.mayStillHold(snap, m, id, deletedAt)
-                    : DeletedFileEvidence.heldSinceDeletion(snap, m, id, deletedAt) && !DeletedFileEvidence.midSync(snap, m);
+            return DeletedFileEvidence.holds(evidence, snap, m, id, deletedAt);
         }
         if (snap.holdsMatching(m, id) || syncedSinceChange(snap, m, id)) {
             return true;
@@ -376,8 +389,8 @@ public final class Ranker {
 
     /** Null when mirror {@code m} holds file {@code id} as {@code policy} requires ({@link #holds}), else why not. */
     private String availabilityRefusal(IndexSnapshot snap, MirrorTable t, int m, int id, PathPolicy policy,
-            boolean lastResort) {
-        if (holds(snap, t, m, id, policy, lastResort)) {
+            Level evidence) {
+        if (holds(snap, t, m, id, policy, evidence)) {
             return null;
         }
         if (t.trusted[m]) {

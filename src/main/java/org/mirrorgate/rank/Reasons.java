@@ -25,8 +25,8 @@ public final class Reasons {
     public static final String DELETED_SINCE_SCAN = "seen deleting since its scan";
     /**
      * A deleted file the mirror holds, but a sync is under way (a probe found new files arriving, or
-     * its scan listed files newer than its trace; the deletions follow): used only when no mirror
-     * is known to hold the file and not be syncing.
+     * its scan after the deletion found newer content than the scan before; the deletions
+     * follow): used only when no mirror is known to hold the file and not be syncing.
      */
     public static final String MID_SYNC = "mid-sync: may delete it any moment";
     public static final String COUNTRY_ONLY = "country only";

@@ -123,7 +123,9 @@ class IndexCodecTest {
     }
 
     private static Availability scan(FileTable t, double missing, double outdated, long seed) {
-        ListingIngest in = new ListingIngest("m", t, 0, 1_600_000_000_000L);
+        Availability previous = Availability.scanned(new org.roaringbitmap.RoaringBitmap(), OutdatedCopies.EMPTY,
+                1_650_000_000_000L, 0, 0, 1_600_000_000_000L, 0);
+        ListingIngest in = new ListingIngest("m", t, 0, previous);
         Random random = new Random(seed);
         for (int id = 0; id < t.idLimit(); id++) {
             if (!t.exists(id)) {
@@ -181,7 +183,7 @@ class IndexCodecTest {
         Availability back = new AvailabilityReader(t, 1).read(old, IndexCodec.availabilitySegments(a, t.idLimit()));
         assertThat(back.matchingIds()).isEqualTo(a.matchingIds());
         assertThat(back.newestMatchingChangeMillis()).isZero();
-        assertThat(back.scannedMidSync(1)).isFalse();
+        assertThat(back.contentMovedSincePreviousScan()).isFalse();
     }
 
     @Test

@@ -119,6 +119,72 @@ class MirrorGapsTest {
     }
 
     @Test
+    void localChangesKeepTheRowsInUseAndAnswerAsTheBitmapsAcrossAFold() {
+        restoreAll();
+        index.refreshGaps();
+        MirrorGaps rows = index.snapshot().gaps();
+        RoaringBitmap scanned = index.snapshot().availability(0).matchingIds();
+        // Batches of 100 files spread over every container, as a watcher hands them over: the
+        // scanned bitmaps and the rows stay; the changed files stop matching at once.
+        int batches = 50;
+        boolean folded = false;
+        for (int batch = 0; batch < batches; batch++) {
+            FileTable.Builder b = index.snapshot().files().toBuilder();
+            for (int i = batch; i < FILES; i += batches) {
+                b.put("pool/f" + i, i, 2000 + batch, 600 + batch);
+            }
+            index.publishFiles(b);
+            IndexSnapshot s = index.snapshot();
+            boolean rowsInUse = s.gapRowsCurrent();
+            if (!rowsInUse) {
+                folded = true; // past the fold threshold a mirror gets a new scanned bitmap
+            } else {
+                assertThat(folded).as("rows back in use only after a rebuild").isFalse();
+                assertThat(s.gaps()).isSameAs(rows);
+            }
+            if (batch % 7 == 0 || batch == batches - 1) {
+                assertAgreesWithBitmaps(s);
+            }
+            for (int i = batch; i < FILES; i += batches) {
+                int id = s.files().idOf("pool/f" + i);
+                for (int m = 0; m < s.mirrorCount(); m++) {
+                    assertThat(s.holdsMatching(m, id)).isFalse();
+                }
+                if (scanned.contains(id)) {
+                    assertThat(s.availability(0).outdatedMtime(id)).as("the mirror's copy is the old version")
+                            .isEqualTo(1000);
+                }
+            }
+        }
+        assertThat(folded).as("5,000 changes pass the 4,096 fold threshold").isTrue();
+        assertThat(index.snapshot().availability(0).matchingCount()).isZero();
+        assertThat(index.refreshGaps()).isTrue();
+        assertAgreesWithBitmaps(index.snapshot());
+    }
+
+    @Test
+    void aPurgedIdReusedByANewFileDoesNotMatchThroughTheRows() {
+        restoreAll();
+        index.refreshGaps();
+        FileTable.Builder b = index.snapshot().files().toBuilder();
+        int id = b.idOf("pool/f11");
+        b.markDeleted(id, 700);
+        index.publishFiles(b);
+        b = index.snapshot().files().toBuilder();
+        b.purge(id);
+        index.publishFiles(b);
+        b = index.snapshot().files().toBuilder();
+        b.put("pool/reused", 11, 1000, 900);
+        index.publishFiles(b);
+        IndexSnapshot s = index.snapshot();
+        int reused = s.files().idOf("pool/reused");
+        for (int m = 0; m < s.mirrorCount(); m++) {
+            assertThat(s.holdsMatching(m, reused)).as("mirror %s", m).isFalse();
+        }
+        assertAgreesWithBitmaps(s);
+    }
+
+    @Test
     void theRefresherRebuildsInTheBackgroundAfterChanges() {
         try (MirrorGapsRefresher refresher = new MirrorGapsRefresher(index, Duration.ofMillis(10))) {
             refresher.start();

@@ -298,10 +298,9 @@ class RankerTest {
         assertThat(reasons(BERLIN)).containsEntry("settled", "accepted")
                 .containsEntry("between-stages", "mid-sync: may delete it any moment");
 
-        // no trace known: nothing to compare with, the rule stays out of the way
+        // no trace known: the scan's content alone shows it (strict mode is protected alike)
         index.updateMirrorState("between-stages", s -> s.withTraceSync(0));
-        assertThat(reasons(BERLIN)).containsEntry("between-stages", "accepted");
-        index.updateMirrorState("between-stages", s -> s.withTraceSync(MTIME));
+        assertThat(reasons(BERLIN)).containsEntry("between-stages", "mid-sync: may delete it any moment");
 
         // the next scan finds it the same: not a sync in progress but one stuck half way (its stage 2
         // failing), which keeps what it holds
@@ -310,7 +309,36 @@ class RankerTest {
         again.accept("g", 100, MTIME);
         again.accept("pool/new.deb", 300, push);
         index.applyListing(again.finish(push + 3_600_000, 0));
-        assertThat(reasons(BERLIN)).containsEntry("between-stages", "accepted");
+        assertThat(reasons(BERLIN)).containsEntry("settled", "accepted").containsEntry("between-stages", "accepted");
+        assertThat(index.snapshot().availability(1).previousNewestMatchingChangeMillis()).isEqualTo(push);
+    }
+
+    @Test
+    void aSettledMirrorOutranksAMidSyncOneWhichOutranksAnUncheckedOne() throws Exception {
+        snapshot(mirror("unchecked").build(), mirror("mid-sync").build(), mirror("settled").build());
+        long push = MTIME + 3_600_000;
+        FileTable.Builder b = index.snapshot().files().toBuilder();
+        b.put("pool/new.deb", 300, push, push);
+        b.markDeleted(b.idOf("f"), push + 1);
+        index.publishFiles(b);
+        ListingIngest mid = index.beginListing("mid-sync").coarsenPrecision(1000);
+        mid.accept("f", 100, MTIME);
+        mid.accept("pool/new.deb", 300, push);
+        index.applyListing(mid.finish(push + 60_000, 0));
+        ListingIngest settled = index.beginListing("settled").coarsenPrecision(1000);
+        settled.accept("f", 100, MTIME);
+        index.applyListing(settled.finish(push + 60_000, 0));
+        // "unchecked" keeps the setup's scan from before the deletion
+        assertThat(reasons(BERLIN)).containsEntry("settled", "accepted")
+                .containsEntry("mid-sync", "mid-sync: may delete it any moment")
+                .containsEntry("unchecked", "not checked since deletion");
+
+        index.updateMirrorState("settled", s -> s.withDeletions(new DeletionEvidence(0, push + 1, push + 120_000, 0)));
+        assertThat(reasons(BERLIN)).containsEntry("mid-sync", "accepted")
+                .containsEntry("unchecked", "not checked since deletion");
+
+        index.updateMirrorState("mid-sync", s -> s.withDeletions(new DeletionEvidence(0, push + 1, push + 120_000, 0)));
+        assertThat(reasons(BERLIN)).containsEntry("unchecked", "accepted");
     }
 
     @Test

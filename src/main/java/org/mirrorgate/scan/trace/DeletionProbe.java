@@ -31,9 +31,10 @@ import org.mirrorgate.scan.FileHead;
  *
  * <p>What is left: a mirror that syncs and deletes between two probes (a sync faster than the
  * probe interval) is redirected to for up to one probe interval after it deleted; a partial mirror
- * that never holds the first such file is not seen syncing. (A scan that lands between the stages
- * is caught by the ranker: it lists files newer than the mirror's trace.) The event log gets each
- * change of state, not each probe.
+ * that never holds the first such file is not seen syncing. (A scan that lands between the stages,
+ * is caught by the ranker: it finds newer content than the scan before it while the deleted files
+ * are still there.) The event log gets each change of
+ * state, not each probe.
  */
 public final class DeletionProbe {
 
