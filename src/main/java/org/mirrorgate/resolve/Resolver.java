@@ -49,13 +49,12 @@ public final class Resolver {
     private final Index index;
     private final Ranker ranker;
     private final PathRules rules;
-    private final List<Fallback> fallbacks;
+    private final FallbackChoice fallbacks;
     private final ResolveSettings settings;
     private final DownloadRecorder downloads;
     private final DecisionListener decisions;
     private final ClientPlanCache plans;
     private final OutsidePrefix outsidePrefix;
-    private final boolean httpToHttps;
     /** Null when no {@code apt-mirror-list} is configured. */
     private final AptMirrorLists aptLists;
     private final String aptListPath;
@@ -97,13 +96,12 @@ public final class Resolver {
         this.index = requireNonNull(index, "index");
         this.ranker = requireNonNull(ranker, "ranker");
         this.rules = requireNonNull(rules, "rules");
-        this.fallbacks = List.copyOf(fallbacks);
+        this.fallbacks = new FallbackChoice(fallbacks, ranker.settings().allowHttpToHttps());
         this.settings = requireNonNull(settings, "settings");
         this.downloads = requireNonNull(downloads, "downloads");
         this.plans = new ClientPlanCache(settings.clientCacheSize(), requireNonNull(geo, "geo"), ranker,
                 1 + settings.maxAlternates());
         this.outsidePrefix = new OutsidePrefix(settings.urlPrefix(), System::nanoTime);
-        this.httpToHttps = ranker.settings().allowHttpToHttps();
         this.aptListPath = settings.aptListPath();
         this.aptLists = aptListPath == null ? null : newAptLists();
         this.random = null;
@@ -114,20 +112,19 @@ public final class Resolver {
      * every cache; {@link #retuned} keeps the counting and starts the caches that depend on the
      * ranking anew; {@link #drawingFrom} keeps everything but the random draw.
      */
-    private Resolver(Resolver base, Ranker ranker, PathRules rules, List<Fallback> fallbacks, PageSettings pages,
+    private Resolver(Resolver base, Ranker ranker, PathRules rules, FallbackChoice fallbacks, PageSettings pages,
             PageTemplates templates, DownloadRecorder downloads, DecisionListener decisions, ClientPlanCache plans,
             AptMirrorLists aptLists, RandomGenerator random, PageCache pageCache) {
         this.index = base.index;
         this.ranker = ranker;
         this.rules = rules;
-        this.fallbacks = List.copyOf(fallbacks);
+        this.fallbacks = fallbacks;
         this.settings = base.settings;
         this.downloads = downloads;
         this.decisions = decisions;
         this.plans = plans;
         this.random = random;
         this.outsidePrefix = base.outsidePrefix;
-        this.httpToHttps = ranker.settings().allowHttpToHttps();
         this.aptLists = aptLists;
         this.aptListPath = base.aptListPath;
         this.templates = templates;
@@ -154,7 +151,8 @@ public final class Resolver {
      */
     public Resolver retuned(Ranker ranker, PathRules rules, List<Fallback> fallbacks, PageSettings pages) {
         requireNonNull(ranker, "ranker");
-        return new Resolver(this, ranker, requireNonNull(rules, "rules"), fallbacks, requireNonNull(pages, "pages"),
+        return new Resolver(this, ranker, requireNonNull(rules, "rules"),
+                new FallbackChoice(fallbacks, ranker.settings().allowHttpToHttps()), requireNonNull(pages, "pages"),
                 templatesOf(pages), downloads, decisions, plans.emptyFor(ranker),
                 aptListPath == null ? null : newAptLists(), random, newPageCache());
     }
@@ -174,7 +172,7 @@ public final class Resolver {
 
     /** The fallbacks of this resolver's config, in order. */
     public List<Fallback> fallbacks() {
-        return fallbacks;
+        return fallbacks.fallbacks();
     }
 
     /** The ranking this resolver decides with (a reload hands its admission on to the next one). */
@@ -188,8 +186,8 @@ public final class Resolver {
      * so that two configs with the same group draw the same mirror, and only real changes count.
      */
     public Resolver drawingFrom(RandomGenerator random) {
-        return new Resolver(this, ranker, rules, fallbacks, pageSettings, templates, downloads, decisions, plans,
-                aptLists, requireNonNull(random, "random"), pageCache);
+        return new Resolver(this, ranker, rules, fallbacks, pageSettings, templates, downloads, decisions,
+                plans, aptLists, requireNonNull(random, "random"), pageCache);
     }
 
     /** How long an apt mirror list is reused for one client location: short, so a lagging mirror comes back soon. */
@@ -351,9 +349,9 @@ public final class Resolver {
      * file would use, then the client's fallback and the origin (the {@code apt-mirror-list} URL's host).
      */
     private Decision aptList(IndexSnapshot snap, ClientPlan plan, String clientIp, boolean https) {
-        Fallback f = fallbackFor(plan.location(), https);
+        Fallback f = fallbacks.forClient(plan.location(), https);
         String origin = settings.aptOrigin(https);
-        List<String> tail = f == null ? List.of(origin) : List.of(baseFor(f, https), origin);
+        List<String> tail = f == null ? List.of(origin) : List.of(fallbacks.baseFor(f, https), origin);
         // Lists are shared by a location's clients unless the ranking depends on more: the address
         // (a declared prefix holds it) or its family (some mirror lacks it).
         Page p = aptLists.page(snap, plan.location(), plan.inDeclaredPrefix() ? clientIp : plan.familyKey(), https,
@@ -390,7 +388,7 @@ public final class Resolver {
         }
         if (rules.policyFor(rel, 0).kind() == PathPolicy.Kind.MIRROR_ONLY
                 && rules.policyFor(rel, Long.MAX_VALUE).kind() == PathPolicy.Kind.MIRROR_ONLY) {
-            Fallback f = fallbackFor(plan.location(), https);
+            Fallback f = fallbacks.forClient(plan.location(), https);
             return f != null ? fallbackRedirect(f, rel, https, 0) : Decision.notFound("mirror-only, not indexed");
         }
         return Decision.serveLocal(Decision.NOT_INDEXED, 0);
@@ -417,11 +415,11 @@ public final class Resolver {
         if (deleted && policy.kind() != PathPolicy.Kind.MIRROR_ONLY) {
             return Decision.serveLocal(Decision.DELETED + ", no mirror holds it", 0);
         }
-        Fallback f = deleted ? null : fallbackFor(plan.location(), https);
+        Fallback f = deleted ? null : fallbacks.forClient(plan.location(), https);
         if (f != null) {
             String rel = files.path(id);
             byte[] sha = files.digest(id, Digest.SHA256);
-            return Decision.redirect(UrlPaths.url(baseFor(f, https), rel), List.of(), f.name(), "fallback", size, sha,
+            return Decision.redirect(UrlPaths.url(fallbacks.baseFor(f, https), rel), List.of(), f.name(), "fallback", size, sha,
                     sha == null ? "" : metalinkPath(UrlPaths.encode(rel)));
         }
         if (policy.kind() == PathPolicy.Kind.MIRROR_ONLY) {
@@ -453,41 +451,7 @@ public final class Resolver {
     }
 
     private Decision fallbackRedirect(Fallback f, String rel, boolean https, long size) {
-        return Decision.redirect(UrlPaths.url(baseFor(f, https), rel), List.of(), f.name(), "fallback", size);
-    }
-
-    /** Same country, then same continent, then config order; only ones serving the scheme. */
-    private Fallback fallbackFor(ClientLocation loc, boolean https) {
-        Fallback sameContinent = null;
-        Fallback any = null;
-        for (Fallback f : fallbacks) {
-            if (baseFor(f, https) == null) {
-                continue;
-            }
-            if (loc.hasCountry() && loc.country().equals(f.country())) {
-                return f;
-            }
-            if (sameContinent == null && !loc.continent().isEmpty() && loc.continent().equals(f.continent())) {
-                sameContinent = f;
-            }
-            if (any == null) {
-                any = f;
-            }
-        }
-        return sameContinent != null ? sameContinent : any;
-    }
-
-    /**
-     * The base URL {@code f} serves this request's scheme from, or null: the scheme rules of the
-     * mirrors (the ranker's), so a fallback is no way round them. https requests only get https;
-     * plain-http requests get http, and an https-only fallback only with {@code
-     * allow-http-to-https} (minimal images lack the CA certificates to follow it).
-     */
-    private String baseFor(Fallback f, boolean https) {
-        if (https) {
-            return f.httpsBase();
-        }
-        return f.httpBase() != null ? f.httpBase() : httpToHttps ? f.httpsBase() : null;
+        return Decision.redirect(UrlPaths.url(fallbacks.baseFor(f, https), rel), List.of(), f.name(), "fallback", size);
     }
 
     private IndexSnapshot readySnapshot() throws NotReadyException {

@@ -273,27 +273,36 @@ class RankerTest {
                 .containsEntry("syncing", "accepted");
     }
 
+    /** A push an hour after the setup: pool/new.deb (size 300) published, {@code deleted} removed a millisecond later. */
+    private long pushDeleting(String deleted) {
+        long push = MTIME + 3_600_000;
+        FileTable.Builder b = index.snapshot().files().toBuilder();
+        b.put("pool/new.deb", 300, push, push);
+        b.markDeleted(b.idOf(deleted), push + 1);
+        index.publishFiles(b);
+        return push;
+    }
+
+    /** A scan of {@code mirror} at {@code at} that lists {@code paths} matching the local files. */
+    private void scanAt(String mirror, long at, String... paths) {
+        ListingIngest in = index.beginListing(mirror).coarsenPrecision(1000);
+        FileTable t = index.snapshot().files();
+        for (String path : paths) {
+            in.accept(path, t.size(t.idOf(path)), t.mtimeMillis(t.idOf(path)));
+        }
+        index.applyListing(in.finish(at, 0));
+    }
+
     @Test
     void aScanThatListsFilesNewerThanTheMirrorsTraceShowsASyncUnderWay() throws Exception {
         // ftpsync's stage 1 (new files) done, stage 2 (deletions) to come: a probe after that scan
         // finds nothing missing, so the scan itself must tell it from a settled mirror.
         snapshot(mirror("settled").build(), mirror("between-stages").build());
-        long push = MTIME + 3_600_000;
-        FileTable.Builder b = index.snapshot().files().toBuilder();
-        b.put("pool/new.deb", 300, push, push);
-        b.markDeleted(b.idOf("f"), push + 1);
-        index.publishFiles(b);
+        long push = pushDeleting("f");
         index.updateMirrorState("settled", s -> s.withTraceSync(MTIME));
         index.updateMirrorState("between-stages", s -> s.withTraceSync(MTIME));
-        ListingIngest settled = index.beginListing("settled").coarsenPrecision(1000);
-        settled.accept("f", 100, MTIME);
-        settled.accept("g", 100, MTIME);
-        index.applyListing(settled.finish(push + 60_000, 0));
-        ListingIngest between = index.beginListing("between-stages").coarsenPrecision(1000);
-        between.accept("f", 100, MTIME);
-        between.accept("g", 100, MTIME);
-        between.accept("pool/new.deb", 300, push);
-        index.applyListing(between.finish(push + 60_000, 0));
+        scanAt("settled", push + 60_000, "f", "g");
+        scanAt("between-stages", push + 60_000, "f", "g", "pool/new.deb");
         assertThat(index.snapshot().availability(1).newestMatchingChangeMillis()).isEqualTo(push);
         assertThat(reasons(BERLIN)).containsEntry("settled", "accepted")
                 .containsEntry("between-stages", "mid-sync: may delete it any moment");
@@ -304,11 +313,7 @@ class RankerTest {
 
         // the next scan finds it the same: not a sync in progress but one stuck half way (its stage 2
         // failing), which keeps what it holds
-        ListingIngest again = index.beginListing("between-stages").coarsenPrecision(1000);
-        again.accept("f", 100, MTIME);
-        again.accept("g", 100, MTIME);
-        again.accept("pool/new.deb", 300, push);
-        index.applyListing(again.finish(push + 3_600_000, 0));
+        scanAt("between-stages", push + 3_600_000, "f", "g", "pool/new.deb");
         assertThat(reasons(BERLIN)).containsEntry("settled", "accepted").containsEntry("between-stages", "accepted");
         assertThat(index.snapshot().availability(1).previousNewestMatchingChangeMillis()).isEqualTo(push);
     }
@@ -316,28 +321,20 @@ class RankerTest {
     @Test
     void aSettledMirrorOutranksAMidSyncOneWhichOutranksAnUncheckedOne() throws Exception {
         snapshot(mirror("unchecked").build(), mirror("mid-sync").build(), mirror("settled").build());
-        long push = MTIME + 3_600_000;
-        FileTable.Builder b = index.snapshot().files().toBuilder();
-        b.put("pool/new.deb", 300, push, push);
-        b.markDeleted(b.idOf("f"), push + 1);
-        index.publishFiles(b);
-        ListingIngest mid = index.beginListing("mid-sync").coarsenPrecision(1000);
-        mid.accept("f", 100, MTIME);
-        mid.accept("pool/new.deb", 300, push);
-        index.applyListing(mid.finish(push + 60_000, 0));
-        ListingIngest settled = index.beginListing("settled").coarsenPrecision(1000);
-        settled.accept("f", 100, MTIME);
-        index.applyListing(settled.finish(push + 60_000, 0));
+        long push = pushDeleting("f");
+        scanAt("mid-sync", push + 60_000, "f", "pool/new.deb");
+        scanAt("settled", push + 60_000, "f");
         // "unchecked" keeps the setup's scan from before the deletion
         assertThat(reasons(BERLIN)).containsEntry("settled", "accepted")
                 .containsEntry("mid-sync", "mid-sync: may delete it any moment")
                 .containsEntry("unchecked", "not checked since deletion");
 
-        index.updateMirrorState("settled", s -> s.withDeletions(new DeletionEvidence(0, push + 1, push + 120_000, 0)));
+        DeletionEvidence seenDeleting = new DeletionEvidence(0, push + 1, push + 120_000, 0);
+        index.updateMirrorState("settled", s -> s.withDeletions(seenDeleting));
         assertThat(reasons(BERLIN)).containsEntry("mid-sync", "accepted")
                 .containsEntry("unchecked", "not checked since deletion");
 
-        index.updateMirrorState("mid-sync", s -> s.withDeletions(new DeletionEvidence(0, push + 1, push + 120_000, 0)));
+        index.updateMirrorState("mid-sync", s -> s.withDeletions(seenDeleting));
         assertThat(reasons(BERLIN)).containsEntry("unchecked", "accepted");
     }
 
