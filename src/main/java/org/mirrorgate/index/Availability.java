@@ -20,10 +20,10 @@ import org.roaringbitmap.RoaringBitmap;
  */
 public final class Availability {
 
-    /** A mirror never scanned: holds nothing known. */
     /** Shared empty {@link #unmatched}; before {@link #NONE}, whose constructor reads it. */
     private static final RoaringBitmap NO_IDS = new RoaringBitmap();
 
+    /** A mirror never scanned: holds nothing known. */
     public static final Availability NONE = new Availability(new RoaringBitmap(), OutdatedCopies.EMPTY, 0, 0, 0);
 
     /** Ids whose copy matched at the scan (or since the last fold); never mutated. */

@@ -84,7 +84,7 @@ public final class OutdatedCopies {
     }
 
     public boolean contains(int id) {
-        return Arrays.binarySearch(ids, id) >= 0 || recentIds.length > 0 && Arrays.binarySearch(recentIds, id) >= 0;
+        return mtimeOf(id) != Long.MIN_VALUE;
     }
 
     public int size() {

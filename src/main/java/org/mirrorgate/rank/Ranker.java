@@ -118,16 +118,14 @@ public final class Ranker {
             s = selectUncut(snap, t, plan, others, fileId, policy, https, maxAlternates, random, Level.SETTLED,
                     null);
         }
-        if (s.isEmpty() && snap.files().deletedAtMillis(fileId) != 0) {
+        if (snap.files().deletedAtMillis(fileId) != 0) {
             // A deleted file no settled mirror is known to hold: better than a 404 is a mirror seen
             // holding it since the deletion but in the middle of a sync (it deletes at the end),
             // then one that held it at its last scan and has not been checked since the deletion
-            // (the first seconds after a push).
-            s = selectUncut(snap, t, plan, others, fileId, policy, https, maxAlternates, random,
-                    Level.SEEN_SINCE_DELETION, null);
-            if (s.isEmpty()) {
-                s = selectUncut(snap, t, plan, others, fileId, policy, https, maxAlternates, random, Level.LISTED,
-                        null);
+            // (the first seconds after a push): the weaker levels, in their order.
+            for (int l = Level.SETTLED.ordinal() + 1; s.isEmpty() && l < Level.values().length; l++) {
+                s = selectUncut(snap, t, plan, others, fileId, policy, https, maxAlternates, random,
+                        Level.values()[l], null);
             }
         }
         return s;

@@ -126,13 +126,7 @@ class MirrorStatsPagesTest {
         assertThat(evil.has("lastScanAge")).isFalse();
         assertThat(j.at("/mirrors/1/protocols/1/status").asText()).isEqualTo("not offered");
         assertThat(j.at("/mirrors/2/state").asText()).isEqualTo("disabled");
-        assertThat(j.at("/mirrors/0/sponsor/name").asText()).isEqualTo(EVIL);
-        assertThat(j.at("/mirrors/0/sponsor/url").asText()).isEqualTo("https://sponsor.example.org/?a=1&b='x'");
-        assertThat(j.at("/mirrors/0/sponsor/logo").asText()).isEqualTo("https://sponsor.example.org/logo.png");
-        assertThat(j.at("/mirrors/1/sponsor").isMissingNode() || j.at("/mirrors/1/sponsor").isNull())
-                .as("none declared").isTrue();
-        assertThat(j.toString()).doesNotContain("Admin Person").doesNotContain("admin@example.org")
-                .doesNotContain("private note");
+        assertSponsorsShownButNoOperatorData(j);
     }
 
     @Test
@@ -164,6 +158,11 @@ class MirrorStatsPagesTest {
         assertThat(j.at("/mirrors/0/name").asText()).isEqualTo(EVIL); // JSON: raw, the consumer escapes
         assertThat(j.at("/mirrors/0/http").asText()).isEqualTo("down");
         assertThat(j.at("/mirrors/2/state").asText()).isEqualTo("disabled");
+        assertSponsorsShownButNoOperatorData(j);
+    }
+
+    /** Both public JSON forms: mirror 0's sponsor as declared (raw: the consumer escapes), none for mirror 1, no admin data. */
+    private static void assertSponsorsShownButNoOperatorData(JsonNode j) {
         assertThat(j.at("/mirrors/0/sponsor/name").asText()).isEqualTo(EVIL);
         assertThat(j.at("/mirrors/0/sponsor/url").asText()).isEqualTo("https://sponsor.example.org/?a=1&b='x'");
         assertThat(j.at("/mirrors/0/sponsor/logo").asText()).isEqualTo("https://sponsor.example.org/logo.png");
