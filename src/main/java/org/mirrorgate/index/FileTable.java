@@ -5,7 +5,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.roaringbitmap.RoaringBitmap;
@@ -35,21 +34,19 @@ public final class FileTable {
     private final int idLimit;
     private final Set<Digest> digests;
     private final PathSlots slots;
-    private final Set<String> directories; // "" and "a/", "a/b/" ... for every file's parents
-    private final Set<String> addedDirectories; // directories of paths added since the last rebuild
+    private final Directories directories;
     private final int fileCount;
     private final int deletedCount;
     private final long lastChangeMillis;
     private final long lastDeletionMillis;
 
     private FileTable(FileChunk[] chunks, int idLimit, Set<Digest> digests, PathSlots slots,
-            Set<String> directories, Set<String> addedDirectories) {
+            Directories directories) {
         this.chunks = chunks;
         this.idLimit = idLimit;
         this.digests = digests;
         this.slots = slots;
         this.directories = directories;
-        this.addedDirectories = addedDirectories;
         int count = 0;
         int deleted = 0;
         long last = 0;
@@ -89,7 +86,7 @@ public final class FileTable {
      * request is served by nginx either way.
      */
     public boolean isDirectory(String dir) {
-        return directories.contains(dir) || addedDirectories.contains(dir);
+        return directories.contains(dir);
     }
 
     /** One past the highest id in use; bitmaps and arrays are sized by it. */
@@ -424,7 +421,8 @@ public final class FileTable {
             }
             Set<Digest> kept = java.util.Collections.unmodifiableSet(EnumSet.copyOf(digests)); // in ordinal order
             if (base == null || rebuildLookups) {
-                return new FileTable(chunks, idLimit, kept, PathSlots.of(chunks, idLimit), buildDirectories(), Set.of());
+                return new FileTable(chunks, idLimit, kept, PathSlots.of(chunks, idLimit),
+                        Directories.of(chunks, idLimit));
             }
             Map<String, Integer> live = new HashMap<>();
             added.forEach((path, id) -> {
@@ -434,38 +432,12 @@ public final class FileTable {
             });
             PathSlots slots = base.slots.with(live, purged.getCardinality(), chunks, idLimit, count);
             if (slots == base.slots) {
-                return new FileTable(chunks, idLimit, kept, slots, base.directories, base.addedDirectories);
+                return new FileTable(chunks, idLimit, kept, slots, base.directories);
             }
             if (slots.compact()) {
-                return new FileTable(chunks, idLimit, kept, slots, buildDirectories(), Set.of());
+                return new FileTable(chunks, idLimit, kept, slots, Directories.of(chunks, idLimit));
             }
-            Set<String> dirs = new HashSet<>(base.addedDirectories);
-            for (String p : live.keySet()) {
-                for (int slash = p.lastIndexOf('/'); slash > 0; slash = p.lastIndexOf('/', slash - 1)) {
-                    String dir = p.substring(0, slash + 1);
-                    if (base.directories.contains(dir) || !dirs.add(dir)) {
-                        break; // its parents are in already
-                    }
-                }
-            }
-            return new FileTable(chunks, idLimit, kept, slots, base.directories, Set.copyOf(dirs));
-        }
-
-        private Set<String> buildDirectories() {
-            Set<String> dirs = new HashSet<>();
-            dirs.add("");
-            for (int id = 0; id < idLimit; id++) {
-                String p = path(id);
-                if (p == null) {
-                    continue;
-                }
-                for (int slash = p.lastIndexOf('/'); slash > 0; slash = p.lastIndexOf('/', slash - 1)) {
-                    if (!dirs.add(p.substring(0, slash + 1))) {
-                        break; // its parents are in already
-                    }
-                }
-            }
-            return Set.copyOf(dirs);
+            return new FileTable(chunks, idLimit, kept, slots, base.directories.withPaths(live.keySet()));
         }
 
         /** The chunk of {@code id}, copied first if the base still shares it. */
