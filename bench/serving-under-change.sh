@@ -10,7 +10,7 @@
 #
 # Settings (environment): FILES [1640000] MIRRORS [375] CONNS [4] DELAY_MS [2] (per connection:
 # ~CONNS x 1000 / DELAY_MS req/s) WINDOW [40s] WARMUP [10s] TIMEOUT_MS [1000]
-# JAVA_OPTS [the README's: -Xms3g -Xmx3g -XX:+UseTransparentHugePages] KEEP_LOGS [a directory to copy the
+# JAVA_OPTS [the README's: -Xms3g -Xmx3g -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch] KEEP_LOGS [a directory to copy the
 # GC and service logs into]
 # Needs: nginx + libnginx-mod-http-lua, wrk, Java 17 + Maven.
 set -euo pipefail
@@ -24,7 +24,7 @@ WINDOW=${WINDOW:-40s}
 WARMUP=${WARMUP:-10s}
 TIMEOUT_MS=${TIMEOUT_MS:-1000}
 KEEP_LOGS=${KEEP_LOGS:-}
-JAVA_OPTS=${JAVA_OPTS:--Xms3g -Xmx3g -XX:+UseTransparentHugePages}
+JAVA_OPTS=${JAVA_OPTS:--Xms3g -Xmx3g -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch}
 
 work=$(mktemp -d /tmp/mirrorgate-change.XXXXXX)
 chmod 755 "$work"

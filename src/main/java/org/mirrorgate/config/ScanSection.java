@@ -83,6 +83,7 @@ final class ScanSection {
                 n.duration("connect-timeout", d.connectTimeout(), second, Duration.ofMinutes(10)),
                 n.duration("io-timeout", d.ioTimeout(), second, Duration.ofHours(1)),
                 n.duration("progress-interval", d.progressInterval(), Duration.ofMillis(100), Duration.ofHours(1)),
+                n.number("ingest-cpu-cores", d.ingestCpuCores(), 0, 256),
                 safety, sources, trace, probe);
     }
 

@@ -247,7 +247,13 @@ public final class Availability {
         if (stale.isEmpty() && kept == outdated && purgedMatching.isEmpty()) {
             return this;
         }
-        RoaringBitmap newUnmatched = RoaringBitmap.or(unmatched, stale, purgedMatching);
+        // Two-operand unions: the n-ary RoaringBitmap.or is lazy and widens every container it
+        // touches to an 8 KB bitmap (a watcher batch spread over the ids touches all ~25 of every
+        // mirror: ~75 MB per batch at 375 mirrors, the storm's largest garbage); these stay arrays.
+        RoaringBitmap newUnmatched = RoaringBitmap.or(unmatched, stale);
+        if (!purgedMatching.isEmpty()) {
+            newUnmatched.or(purgedMatching);
+        }
         RoaringBitmap newMatching = matching;
         if (newUnmatched.getCardinality() > foldThreshold(matchingCount)) {
             newMatching = Containers.without(matching, newUnmatched);

@@ -15,6 +15,13 @@ import org.slf4j.LoggerFactory;
  * that changed an availability set it waits {@code delay} (so a burst of scans costs one rebuild,
  * and restoring 375 mirrors one by one does not cost 375), then calls {@link Index#refreshGaps()}.
  * Until then the changed mirrors are answered by their bitmaps, so nothing waits for it.
+ *
+ * <p>Rebuilds start at least {@code minInterval} apart. Why: a rebuild over every mirror costs a
+ * few hundred ms of a core and ~100 MB of short- and long-lived arrays at Debian scale, and in a
+ * scan storm (a mirror's listing landing every few seconds) rebuilding after each one took ~15 %
+ * of the CPU and a third of the garbage while requests were being served
+ * (docs/benchmarks.md, serving under change). A mirror scanned meanwhile is answered by its bitmap:
+ * a few microseconds slower per decision, never wrong.
  */
 public final class MirrorGapsRefresher implements IndexListener, AutoCloseable {
 
@@ -22,6 +29,9 @@ public final class MirrorGapsRefresher implements IndexListener, AutoCloseable {
 
     private final Index index;
     private final long delayMillis;
+    private final long minIntervalNanos;
+    private volatile long lastStartNanos;
+    private volatile boolean refreshedOnce;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "index-gaps");
         t.setDaemon(true);
@@ -29,9 +39,14 @@ public final class MirrorGapsRefresher implements IndexListener, AutoCloseable {
     });
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
-    public MirrorGapsRefresher(Index index, Duration delay) {
+    /**
+     * @param delay how long after a change the rebuild starts (debounce)
+     * @param minInterval at least this long between the starts of two rebuilds
+     */
+    public MirrorGapsRefresher(Index index, Duration delay, Duration minInterval) {
         this.index = requireNonNull(index, "index");
         this.delayMillis = delay.toMillis();
+        this.minIntervalNanos = minInterval.toNanos();
     }
 
     /** Listens to the index and schedules a first refresh if its rows are already stale. */
@@ -51,13 +66,23 @@ public final class MirrorGapsRefresher implements IndexListener, AutoCloseable {
 
     private void schedule() {
         if (scheduled.compareAndSet(false, true) && !executor.isShutdown()) {
-            executor.schedule(this::refresh, delayMillis, TimeUnit.MILLISECONDS);
+            long wait = refreshedOnce ? waitMillis(System.nanoTime(), lastStartNanos, delayMillis, minIntervalNanos)
+                    : delayMillis;
+            executor.schedule(this::refresh, wait, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** How long to wait at {@code now} before a rebuild: the debounce, or what is left of the minimum interval. */
+    static long waitMillis(long nowNanos, long lastStartNanos, long delayMillis, long minIntervalNanos) {
+        long leftOfInterval = TimeUnit.NANOSECONDS.toMillis(lastStartNanos + minIntervalNanos - nowNanos);
+        return Math.max(delayMillis, leftOfInterval);
     }
 
     private void refresh() {
         scheduled.set(false); // a publication from now on schedules the next refresh
         long start = System.nanoTime();
+        lastStartNanos = start;
+        refreshedOnce = true;
         try {
             if (index.refreshGaps()) {
                 MirrorGaps g = index.snapshot().gaps();

@@ -26,6 +26,7 @@ public final class ListingCollector {
     private final long progressEveryNanos;
     private final LongConsumer progress;
     private final Predicate<String> directoryKnown;
+    private final IngestPacer pacer;
     private volatile boolean cancelled;
     private volatile Runnable onCancel;
 
@@ -46,9 +47,10 @@ public final class ListingCollector {
      * @param directoryKnown whether a directory ("a/b/") holds local files: FTP and HTTP listers do
      *     not descend into others, since nothing there can be redirected to
      * @param progress called with the entry count at most every progress interval
+     * @param pacer the CPU budget of all listings; charged every 1,024 entries
      */
     public ListingCollector(ListingIngest ingest, ScanSettings settings, Predicate<String> directoryKnown,
-            long progressEveryNanos, LongConsumer progress) {
+            long progressEveryNanos, LongConsumer progress, IngestPacer pacer) {
         this.ingest = ingest;
         this.safety = settings.safety();
         this.deadlineNanos = System.nanoTime() + settings.timeout().toNanos();
@@ -56,6 +58,7 @@ public final class ListingCollector {
         this.progressEveryNanos = progressEveryNanos;
         this.progress = progress;
         this.directoryKnown = directoryKnown;
+        this.pacer = pacer;
     }
 
     /** One regular file with an exact size. */
@@ -99,6 +102,7 @@ public final class ListingCollector {
     private void afterEntry() throws ScanFailedException {
         if ((ingest.entries() & 1023) == 0) {
             checkAlive();
+            pacer.charge();
             long now = System.nanoTime();
             if (now - lastProgressNanos >= progressEveryNanos) {
                 lastProgressNanos = now;

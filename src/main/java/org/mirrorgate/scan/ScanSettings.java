@@ -24,6 +24,8 @@ import java.util.List;
  * @param ioTimeout no data for this long aborts (rsync --timeout, FTP and HTTP reads)
  * @param progressInterval how often a long scan logs its progress (it is streamed to a manual scan's
  *     caller every second, or this often if shorter)
+ * @param ingestCpuCores CPU that reading listings may take, all scans together, in cores (0 =
+ *     unlimited): the request path keeps the rest ({@link IngestPacer})
  * @param safety when a listing is refused
  * @param sources how each protocol is listed
  * @param trace trace-file polling
@@ -38,6 +40,7 @@ public record ScanSettings(
         Duration connectTimeout,
         Duration ioTimeout,
         Duration progressInterval,
+        double ingestCpuCores,
         Safety safety,
         Sources sources,
         Trace trace,
@@ -136,7 +139,7 @@ public record ScanSettings(
 
     /** Every key at its default: what an empty {@code scan:} section gives. */
     public static final ScanSettings DEFAULTS = new ScanSettings(true, Duration.ofHours(1), Duration.ofMinutes(5), 4,
-            Duration.ofHours(2), Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofSeconds(30),
+            Duration.ofHours(2), Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofSeconds(30), 0.5,
             new Safety(0.9, 100, 4096, 16_384),
             new Sources("rsync", "rsync-ssl", List.of(".~tmp~/"), false, true, 4, Duration.ofMillis(100), 64, true),
             new Trace("", Duration.ofMinutes(5), TraceMode.SYNC_TIME),
@@ -149,6 +152,8 @@ public record ScanSettings(
         requireNonNull(trace, "trace");
         requireNonNull(probe, "probe");
         checkArgument(concurrency >= 1, "concurrency: %s (expected: >= 1)", concurrency);
+        checkArgument(ingestCpuCores >= 0 && ingestCpuCores <= 256, "ingest-cpu-cores: %s (expected: 0 .. 256)",
+                ingestCpuCores);
     }
 
     /**

@@ -77,6 +77,8 @@ public final class Services {
 
     /** Scans finishing within this of each other cost one rebuild of the index's gap rows. */
     private static final Duration GAPS_REFRESH_DELAY = Duration.ofSeconds(2);
+    /** Rebuilds of the gap rows at most this often: a scan storm must not rebuild after every scan (MirrorGapsRefresher). */
+    private static final Duration GAPS_REFRESH_MIN_INTERVAL = Duration.ofSeconds(15);
     /** How old the download totals of ?mirrorstats may be (the page says it; docs/pages.md). */
     private static final long TOTALS_REFRESH_SECONDS = 30;
 
@@ -150,7 +152,7 @@ public final class Services {
             totals.stop();
             totalsThread.shutdownNow();
         }));
-        MirrorGapsRefresher gaps = new MirrorGapsRefresher(index, GAPS_REFRESH_DELAY);
+        MirrorGapsRefresher gaps = new MirrorGapsRefresher(index, GAPS_REFRESH_DELAY, GAPS_REFRESH_MIN_INTERVAL);
         background.add(lifecycle(gaps::start, gaps::close));
         if (config.store().type() == StoreSettings.Type.REDIS) {
             LeasedTask walk = new LeasedTask(store.leases(), "walk", () -> {

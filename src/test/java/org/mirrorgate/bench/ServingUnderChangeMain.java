@@ -60,7 +60,7 @@ public final class ServingUnderChangeMain {
         int metricsPort = Integer.parseInt(args[3]);
         Path work = Path.of(args[4]);
         Index index = SyntheticIndex.build(files, mirrors, 42);
-        MirrorGapsRefresher gaps = new MirrorGapsRefresher(index, Duration.ofSeconds(2)); // as Services does
+        MirrorGapsRefresher gaps = new MirrorGapsRefresher(index, Duration.ofSeconds(2), Duration.ofSeconds(15)); // as Services does
         gaps.start();
         Server server = BenchResolverMain.serve(index, port, metricsPort, null);
         MirrorMonitor monitor = new MirrorMonitor(index, new InMemoryEventLog(100, System::currentTimeMillis),

@@ -37,6 +37,7 @@ class ScanSectionTest {
                 connect-timeout: 10s
                 io-timeout: 1m
                 progress-interval: 1m
+                ingest-cpu-cores: 1.5
                 min-listing-ratio: 0.5
                 max-rejected: 10
                 max-path-bytes: 2048
@@ -67,6 +68,7 @@ class ScanSectionTest {
         assertThat(problems).isEmpty();
         assertThat(s.enabled()).isFalse();
         assertThat(s.interval()).isEqualTo(Duration.ofHours(2));
+        assertThat(s.ingestCpuCores()).isEqualTo(1.5);
         assertThat(s.safety()).isEqualTo(new ScanSettings.Safety(0.5, 10, 2048, 8192));
         assertThat(s.sources().rsyncExcludes()).containsExactly(".~tmp~/", "*.partial");
         assertThat(s.sources().httpDelay()).isEqualTo(Duration.ofSeconds(1));
@@ -82,6 +84,7 @@ class ScanSectionTest {
         parse("""
                 interval: 5x
                 min-listing-ratio: 1.5
+                ingest-cpu-cores: -1
                 trace-path: /abs/../trace
                 trace-mode: sometimes
                 down-after: 0
@@ -93,6 +96,7 @@ class ScanSectionTest {
         assertThat(problems).containsExactlyInAnyOrder(
                 "interval: 5x (expected: a duration such as 150ms, 30s, 5m, 6h, 3d)",
                 "min-listing-ratio: 1.5 (expected: a number, 0.0 .. 1.0)",
+                "ingest-cpu-cores: -1 (expected: a number, 0.0 .. 256.0)",
                 "trace-path: /abs/../trace (expected: a path relative to the mirror's base URL, e.g. project/trace/master)",
                 "trace-mode: sometimes (expected: one of sync-time, archive)",
                 "down-after: 0 (expected: a whole number, 1 .. 100)",
@@ -104,7 +108,7 @@ class ScanSectionTest {
                         + "trace-interval, trace-mode, tls-ca-file, probe-interval, probe-timeout, probe-concurrency, "
                         + "down-after, up-after, rescan-after-down, allow-redirects, cert-expiry-warning, user-agent, "
                         + "enabled, interval, jitter, concurrency, timeout, connect-timeout, io-timeout, "
-                        + "progress-interval)");
+                        + "progress-interval, ingest-cpu-cores)");
     }
 
     @Test

@@ -186,7 +186,7 @@ class MirrorGapsTest {
 
     @Test
     void theRefresherRebuildsInTheBackgroundAfterChanges() {
-        try (MirrorGapsRefresher refresher = new MirrorGapsRefresher(index, Duration.ofMillis(10))) {
+        try (MirrorGapsRefresher refresher = new MirrorGapsRefresher(index, Duration.ofMillis(10), Duration.ofMillis(10))) {
             refresher.start();
             restoreAll();
             await().atMost(Duration.ofSeconds(10)).until(() -> index.snapshot().gapRowsCurrent());
@@ -195,5 +195,16 @@ class MirrorGapsTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> index.snapshot().gapRowsCurrent());
             assertAgreesWithBitmaps(index.snapshot());
         }
+    }
+
+    @Test
+    void theRefresherWaitsOutItsMinimumIntervalBetweenRebuilds() {
+        long second = 1_000_000_000L;
+        // 1 s after a rebuild that started at 10 s, with a 2 s debounce and 15 s between rebuilds: 14 s more.
+        assertThat(MirrorGapsRefresher.waitMillis(11 * second, 10 * second, 2000, 15 * second)).isEqualTo(14_000);
+        // Long after the last rebuild only the debounce is left.
+        assertThat(MirrorGapsRefresher.waitMillis(60 * second, 10 * second, 2000, 15 * second)).isEqualTo(2000);
+        // The interval's remainder never shortens the debounce.
+        assertThat(MirrorGapsRefresher.waitMillis(24 * second, 10 * second, 2000, 15 * second)).isEqualTo(2000);
     }
 }

@@ -19,6 +19,7 @@ import org.mirrorgate.mirror.EventLog;
 import org.mirrorgate.mirror.MirrorSpec;
 import org.mirrorgate.mirror.MirrorState;
 import org.mirrorgate.scan.Durations;
+import org.mirrorgate.scan.IngestPacer;
 import org.mirrorgate.scan.ListingCollector;
 import org.mirrorgate.scan.MirrorLister;
 import org.mirrorgate.scan.PerMirrorScanSettings;
@@ -46,6 +47,8 @@ final class MirrorScanner {
     private final LongSupplier clock;
     private final Map<String, MirrorLister> listers;
     private final Map<String, ListingCollector> active = new ConcurrentHashMap<>();
+    /** One budget for all scans of this monitor: they share the machine. */
+    private final IngestPacer pacer;
 
     MirrorScanner(Index index, EventLog events, ScanSettings settings, LongSupplier clock,
             Map<String, MirrorLister> listers) {
@@ -54,6 +57,7 @@ final class MirrorScanner {
         this.settings = settings;
         this.clock = clock;
         this.listers = Map.copyOf(listers);
+        this.pacer = new IngestPacer(settings.ingestCpuCores());
     }
 
     /** The listings to try for {@code spec}, in order; empty when it cannot be scanned. */
@@ -105,7 +109,7 @@ final class MirrorScanner {
             FileTable files = ingest.comparedWith();
             ProgressLog progressLog = new ProgressLog(mirror, protocol, startNanos, progress);
             ListingCollector out = new ListingCollector(ingest, settings, files::isDirectory,
-                    Math.min(STREAM_PROGRESS_NANOS, settings.progressInterval().toNanos()), progressLog);
+                    Math.min(STREAM_PROGRESS_NANOS, settings.progressInterval().toNanos()), progressLog, pacer);
             active.put(mirror, out);
             List<String> warnings;
             try {

@@ -11,6 +11,7 @@ import org.mirrorgate.index.Index;
 import org.mirrorgate.index.ListingResult;
 import org.mirrorgate.mirror.InMemoryEventLog;
 import org.mirrorgate.mirror.MirrorSpec;
+import org.mirrorgate.scan.IngestPacer;
 import org.mirrorgate.scan.ListingCollector;
 import org.mirrorgate.scan.ScanFailedException;
 import org.mirrorgate.scan.ScanSettings;
@@ -154,7 +155,7 @@ class RsyncLineParserTest {
 
         ListingCollector collector(ScanSettings settings) {
             return new ListingCollector(index.beginListing("m").coarsenPrecision(1000), settings,
-                    index.snapshot().files()::isDirectory, Long.MAX_VALUE, n -> { });
+                    index.snapshot().files()::isDirectory, Long.MAX_VALUE, n -> { }, IngestPacer.UNLIMITED);
         }
 
         ListingResult finish(ListingCollector c) {
